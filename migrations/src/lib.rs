@@ -1,0 +1,15 @@
+//! Schema migrations, portable between SQLite and PostgreSQL. No application entities here:
+//! each migration describes its tables with its own identifiers, so it never changes later.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_schools;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_schools::Migration)]
+    }
+}

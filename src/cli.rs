@@ -1,0 +1,164 @@
+//! The `isj-tracker` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::domain::report::ImportReport;
+use crate::import::{ImportOptions, Progress, Silent, import_schools};
+
+#[derive(Debug, Parser)]
+#[command(name = "isj-tracker", version, about = "D.E.N. compliance tracker for a county school inspectorate")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the database, then serve the web interface.
+    Serve,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Import a spreadsheet (xlsx, xls, ods or csv; the format is read from the content).
+    #[command(subcommand)]
+    Import(ImportKind),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportKind {
+    /// The SIIIR school-network export ("Rețea școlară").
+    ///
+    /// Exit status: 0 all rows accepted; 3 some rows rejected, the valid ones written;
+    /// 2 the file is refused as a whole and nothing is written.
+    Schools(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file to import.
+    pub file: PathBuf,
+    /// Keep only rows whose `Judet PJ` is this county code (e.g. HD); the county's schools
+    /// missing from a clean import are marked inactive.
+    #[arg(long)]
+    pub county: Option<String>,
+    /// Report what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse the whole file if any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format of the result on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+/// Exit statuses of the import commands.
+const EXIT_OK: u8 = 0;
+const EXIT_FAILURE: u8 = 1;
+const EXIT_REFUSED: u8 = 2;
+const EXIT_SOME_REJECTED: u8 = 3;
+
+pub async fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Serve => report_failure(crate::web::serve(cli.config).await),
+        Command::Migrate => report_failure(migrate(&cli.config).await),
+        Command::Import(ImportKind::Schools(args)) => ExitCode::from(import(&cli.config, &args).await),
+    }
+}
+
+fn report_failure(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("eroare: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let db = crate::db::connect(&config.database_url).await?;
+    crate::db::migrate(&db).await?;
+    eprintln!("baza de date este la zi");
+    Ok(())
+}
+
+async fn import(config: &Config, args: &ImportArgs) -> u8 {
+    let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let bytes = match std::fs::read(&args.file) {
+        Ok(bytes) => bytes,
+        Err(e) => return refuse(args.format, &format!("nu pot citi fișierul {}: {e}", args.file.display())),
+    };
+    let db = match connect_and_migrate(config).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("eroare: {e:#}");
+            return EXIT_FAILURE;
+        }
+    };
+    let options = ImportOptions {
+        county: args.county.clone(),
+        dry_run: args.dry_run,
+        strict: args.strict,
+        actor: "linie de comandă".into(),
+    };
+    let progress: Box<dyn Progress> =
+        if std::io::stderr().is_terminal() { Box::new(TerminalProgress(Instant::now())) } else { Box::new(Silent) };
+    match import_schools(&db, &SystemClock, &file_name, bytes, &options, progress.as_ref()).await {
+        Ok(outcome) => {
+            print_report(args.format, &outcome.report);
+            if outcome.report.rejected.is_empty() { EXIT_OK } else { EXIT_SOME_REJECTED }
+        }
+        Err(e) if e.is_refusal() => refuse(args.format, &e.to_string()),
+        Err(e) => {
+            eprintln!("eroare: {e}");
+            EXIT_FAILURE
+        }
+    }
+}
+
+async fn connect_and_migrate(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = crate::db::connect(&config.database_url).await?;
+    crate::db::migrate(&db).await?;
+    Ok(db)
+}
+
+fn refuse(format: OutputFormat, message: &str) -> u8 {
+    if format == OutputFormat::Json {
+        println!("{}", serde_json::json!({ "error": message }));
+    }
+    eprintln!("Fișier refuzat, nu am scris nimic: {message}");
+    EXIT_REFUSED
+}
+
+fn print_report(format: OutputFormat, report: &ImportReport) {
+    match format {
+        OutputFormat::Json => match serde_json::to_string(report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("eroare: {e}"),
+        },
+        OutputFormat::Text => print!("{}", crate::views::imports::report_as_text(report)),
+    }
+}
+
+struct TerminalProgress(Instant);
+
+impl Progress for TerminalProgress {
+    fn stage(&self, message: &str) {
+        eprintln!("[{:>5.1} s] {message}…", self.0.elapsed().as_secs_f64());
+    }
+}

@@ -1,0 +1,31 @@
+//! Settings: each one an environment variable and a flag (design §3.2).
+
+use std::net::SocketAddr;
+
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://FILE?mode=rwc` (created on first use) or `postgres://…`.
+    #[arg(long, env = "ISJ_DATABASE_URL", default_value = "sqlite://data/isj-tracker.db?mode=rwc", global = true)]
+    pub database_url: String,
+    /// Address the web server listens on.
+    #[arg(long, env = "ISJ_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+    /// Public address of the service, used to build links in e-mails (never the Host header).
+    /// Defaults to `http://` + the bind address.
+    #[arg(long, env = "ISJ_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// County code of this inspectorate (SIIIR `Judet PJ`), proposed on web imports.
+    #[arg(id = "isj_county", long = "isj-county", value_name = "XX", env = "ISJ_COUNTY", default_value = "HD", global = true)]
+    pub county: String,
+    /// Time zone for dates shown to users and for schedules.
+    #[arg(long, env = "ISJ_TIMEZONE", default_value = "Europe/Bucharest", global = true)]
+    pub timezone: chrono_tz::Tz,
+}
+
+impl Config {
+    pub fn base_url(&self) -> String {
+        self.base_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_string()
+    }
+}

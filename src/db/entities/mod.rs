@@ -1,0 +1,2 @@
+pub mod import_batch;
+pub mod school;

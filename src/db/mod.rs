@@ -1,0 +1,87 @@
+//! Persistence: connection set-up, migrations and the queries the rest of the app needs.
+//! Knows nothing of HTTP.
+
+pub mod entities;
+pub mod imports;
+pub mod schools;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("baza de date: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("nu pot crea dosarul bazei de date {path}: {source}")]
+    Directory { path: String, source: std::io::Error },
+    #[error("date stocate invalide: {0}")]
+    Corrupt(String),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Opens the database named by `url`, creating a SQLite file (and its folder) on first use.
+/// SQLite gets WAL, `synchronous=FULL`, `busy_timeout=5000` and foreign keys.
+pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
+    if let Some(path) = sqlite_file_path(url) {
+        if let Some(parent) = std::path::Path::new(&path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| DbError::Directory { path: parent.display().to_string(), source })?;
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    options.map_sqlx_sqlite_opts(|o| {
+        o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_millis(5000))
+            .foreign_keys(true)
+    });
+    Ok(Database::connect(options).await?)
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(db: &DatabaseConnection) -> DbResult<()> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// A write transaction; on SQLite it is `BEGIN IMMEDIATE`, so it waits for the write lock
+/// up front instead of failing on upgrade.
+pub async fn begin_write(db: &DatabaseConnection) -> DbResult<DatabaseTransaction> {
+    let mode = (db.get_database_backend() == DbBackend::Sqlite).then_some(SqliteTransactionMode::Immediate);
+    Ok(db
+        .begin_with_options(TransactionOptions { sqlite_transaction_mode: mode, ..Default::default() })
+        .await?)
+}
+
+/// Liveness of the database for `/health`.
+pub async fn ping(db: &DatabaseConnection) -> DbResult<()> {
+    db.ping().await?;
+    Ok(())
+}
+
+/// The file behind a `sqlite:` URL, if it names a file.
+pub fn sqlite_file_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_file_path("sqlite://data/isj-tracker.db?mode=rwc").as_deref(), Some("data/isj-tracker.db"));
+        assert_eq!(sqlite_file_path("sqlite:///tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_file_path("postgres://u@h/db"), None);
+    }
+}

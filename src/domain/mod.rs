@@ -1,0 +1,8 @@
+//! Pure domain: types, rules and validation. No database, web or spreadsheet library here.
+
+pub mod cell;
+pub mod columns;
+pub mod report;
+pub mod school;
+pub mod school_import;
+pub mod text;

@@ -1,0 +1,83 @@
+//! Text normalisation shared by importers and search.
+//!
+//! Official files mix cedilla (ş ţ) and comma-below (ș ț) letters, even inside one name,
+//! so values are stored as received (NFC) and compared on a folded key.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Trims, NFC-normalises and turns non-breaking spaces into plain spaces; `None` when empty.
+pub fn clean(raw: &str) -> Option<String> {
+    let text: String = raw.nfc().map(|c| if is_space(c) { ' ' } else { c }).collect();
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// Lower case, no diacritics (cedilla and comma-below both vanish), typographic quotes folded
+/// to nothing, runs of white space collapsed to one space.
+pub fn fold(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.nfd() {
+        if is_combining_mark(c) || is_quote(c) {
+            continue;
+        }
+        if is_space(c) || c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Folds a column header: like [`fold`], and dots or colons ending a word do not count
+/// (`Mediu loc. PJ` = `mediu loc pj`, `Nr. dosar:` = `nr dosar`).
+pub fn fold_header(raw: &str) -> String {
+    fold(raw)
+        .split(' ')
+        .map(|word| word.trim_end_matches(['.', ':']))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200B}' | '\u{FEFF}')
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '„' | '”' | '“' | '«' | '»' | '‘' | '’' | '‚' | '`')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cedilla_and_comma_below_fold_alike() {
+        assert_eq!(fold("HAŢEG"), fold("Hațeg"));
+        assert_eq!(fold("HAŢEG"), "hateg");
+        assert_eq!(fold("ŞCOALA  „Avram Iancu”"), "scoala avram iancu");
+        assert_eq!(fold("Sfânta Vineri Î"), "sfanta vineri i");
+    }
+
+    #[test]
+    fn header_folding_ignores_trailing_dots_and_spaces() {
+        assert_eq!(fold_header(" Mediu  loc.\u{a0}PJ "), "mediu loc pj");
+        assert_eq!(fold_header("Nr. dosar."), "nr dosar");
+        assert_eq!(fold_header("Mediu loc PJ"), fold_header("Mediu loc. PJ"));
+    }
+
+    #[test]
+    fn clean_trims_and_normalises() {
+        assert_eq!(clean("  Scolii\u{a0}"), Some("Scolii".to_string()));
+        assert_eq!(clean(" \u{a0} "), None);
+        // "s" + combining comma below becomes the precomposed letter.
+        assert_eq!(clean("s\u{0326}"), Some("ș".to_string()));
+    }
+}

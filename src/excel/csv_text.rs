@@ -1,0 +1,94 @@
+//! CSV as saved by a Romanian Excel: UTF-8 with or without BOM, UTF-16, Windows-1250 or
+//! ISO-8859-16; `,`, `;` or tab separated.
+
+use encoding_rs::{Encoding, ISO_8859_16, WINDOWS_1250};
+
+use super::{Feed, HeaderFinder, Limits, SheetCollector, SpreadsheetError};
+use crate::domain::cell::{Cell, Table};
+
+pub(crate) fn read(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder) -> Result<Table, SpreadsheetError> {
+    let text = decode(bytes);
+    let separator = detect_separator(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .from_reader(text.as_bytes());
+    let mut collector = SheetCollector::new(None, limits);
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| SpreadsheetError::Unreadable(format!("CSV invalid la rândul {}: {e}", index + 1)))?;
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        let cells = record.iter().map(|field| Cell::Text(field.to_string())).collect();
+        if let Feed::GiveUp = collector.feed(index, cells, finder)? {
+            break;
+        }
+    }
+    collector.finish().ok_or_else(|| finder.not_found())
+}
+
+/// Decodes the file. Without a BOM and not valid UTF-8, picks the single-byte Romanian
+/// code page whose reading yields more Romanian letters.
+pub(crate) fn decode(bytes: &[u8]) -> String {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        return encoding.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_string();
+    }
+    let candidates = [WINDOWS_1250, ISO_8859_16];
+    let decoded: Vec<String> = candidates.iter().map(|e| e.decode_without_bom_handling(bytes).0.into_owned()).collect();
+    decoded.into_iter().max_by_key(|t| romanian_score(t)).unwrap_or_default()
+}
+
+fn romanian_score(text: &str) -> i64 {
+    text.chars()
+        .map(|c| match c {
+            'ă' | 'â' | 'î' | 'ș' | 'ț' | 'ş' | 'ţ' | 'Ă' | 'Â' | 'Î' | 'Ș' | 'Ț' | 'Ş' | 'Ţ' | '„' | '”' => 2,
+            c if c.is_control() && !matches!(c, '\n' | '\r' | '\t') => -5,
+            c if c.is_ascii() => 0,
+            _ => -1,
+        })
+        .sum()
+}
+
+/// The separator that occurs most often outside quotes in the first 30 lines.
+fn detect_separator(text: &str) -> u8 {
+    let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
+    let mut in_quotes = false;
+    for c in text.lines().take(30).flat_map(|l| l.bytes().chain(std::iter::once(b'\n'))) {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' => in_quotes = false,
+            _ if !in_quotes => {
+                if let Some(entry) = counts.iter_mut().find(|(sep, _)| *sep == c) {
+                    entry.1 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(sep, _)| *sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_romanian_code_pages() {
+        let (cp1250, _, _) = WINDOWS_1250.encode("ŞCOALA „Ţara Haţegului” Brăila");
+        assert_eq!(decode(&cp1250), "ŞCOALA „Ţara Haţegului” Brăila");
+        let (latin10, _, _) = ISO_8859_16.encode("Școala „Țara Hațegului” Brăila");
+        assert_eq!(crate::domain::text::fold(&decode(&latin10)), "scoala tara hategului braila");
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("Țară".as_bytes());
+        assert_eq!(decode(&bom), "Țară");
+    }
+
+    #[test]
+    fn separators() {
+        assert_eq!(detect_separator("a;b;c\n1;2;3"), b';');
+        assert_eq!(detect_separator("\"a;x\",b,c\n1,2,3"), b',');
+        assert_eq!(detect_separator("a\tb\n"), b'\t');
+    }
+}

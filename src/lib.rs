@@ -1,0 +1,12 @@
+//! isj-tracker: tracks schools' D.E.N. accounts for a county school inspectorate.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod excel;
+pub mod import;
+pub mod telemetry;
+pub mod views;
+pub mod web;

@@ -1,0 +1,169 @@
+use std::fmt::Write;
+
+use maud::{Markup, html};
+
+use super::layout::{Flash, page};
+use crate::db::imports::StoredBatch;
+use crate::domain::report::ImportReport;
+
+pub struct ImportsView<'a> {
+    pub batches: &'a [(StoredBatch, String)],
+    pub county: &'a str,
+    pub flash: Option<&'a Flash>,
+    /// Why the last upload was refused, if it was.
+    pub refusal: Option<&'a str>,
+}
+
+pub fn index(view: ImportsView) -> Markup {
+    page(
+        "Importuri",
+        "/imports",
+        view.flash,
+        html! {
+            h1 { "Import rețea școlară" }
+            p {
+                "Încărcați exportul SIIIR „Rețea școlară” (xlsx, xls, ods sau csv, cel mult 20 MiB). "
+                "Veți vedea mai întâi rezultatul verificării, rând cu rând; nimic nu se scrie până nu confirmați."
+            }
+            @if let Some(reason) = view.refusal {
+                div.flash.flash-error role="alert" { "Fișier refuzat, nu am scris nimic: " (reason) }
+            }
+            form.upload method="post" action="/imports" enctype="multipart/form-data" {
+                div.field {
+                    label for="file" { "Fișierul" }
+                    input type="file" id="file" name="file" required accept=".xlsx,.xls,.ods,.csv";
+                }
+                div.field {
+                    label for="county" { "Doar unitățile județului (cod SIIIR „Judet PJ”; gol = toate)" }
+                    input type="text" id="county" name="county" value=(view.county) maxlength="2" size="3" autocomplete="off";
+                }
+                button type="submit" { "Verifică fișierul" }
+            }
+            h2 { "Importuri aplicate" }
+            @if view.batches.is_empty() {
+                p { "Niciun import până acum." }
+            } @else {
+                div.table-wrap {
+                    table {
+                        thead { tr {
+                            th scope="col" { "Data" }
+                            th scope="col" { "Fișier" }
+                            th scope="col" { "Cine" }
+                            th scope="col" { "Noi" }
+                            th scope="col" { "Actualizate" }
+                            th scope="col" { "Neschimbate" }
+                            th scope="col" { "Respinse" }
+                        } }
+                        tbody {
+                            @for (batch, when) in view.batches {
+                                tr {
+                                    td { a href={ "/imports/batch/" (batch.id) } { (when) } }
+                                    td { (batch.file_name) }
+                                    td { (batch.actor) }
+                                    td { (batch.report.inserted) }
+                                    td { (batch.report.updated) }
+                                    td { (batch.report.unchanged) }
+                                    td { (batch.report.rejected_rows()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The dry-run result with a button to apply the same file.
+pub fn preview(upload_id: &str, report: &ImportReport) -> Markup {
+    page(
+        "Verificare import",
+        "/imports",
+        None,
+        html! {
+            h1 { "Verificare: " (report.file) }
+            p { "Nimic nu a fost scris încă. Dacă rezultatul este cel așteptat, aplicați importul." }
+            (counts(report, true))
+            form method="post" action={ "/imports/" (upload_id) "/apply" } {
+                button type="submit" { "Aplică importul" }
+                " "
+                a href="/imports" { "Renunță" }
+            }
+            (issues(report))
+        },
+    )
+}
+
+pub fn batch(batch: &StoredBatch, when: &str, flash: Option<&Flash>) -> Markup {
+    page(
+        "Rezultat import",
+        "/imports",
+        flash,
+        html! {
+            p { a href="/imports" { "‹ Importuri" } }
+            h1 { "Import „" (batch.file_name) "”" }
+            p { (when) " · " (batch.actor) " · SHA-256 " code { (batch.sha256) } }
+            (counts(&batch.report, false))
+            (issues(&batch.report))
+        },
+    )
+}
+
+fn counts(report: &ImportReport, would: bool) -> Markup {
+    let verb = if would { "vor fi " } else { "" };
+    html! {
+        dl.counts {
+            dt { "Foaia / rândul antetului" }
+            dd { (report.sheet.as_deref().unwrap_or("CSV")) " / " (report.header_row) }
+            dt { "Rânduri citite" } dd { (super::format_count(report.rows_read)) }
+            dt { "Rânduri din alte județe (sărite)" } dd { (super::format_count(report.skipped)) }
+            dt { "Unități care " (verb) "adăugate" } dd { (super::format_count(report.inserted)) }
+            dt { "Unități care " (verb) "actualizate" } dd { (super::format_count(report.updated)) }
+            dt { "Unități neschimbate" } dd { (super::format_count(report.unchanged)) }
+            dt { "Unități care " (verb) "marcate inactive" } dd { (super::format_count(report.deactivated)) }
+            dt { "Rânduri respinse" } dd { (report.rejected_rows()) }
+            dt { "Avertismente" } dd { (report.warnings.len()) }
+        }
+    }
+}
+
+fn issues(report: &ImportReport) -> Markup {
+    html! {
+        @if !report.rejected.is_empty() {
+            h2 { "Rânduri respinse" }
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Rând" } th scope="col" { "Coloană" } th scope="col" { "Valoare" } th scope="col" { "Problemă" } } }
+                tbody { @for r in &report.rejected { tr { td { (r.row) } td { (r.column) } td { code { (r.value) } } td { (r.error) } } } }
+            } }
+        }
+        @if !report.warnings.is_empty() {
+            h2 { "Avertismente" }
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Rând" } th scope="col" { "Coloană" } th scope="col" { "Valoare" } th scope="col" { "Observație" } } }
+                tbody { @for w in &report.warnings { tr { td { (w.row) } td { (w.column) } td { code { (w.value) } } td { (w.warning) } } } }
+            } }
+        }
+    }
+}
+
+/// The human summary printed by `import --format text`.
+pub fn report_as_text(report: &ImportReport) -> String {
+    let mut out = String::new();
+    let mode = if report.dry_run { " (simulare, nimic scris)" } else { "" };
+    let _ = writeln!(out, "Import {}: {}{mode}", report.kind, report.file);
+    let sheet = report.sheet.as_deref().unwrap_or("CSV");
+    let _ = writeln!(out, "Foaia {sheet}, antetul pe rândul {}", report.header_row);
+    let _ = writeln!(
+        out,
+        "Rânduri citite {}, sărite {}, adăugate {}, actualizate {}, neschimbate {}, dezactivate {}",
+        report.rows_read, report.skipped, report.inserted, report.updated, report.unchanged, report.deactivated
+    );
+    let _ = writeln!(out, "Rânduri respinse {}, avertismente {}", report.rejected_rows(), report.warnings.len());
+    for r in &report.rejected {
+        let _ = writeln!(out, "  RESPINS rândul {}, coloana „{}”, valoarea „{}”: {}", r.row, r.column, r.value, r.error);
+    }
+    for w in &report.warnings {
+        let _ = writeln!(out, "  atenție rândul {}, coloana „{}”, valoarea „{}”: {}", w.row, w.column, w.value, w.warning);
+    }
+    out
+}

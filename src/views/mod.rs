@@ -1,0 +1,41 @@
+//! HTML (maud) and text renderings. Views render what they are given and query nothing.
+
+pub mod errors;
+pub mod imports;
+pub mod layout;
+pub mod schools;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// `dd.mm.yyyy HH:mm` in the user's time zone.
+pub fn format_datetime(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// 18200 → `18.200` (Romanian grouping).
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn romanian_formats() {
+        assert_eq!(format_count(18200), "18.200");
+        assert_eq!(format_count(256), "256");
+        assert_eq!(format_count(1_234_567), "1.234.567");
+        let summer = chrono::DateTime::parse_from_rfc3339("2026-07-01T21:30:00Z").unwrap().to_utc();
+        assert_eq!(format_datetime(summer, chrono_tz::Europe::Bucharest), "02.07.2026 00:30");
+    }
+}

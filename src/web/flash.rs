@@ -1,0 +1,36 @@
+//! One-time messages carried to the next page in a short-lived cookie.
+
+use axum::http::{HeaderMap, HeaderValue, header};
+
+use crate::views::layout::{Flash, FlashKind};
+
+const COOKIE: &str = "isj_flash";
+
+/// `Set-Cookie` value carrying a message (hex-encoded UTF-8, so any text survives).
+pub fn set(flash: &Flash) -> HeaderValue {
+    let kind = match flash.kind {
+        FlashKind::Success => 's',
+        FlashKind::Error => 'e',
+    };
+    let value = format!("{COOKIE}={kind}{}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict", hex::encode(&flash.text));
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("isj_flash=; Max-Age=0"))
+}
+
+/// `Set-Cookie` value that removes the message once shown.
+pub fn clear() -> HeaderValue {
+    HeaderValue::from_static("isj_flash=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
+}
+
+/// The message in the request's cookies, if any.
+pub fn take(headers: &HeaderMap) -> Option<Flash> {
+    let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+    let value = cookies.flat_map(|c| c.split(';')).find_map(|pair| pair.trim().strip_prefix("isj_flash="))?;
+    let (kind, text) = value.split_at_checked(1)?;
+    let kind = match kind {
+        "s" => FlashKind::Success,
+        "e" => FlashKind::Error,
+        _ => return None,
+    };
+    let text = String::from_utf8(hex::decode(text).ok()?).ok()?;
+    Some(Flash { kind, text })
+}

@@ -1,0 +1,158 @@
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::schools::with_flash_cleared;
+use super::{AppState, MAX_UPLOAD_BYTES, WebError, flash};
+use crate::db;
+use crate::import::{ImportError, ImportOptions, Silent, import_schools};
+use crate::views::imports::ImportsView;
+use crate::views::layout::{Flash, FlashKind};
+
+/// Files checked but not yet applied, kept in memory (a restart only means uploading again).
+#[derive(Default)]
+pub struct PendingUploads {
+    entries: Mutex<VecDeque<(String, PendingUpload)>>,
+}
+
+#[derive(Clone)]
+struct PendingUpload {
+    file_name: String,
+    bytes: Vec<u8>,
+    county: Option<String>,
+}
+
+/// Pending uploads kept at once; the oldest is dropped first.
+const MAX_PENDING: usize = 4;
+
+impl PendingUploads {
+    fn put(&self, upload: PendingUpload) -> String {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= MAX_PENDING {
+            entries.pop_front();
+        }
+        entries.push_back((id.clone(), upload));
+        id
+    }
+
+    /// Takes the upload out: applying is single use.
+    fn take(&self, id: &str) -> Option<PendingUpload> {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let index = entries.iter().position(|(key, _)| key == id)?;
+        entries.remove(index).map(|(_, upload)| upload)
+    }
+}
+
+pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+    let message = flash::take(&headers);
+    let page = render_index(&state, message.as_ref(), None).await?;
+    Ok(with_flash_cleared(message.is_some(), page))
+}
+
+async fn render_index(state: &AppState, message: Option<&Flash>, refusal: Option<&str>) -> Result<maud::Markup, WebError> {
+    let batches = db::imports::recent(&state.db, 20).await?;
+    let batches: Vec<_> = batches
+        .into_iter()
+        .map(|b| {
+            let when = crate::views::format_datetime(b.created_at, state.config.timezone);
+            (b, when)
+        })
+        .collect();
+    Ok(crate::views::imports::index(ImportsView { batches: &batches, county: &state.config.county, flash: message, refusal }))
+}
+
+/// Receives the file and shows the dry-run result.
+pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Result<Response, WebError> {
+    let upload = read_upload(multipart).await?;
+    let options = ImportOptions { county: upload.county.clone(), dry_run: true, ..ImportOptions::default() };
+    let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
+    let result = import_schools(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes.clone(), &options, &Silent).await;
+    match result {
+        Ok(outcome) => {
+            let id = state.uploads.put(upload);
+            Ok(crate::views::imports::preview(&id, &outcome.report).into_response())
+        }
+        Err(e) => refused(&state, e).await,
+    }
+}
+
+/// Applies a checked upload, then shows the recorded import.
+pub async fn apply(State(state): State<AppState>, Path(upload_id): Path<String>) -> Result<Response, WebError> {
+    let Some(upload) = state.uploads.take(&upload_id) else {
+        let message = Flash { kind: FlashKind::Error, text: "Verificarea a expirat sau importul a fost deja aplicat; încărcați fișierul din nou.".into() };
+        return Ok(redirect_with(&message, "/imports"));
+    };
+    let options = ImportOptions { county: upload.county.clone(), actor: "interfața web".into(), ..ImportOptions::default() };
+    let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
+    match import_schools(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes, &options, &Silent).await {
+        Ok(outcome) => {
+            let r = &outcome.report;
+            let text = format!(
+                "Import aplicat: {} unități noi, {} actualizate, {} neschimbate, {} marcate inactive, {} rânduri respinse.",
+                r.inserted, r.updated, r.unchanged, r.deactivated, r.rejected_rows()
+            );
+            let target = outcome.batch_id.map_or_else(|| "/imports".to_string(), |id| format!("/imports/batch/{id}"));
+            Ok(redirect_with(&Flash { kind: FlashKind::Success, text }, &target))
+        }
+        Err(e) => refused(&state, e).await,
+    }
+}
+
+pub async fn batch(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i32>) -> Result<Response, WebError> {
+    let batch = db::imports::find(&state.db, id).await?.ok_or(WebError::NotFound)?;
+    let when = crate::views::format_datetime(batch.created_at, state.config.timezone);
+    let message = flash::take(&headers);
+    Ok(with_flash_cleared(message.is_some(), crate::views::imports::batch(&batch, &when, message.as_ref())))
+}
+
+async fn refused(state: &AppState, error: ImportError) -> Result<Response, WebError> {
+    if !error.is_refusal() {
+        return Err(WebError::Internal(error.to_string()));
+    }
+    let page = render_index(state, None, Some(&error.to_string())).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+fn redirect_with(message: &Flash, target: &str) -> Response {
+    let mut response = Redirect::to(target).into_response();
+    response.headers_mut().append(header::SET_COOKIE, flash::set(message));
+    response
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<PendingUpload, WebError> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut county = None;
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().map(sanitize_file_name).unwrap_or_else(|| "fișier".into());
+                let bytes = field.bytes().await.map_err(multipart_error)?;
+                if bytes.len() > MAX_UPLOAD_BYTES {
+                    return Err(WebError::TooLarge);
+                }
+                file = Some((name, bytes.to_vec()));
+            }
+            Some("county") => {
+                let text = field.text().await.map_err(multipart_error)?;
+                county = Some(text.trim().to_uppercase()).filter(|c| !c.is_empty());
+            }
+            _ => {}
+        }
+    }
+    let (file_name, bytes) = file.ok_or_else(|| WebError::BadRequest("Alegeți un fișier de importat.".into()))?;
+    Ok(PendingUpload { file_name, bytes, county })
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE { WebError::TooLarge } else { WebError::BadRequest(format!("Încărcare invalidă: {}", e.body_text())) }
+}
+
+/// Only the last path component, without control characters, at most 200 characters.
+fn sanitize_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.chars().filter(|c| !c.is_control()).take(200).collect()
+}

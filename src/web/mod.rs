@@ -1,0 +1,120 @@
+//! HTTP: routes, state and the server loop. Handlers parse input, call one service or db
+//! function and render a view.
+
+mod error;
+mod flash;
+mod health;
+mod imports;
+mod schools;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use sea_orm::DatabaseConnection;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+
+pub use error::WebError;
+
+/// Largest accepted upload (the importer's own limit; the request may carry a little more).
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub uploads: Arc<imports::PendingUploads>,
+    /// One import at a time: parsing is CPU and memory heavy.
+    pub import_gate: Arc<tokio::sync::Semaphore>,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            clock,
+            uploads: Arc::default(),
+            import_gate: Arc::new(tokio::sync::Semaphore::new(1)),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let upload_limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024);
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/schools") }))
+        .route("/health", get(health::health))
+        .route("/static/app.css", get(static_css))
+        .route("/schools", get(schools::list))
+        .route("/schools/{code}", get(schools::detail))
+        .route("/imports", get(imports::index).post(imports::upload).layer(upload_limit))
+        .route("/imports/{upload_id}/apply", post(imports::apply))
+        .route("/imports/batch/{id}", get(imports::batch))
+        .fallback(|| async { WebError::NotFound })
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+async fn static_css() -> impl axum::response::IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/app.css"))
+}
+
+/// `serve`: migrate, then listen until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    // Until staff login exists, the service must not be reachable from the network.
+    anyhow::ensure!(
+        config.bind.ip().is_loopback(),
+        "refuz să ascult pe {}: până la autentificarea personalului serviciul acceptă doar adrese loopback (127.0.0.1, ::1)",
+        config.bind
+    );
+    let db = crate::db::connect(&config.database_url).await.context("conectarea la baza de date")?;
+    crate::db::migrate(&db).await.context("migrarea bazei de date")?;
+    let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("ascultarea pe {}", config.bind))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "isj-tracker pornit: http://{address}/");
+    let app = router(AppState::new(db, config, Arc::new(SystemClock)));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
