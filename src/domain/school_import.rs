@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::cell::{Row, Table};
+use super::cell::{Cell, Row, Table};
 use super::columns::{ColumnMap, HeaderVerdict};
 use super::report::ImportReport;
 use super::school::{
@@ -100,11 +100,11 @@ pub fn plan_school_import(table: &Table, county: Option<&str>) -> Result<SchoolI
     Ok(SchoolImportPlan { accepted, report })
 }
 
-/// Non-blank rows, without a trailing total row (`TOTAL …` with no code).
+/// Non-blank rows, without a trailing total row (`TOTAL …` and no valid code).
 fn data_rows<'a>(table: &'a Table, columns: &ColumnMap<SchoolField>) -> Vec<&'a Row> {
     let mut rows: Vec<&Row> = table.rows.iter().filter(|r| !r.is_blank()).collect();
     if let Some(last) = rows.last() {
-        let code_blank = last.cell(columns.index(SchoolField::Code)).is_blank();
+        let code_blank = SiiirCode::parse(last.cell(columns.index(SchoolField::Code))).is_err();
         let says_total = last.cells.iter().any(|c| c.text().is_some_and(|t| fold(&t).starts_with("total")));
         if code_blank && says_total {
             rows.pop();
@@ -176,13 +176,26 @@ fn parse_row(row: &Row, columns: &ColumnMap<SchoolField>, report: &mut ImportRep
         street: text(SchoolField::Street),
         street_number: text(SchoolField::StreetNumber),
         postal_code: text(SchoolField::PostalCode),
-        phone: text(SchoolField::Phone),
-        fax: text(SchoolField::Fax),
+        phone: phone_text(row, columns, SchoolField::Phone, report),
+        fax: phone_text(row, columns, SchoolField::Fax, report),
         email: text(SchoolField::Email),
         school_year: text(SchoolField::SchoolYear),
     };
     warn_contact_shapes(row.number, &record, columns, report);
     Some(record)
+}
+
+/// Phone numbers typed into a numeric cell lose their leading zero in Excel; put it back.
+fn phone_text(row: &Row, columns: &ColumnMap<SchoolField>, field: SchoolField, report: &mut ImportReport) -> Option<String> {
+    let cell = row.cell(columns.index(field));
+    let text = cell.text()?;
+    let lost_zero = matches!(cell, Cell::Number(_)) && text.len() == 9 && text.starts_with(['2', '3', '7']);
+    if !lost_zero {
+        return Some(text);
+    }
+    let repaired = format!("0{text}");
+    report.warn(row.number, &columns.header(SCHOOL_COLUMNS, field), &text, format!("celulă numerică: completat cu zero în față la {repaired}"));
+    Some(repaired)
 }
 
 fn warn_contact_shapes(row: u32, record: &SchoolRecord, columns: &ColumnMap<SchoolField>, report: &mut ImportReport) {
@@ -238,7 +251,6 @@ pub fn orphan_pj_codes(report: &ImportReport) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::cell::Cell;
 
     fn table(rows: Vec<Vec<&str>>) -> Table {
         let headers = ["Judet PJ", "Cod SIIIR unitate", "Cod SIIIR PJ", "Statut unitate", "Denumire lunga unitate"];

@@ -1,0 +1,142 @@
+//! The web pages over real HTTP: search with and without diacritics, filters, the school
+//! page, the upload → preview → apply flow, refusals and limits.
+
+use reqwest::multipart::{Form, Part};
+
+use super::helpers::*;
+
+async fn app_with_hunedoara() -> TestApp {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    app
+}
+
+fn found(body: &str) -> u64 {
+    let marker = " unități găsite";
+    let end = body.find(marker).unwrap_or_else(|| panic!("no count in page"));
+    let start = body[..end].rfind('>').map_or(0, |i| i + 1);
+    body[start..end].replace('.', "").trim().parse().expect("count")
+}
+
+#[tokio::test]
+async fn search_ignores_diacritics_and_case() {
+    let app = app_with_hunedoara().await;
+    let (status, body) = app.get_text("/schools?q=hateg").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("HAȚEG") || body.contains("HAŢEG"));
+    let plain = found(&body);
+    assert!(plain >= 2, "{plain}");
+    for query in ["HA%C5%A2EG", "Ha%C8%9Beg", "  hateg  "] {
+        let (_, body) = app.get_text(&format!("/schools?q={query}")).await;
+        assert_eq!(found(&body), plain, "{query}");
+    }
+    let (_, body) = app.get_text("/schools?q=liceul%20hateg").await;
+    assert!(found(&body) >= 1 && found(&body) < plain);
+    let (_, body) = app.get_text("/schools?q=nu-exista-asa-ceva").await;
+    assert_eq!(found(&body), 0);
+}
+
+#[tokio::test]
+async fn filters_and_pagination() {
+    let app = app_with_hunedoara().await;
+    let (_, all) = app.get_text("/schools").await;
+    assert_eq!(found(&all), 256);
+    assert!(all.contains("Pagina 1 din 6"));
+    let (_, pj) = app.get_text("/schools?status=PJ").await;
+    assert_eq!(found(&pj), 129);
+    let (_, ar) = app.get_text("/schools?status=ar").await;
+    assert_eq!(found(&ar), 127);
+    let (_, rural) = app.get_text("/schools?area=RURAL&status=PJ").await;
+    let (_, urban) = app.get_text("/schools?area=URBAN&status=PJ").await;
+    assert_eq!(found(&rural) + found(&urban), 129);
+    let (_, deva) = app.get_text("/schools?locality=DEVA").await;
+    assert!(found(&deva) > 10 && found(&deva) < 256);
+    let (_, inactive) = app.get_text("/schools?active=inactiv").await;
+    assert_eq!(found(&inactive), 0);
+    let (_, last) = app.get_text("/schools?page=6").await;
+    assert!(last.contains("Pagina 6 din 6") && last.contains("rel=\"prev\""));
+    let (status, _) = app.get_text("/schools?page=abc&area=<script>").await;
+    assert_eq!(status, 200, "bad filter values fall back to no filter");
+}
+
+#[tokio::test]
+async fn school_page_shows_units_and_parent() {
+    let app = app_with_hunedoara().await;
+    let (status, pj) = app.get_text("/schools/2061103288").await;
+    assert_eq!(status, 200);
+    assert!(pj.contains("GRĂDINIȚA CU PROGRAM NORMAL ISCRONI"), "attached unit listed");
+    assert!(pj.contains("sclaninoasa@yahoo.com"));
+    let (_, ar) = app.get_text("/schools/2062102079").await;
+    assert!(ar.contains("href=\"/schools/2061103288\""), "link to its PJ");
+    assert_eq!(app.get_text("/schools/9999999999").await.0, 404);
+    assert_eq!(app.get_text("/schools/abc").await.0, 404);
+    assert_eq!(app.get_text("/nu-exista").await.0, 404);
+}
+
+fn upload_form(name: &str, bytes: Vec<u8>, county: &str) -> Form {
+    Form::new().part("file", Part::bytes(bytes).file_name(name.to_string())).text("county", county.to_string())
+}
+
+#[tokio::test]
+async fn upload_preview_then_apply_once() {
+    let app = spawn_app().await;
+    let bytes = std::fs::read(test_data("hd-sample.xlsx")).expect("sample");
+    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("retea.xlsx", bytes, "hd")).send().await.expect("upload");
+    assert_eq!(response.status(), 200);
+    let preview = response.text().await.expect("body");
+    assert!(preview.contains("Aplică importul"));
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 0, "preview writes nothing");
+    let action = preview.split("action=\"").nth(1).and_then(|s| s.split('"').next()).expect("apply form").to_string();
+    assert!(action.starts_with("/imports/") && action.ends_with("/apply"));
+
+    let applied = app.client.post(format!("{}{action}", app.address)).send().await.expect("apply");
+    assert_eq!(applied.status(), 303);
+    let location = applied.headers()["location"].to_str().expect("location").to_string();
+    let cookie = applied.headers()["set-cookie"].to_str().expect("flash").split(';').next().unwrap_or_default().to_string();
+    assert!(location.starts_with("/imports/batch/"));
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 30);
+    let page = app.client.get(format!("{}{location}", app.address)).header("cookie", cookie).send().await.expect("batch page");
+    assert!(page.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap_or("").contains("Max-Age=0")));
+    let body = page.text().await.expect("body");
+    assert!(body.contains("Import aplicat: 30 unități noi"), "flash shown");
+
+    let again = app.client.post(format!("{}{action}", app.address)).send().await.expect("apply again");
+    assert_eq!(again.headers()["location"], "/imports");
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM import_batch").await, 1, "an upload applies once");
+    let (_, history) = app.get_text("/imports").await;
+    assert!(history.contains("retea.xlsx"));
+}
+
+#[tokio::test]
+async fn refused_and_oversized_uploads() {
+    let app = spawn_app().await;
+    let pdf = b"%PDF-1.4 not a spreadsheet".to_vec();
+    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("x.xlsx", pdf, "")).send().await.expect("upload");
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.expect("body").contains("Fișier refuzat"));
+
+    let big = vec![b'a'; 21 * 1024 * 1024];
+    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("big.csv", big, "")).send().await.expect("upload");
+    assert_eq!(response.status(), 413);
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 0);
+}
+
+#[tokio::test]
+async fn health_and_headers() {
+    let app = spawn_app().await;
+    let response = app.client.get(format!("{}/health", app.address)).send().await.expect("health");
+    assert_eq!(response.status(), 200);
+    let response = app.client.get(format!("{}/schools", app.address)).send().await.expect("page");
+    let headers = response.headers();
+    assert!(headers["content-security-policy"].to_str().unwrap_or("").contains("frame-ancestors 'none'"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+}
+
+#[tokio::test]
+async fn serve_refuses_a_non_loopback_address() {
+    let db = TestDb::new().await;
+    let run = db.cli(&["serve", "--bind", "0.0.0.0:0"]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("loopback"), "{}", run.stderr);
+}
