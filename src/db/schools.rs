@@ -173,8 +173,8 @@ pub async fn apply_import<C: ConnectionTrait>(
         }
     }
     if write {
-        for chunk in inserts.chunks(500) {
-            School::insert_many(chunk.to_vec()).exec(conn).await?;
+        for chunk in inserts.chunks(1000) {
+            School::insert_many(chunk.to_vec()).exec_without_returning(conn).await?;
         }
     }
     if let Some(county) = deactivate_county {

@@ -17,7 +17,7 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(t) => super::text::clean(t).is_none(),
+            Cell::Text(t) => super::text::is_blank(t),
             _ => false,
         }
     }
@@ -37,7 +37,11 @@ impl Cell {
 
     /// Cleaned text of the cell (trimmed, NFC), `None` when blank.
     pub fn text(&self) -> Option<String> {
-        super::text::clean(&self.display())
+        match self {
+            Cell::Empty => None,
+            Cell::Text(t) => super::text::clean(t),
+            other => super::text::clean(&other.display()),
+        }
     }
 }
 

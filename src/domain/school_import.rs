@@ -10,7 +10,7 @@ use super::school::{
     SCHOOL_COLUMNS, SchoolField, SchoolRecord, SiiirCode, UnitStatus, cif_is_valid, email_is_plausible,
     phone_is_plausible,
 };
-use super::text::fold;
+use super::text::{fold, looks_mojibake};
 
 /// Judges a candidate header row for the school import.
 pub fn school_header_verdict(headers: &[String]) -> HeaderVerdict {
@@ -200,6 +200,11 @@ fn phone_text(row: &Row, columns: &ColumnMap<SchoolField>, field: SchoolField, r
 
 fn warn_contact_shapes(row: u32, record: &SchoolRecord, columns: &ColumnMap<SchoolField>, report: &mut ImportReport) {
     let header = |field| columns.header(SCHOOL_COLUMNS, field);
+    for (field, value) in [(SchoolField::LongName, &record.long_name), (SchoolField::ShortName, &record.short_name)] {
+        if let Some(value) = value.as_deref().filter(|v| looks_mojibake(v)) {
+            report.warn(row, &header(field), value, "diacritice stricate (fișier salvat cu altă codificare?)");
+        }
+    }
     if let Some(cif) = &record.cif {
         if !cif_is_valid(cif) {
             report.warn(row, &header(SchoolField::Cif), cif, "codul fiscal nu trece verificarea cifrei de control");

@@ -3,14 +3,28 @@
 //! Official files mix cedilla (ş ţ) and comma-below (ș ț) letters, even inside one name,
 //! so values are stored as received (NFC) and compared on a folded key.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_normalization::char::is_combining_mark;
 
 /// Trims, NFC-normalises and turns non-breaking spaces into plain spaces; `None` when empty.
 pub fn clean(raw: &str) -> Option<String> {
-    let text: String = raw.nfc().map(|c| if is_space(c) { ' ' } else { c }).collect();
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_string())
+    let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || is_space(c));
+    if trimmed.is_empty() {
+        return None;
+    }
+    // Most cells are already clean: copy them once instead of re-normalising.
+    let already_clean = trimmed.is_ascii()
+        || (is_nfc_quick(trimmed.chars()) == IsNormalized::Yes && !trimmed.chars().any(is_space));
+    if already_clean {
+        return Some(trimmed.to_string());
+    }
+    let text: String = trimmed.nfc().map(|c| if is_space(c) { ' ' } else { c }).collect();
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// True when the text has nothing but white space.
+pub fn is_blank(raw: &str) -> bool {
+    raw.chars().all(|c| c.is_whitespace() || is_space(c))
 }
 
 /// Lower case, no diacritics (cedilla and comma-below both vanish), typographic quotes folded
@@ -46,6 +60,12 @@ pub fn fold_header(raw: &str) -> String {
         .join(" ")
 }
 
+/// UTF-8 Romanian letters read once as Windows-1252/1250 (`È™` for `ș`, `Äƒ` for `ă`).
+pub fn looks_mojibake(text: &str) -> bool {
+    const BROKEN: &[&str] = &["È™", "È›", "È˜", "Èš", "Äƒ", "Ä‚", "Ã¢", "Ã‚", "Ã®", "ÃŽ", "ÅŸ", "Åž", "Å£", "Å¢", "â€ž", "â€"];
+    BROKEN.iter().any(|b| text.contains(b))
+}
+
 fn is_space(c: char) -> bool {
     matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200B}' | '\u{FEFF}')
 }
@@ -71,6 +91,13 @@ mod tests {
         assert_eq!(fold_header(" Mediu  loc.\u{a0}PJ "), "mediu loc pj");
         assert_eq!(fold_header("Nr. dosar."), "nr dosar");
         assert_eq!(fold_header("Mediu loc PJ"), fold_header("Mediu loc. PJ"));
+    }
+
+    #[test]
+    fn mojibake_is_recognised() {
+        let broken: String = encoding_rs::WINDOWS_1252.decode("Școală „Țară”".as_bytes()).0.into_owned();
+        assert!(looks_mojibake(&broken), "{broken}");
+        assert!(!looks_mojibake("ȘCOALA GIMNAZIALĂ „Ţara Haţegului” Brăila Â Î"));
     }
 
     #[test]

@@ -137,12 +137,12 @@ impl SheetCollector {
     }
 
     pub(crate) fn check_bounds(&self, index: u32, width: usize) -> Result<(), SpreadsheetError> {
-        let sheet = self.sheet.clone().unwrap_or_else(|| "CSV".into());
+        let sheet = || self.sheet.clone().unwrap_or_else(|| "CSV".into());
         if u64::from(index) >= self.limits.max_rows {
-            return Err(SpreadsheetError::TooManyRows { sheet, rows: u64::from(index) + 1, limit: self.limits.max_rows });
+            return Err(SpreadsheetError::TooManyRows { sheet: sheet(), rows: u64::from(index) + 1, limit: self.limits.max_rows });
         }
         if width as u64 > self.limits.max_columns {
-            return Err(SpreadsheetError::TooManyColumns { sheet, columns: width as u64, limit: self.limits.max_columns });
+            return Err(SpreadsheetError::TooManyColumns { sheet: sheet(), columns: width as u64, limit: self.limits.max_columns });
         }
         Ok(())
     }

@@ -168,3 +168,21 @@ async fn text_output_and_help_are_for_people() {
     assert_eq!(missing.status, 2);
     assert!(missing.json()["error"].is_string());
 }
+
+#[tokio::test]
+async fn an_attached_unit_whose_pj_is_already_stored_is_not_an_orphan() {
+    let db = TestDb::new().await;
+    let pj = siiir_csv(&[("HD", "2061100001", "2061100001", "PJ", "Școala Unu")]);
+    assert_eq!(db.import(&write_file(&db, "pj.csv", pj.as_bytes()), &[]).status, 0);
+    let units = siiir_csv(&[
+        ("HD", "2062100002", "2061100001", "AR", "Grădinița Doi"),
+        ("HD", "2062100003", "2061100099", "AR", "Grădinița Trei"),
+        ("HD", "2062100004", "2061100001", "AR", "È˜coala stricatÄƒ"),
+    ]);
+    let run = db.import(&write_file(&db, "ar.csv", units.as_bytes()), &[]);
+    assert_eq!(run.status, 0);
+    let warnings = run.json()["warnings"].as_array().cloned().unwrap_or_default();
+    let orphans: Vec<_> = warnings.iter().filter(|w| w["column"] == "Cod SIIIR PJ").map(|w| w["row"].clone()).collect();
+    assert_eq!(orphans, vec![serde_json::json!(3)], "{warnings:?}");
+    assert!(warnings.iter().any(|w| w["row"] == 4 && w["warning"].as_str().unwrap_or("").contains("diacritice")), "{warnings:?}");
+}
