@@ -1,16 +1,18 @@
 //! The school import as one service used by the CLI and the web: read and validate the file
 //! off the async runtime, then write everything in one transaction.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
 
 use crate::clock::Clock;
+use crate::db::schools::SchoolWriter;
+use crate::domain::school::SchoolRecord;
 use crate::db::{self, DbError};
+use crate::domain::cell::Row;
 use crate::domain::report::ImportReport;
-use crate::domain::school_import::{
-    PlanError, SchoolImportPlan, drop_known_orphans, orphan_pj_codes, plan_school_import, school_header_verdict,
-};
-use crate::excel::{self, Limits, SpreadsheetError};
+use crate::domain::school_import::{PlanError, SchoolPlanner, drop_known_orphans, orphan_pj_codes, school_header_verdict};
+use crate::excel::{self, Limits, RowSink, SpreadsheetError};
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -66,7 +68,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Reads, validates and (unless dry-run) applies a school-network file.
+/// Rows written per statement (30 columns each stays under every backend's parameter limit).
+const BATCH: usize = 500;
+
+/// Reads, validates and (unless dry-run) applies a school-network file. Reading and writing
+/// overlap: a blocking task parses and validates, the async side writes batches inside one
+/// transaction, which is rolled back if the file turns out to be refused.
 pub async fn import_schools(
     db: &DatabaseConnection,
     clock: &dyn Clock,
@@ -75,50 +82,114 @@ pub async fn import_schools(
     options: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportOutcome, ImportError> {
-    progress.stage("citesc fișierul");
+    progress.stage("citesc și verific fișierul");
     let sha256 = sha256_hex(&bytes);
+    let (sender, batches) = tokio::sync::mpsc::channel(4);
     let county = options.county.clone();
-    let SchoolImportPlan { accepted, mut report } = tokio::task::spawn_blocking(move || {
-        let table = excel::read_table(&bytes, &Limits::default(), &school_header_verdict)?;
-        Ok::<_, ImportError>(plan_school_import(&table, county.as_deref())?)
-    })
-    .await
-    .map_err(|e| ImportError::Interrupted(e.to_string()))??;
-    report.file = file_name.to_string();
-    report.dry_run = options.dry_run;
-
-    let orphans = orphan_pj_codes(&report);
-    if !orphans.is_empty() {
-        drop_known_orphans(&mut report, &db::schools::existing_codes(db, &orphans).await?);
-    }
-    if options.strict && !report.rejected.is_empty() {
-        return Err(ImportError::StrictRejected(report.rejected_rows(), Box::new(report)));
-    }
-
-    progress.stage(&format!("scriu {} unități în baza de date", accepted.len()));
-    let records: Vec<_> = accepted.into_iter().map(|a| a.record).collect();
-    let deactivate = options.county.as_deref().filter(|_| report.rejected.is_empty());
+    let reader = tokio::task::spawn_blocking(move || read_and_plan(&bytes, county.as_deref(), sender));
     let now = clock.now();
     let txn = if options.dry_run { db.begin().await.map_err(DbError::from)? } else { db::begin_write(db).await? };
-    let counts = db::schools::apply_import(&txn, &records, deactivate, now, !options.dry_run).await?;
+    let written = write_batches(&txn, batches, now, !options.dry_run).await;
+    let planned = reader.await.map_err(|e| ImportError::Interrupted(e.to_string()))?;
+    let (mut writer, mut report) = match (written, planned) {
+        (Ok(writer), Ok(report)) => (writer, report),
+        (_, Err(e)) => return Err(rolled_back(txn, e).await),
+        (Err(e), Ok(_)) => return Err(rolled_back(txn, e.into()).await),
+    };
+    report.file = file_name.to_string();
+    report.dry_run = options.dry_run;
+    let stored_parents = writer.stored_among(&orphan_pj_codes(&report));
+    drop_known_orphans(&mut report, &stored_parents);
+    if options.strict && !report.rejected.is_empty() {
+        let error = ImportError::StrictRejected(report.rejected_rows(), Box::new(report));
+        return Err(rolled_back(txn, error).await);
+    }
+    if let Some(county) = options.county.as_deref().filter(|_| report.rejected.is_empty()) {
+        writer.deactivate_missing(&txn, county).await?;
+    }
+    let counts = writer.counts();
     report.inserted = counts.inserted;
     report.updated = counts.updated;
     report.unchanged = counts.unchanged;
     report.deactivated = counts.deactivated;
+    progress.stage("salvez");
     let batch_id = if options.dry_run {
         txn.rollback().await.map_err(DbError::from)?;
         None
     } else {
-        let batch = db::imports::NewBatch {
-            file_name,
-            sha256: &sha256,
-            actor: &options.actor,
-            created_at: now,
-            report: &report,
-        };
+        let batch = db::imports::NewBatch { file_name, sha256: &sha256, actor: &options.actor, created_at: now, report: &report };
         let id = db::imports::record(&txn, batch).await?;
         txn.commit().await.map_err(DbError::from)?;
         Some(id)
     };
     Ok(ImportOutcome { report, batch_id })
+}
+
+async fn rolled_back(txn: DatabaseTransaction, error: ImportError) -> ImportError {
+    if let Err(e) = txn.rollback().await {
+        tracing::error!(error = %e, "rollback after a failed import");
+    }
+    error
+}
+
+/// Writes batches as they come; the receiver is dropped on return, which stops the reader.
+async fn write_batches(
+    txn: &DatabaseTransaction,
+    mut batches: mpsc::Receiver<Vec<SchoolRecord>>,
+    now: chrono::DateTime<chrono::Utc>,
+    write: bool,
+) -> Result<SchoolWriter, DbError> {
+    let mut writer = SchoolWriter::load(txn, now, write).await?;
+    while let Some(batch) = batches.recv().await {
+        writer.apply(txn, batch).await?;
+    }
+    Ok(writer)
+}
+
+fn read_and_plan(bytes: &[u8], county: Option<&str>, sender: mpsc::Sender<Vec<SchoolRecord>>) -> Result<ImportReport, ImportError> {
+    let mut sink = PlanningSink { county, planner: None, batch: Vec::with_capacity(BATCH), sender };
+    excel::read_rows(bytes, &Limits::default(), &school_header_verdict, &mut sink)?;
+    let planner = sink.planner.take().ok_or(SpreadsheetError::NoHeader)?;
+    let (last, report) = planner.finish();
+    sink.batch.extend(last.map(|a| a.record));
+    sink.flush()?;
+    Ok(report)
+}
+
+/// Validates rows as the reader produces them and sends accepted schools in batches.
+struct PlanningSink<'a> {
+    county: Option<&'a str>,
+    planner: Option<SchoolPlanner>,
+    batch: Vec<SchoolRecord>,
+    sender: mpsc::Sender<Vec<SchoolRecord>>,
+}
+
+impl PlanningSink<'_> {
+    fn flush(&mut self) -> Result<(), ImportError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.sender.blocking_send(batch).map_err(|_| ImportError::Interrupted("scrierea în baza de date s-a oprit".into()))
+    }
+}
+
+impl RowSink for PlanningSink<'_> {
+    type Error = ImportError;
+
+    fn header(&mut self, sheet: Option<&str>, header_row: u32, headers: Vec<String>) -> Result<(), ImportError> {
+        self.planner = Some(SchoolPlanner::new(&headers, sheet, header_row, self.county)?);
+        Ok(())
+    }
+
+    fn row(&mut self, row: Row) -> Result<(), ImportError> {
+        let accepted = self.planner.as_mut().and_then(|planner| planner.push(row));
+        if let Some(school) = accepted {
+            self.batch.push(school.record);
+            if self.batch.len() >= BATCH {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
 }

@@ -94,15 +94,10 @@ impl MigrationTrait for Migration {
             .col(timestamp_with_time_zone(School::CreatedAt))
             .col(timestamp_with_time_zone(School::UpdatedAt));
         manager.create_table(table).await?;
-        for (name, column) in [
-            ("idx_school_pj_code", School::PjCode),
-            ("idx_school_county", School::County),
-            ("idx_school_locality", School::Locality),
-        ] {
-            manager
-                .create_index(Index::create().name(name).table(School::Table).col(column).to_owned())
-                .await?;
-        }
+        // Attached units are looked up by their PJ; other filters scan (≤ 18,200 rows nationally).
+        manager
+            .create_index(Index::create().name("idx_school_pj_code").table(School::Table).col(School::PjCode).to_owned())
+            .await?;
         manager
             .create_table(
                 Table::create()

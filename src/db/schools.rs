@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IdenStatic, Iterable, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use super::DbResult;
@@ -119,22 +119,6 @@ pub async fn localities<C: ConnectionTrait>(db: &C) -> DbResult<Vec<String>> {
     Ok(localities)
 }
 
-/// Which of these codes are stored.
-pub async fn existing_codes<C: ConnectionTrait>(db: &C, codes: &[String]) -> DbResult<HashSet<String>> {
-    let mut found = HashSet::new();
-    for chunk in codes.chunks(500) {
-        let rows: Vec<String> = School::find()
-            .select_only()
-            .column(Column::Code)
-            .filter(Column::Code.is_in(chunk.iter().cloned()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        found.extend(rows);
-    }
-    Ok(found)
-}
-
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ApplyCounts {
     pub inserted: u64,
@@ -143,93 +127,139 @@ pub struct ApplyCounts {
     pub deactivated: u64,
 }
 
-/// Writes imported schools (when `write`), or only counts what would change.
-/// With `deactivate_county`, active schools of that county missing from `schools` are
-/// marked inactive; nothing is ever deleted.
-pub async fn apply_import<C: ConnectionTrait>(
-    conn: &C,
-    schools: &[SchoolRecord],
-    deactivate_county: Option<&str>,
+/// Writes an import batch by batch inside the caller's transaction, comparing each school
+/// with what is stored (or, in a dry run, only counting what would change).
+pub struct SchoolWriter {
+    existing: HashMap<String, StoredSchool>,
+    incoming: HashSet<String>,
+    counts: ApplyCounts,
     now: DateTime<Utc>,
     write: bool,
-) -> DbResult<ApplyCounts> {
-    let existing: HashMap<String, StoredSchool> =
-        School::find().all(conn).await?.into_iter().map(stored).map(|s| (s.record.code.clone(), s)).collect();
-    let mut counts = ApplyCounts::default();
-    let mut inserts = Vec::new();
-    for record in schools {
-        match existing.get(&record.code) {
-            None => {
-                counts.inserted += 1;
-                inserts.push(active_model(record, now, now));
-            }
-            Some(old) if old.active && old.record == *record => counts.unchanged += 1,
-            Some(old) => {
-                counts.updated += 1;
-                if write {
-                    School::update(active_model(record, old.created_at, now)).exec(conn).await?;
+}
+
+impl SchoolWriter {
+    pub async fn load<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>, write: bool) -> DbResult<Self> {
+        let existing = School::find().all(conn).await?.into_iter().map(stored).map(|s| (s.record.code.clone(), s)).collect();
+        Ok(SchoolWriter { existing, incoming: HashSet::new(), counts: ApplyCounts::default(), now, write })
+    }
+
+    pub async fn apply<C: ConnectionTrait>(&mut self, conn: &C, schools: Vec<SchoolRecord>) -> DbResult<()> {
+        let mut inserts = Vec::new();
+        for record in schools {
+            self.incoming.insert(record.code.clone());
+            match self.existing.get(&record.code) {
+                None => {
+                    self.counts.inserted += 1;
+                    if self.write {
+                        inserts.push(active_model(record, self.now, self.now));
+                    }
+                }
+                Some(old) if old.active && old.record == record => self.counts.unchanged += 1,
+                Some(old) => {
+                    self.counts.updated += 1;
+                    if self.write {
+                        School::update(active_model(record, old.created_at, self.now)).exec(conn).await?;
+                    }
                 }
             }
         }
+        insert_batch(conn, inserts).await
     }
-    if write {
-        for chunk in inserts.chunks(1000) {
-            School::insert_many(chunk.to_vec()).exec_without_returning(conn).await?;
-        }
-    }
-    if let Some(county) = deactivate_county {
-        let incoming: HashSet<&str> = schools.iter().map(|s| s.code.as_str()).collect();
+
+    /// Marks active schools of `county` that were not in the import inactive; never deletes.
+    pub async fn deactivate_missing<C: ConnectionTrait>(&mut self, conn: &C, county: &str) -> DbResult<()> {
         let county = county.trim().to_uppercase();
-        let gone: Vec<String> = existing
+        let gone: Vec<String> = self
+            .existing
             .values()
             .filter(|s| s.active && s.record.county.as_deref() == Some(county.as_str()))
-            .filter(|s| !incoming.contains(s.record.code.as_str()))
+            .filter(|s| !self.incoming.contains(&s.record.code))
             .map(|s| s.record.code.clone())
             .collect();
-        counts.deactivated = gone.len() as u64;
-        if write {
+        self.counts.deactivated = gone.len() as u64;
+        if self.write {
             for chunk in gone.chunks(500) {
                 School::update_many()
                     .col_expr(Column::Active, Expr::value(false))
-                    .col_expr(Column::UpdatedAt, Expr::value(now))
+                    .col_expr(Column::UpdatedAt, Expr::value(self.now))
                     .filter(Column::Code.is_in(chunk.iter().cloned()))
                     .exec(conn)
                     .await?;
             }
         }
+        Ok(())
     }
-    Ok(counts)
+
+    /// Which of these codes were stored before the import.
+    pub fn stored_among(&self, codes: &[String]) -> HashSet<String> {
+        codes.iter().filter(|c| self.existing.contains_key(*c)).cloned().collect()
+    }
+
+    pub fn counts(&self) -> ApplyCounts {
+        self.counts
+    }
 }
 
-fn active_model(r: &SchoolRecord, created_at: DateTime<Utc>, now: DateTime<Utc>) -> school::ActiveModel {
+/// One multi-row INSERT with bound values. Built here rather than through `insert_many`,
+/// which spends more time building the statement than SQLite spends storing the rows
+/// (measured on the national file); columns come from the entity, so they cannot drift.
+async fn insert_batch<C: ConnectionTrait>(conn: &C, rows: Vec<school::ActiveModel>) -> DbResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let backend = conn.get_database_backend();
+    let columns: Vec<Column> = Column::iter().collect();
+    let names: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.as_str())).collect();
+    let mut sql = format!("INSERT INTO \"school\" ({}) VALUES ", names.join(", "));
+    let mut values = Vec::with_capacity(rows.len() * columns.len());
+    for (index, mut row) in rows.into_iter().enumerate() {
+        sql.push_str(if index == 0 { "(" } else { ", (" });
+        for (position, column) in columns.iter().enumerate() {
+            if position > 0 {
+                sql.push_str(", ");
+            }
+            values.push(row.take(*column).into_value().unwrap_or(sea_orm::Value::String(None)));
+            match backend {
+                DbBackend::Postgres => sql.push_str(&format!("${}", values.len())),
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    Ok(())
+}
+
+fn active_model(r: SchoolRecord, created_at: DateTime<Utc>, now: DateTime<Utc>) -> school::ActiveModel {
+    let search_key = r.search_key();
     school::ActiveModel {
-        code: Set(r.code.clone()),
-        pj_code: Set(r.pj_code.clone()),
-        status: Set(r.status.clone()),
-        long_name: Set(r.long_name.clone()),
-        short_name: Set(r.short_name.clone()),
-        pj_name: Set(r.pj_name.clone()),
-        unit_type: Set(r.unit_type.clone()),
-        county: Set(r.county.clone()),
-        pj_locality: Set(r.pj_locality.clone()),
-        pj_siruta: Set(r.pj_siruta.clone()),
-        pj_area: Set(r.pj_area.clone()),
-        locality: Set(r.locality.clone()),
-        siruta: Set(r.siruta.clone()),
-        area: Set(r.area.clone()),
-        sirues_code: Set(r.sirues_code.clone()),
-        cif: Set(r.cif.clone()),
-        operating_mode: Set(r.operating_mode.clone()),
-        funding: Set(r.funding.clone()),
-        ownership: Set(r.ownership.clone()),
-        street: Set(r.street.clone()),
-        street_number: Set(r.street_number.clone()),
-        postal_code: Set(r.postal_code.clone()),
-        phone: Set(r.phone.clone()),
-        fax: Set(r.fax.clone()),
-        email: Set(r.email.clone()),
-        school_year: Set(r.school_year.clone()),
-        search_key: Set(r.search_key()),
+        code: Set(r.code),
+        pj_code: Set(r.pj_code),
+        status: Set(r.status),
+        long_name: Set(r.long_name),
+        short_name: Set(r.short_name),
+        pj_name: Set(r.pj_name),
+        unit_type: Set(r.unit_type),
+        county: Set(r.county),
+        pj_locality: Set(r.pj_locality),
+        pj_siruta: Set(r.pj_siruta),
+        pj_area: Set(r.pj_area),
+        locality: Set(r.locality),
+        siruta: Set(r.siruta),
+        area: Set(r.area),
+        sirues_code: Set(r.sirues_code),
+        cif: Set(r.cif),
+        operating_mode: Set(r.operating_mode),
+        funding: Set(r.funding),
+        ownership: Set(r.ownership),
+        street: Set(r.street),
+        street_number: Set(r.street_number),
+        postal_code: Set(r.postal_code),
+        phone: Set(r.phone),
+        fax: Set(r.fax),
+        email: Set(r.email),
+        school_year: Set(r.school_year),
+        search_key: Set(search_key),
         active: Set(true),
         created_at: Set(created_at),
         updated_at: Set(now),

@@ -2,8 +2,9 @@
 
 use chrono::NaiveDateTime;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {
+    #[default]
     Empty,
     Text(String),
     Number(f64),
@@ -32,6 +33,14 @@ impl Cell {
             Cell::Date(d) if d.time() == chrono::NaiveTime::MIN => d.format("%d.%m.%Y").to_string(),
             Cell::Date(d) => d.format("%d.%m.%Y %H:%M").to_string(),
             Cell::Error(e) => e.clone(),
+        }
+    }
+
+    /// Like [`Cell::text`], consuming the cell to avoid a copy.
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            Cell::Text(t) => super::text::clean_owned(t),
+            other => other.text(),
         }
     }
 
@@ -81,14 +90,9 @@ impl Row {
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(Cell::is_blank)
     }
-}
 
-/// A sheet after its header row was found: the header texts and the rows below it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub sheet: Option<String>,
-    /// 1-based row number of the header.
-    pub header_row: u32,
-    pub headers: Vec<String>,
-    pub rows: Vec<Row>,
+    /// Moves a cell's cleaned text out of the row.
+    pub fn take_text(&mut self, index: Option<usize>) -> Option<String> {
+        index.and_then(|i| self.cells.get_mut(i)).and_then(|c| std::mem::take(c).into_text())
+    }
 }

@@ -205,7 +205,7 @@ pub const SCHOOL_COLUMNS: &[ColumnSpec<SchoolField>] = &[
 ];
 
 /// One school as stored: codes as text, every other value trimmed and NFC-normalised.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SchoolRecord {
     pub code: String,
     pub pj_code: String,

@@ -1,9 +1,10 @@
 //! Validation of a school-network table: which rows are accepted, rejected, skipped,
 //! and the warnings. Pure; the database step comes after.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
-use super::cell::{Cell, Row, Table};
+use super::cell::{Cell, Row};
 use super::columns::{ColumnMap, HeaderVerdict};
 use super::report::ImportReport;
 use super::school::{
@@ -37,85 +38,127 @@ pub struct AcceptedSchool {
     pub record: SchoolRecord,
 }
 
-#[derive(Debug)]
-pub struct SchoolImportPlan {
-    pub accepted: Vec<AcceptedSchool>,
-    pub report: ImportReport,
-}
-
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PlanError {
     #[error("lipsește coloana „Judet PJ”, necesară pentru filtrul de județ")]
     NoCountyColumn,
 }
 
-/// Validates every row. `county` keeps only rows whose `Judet PJ` matches (case-insensitive).
-pub fn plan_school_import(table: &Table, county: Option<&str>) -> Result<SchoolImportPlan, PlanError> {
-    let columns = ColumnMap::from_headers(SCHOOL_COLUMNS, &table.headers);
-    if county.is_some() && !columns.has(SchoolField::County) {
-        return Err(PlanError::NoCountyColumn);
+/// Validates rows one at a time, as the file is read, so writing can start before the end.
+/// Each accepted school is handed back once; the report collects the rest.
+pub struct SchoolPlanner {
+    columns: ColumnMap<SchoolField>,
+    county: Option<String>,
+    report: ImportReport,
+    /// Code → (row, fingerprint of its data) of every accepted row.
+    seen: HashMap<String, (u32, u64)>,
+    pj_codes: HashSet<String>,
+    units: Vec<(u32, String)>,
+    /// The last non-blank row, held back until we know it is not a trailing total.
+    held: Option<Row>,
+}
+
+impl SchoolPlanner {
+    /// `county` keeps only rows whose `Judet PJ` matches (case-insensitive).
+    pub fn new(headers: &[String], sheet: Option<&str>, header_row: u32, county: Option<&str>) -> Result<Self, PlanError> {
+        let columns = ColumnMap::from_headers(SCHOOL_COLUMNS, headers);
+        if county.is_some() && !columns.has(SchoolField::County) {
+            return Err(PlanError::NoCountyColumn);
+        }
+        let report = ImportReport {
+            kind: "schools".into(),
+            sheet: sheet.map(str::to_string),
+            header_row,
+            ..ImportReport::default()
+        };
+        Ok(SchoolPlanner {
+            columns,
+            county: county.map(|c| c.trim().to_string()),
+            report,
+            seen: HashMap::new(),
+            pj_codes: HashSet::new(),
+            units: Vec::new(),
+            held: None,
+        })
     }
-    let mut report = ImportReport {
-        kind: "schools".into(),
-        sheet: table.sheet.clone(),
-        header_row: table.header_row,
-        ..ImportReport::default()
-    };
-    let rows = data_rows(table, &columns);
-    let mut accepted: Vec<AcceptedSchool> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in rows {
-        report.rows_read += 1;
-        if let Some(wanted) = county {
-            let value = row.cell(columns.index(SchoolField::County)).text().unwrap_or_default();
-            if !value.eq_ignore_ascii_case(wanted.trim()) {
-                report.skipped += 1;
-                continue;
+
+    /// Takes the next row; returns the school of the row before it, if accepted.
+    pub fn push(&mut self, row: Row) -> Option<AcceptedSchool> {
+        if row.is_blank() {
+            return None;
+        }
+        let previous = self.held.replace(row)?;
+        self.judge(previous)
+    }
+
+    /// Ends the file: judges the last row unless it is a total, and returns the report.
+    pub fn finish(mut self) -> (Option<AcceptedSchool>, ImportReport) {
+        let last = self.held.take().filter(|row| !self.is_total(row)).and_then(|row| self.judge(row));
+        self.warn_orphan_units();
+        (last, self.report)
+    }
+
+    /// A `TOTAL …` row with no valid code.
+    fn is_total(&self, row: &Row) -> bool {
+        let no_code = SiiirCode::parse(row.cell(self.columns.index(SchoolField::Code))).is_err();
+        no_code && row.cells.iter().any(|c| c.text().is_some_and(|t| fold(&t).starts_with("total")))
+    }
+
+    fn judge(&mut self, row: Row) -> Option<AcceptedSchool> {
+        self.report.rows_read += 1;
+        if let Some(wanted) = &self.county {
+            let value = row.cell(self.columns.index(SchoolField::County)).text().unwrap_or_default();
+            if !value.eq_ignore_ascii_case(wanted) {
+                self.report.skipped += 1;
+                return None;
             }
         }
-        let Some(record) = parse_row(row, &columns, &mut report) else {
-            continue;
-        };
-        match seen.get(&record.code) {
-            Some(&earlier) if accepted[earlier].record == record => {
-                let header = columns.header(SCHOOL_COLUMNS, SchoolField::Code);
-                let note = format!("rând identic cu rândul {}; numărat o singură dată", accepted[earlier].row);
-                report.warn(row.number, &header, &record.code, note);
+        let number = row.number;
+        let record = parse_row(row, &self.columns, &mut self.report)?;
+        let fingerprint = fingerprint(&record);
+        let header = || self.columns.header(SCHOOL_COLUMNS, SchoolField::Code);
+        match self.seen.get(&record.code) {
+            Some(&(earlier, same)) if same == fingerprint => {
+                let note = format!("rând identic cu rândul {earlier}; numărat o singură dată");
+                self.report.warn(number, &header(), &record.code, note);
+                None
             }
-            Some(&earlier) => {
-                let header = columns.header(SCHOOL_COLUMNS, SchoolField::Code);
-                let error = format!(
-                    "același cod SIIIR apare și pe rândul {} cu alte date",
-                    accepted[earlier].row
-                );
-                report.reject(row.number, &header, &record.code, error);
+            Some(&(earlier, _)) => {
+                let error = format!("același cod SIIIR apare și pe rândul {earlier} cu alte date");
+                self.report.reject(number, &header(), &record.code, error);
+                None
             }
             None => {
-                seen.insert(record.code.clone(), accepted.len());
-                accepted.push(AcceptedSchool { row: row.number, record });
+                self.seen.insert(record.code.clone(), (number, fingerprint));
+                if record.status == "PJ" {
+                    self.pj_codes.insert(record.code.clone());
+                } else {
+                    self.units.push((number, record.pj_code.clone()));
+                }
+                Some(AcceptedSchool { row: number, record })
             }
         }
     }
-    warn_orphan_units(&accepted, &columns, &mut report);
-    Ok(SchoolImportPlan { accepted, report })
-}
 
-/// Non-blank rows, without a trailing total row (`TOTAL …` and no valid code).
-fn data_rows<'a>(table: &'a Table, columns: &ColumnMap<SchoolField>) -> Vec<&'a Row> {
-    let mut rows: Vec<&Row> = table.rows.iter().filter(|r| !r.is_blank()).collect();
-    if let Some(last) = rows.last() {
-        let code_blank = SiiirCode::parse(last.cell(columns.index(SchoolField::Code))).is_err();
-        let says_total = last.cells.iter().any(|c| c.text().is_some_and(|t| fold(&t).starts_with("total")));
-        if code_blank && says_total {
-            rows.pop();
+    /// AR units whose PJ is not in the file; the caller removes the ones the database knows.
+    fn warn_orphan_units(&mut self) {
+        let header = self.columns.header(SCHOOL_COLUMNS, SchoolField::PjCode);
+        for (row, pj_code) in &self.units {
+            if !self.pj_codes.contains(pj_code) {
+                self.report.warn(*row, &header, pj_code, ORPHAN_WARNING);
+            }
         }
     }
-    rows
 }
 
-fn parse_row(row: &Row, columns: &ColumnMap<SchoolField>, report: &mut ImportReport) -> Option<SchoolRecord> {
+fn fingerprint(record: &SchoolRecord) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    record.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn parse_row(mut row: Row, columns: &ColumnMap<SchoolField>, report: &mut ImportReport) -> Option<SchoolRecord> {
     let header = |field| columns.header(SCHOOL_COLUMNS, field);
-    let text = |field| row.cell(columns.index(field)).text();
     let errors_before = report.rejected.len();
 
     let code_of = |field: SchoolField, report: &mut ImportReport| {
@@ -135,13 +178,13 @@ fn parse_row(row: &Row, columns: &ColumnMap<SchoolField>, report: &mut ImportRep
     };
     let code = code_of(SchoolField::Code, report);
     let pj_code = code_of(SchoolField::PjCode, report);
-    let status_text = text(SchoolField::Status).unwrap_or_default();
+    let status_text = row.cell(columns.index(SchoolField::Status)).text().unwrap_or_default();
     let status = UnitStatus::parse(&status_text);
     if status.is_none() {
         report.reject(row.number, &header(SchoolField::Status), &status_text, "statutul trebuie să fie PJ sau AR");
     }
-    let long_name = text(SchoolField::LongName);
-    let short_name = text(SchoolField::ShortName);
+    let long_name = row.take_text(columns.index(SchoolField::LongName));
+    let short_name = row.take_text(columns.index(SchoolField::ShortName));
     if long_name.is_none() && short_name.is_none() {
         let column = header(if columns.has(SchoolField::LongName) { SchoolField::LongName } else { SchoolField::ShortName });
         report.reject(row.number, &column, "", "denumirea unității lipsește");
@@ -150,9 +193,13 @@ fn parse_row(row: &Row, columns: &ColumnMap<SchoolField>, report: &mut ImportRep
         return None;
     }
     let (code, pj_code, status) = (code?, pj_code?, status?);
+    let number = row.number;
     if status == UnitStatus::Pj && code != pj_code {
         report.warn(row.number, &header(SchoolField::PjCode), &pj_code, "o unitate PJ ar trebui să aibă codul PJ egal cu propriul cod");
     }
+    let phone = phone_text(&row, columns, SchoolField::Phone, report);
+    let fax = phone_text(&row, columns, SchoolField::Fax, report);
+    let mut text = |field| row.take_text(columns.index(field));
     let record = SchoolRecord {
         code,
         pj_code,
@@ -176,12 +223,12 @@ fn parse_row(row: &Row, columns: &ColumnMap<SchoolField>, report: &mut ImportRep
         street: text(SchoolField::Street),
         street_number: text(SchoolField::StreetNumber),
         postal_code: text(SchoolField::PostalCode),
-        phone: phone_text(row, columns, SchoolField::Phone, report),
-        fax: phone_text(row, columns, SchoolField::Fax, report),
+        phone,
+        fax,
         email: text(SchoolField::Email),
         school_year: text(SchoolField::SchoolYear),
     };
-    warn_contact_shapes(row.number, &record, columns, report);
+    warn_contact_shapes(number, &record, columns, report);
     Some(record)
 }
 
@@ -224,18 +271,6 @@ fn warn_contact_shapes(row: u32, record: &SchoolRecord, columns: &ColumnMap<Scho
     }
 }
 
-/// AR units whose PJ is not in the file; the caller removes the ones the database knows.
-fn warn_orphan_units(accepted: &[AcceptedSchool], columns: &ColumnMap<SchoolField>, report: &mut ImportReport) {
-    let pj_codes: std::collections::HashSet<&str> =
-        accepted.iter().filter(|a| a.record.status == "PJ").map(|a| a.record.code.as_str()).collect();
-    let header = columns.header(SCHOOL_COLUMNS, SchoolField::PjCode);
-    for unit in accepted.iter().filter(|a| a.record.status == "AR") {
-        if !pj_codes.contains(unit.record.pj_code.as_str()) {
-            report.warn(unit.row, &header, &unit.record.pj_code, ORPHAN_WARNING);
-        }
-    }
-}
-
 /// The warning text for an AR whose PJ is missing; also used to drop it when the PJ is stored.
 pub const ORPHAN_WARNING: &str = "unitatea PJ de care aparține structura nu există în fișier";
 
@@ -257,26 +292,26 @@ pub fn orphan_pj_codes(report: &ImportReport) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn table(rows: Vec<Vec<&str>>) -> Table {
-        let headers = ["Judet PJ", "Cod SIIIR unitate", "Cod SIIIR PJ", "Statut unitate", "Denumire lunga unitate"];
-        Table {
-            sheet: None,
-            header_row: 1,
-            headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, cells)| Row {
-                    number: i as u32 + 2,
-                    cells: cells.into_iter().map(|c| Cell::Text(c.into())).collect(),
-                })
-                .collect(),
+    /// Runs the planner over rows (numbered from 2) under a fixed header.
+    fn plan(rows: Vec<Vec<&str>>, county: Option<&str>) -> (Vec<AcceptedSchool>, ImportReport) {
+        let headers: Vec<String> = ["Judet PJ", "Cod SIIIR unitate", "Cod SIIIR PJ", "Statut unitate", "Denumire lunga unitate"]
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        let mut planner = SchoolPlanner::new(&headers, None, 1, county).unwrap();
+        let mut accepted = Vec::new();
+        for (i, cells) in rows.into_iter().enumerate() {
+            let row = Row { number: i as u32 + 2, cells: cells.into_iter().map(|c| Cell::Text(c.into())).collect() };
+            accepted.extend(planner.push(row));
         }
+        let (last, report) = planner.finish();
+        accepted.extend(last);
+        (accepted, report)
     }
 
     #[test]
     fn duplicates_conflicts_and_totals() {
-        let t = table(vec![
+        let (accepted, r) = plan(vec![
             vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"],
             vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"],
             vec!["HD", "2061103288", "2061103288", "PJ", "Școala B"],
@@ -285,17 +320,21 @@ mod tests {
             vec!["HD", "2062102080", "2061103288", "XX", "Grădinița E"],
             vec!["", "", "", "", ""],
             vec!["TOTAL", "", "", "", "5"],
-        ]);
-        let plan = plan_school_import(&t, Some("hd")).unwrap();
-        let r = &plan.report;
+        ], Some("hd"));
         assert_eq!(r.rows_read, 6);
         assert_eq!(r.skipped, 1);
-        assert_eq!(plan.accepted.len(), 2);
+        assert_eq!(accepted.len(), 2);
         assert_eq!(r.rejected.len(), 2);
         assert!(r.rejected[0].error.contains("rândul 2"), "{:?}", r.rejected[0]);
         assert_eq!(r.rejected[1].column, "Statut unitate");
         assert!(r.warnings.iter().any(|w| w.warning.contains("identic") && w.row == 3));
-        assert_eq!(orphan_pj_codes(r), vec!["2061100000".to_string()]);
+        assert_eq!(orphan_pj_codes(&r), vec!["2061100000".to_string()]);
+    }
+
+    #[test]
+    fn a_total_row_in_the_middle_is_data_and_rejected() {
+        let (accepted, r) = plan(vec![vec!["HD", "", "", "", "TOTAL"], vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"]], None);
+        assert_eq!((accepted.len(), r.rows_read, r.rejected_rows()), (1, 2, 1));
     }
 
     #[test]

@@ -22,6 +22,15 @@ pub fn clean(raw: &str) -> Option<String> {
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
+/// Like [`clean`], but keeps the allocation when the text is already clean.
+pub fn clean_owned(raw: String) -> Option<String> {
+    let untouched = !raw.starts_with(char::is_whitespace)
+        && !raw.ends_with(char::is_whitespace)
+        && !raw.is_empty()
+        && (raw.is_ascii() || (is_nfc_quick(raw.chars()) == IsNormalized::Yes && !raw.chars().any(is_space)));
+    if untouched { Some(raw) } else { clean(&raw) }
+}
+
 /// True when the text has nothing but white space.
 pub fn is_blank(raw: &str) -> bool {
     raw.chars().all(|c| c.is_whitespace() || is_space(c))
@@ -32,8 +41,8 @@ pub fn is_blank(raw: &str) -> bool {
 pub fn fold(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
-    for c in raw.nfd() {
-        if is_combining_mark(c) || is_quote(c) {
+    for c in raw.chars() {
+        if is_quote(c) {
             continue;
         }
         if is_space(c) || c.is_whitespace() {
@@ -44,9 +53,30 @@ pub fn fold(raw: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
-        out.extend(c.to_lowercase());
+        push_folded(&mut out, c);
     }
     out
+}
+
+/// Appends one character without its diacritics, in lower case. ASCII and the Romanian
+/// letters take a fast path; anything else goes through canonical decomposition.
+fn push_folded(out: &mut String, c: char) {
+    let base = match c {
+        'a'..='z' | '0'..='9' => c,
+        'A'..='Z' => c.to_ascii_lowercase(),
+        'ă' | 'â' | 'Ă' | 'Â' => 'a',
+        'î' | 'Î' => 'i',
+        'ș' | 'ş' | 'Ș' | 'Ş' => 's',
+        'ț' | 'ţ' | 'Ț' | 'Ţ' => 't',
+        c if c.is_ascii() => c,
+        c => {
+            for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d) && !is_quote(*d)) {
+                out.extend(d.to_lowercase());
+            }
+            return;
+        }
+    };
+    out.push(base);
 }
 
 /// Folds a column header: like [`fold`], and dots or colons ending a word do not count
@@ -63,7 +93,7 @@ pub fn fold_header(raw: &str) -> String {
 /// UTF-8 Romanian letters read once as Windows-1252/1250 (`È™` for `ș`, `Äƒ` for `ă`).
 pub fn looks_mojibake(text: &str) -> bool {
     const BROKEN: &[&str] = &["È™", "È›", "È˜", "Èš", "Äƒ", "Ä‚", "Ã¢", "Ã‚", "Ã®", "ÃŽ", "ÅŸ", "Åž", "Å£", "Å¢", "â€ž", "â€"];
-    BROKEN.iter().any(|b| text.contains(b))
+    text.contains(['È', 'Ä', 'Ã', 'Å', '€']) && BROKEN.iter().any(|b| text.contains(b))
 }
 
 fn is_space(c: char) -> bool {
@@ -84,6 +114,7 @@ mod tests {
         assert_eq!(fold("HAŢEG"), "hateg");
         assert_eq!(fold("ŞCOALA  „Avram Iancu”"), "scoala avram iancu");
         assert_eq!(fold("Sfânta Vineri Î"), "sfanta vineri i");
+        assert_eq!(fold("Ödön Ñandú s\u{0327}"), "odon nandu s");
     }
 
     #[test]

@@ -3,10 +3,11 @@
 
 use encoding_rs::{Encoding, ISO_8859_16, WINDOWS_1250};
 
-use super::{Feed, HeaderFinder, Limits, SheetCollector, SpreadsheetError};
-use crate::domain::cell::{Cell, Table};
+use super::{Feed, HeaderFinder, Limits, RowSink, SheetReader, SpreadsheetError};
+use crate::domain::cell::Cell;
 
-pub(crate) fn read(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder) -> Result<Table, SpreadsheetError> {
+/// Streams the CSV into the sink; false when no header was found.
+pub(crate) fn read<S: RowSink>(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder, sink: &mut S) -> Result<bool, S::Error> {
     let text = decode(bytes);
     let separator = detect_separator(&text);
     let mut reader = csv::ReaderBuilder::new()
@@ -14,16 +15,16 @@ pub(crate) fn read(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder) -> 
         .flexible(true)
         .delimiter(separator)
         .from_reader(text.as_bytes());
-    let mut collector = SheetCollector::new(None, limits);
+    let mut sheet = SheetReader::new(None, limits);
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|e| SpreadsheetError::Unreadable(format!("CSV invalid la rândul {}: {e}", index + 1)))?;
         let index = u32::try_from(index).unwrap_or(u32::MAX);
         let cells = record.iter().map(|field| Cell::Text(field.to_string())).collect();
-        if let Feed::GiveUp = collector.feed(index, cells, finder)? {
+        if let Feed::GiveUp = sheet.feed(index, cells, finder, sink)? {
             break;
         }
     }
-    collector.finish().ok_or_else(|| finder.not_found())
+    Ok(sheet.header_found())
 }
 
 /// Decodes the file. Without a BOM and not valid UTF-8, picks the single-byte Romanian

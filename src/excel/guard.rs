@@ -2,6 +2,7 @@
 //! magic bytes, checks zip archives entry by entry (count, names, declared and actual sizes,
 //! compression ratio, encryption) and the declared sheet dimensions.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use super::SpreadsheetError;
@@ -17,6 +18,9 @@ pub struct Limits {
     pub max_ratio: u64,
     pub max_rows: u64,
     pub max_columns: u64,
+    /// Archives whose content fits in this many bytes are handed to the parser already
+    /// decompressed, so it reads exactly what was checked and nothing is inflated twice.
+    pub repack_limit: u64,
 }
 
 impl Default for Limits {
@@ -30,6 +34,7 @@ impl Default for Limits {
             max_ratio: 100,
             max_rows: 100_000,
             max_columns: 200,
+            repack_limit: 48 * MIB,
         }
     }
 }
@@ -46,8 +51,15 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
+/// A file the guard accepted: its format and the bytes the parser may read.
+pub struct Checked<'a> {
+    pub format: Format,
+    pub bytes: Cow<'a, [u8]>,
+}
+
 /// Decides the format and refuses anything unsafe or unreadable.
-pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError> {
+pub fn inspect<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, SpreadsheetError> {
+    let checked = |format| Ok(Checked { format, bytes: Cow::Borrowed(bytes) });
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(SpreadsheetError::Empty);
     }
@@ -59,13 +71,13 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError
         return inspect_zip(bytes, limits);
     }
     if bytes.starts_with(OLE_MAGIC) {
-        return inspect_ole(bytes);
+        return checked(inspect_ole(bytes)?);
     }
     if let Some(kind) = known_binary(bytes) {
         return Err(SpreadsheetError::NotSpreadsheet(kind.into()));
     }
     if looks_like_text(bytes) {
-        return Ok(Format::Csv);
+        return checked(Format::Csv);
     }
     Err(SpreadsheetError::NotSpreadsheet("conținut binar necunoscut".into()))
 }
@@ -120,10 +132,20 @@ fn wants_head(name: &str) -> bool {
 struct Entry {
     name: String,
     size: u64,
-    head: Vec<u8>,
+    /// The whole content when it was kept for repacking, else its first bytes (or nothing).
+    content: Vec<u8>,
+    complete: bool,
 }
 
-fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError> {
+impl Entry {
+    fn head(&self) -> &[u8] {
+        &self.content[..self.content.len().min(HEAD_BYTES)]
+    }
+}
+
+const HEAD_BYTES: usize = 16 * 1024;
+
+fn inspect_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, SpreadsheetError> {
     let declared_entries = eocd_entry_count(bytes)?;
     if declared_entries > limits.max_entries {
         return Err(SpreadsheetError::TooManyEntries(declared_entries));
@@ -135,7 +157,34 @@ fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError
     }
     check_declared(&mut archive, limits)?;
     let entries = decompress_all(&mut archive, limits)?;
-    classify_zip(&entries, limits)
+    let format = classify_zip(&entries, limits)?;
+    let bytes = match repack(&entries)? {
+        Some(stored) => Cow::Owned(stored),
+        None => Cow::Borrowed(bytes),
+    };
+    Ok(Checked { format, bytes })
+}
+
+/// The checked content as an uncompressed archive, when all of it was kept.
+fn repack(entries: &[Entry]) -> Result<Option<Vec<u8>>, SpreadsheetError> {
+    if !entries.iter().all(|e| e.complete) {
+        return Ok(None);
+    }
+    let size: usize = entries.iter().map(|e| e.content.len() + e.name.len() + 128).sum();
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(size)));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(false);
+    let failed = |e: zip::result::ZipError| SpreadsheetError::Unreadable(format!("arhiva nu poate fi refăcută ({e})"));
+    for entry in entries {
+        if entry.name.ends_with('/') {
+            writer.add_directory(entry.name.as_str(), options).map_err(failed)?;
+            continue;
+        }
+        writer.start_file(entry.name.as_str(), options).map_err(failed)?;
+        std::io::Write::write_all(&mut writer, &entry.content).map_err(unreadable)?;
+    }
+    Ok(Some(writer.finish().map_err(failed)?.into_inner()))
 }
 
 /// Reads the entry count from the end-of-central-directory record, before the zip library
@@ -204,6 +253,7 @@ fn check_ratio(name: &str, size: u64, compressed: u64, limits: &Limits) -> Resul
 fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<Entry>, SpreadsheetError> {
     let mut entries = Vec::with_capacity(archive.len());
     let mut total: u64 = 0;
+    let mut kept: u64 = 0;
     for index in 0..archive.len() {
         let entry = archive.by_index(index).map_err(|e| match e {
             zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => SpreadsheetError::Encrypted,
@@ -211,14 +261,18 @@ fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits)
         })?;
         let name = entry.name().map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?.to_string();
         let (declared, compressed) = (entry.size(), entry.compressed_size());
-        let keep_head = wants_head(&name);
+        // Keep everything while it fits the repack budget, else only what the checks read.
+        let complete = kept.saturating_add(declared) <= limits.repack_limit;
         let mut limited = entry.take(declared.saturating_add(1));
-        let mut head = Vec::new();
-        if keep_head {
-            (&mut limited).take(16 * 1024).read_to_end(&mut head).map_err(unreadable)?;
+        let mut content = Vec::new();
+        if complete {
+            limited.read_to_end(&mut content).map_err(unreadable)?;
+            kept += content.len() as u64;
+        } else if wants_head(&name) {
+            (&mut limited).take(HEAD_BYTES as u64).read_to_end(&mut content).map_err(unreadable)?;
         }
         let rest = std::io::copy(&mut limited, &mut std::io::sink()).map_err(unreadable)?;
-        let actual = head.len() as u64 + rest;
+        let actual = content.len() as u64 + rest;
         if actual > declared {
             return Err(SpreadsheetError::ZipBomb(format!("„{name}” este mai mare decât declară arhiva")));
         }
@@ -227,7 +281,7 @@ fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits)
         if total > limits.max_uncompressed_total {
             return Err(SpreadsheetError::ZipBomb("conținutul dezarhivat depășește limita".into()));
         }
-        entries.push(Entry { name, size: actual, head });
+        entries.push(Entry { name, size: actual, content, complete });
     }
     Ok(entries)
 }
@@ -252,10 +306,10 @@ fn classify_zip(entries: &[Entry], limits: &Limits) -> Result<Format, Spreadshee
     if has("xl/workbook.bin") {
         return Err(SpreadsheetError::NotSpreadsheet("formatul xlsb nu este acceptat; salvați ca .xlsx".into()));
     }
-    let is_ods = entries.iter().any(|e| e.name == "mimetype" && e.head.starts_with(ODS_MIME));
+    let is_ods = entries.iter().any(|e| e.name == "mimetype" && e.head().starts_with(ODS_MIME));
     if is_ods {
         let manifest = entries.iter().find(|e| e.name == "META-INF/manifest.xml");
-        if manifest.is_some_and(|m| contains(&m.head, b"encryption-data")) {
+        if manifest.is_some_and(|m| contains(m.head(), b"encryption-data")) {
             return Err(SpreadsheetError::Encrypted);
         }
         return Ok(Format::Ods);
@@ -270,7 +324,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// The `<dimension ref="A1:Z18204"/>` every Excel sheet declares near its start.
 fn check_sheet_dimensions(entries: &[Entry], limits: &Limits) -> Result<(), SpreadsheetError> {
     for entry in entries.iter().filter(|e| e.name.starts_with("xl/worksheets/") && e.name.ends_with(".xml")) {
-        let Some(reference) = attribute_after(&entry.head, b"<dimension", b"ref") else {
+        let Some(reference) = attribute_after(entry.head(), b"<dimension", b"ref") else {
             continue;
         };
         let last = reference.rsplit(':').next().unwrap_or(&reference);
@@ -292,7 +346,7 @@ fn check_shared_strings(entries: &[Entry]) -> Result<(), SpreadsheetError> {
     let Some(entry) = entries.iter().find(|e| e.name == "xl/sharedStrings.xml") else {
         return Ok(());
     };
-    let Some(count) = attribute_after(&entry.head, b"<sst", b"uniqueCount") else {
+    let Some(count) = attribute_after(entry.head(), b"<sst", b"uniqueCount") else {
         return Ok(());
     };
     let count: u64 = count.trim().parse().unwrap_or(u64::MAX);
@@ -345,9 +399,10 @@ mod tests {
     #[test]
     fn text_and_binary_sniffing() {
         let limits = Limits::default();
-        assert_eq!(inspect(b"a;b\n1;2\n", &limits), Ok(Format::Csv));
-        assert_eq!(inspect(b"   \n", &limits), Err(SpreadsheetError::Empty));
-        assert!(matches!(inspect(b"%PDF-1.7 ...", &limits), Err(SpreadsheetError::NotSpreadsheet(_))));
-        assert!(matches!(inspect(&[0u8, 1, 2, 3, 0, 0], &limits), Err(SpreadsheetError::NotSpreadsheet(_))));
+        let format = |bytes: &[u8]| inspect(bytes, &limits).map(|c| c.format);
+        assert_eq!(format(b"a;b\n1;2\n"), Ok(Format::Csv));
+        assert_eq!(format(b"   \n"), Err(SpreadsheetError::Empty));
+        assert!(matches!(format(b"%PDF-1.7 ..."), Err(SpreadsheetError::NotSpreadsheet(_))));
+        assert!(matches!(format(&[0u8, 1, 2, 3, 0, 0]), Err(SpreadsheetError::NotSpreadsheet(_))));
     }
 }

@@ -1,4 +1,4 @@
-//! Reading spreadsheets (xlsx, xls, ods, csv) into a [`Table`], safely.
+//! Reading spreadsheets (xlsx, xls, ods, csv) row by row, safely.
 //!
 //! The file kind is decided by its bytes; hostile files are refused by [`guard`] before
 //! calamine sees them; the header row is found by its texts.
@@ -7,7 +7,7 @@ mod csv_text;
 pub mod guard;
 mod workbook;
 
-use crate::domain::cell::Table;
+use crate::domain::cell::{Cell, Row};
 use crate::domain::columns::HeaderVerdict;
 
 pub use guard::{Format, Limits};
@@ -43,19 +43,32 @@ pub enum SpreadsheetError {
     MissingColumns(Vec<String>),
 }
 
-/// Reads the first sheet whose first 30 rows contain a header that `verdict` accepts.
-pub fn read_table(
+/// Receives a sheet as it is read: the header row once, then every row below it.
+pub trait RowSink {
+    type Error: From<SpreadsheetError>;
+
+    fn header(&mut self, sheet: Option<&str>, header_row: u32, headers: Vec<String>) -> Result<(), Self::Error>;
+
+    fn row(&mut self, row: Row) -> Result<(), Self::Error>;
+}
+
+/// Streams the first sheet whose first 30 rows contain a header that `verdict` accepts into
+/// `sink`. Nothing reaches the sink before [`guard::inspect`] has accepted the file.
+pub fn read_rows<S: RowSink>(
     bytes: &[u8],
     limits: &Limits,
     verdict: &dyn Fn(&[String]) -> HeaderVerdict,
-) -> Result<Table, SpreadsheetError> {
-    let format = guard::inspect(bytes, limits)?;
+    sink: &mut S,
+) -> Result<(), S::Error> {
+    let checked = guard::inspect(bytes, limits)?;
+    let bytes = checked.bytes.as_ref();
     let mut finder = HeaderFinder::new(verdict);
-    match format {
-        Format::Csv => csv_text::read(bytes, limits, &mut finder),
-        Format::Xlsx => workbook::read_xlsx(bytes, limits, &mut finder),
-        Format::Xls | Format::Ods => workbook::read_other(bytes, format, limits, &mut finder),
-    }
+    let found = match checked.format {
+        Format::Csv => csv_text::read(bytes, limits, &mut finder, sink)?,
+        Format::Xlsx => workbook::read_xlsx(bytes, limits, &mut finder, sink)?,
+        format @ (Format::Xls | Format::Ods) => workbook::read_other(bytes, format, limits, &mut finder, sink)?,
+    };
+    if found { Ok(()) } else { Err(finder.not_found().into()) }
 }
 
 /// Rows searched for the header.
@@ -73,7 +86,7 @@ impl<'a> HeaderFinder<'a> {
     }
 
     /// True when this row is the header.
-    pub(crate) fn is_header(&mut self, cells: &[crate::domain::cell::Cell]) -> bool {
+    pub(crate) fn is_header(&mut self, cells: &[Cell]) -> bool {
         let texts: Vec<String> = cells.iter().map(|c| c.text().unwrap_or_default()).collect();
         match (self.verdict)(&texts) {
             HeaderVerdict::Complete => true,
@@ -95,12 +108,11 @@ impl<'a> HeaderFinder<'a> {
     }
 }
 
-/// Collects rows of one sheet: finds the header, then keeps the rows under it.
-pub(crate) struct SheetCollector {
+/// Follows one sheet: looks for the header in its first rows, then passes rows to the sink.
+pub(crate) struct SheetReader {
     sheet: Option<String>,
     limits: Limits,
-    header: Option<(u32, Vec<String>)>,
-    rows: Vec<crate::domain::cell::Row>,
+    header_found: bool,
 }
 
 pub(crate) enum Feed {
@@ -109,29 +121,35 @@ pub(crate) enum Feed {
     GiveUp,
 }
 
-impl SheetCollector {
+impl SheetReader {
     pub(crate) fn new(sheet: Option<String>, limits: &Limits) -> Self {
-        SheetCollector { sheet, limits: limits.clone(), header: None, rows: Vec::new() }
+        SheetReader { sheet, limits: limits.clone(), header_found: false }
+    }
+
+    pub(crate) fn header_found(&self) -> bool {
+        self.header_found
     }
 
     /// Feeds one row (0-based index, dense cells).
-    pub(crate) fn feed(
+    pub(crate) fn feed<S: RowSink>(
         &mut self,
         index: u32,
-        cells: Vec<crate::domain::cell::Cell>,
+        cells: Vec<Cell>,
         finder: &mut HeaderFinder,
-    ) -> Result<Feed, SpreadsheetError> {
+        sink: &mut S,
+    ) -> Result<Feed, S::Error> {
         self.check_bounds(index, cells.len())?;
-        if self.header.is_some() {
-            self.rows.push(crate::domain::cell::Row { number: index + 1, cells });
+        if self.header_found {
+            sink.row(Row { number: index + 1, cells })?;
             return Ok(Feed::Continue);
         }
         if index >= HEADER_SEARCH_ROWS {
             return Ok(Feed::GiveUp);
         }
         if finder.is_header(&cells) {
+            self.header_found = true;
             let headers = cells.iter().map(|c| c.text().unwrap_or_default()).collect();
-            self.header = Some((index + 1, headers));
+            sink.header(self.sheet.as_deref(), index + 1, headers)?;
         }
         Ok(Feed::Continue)
     }
@@ -145,10 +163,5 @@ impl SheetCollector {
             return Err(SpreadsheetError::TooManyColumns { sheet: sheet(), columns: width as u64, limit: self.limits.max_columns });
         }
         Ok(())
-    }
-
-    pub(crate) fn finish(self) -> Option<Table> {
-        let (header_row, headers) = self.header?;
-        Some(Table { sheet: self.sheet, header_row, headers, rows: self.rows })
     }
 }

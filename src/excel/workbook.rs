@@ -5,8 +5,8 @@ use std::io::Cursor;
 
 use calamine::{Data, DataType, Ods, Reader, SheetVisible, Xls, Xlsx};
 
-use super::{Feed, Format, HeaderFinder, Limits, SheetCollector, SpreadsheetError};
-use crate::domain::cell::{Cell, Table};
+use super::{Feed, Format, HeaderFinder, Limits, RowSink, SheetReader, SpreadsheetError};
+use crate::domain::cell::Cell;
 
 /// Visible sheets first, in workbook order, then hidden ones.
 fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
@@ -15,13 +15,14 @@ fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
     visible.chain(hidden).map(|s| s.name.clone()).collect()
 }
 
-pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder) -> Result<Table, SpreadsheetError> {
+/// Streams the first sheet with a header; false when no sheet has one.
+pub(super) fn read_xlsx<S: RowSink>(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder, sink: &mut S) -> Result<bool, S::Error> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     for name in sheet_order(workbook.sheets_metadata()) {
         let mut reader = workbook.worksheet_cells_reader(&name).map_err(xlsx_error)?;
-        let mut collector = SheetCollector::new(Some(name.clone()), limits);
+        let mut sheet = SheetReader::new(Some(name.clone()), limits);
         let dims = reader.dimensions();
-        collector.check_bounds(dims.end.0, dims.end.1 as usize + 1)?;
+        sheet.check_bounds(dims.end.0, dims.end.1 as usize + 1)?;
         let mut current: Option<(u32, Vec<Cell>)> = None;
         let mut gave_up = false;
         while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
@@ -29,32 +30,32 @@ pub(super) fn read_xlsx(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder
             let value = to_cell(cell.get_value());
             if current.as_ref().is_some_and(|(r, _)| *r != row) {
                 if let Some((r, cells)) = current.take() {
-                    if let Feed::GiveUp = collector.feed(r, cells, finder)? {
+                    if let Feed::GiveUp = sheet.feed(r, cells, finder, sink)? {
                         gave_up = true;
                         break;
                     }
                 }
             }
             let (_, cells) = current.get_or_insert_with(|| (row, Vec::new()));
-            place(cells, column, value, &collector, row)?;
+            place(cells, column, value, &sheet, row)?;
         }
         if let (Some((r, cells)), false) = (current, gave_up) {
-            collector.feed(r, cells, finder)?;
+            sheet.feed(r, cells, finder, sink)?;
         }
-        if let Some(table) = collector.finish() {
-            return Ok(table);
+        if sheet.header_found() {
+            return Ok(true);
         }
     }
-    Err(finder.not_found())
+    Ok(false)
 }
 
 /// Puts a cell at its column; blank cells far to the right are dropped, data there refuses the file.
-fn place(cells: &mut Vec<Cell>, column: u32, value: Cell, collector: &SheetCollector, row: u32) -> Result<(), SpreadsheetError> {
+fn place(cells: &mut Vec<Cell>, column: u32, value: Cell, sheet: &SheetReader, row: u32) -> Result<(), SpreadsheetError> {
     if value.is_blank() {
         return Ok(());
     }
     let column = column as usize;
-    collector.check_bounds(row, column + 1)?;
+    sheet.check_bounds(row, column + 1)?;
     if cells.len() <= column {
         cells.resize(column + 1, Cell::Empty);
     }
@@ -62,46 +63,44 @@ fn place(cells: &mut Vec<Cell>, column: u32, value: Cell, collector: &SheetColle
     Ok(())
 }
 
-pub(super) fn read_other(bytes: &[u8], format: Format, limits: &Limits, finder: &mut HeaderFinder) -> Result<Table, SpreadsheetError> {
-    match format {
-        Format::Xls => {
-            let mut workbook = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
-            let names = sheet_order(workbook.sheets_metadata());
-            read_ranges(names, |name| workbook.worksheet_range(name).map_err(xls_error), limits, finder)
-        }
-        _ => {
-            let mut workbook = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
-            let names = sheet_order(workbook.sheets_metadata());
-            read_ranges(names, |name| workbook.worksheet_range(name).map_err(ods_error), limits, finder)
-        }
+pub(super) fn read_other<S: RowSink>(bytes: &[u8], format: Format, limits: &Limits, finder: &mut HeaderFinder, sink: &mut S) -> Result<bool, S::Error> {
+    if format == Format::Xls {
+        let mut workbook = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
+        let names = sheet_order(workbook.sheets_metadata());
+        read_ranges(names, |name| workbook.worksheet_range(name).map_err(xls_error), limits, finder, sink)
+    } else {
+        let mut workbook = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
+        let names = sheet_order(workbook.sheets_metadata());
+        read_ranges(names, |name| workbook.worksheet_range(name).map_err(ods_error), limits, finder, sink)
     }
 }
 
-fn read_ranges(
+fn read_ranges<S: RowSink>(
     names: Vec<String>,
     mut range_of: impl FnMut(&str) -> Result<calamine::Range<Data>, SpreadsheetError>,
     limits: &Limits,
     finder: &mut HeaderFinder,
-) -> Result<Table, SpreadsheetError> {
+    sink: &mut S,
+) -> Result<bool, S::Error> {
     for name in names {
         let range = range_of(&name)?;
-        let mut collector = SheetCollector::new(Some(name.clone()), limits);
+        let mut sheet = SheetReader::new(Some(name.clone()), limits);
         let (Some(start), Some(end)) = (range.start(), range.end()) else {
             continue;
         };
-        collector.check_bounds(end.0, end.1 as usize + 1)?;
+        sheet.check_bounds(end.0, end.1 as usize + 1)?;
         for (offset, row) in range.rows().enumerate() {
             let mut cells = vec![Cell::Empty; start.1 as usize];
             cells.extend(row.iter().map(to_cell));
-            if let Feed::GiveUp = collector.feed(start.0 + offset as u32, cells, finder)? {
+            if let Feed::GiveUp = sheet.feed(start.0 + offset as u32, cells, finder, sink)? {
                 break;
             }
         }
-        if let Some(table) = collector.finish() {
-            return Ok(table);
+        if sheet.header_found() {
+            return Ok(true);
         }
     }
-    Err(finder.not_found())
+    Ok(false)
 }
 
 /// Converts any calamine value; dates honour the workbook's 1900/1904 epoch.

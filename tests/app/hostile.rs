@@ -176,3 +176,20 @@ async fn the_valid_base_of_the_hostile_files_is_accepted() {
     let rezipped = rezip(&valid_xlsx(), |_, _| None, &[]);
     assert_eq!(db.import(&write_file(&db, "ok2.xlsx", &rezipped), &[]).status, 0);
 }
+
+#[tokio::test]
+async fn a_file_refused_after_many_valid_rows_leaves_nothing_behind() {
+    // Rows are written while the file is read; the row limit trips at row 100,001 and the
+    // transaction must take every written row back.
+    let db = TestDb::new().await;
+    assert_eq!(db.import(&test_data("hd-sample.csv"), &[]).status, 0);
+    let mut csv = String::from("Cod SIIIR unitate,Statut unitate,Cod SIIIR PJ,Denumire lunga unitate\n");
+    for i in 0..100_000u32 {
+        let code = 3_061_000_000 + i;
+        csv.push_str(&format!("{code},PJ,{code},Școala {i}\n"));
+    }
+    let run = db.import(&write_file(&db, "prea-mare.csv", csv.as_bytes()), &[]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.json()["error"].as_str().is_some_and(|e| e.contains("100000")), "{}", run.stdout);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM school").await, 30);
+}
