@@ -18,6 +18,9 @@ pub struct Limits {
     pub max_ratio: u64,
     pub max_rows: u64,
     pub max_columns: u64,
+    /// Cells a sheet may span (rows × columns up to its last content), as parsers of the
+    /// non-streamed formats allocate that many. The national file spans 473,200.
+    pub max_cells: u64,
     /// Archives whose content fits in this many bytes are handed to the parser already
     /// decompressed, so it reads exactly what was checked and nothing is inflated twice.
     pub repack_limit: u64,
@@ -34,6 +37,7 @@ impl Default for Limits {
             max_ratio: 100,
             max_rows: 100_000,
             max_columns: 200,
+            max_cells: 2_000_000,
             repack_limit: 48 * MIB,
         }
     }
@@ -71,7 +75,7 @@ pub fn inspect<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, Spre
         return inspect_zip(bytes, limits);
     }
     if bytes.starts_with(OLE_MAGIC) {
-        return checked(inspect_ole(bytes)?);
+        return checked(inspect_ole(bytes, limits)?);
     }
     if let Some(kind) = known_binary(bytes) {
         return Err(SpreadsheetError::NotSpreadsheet(kind.into()));
@@ -109,14 +113,17 @@ fn looks_like_text(bytes: &[u8]) -> bool {
     !sample.contains(&0) && controls * 100 <= sample.len()
 }
 
-fn inspect_ole(bytes: &[u8]) -> Result<Format, SpreadsheetError> {
+fn inspect_ole(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError> {
     let file = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| SpreadsheetError::Unreadable(format!("container OLE deteriorat ({e})")))?;
     if file.exists("/EncryptedPackage") || file.exists("/EncryptionInfo") {
         return Err(SpreadsheetError::Encrypted);
     }
-    if file.exists("/Workbook") || file.exists("/Book") {
-        return Ok(Format::Xls);
+    for stream in ["/Workbook", "/Book"] {
+        if file.exists(stream) {
+            super::xls_scan::check_workbook(bytes, stream, limits)?;
+            return Ok(Format::Xls);
+        }
     }
     Err(SpreadsheetError::NotSpreadsheet("document OLE care nu este un registru Excel".into()))
 }
@@ -265,14 +272,23 @@ fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits)
         let complete = kept.saturating_add(declared) <= limits.repack_limit;
         let mut limited = entry.take(declared.saturating_add(1));
         let mut content = Vec::new();
+        let actual = if name == "content.xml" {
+            // The ODS sheet body: scanned as it is inflated, kept only within the budget.
+            let mut tee = Tee { inner: &mut limited, copy: complete.then_some(&mut content), count: 0 };
+            super::ods_scan::check_content(std::io::BufReader::new(&mut tee), limits)?;
+            std::io::copy(&mut tee, &mut std::io::sink()).map_err(unreadable)?;
+            tee.count
+        } else {
+            if complete {
+                limited.read_to_end(&mut content).map_err(unreadable)?;
+            } else if wants_head(&name) {
+                (&mut limited).take(HEAD_BYTES as u64).read_to_end(&mut content).map_err(unreadable)?;
+            }
+            content.len() as u64 + std::io::copy(&mut limited, &mut std::io::sink()).map_err(unreadable)?
+        };
         if complete {
-            limited.read_to_end(&mut content).map_err(unreadable)?;
-            kept += content.len() as u64;
-        } else if wants_head(&name) {
-            (&mut limited).take(HEAD_BYTES as u64).read_to_end(&mut content).map_err(unreadable)?;
+            kept += actual;
         }
-        let rest = std::io::copy(&mut limited, &mut std::io::sink()).map_err(unreadable)?;
-        let actual = content.len() as u64 + rest;
         if actual > declared {
             return Err(SpreadsheetError::ZipBomb(format!("„{name}” este mai mare decât declară arhiva")));
         }
@@ -284,6 +300,24 @@ fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits)
         entries.push(Entry { name, size: actual, content, complete });
     }
     Ok(entries)
+}
+
+/// Passes bytes through, counting them and copying them when asked.
+struct Tee<'a, R> {
+    inner: R,
+    copy: Option<&'a mut Vec<u8>>,
+    count: u64,
+}
+
+impl<R: Read> Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if let Some(copy) = self.copy.as_mut() {
+            copy.extend_from_slice(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 fn unreadable(e: std::io::Error) -> SpreadsheetError {

@@ -5,6 +5,8 @@
 
 mod csv_text;
 pub mod guard;
+mod ods_scan;
+mod xls_scan;
 mod workbook;
 
 use crate::domain::cell::{Cell, Row};

@@ -97,6 +97,18 @@ fn encrypted_ole() -> Vec<u8> {
     file.into_inner().into_inner()
 }
 
+/// An ODS whose few bytes repeat a filled row `rows` times.
+fn ods_repeat_bomb(rows: u32) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>Cod SIIIR unitate</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="string" table:number-columns-repeated="150"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    stored_zip(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet".to_vec()),
+        ("META-INF/manifest.xml", b"<manifest:manifest/>".to_vec()),
+        ("content.xml", content.into_bytes()),
+    ])
+}
+
 fn big_sheet(row: u32, column: u16) -> Vec<u8> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -142,6 +154,10 @@ fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("declared columns over limit", big_sheet(1, 250), "coloane"),
         ("cell beyond 200 columns without dimension", no_dimension_far_cell, "coloane"),
         ("forged shared-string count", rezip(&xlsx, replace_in("xl/sharedStrings.xml", "uniqueCount=\"", "uniqueCount=\"4000000000"), &[]), "bombă"),
+        ("ods repeated-row bomb", ods_repeat_bomb(600_000), "rânduri"),
+        ("ods repeated cells over the cell budget", ods_repeat_bomb(20_000), "celule"),
+        ("xls with a cell in column 256", std::fs::read(test_data("far-cell.xls")).expect("xls"), "coloane"),
+        ("xls spanning 65,000 × 150 cells", std::fs::read(test_data("far-row.xls")).expect("xls"), "celule"),
         ("docx-like zip", stored_zip(&[("word/document.xml", b"<w/>".to_vec())]), "registru"),
     ]
 }
