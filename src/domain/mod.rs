@@ -2,6 +2,7 @@
 
 pub mod cell;
 pub mod columns;
+pub mod county;
 pub mod report;
 pub mod school;
 pub mod school_import;

@@ -2,10 +2,11 @@ use maud::{Markup, html};
 
 /// A generic error page: what happened in plain words and a request id, never internals.
 pub fn error_page(title: &str, message: &str, request_id: Option<&str>) -> Markup {
+    let chrome = super::layout::Chrome { inspectorate: "Inspectoratul Școlar Județean".into(), flash: None };
     super::layout::page(
+        &chrome,
         title,
         "",
-        None,
         html! {
             h1 { (title) }
             p { (message) }

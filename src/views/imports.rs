@@ -2,23 +2,22 @@ use std::fmt::Write;
 
 use maud::{Markup, html};
 
-use super::layout::{Flash, page};
+use super::layout::{Chrome, page};
 use crate::db::imports::StoredBatch;
 use crate::domain::report::ImportReport;
 
 pub struct ImportsView<'a> {
     pub batches: &'a [(StoredBatch, String)],
     pub county: &'a str,
-    pub flash: Option<&'a Flash>,
     /// Why the last upload was refused, if it was.
     pub refusal: Option<&'a str>,
 }
 
-pub fn index(view: ImportsView) -> Markup {
+pub fn index(chrome: &Chrome, view: ImportsView) -> Markup {
     page(
+        chrome,
         "Importuri",
         "/imports",
-        view.flash,
         html! {
             h1 { "Import rețea școlară" }
             p {
@@ -75,11 +74,11 @@ pub fn index(view: ImportsView) -> Markup {
 }
 
 /// The dry-run result with a button to apply the same file.
-pub fn preview(upload_id: &str, report: &ImportReport) -> Markup {
+pub fn preview(chrome: &Chrome, upload_id: &str, report: &ImportReport) -> Markup {
     page(
+        chrome,
         "Verificare import",
         "/imports",
-        None,
         html! {
             h1 { "Verificare: " (report.file) }
             p { "Nimic nu a fost scris încă. Dacă rezultatul este cel așteptat, aplicați importul." }
@@ -94,11 +93,11 @@ pub fn preview(upload_id: &str, report: &ImportReport) -> Markup {
     )
 }
 
-pub fn batch(batch: &StoredBatch, when: &str, flash: Option<&Flash>) -> Markup {
+pub fn batch(chrome: &Chrome, batch: &StoredBatch, when: &str) -> Markup {
     page(
+        chrome,
         "Rezultat import",
         "/imports",
-        flash,
         html! {
             p { a href="/imports" { "‹ Importuri" } }
             h1 { "Import „" (batch.file_name) "”" }

@@ -22,11 +22,18 @@ impl FlashKind {
     }
 }
 
+/// What every page shows around its content: who we are, and a one-time message.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub inspectorate: String,
+    pub flash: Option<Flash>,
+}
+
 /// Navigation entries that exist so far: (path, label).
 const NAV: &[(&str, &str)] = &[("/schools", "Unități"), ("/imports", "Importuri")];
 
 /// The page frame every staff page uses.
-pub fn page(title: &str, current: &str, flash: Option<&Flash>, content: Markup) -> Markup {
+pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="ro" {
@@ -38,7 +45,7 @@ pub fn page(title: &str, current: &str, flash: Option<&Flash>, content: Markup) 
             }
             body {
                 header.top {
-                    a.brand href="/" { "Inspectoratul Școlar Județean — Compartimentul Juridic" }
+                    a.brand href="/" { (chrome.inspectorate) " — Compartimentul Juridic" }
                     nav aria-label="Navigare principală" {
                         ul {
                             @for (path, label) in NAV {
@@ -54,7 +61,7 @@ pub fn page(title: &str, current: &str, flash: Option<&Flash>, content: Markup) 
                     }
                 }
                 main {
-                    @if let Some(flash) = flash {
+                    @if let Some(flash) = &chrome.flash {
                         div class=(flash.kind.class()) role="status" { (flash.text) }
                     }
                     (content)

@@ -1,6 +1,6 @@
 use maud::{Markup, html};
 
-use super::layout::{Flash, page};
+use super::layout::{Chrome, page};
 use crate::db::schools::{ActiveFilter, SchoolFilter, SchoolPage, StoredSchool};
 use crate::domain::school::SchoolRecord;
 
@@ -8,15 +8,14 @@ pub struct SchoolListView<'a> {
     pub page: &'a SchoolPage,
     pub filter: &'a SchoolFilter,
     pub localities: &'a [String],
-    pub flash: Option<&'a Flash>,
 }
 
-pub fn list(view: SchoolListView) -> Markup {
-    let SchoolListView { page: result, filter, localities, flash } = view;
+pub fn list(chrome: &Chrome, view: SchoolListView) -> Markup {
+    let SchoolListView { page: result, filter, localities } = view;
     page(
+        chrome,
         "Unități de învățământ",
         "/schools",
-        flash,
         html! {
             h1 { "Unități de învățământ" }
             (filter_form(filter, localities))
@@ -30,9 +29,9 @@ pub fn list(view: SchoolListView) -> Markup {
                         thead { tr {
                             th scope="col" { "Cod SIIIR" }
                             th scope="col" { "Denumire" }
-                            th scope="col" { "Statut" }
+                            th.optional scope="col" { "Statut" }
                             th scope="col" { "Localitate" }
-                            th scope="col" { "Mediu" }
+                            th.optional scope="col" { "Mediu" }
                             th scope="col" { "Stare" }
                         } }
                         tbody {
@@ -52,9 +51,9 @@ fn row(school: &StoredSchool) -> Markup {
         tr {
             td { code { (r.code) } }
             td { a href={ "/schools/" (r.code) } { (r.display_name()) } }
-            td { (status_label(&r.status)) }
+            td.optional { (status_label(&r.status)) }
             td { (r.locality.as_deref().unwrap_or("")) }
-            td { (r.area.as_deref().unwrap_or("")) }
+            td.optional { (r.area.as_deref().unwrap_or("")) }
             td { (active_badge(school.active)) }
         }
     }
@@ -71,48 +70,42 @@ fn active_badge(active: bool) -> Markup {
 }
 
 fn filter_form(filter: &SchoolFilter, localities: &[String]) -> Markup {
-    let selected = |value: Option<&String>, option: &str| value.is_some_and(|v| v == option);
+    let locality_options: Vec<(&str, &str)> =
+        std::iter::once(("", "toate")).chain(localities.iter().map(|l| (l.as_str(), l.as_str()))).collect();
     html! {
         form.filters method="get" action="/schools" role="search" {
-            div.field {
+            div.field.field-wide {
                 label for="q" { "Caută (denumire, localitate sau cod; diacriticele sunt opționale)" }
                 input type="search" id="q" name="q" value=(filter.query.as_deref().unwrap_or(""));
             }
-            div.field {
-                label for="locality" { "Localitate" }
-                select id="locality" name="locality" {
-                    option value="" { "toate" }
-                    @for locality in localities {
-                        option value=(locality) selected[selected(filter.locality.as_ref(), locality)] { (locality) }
-                    }
-                }
-            }
-            div.field {
-                label for="area" { "Mediu" }
-                select id="area" name="area" {
-                    option value="" { "oricare" }
-                    option value="URBAN" selected[selected(filter.area.as_ref(), "URBAN")] { "urban" }
-                    option value="RURAL" selected[selected(filter.area.as_ref(), "RURAL")] { "rural" }
-                }
-            }
-            div.field {
-                label for="status" { "Statut" }
-                select id="status" name="status" {
-                    option value="" { "PJ și AR" }
-                    option value="PJ" selected[selected(filter.status.as_ref(), "PJ")] { "doar PJ" }
-                    option value="AR" selected[selected(filter.status.as_ref(), "AR")] { "doar AR" }
-                }
-            }
-            div.field {
-                label for="active" { "Stare" }
-                select id="active" name="active" {
-                    option value="activ" selected[filter.active == ActiveFilter::Active] { "active" }
-                    option value="inactiv" selected[filter.active == ActiveFilter::Inactive] { "inactive" }
-                    option value="toate" selected[filter.active == ActiveFilter::All] { "toate" }
-                }
-            }
+            (select_field("locality", "Localitate", &locality_options, filter.locality.as_deref().unwrap_or("")))
+            (select_field("area", "Mediu", &[("", "oricare"), ("URBAN", "urban"), ("RURAL", "rural")], filter.area.as_deref().unwrap_or("")))
+            (select_field("status", "Statut", &[("", "PJ și AR"), ("PJ", "doar PJ"), ("AR", "doar AR")], filter.status.as_deref().unwrap_or("")))
+            (select_field("active", "Stare", &[("activ", "active"), ("inactiv", "inactive"), ("toate", "toate")], active_param(filter.active)))
             button type="submit" { "Filtrează" }
         }
+    }
+}
+
+/// A labelled drop-down; `options` are (value, label).
+fn select_field(name: &str, label: &str, options: &[(&str, &str)], current: &str) -> Markup {
+    html! {
+        div.field {
+            label for=(name) { (label) }
+            select id=(name) name=(name) {
+                @for (value, text) in options {
+                    option value=(value) selected[*value == current] { (text) }
+                }
+            }
+        }
+    }
+}
+
+fn active_param(active: ActiveFilter) -> &'static str {
+    match active {
+        ActiveFilter::Active => "activ",
+        ActiveFilter::Inactive => "inactiv",
+        ActiveFilter::All => "toate",
     }
 }
 
@@ -125,12 +118,7 @@ fn query_string(filter: &SchoolFilter, page: u64) -> String {
             pairs.push((key, value.clone()));
         }
     }
-    let active = match filter.active {
-        ActiveFilter::Active => "activ",
-        ActiveFilter::Inactive => "inactiv",
-        ActiveFilter::All => "toate",
-    };
-    pairs.push(("active", active.into()));
+    pairs.push(("active", active_param(filter.active).into()));
     pairs.push(("page", page.to_string()));
     pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect::<Vec<_>>().join("&")
 }
@@ -168,12 +156,12 @@ pub struct SchoolDetailView<'a> {
     pub updated_at: String,
 }
 
-pub fn detail(view: SchoolDetailView) -> Markup {
+pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
     let r = &view.school.record;
     page(
+        chrome,
         r.display_name(),
         "/schools",
-        None,
         html! {
             p { a href="/schools" { "‹ Toate unitățile" } }
             h1 { (r.display_name()) " " (active_badge(view.school.active)) }
@@ -214,7 +202,7 @@ fn identity_card(r: &SchoolRecord, updated_at: &str) -> Markup {
         ("Cod SIIIR PJ", r.pj_code.clone()),
         ("Denumire scurtă", r.short_name.clone().unwrap_or_default()),
         ("Tip unitate", r.unit_type.clone().unwrap_or_default()),
-        ("Județ", r.county.clone().unwrap_or_default()),
+        ("Județ", r.county.as_deref().map(|c| crate::domain::county::county_name(c).unwrap_or(c).to_string()).unwrap_or_default()),
         ("Localitate", r.locality.clone().unwrap_or_default()),
         ("Mediu", r.area.clone().unwrap_or_default()),
         ("Cod SIRUTA", r.siruta.clone().unwrap_or_default()),

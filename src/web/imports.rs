@@ -2,15 +2,15 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::schools::with_flash_cleared;
+use super::chrome::render;
 use super::{AppState, MAX_UPLOAD_BYTES, WebError, flash};
 use crate::db;
 use crate::import::{ImportError, ImportOptions, Silent, import_schools};
 use crate::views::imports::ImportsView;
-use crate::views::layout::{Flash, FlashKind};
+use crate::views::layout::{Chrome, Flash, FlashKind};
 
 /// Files checked but not yet applied, kept in memory (a restart only means uploading again).
 #[derive(Default)]
@@ -47,13 +47,12 @@ impl PendingUploads {
     }
 }
 
-pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
-    let message = flash::take(&headers);
-    let page = render_index(&state, message.as_ref(), None).await?;
-    Ok(with_flash_cleared(message.is_some(), page))
+pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Response, WebError> {
+    let page = index_page(&state, &chrome, None).await?;
+    Ok(render(&chrome, page))
 }
 
-async fn render_index(state: &AppState, message: Option<&Flash>, refusal: Option<&str>) -> Result<maud::Markup, WebError> {
+async fn index_page(state: &AppState, chrome: &Chrome, refusal: Option<&str>) -> Result<maud::Markup, WebError> {
     let batches = db::imports::recent(&state.db, 20).await?;
     let batches: Vec<_> = batches
         .into_iter()
@@ -62,11 +61,11 @@ async fn render_index(state: &AppState, message: Option<&Flash>, refusal: Option
             (b, when)
         })
         .collect();
-    Ok(crate::views::imports::index(ImportsView { batches: &batches, county: &state.config.county, flash: message, refusal }))
+    Ok(crate::views::imports::index(chrome, ImportsView { batches: &batches, county: &state.config.county, refusal }))
 }
 
 /// Receives the file and shows the dry-run result.
-pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Result<Response, WebError> {
+pub async fn upload(State(state): State<AppState>, chrome: Chrome, multipart: Multipart) -> Result<Response, WebError> {
     let upload = read_upload(multipart).await?;
     let options = ImportOptions { county: upload.county.clone(), dry_run: true, ..ImportOptions::default() };
     let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
@@ -74,14 +73,14 @@ pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Resu
     match result {
         Ok(outcome) => {
             let id = state.uploads.put(upload);
-            Ok(crate::views::imports::preview(&id, &outcome.report).into_response())
+            Ok(render(&chrome, crate::views::imports::preview(&chrome, &id, &outcome.report)))
         }
-        Err(e) => refused(&state, e).await,
+        Err(e) => refused(&state, &chrome, e).await,
     }
 }
 
 /// Applies a checked upload, then shows the recorded import.
-pub async fn apply(State(state): State<AppState>, Path(upload_id): Path<String>) -> Result<Response, WebError> {
+pub async fn apply(State(state): State<AppState>, chrome: Chrome, Path(upload_id): Path<String>) -> Result<Response, WebError> {
     let Some(upload) = state.uploads.take(&upload_id) else {
         let message = Flash { kind: FlashKind::Error, text: "Verificarea a expirat sau importul a fost deja aplicat; încărcați fișierul din nou.".into() };
         return Ok(redirect_with(&message, "/imports"));
@@ -98,23 +97,24 @@ pub async fn apply(State(state): State<AppState>, Path(upload_id): Path<String>)
             let target = outcome.batch_id.map_or_else(|| "/imports".to_string(), |id| format!("/imports/batch/{id}"));
             Ok(redirect_with(&Flash { kind: FlashKind::Success, text }, &target))
         }
-        Err(e) => refused(&state, e).await,
+        Err(e) => refused(&state, &chrome, e).await,
     }
 }
 
-pub async fn batch(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i32>) -> Result<Response, WebError> {
+pub async fn batch(State(state): State<AppState>, chrome: Chrome, Path(id): Path<i32>) -> Result<Response, WebError> {
     let batch = db::imports::find(&state.db, id).await?.ok_or(WebError::NotFound)?;
     let when = crate::views::format_datetime(batch.created_at, state.config.timezone);
-    let message = flash::take(&headers);
-    Ok(with_flash_cleared(message.is_some(), crate::views::imports::batch(&batch, &when, message.as_ref())))
+    Ok(render(&chrome, crate::views::imports::batch(&chrome, &batch, &when)))
 }
 
-async fn refused(state: &AppState, error: ImportError) -> Result<Response, WebError> {
+async fn refused(state: &AppState, chrome: &Chrome, error: ImportError) -> Result<Response, WebError> {
     if !error.is_refusal() {
         return Err(WebError::Internal(error.to_string()));
     }
-    let page = render_index(state, None, Some(&error.to_string())).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    let page = index_page(state, chrome, Some(&error.to_string())).await?;
+    let mut response = render(chrome, page);
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
 }
 
 fn redirect_with(message: &Flash, target: &str) -> Response {

@@ -1,6 +1,7 @@
 //! HTTP: routes, state and the server loop. Handlers parse input, call one service or db
 //! function and render a view.
 
+mod chrome;
 mod error;
 mod flash;
 mod health;

@@ -1,9 +1,10 @@
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
-use super::{AppState, WebError, flash};
+use super::chrome::render;
+use super::{AppState, WebError};
+use crate::views::layout::Chrome;
 use crate::db::schools::{self as queries, ActiveFilter, SchoolFilter};
 use crate::domain::school::SiiirCode;
 use crate::views::schools::{SchoolDetailView, SchoolListView};
@@ -38,30 +39,20 @@ impl ListParams {
     }
 }
 
-pub async fn list(State(state): State<AppState>, headers: HeaderMap, Query(params): Query<ListParams>) -> Result<Response, WebError> {
+pub async fn list(State(state): State<AppState>, chrome: Chrome, Query(params): Query<ListParams>) -> Result<Response, WebError> {
     let filter = params.into_filter();
     let page = queries::search(&state.db, &filter).await?;
     let localities = queries::localities(&state.db).await?;
-    let message = flash::take(&headers);
-    let body = crate::views::schools::list(SchoolListView { page: &page, filter: &filter, localities: &localities, flash: message.as_ref() });
-    Ok(with_flash_cleared(message.is_some(), body))
+    let body = crate::views::schools::list(&chrome, SchoolListView { page: &page, filter: &filter, localities: &localities });
+    Ok(render(&chrome, body))
 }
 
-pub async fn detail(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, WebError> {
+pub async fn detail(State(state): State<AppState>, chrome: Chrome, Path(code): Path<String>) -> Result<Response, WebError> {
     let code = SiiirCode::from_exact(&code).ok_or(WebError::NotFound)?;
     let school = queries::find(&state.db, code.as_str()).await?.ok_or(WebError::NotFound)?;
     let parent = if school.record.status == "AR" { queries::find(&state.db, &school.record.pj_code).await? } else { None };
     let units = if school.record.status == "PJ" { queries::attached_units(&state.db, code.as_str()).await? } else { Vec::new() };
     let updated_at = crate::views::format_datetime(school.updated_at, state.config.timezone);
     let view = SchoolDetailView { school: &school, parent: parent.as_ref(), units: &units, updated_at };
-    Ok(crate::views::schools::detail(view).into_response())
-}
-
-/// Renders a page and, when it showed a flash message, removes the message cookie.
-pub(super) fn with_flash_cleared(shown: bool, body: maud::Markup) -> Response {
-    let mut response = body.into_response();
-    if shown {
-        response.headers_mut().append(axum::http::header::SET_COOKIE, flash::clear());
-    }
-    response
+    Ok(render(&chrome, crate::views::schools::detail(&chrome, view)))
 }
