@@ -8,6 +8,8 @@ use super::{Limits, SpreadsheetError};
 
 const BOF: u16 = 0x0809;
 const EOF: u16 = 0x000A;
+/// Present when the workbook is password-protected; the records after it are encrypted.
+const FILEPASS: u16 = 0x002F;
 /// Records that hold one value and start with its row and column (u16 each).
 const SINGLE_CELL: &[u16] = &[0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x00D6];
 /// MULRK: row, first column, values…, last column.
@@ -24,6 +26,7 @@ pub(super) fn check_workbook(bytes: &[u8], stream: &str, limits: &Limits) -> Res
         let len = usize::from(u16::from_le_bytes([data[pos + 2], data[pos + 3]]));
         let record = data.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
         match kind {
+            FILEPASS => return Err(SpreadsheetError::Encrypted),
             BOF => span = Span::default(),
             EOF => span.check(limits)?,
             MULRK if record.len() >= 6 => {

@@ -109,6 +109,20 @@ fn ods_repeat_bomb(rows: u32) -> Vec<u8> {
     ])
 }
 
+/// The sample .xls with a FILEPASS record after its first BOF, as a password-protected file has.
+fn password_xls() -> Vec<u8> {
+    let bytes = std::fs::read(test_data("hd-sample.xls")).expect("xls");
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).expect("cfb");
+    let mut stream = Vec::new();
+    file.open_stream("/Workbook").expect("stream").read_to_end(&mut stream).expect("read");
+    let first_record_end = 4 + usize::from(u16::from_le_bytes([stream[2], stream[3]]));
+    let filepass = [0x2F, 0x00, 0x02, 0x00, 0x00, 0x00];
+    stream.splice(first_record_end..first_record_end, filepass);
+    file.create_stream("/Workbook").expect("rewrite").write_all(&stream).expect("write");
+    file.flush().expect("flush");
+    file.into_inner().into_inner()
+}
+
 fn big_sheet(row: u32, column: u16) -> Vec<u8> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -149,6 +163,7 @@ fn hostile_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("absolute path entry", stored_zip(&[("/etc/evil.xml", b"x".to_vec()), ("xl/workbook.xml", b"<x/>".to_vec())]), "cale"),
         ("zip entry encrypted", set_encrypted_flag(&xlsx, sheet), "parolă"),
         ("encrypted workbook (OLE)", encrypted_ole(), "parolă"),
+        ("password-protected xls", password_xls(), "parolă"),
         ("macro workbook", rezip(&xlsx, |_, _| None, &[("xl/vbaProject.bin", b"VBA".to_vec())]), "macro"),
         ("declared rows over limit", big_sheet(150_000, 1), "rânduri"),
         ("declared columns over limit", big_sheet(1, 250), "coloane"),
