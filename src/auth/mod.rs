@@ -1,0 +1,7 @@
+//! Staff authentication building blocks: password hashing and policy, TOTP, the key that
+//! encrypts TOTP secrets at rest, random tokens. No HTTP and no database here.
+
+pub mod password;
+pub mod secret_key;
+pub mod tokens;
+pub mod totp;
