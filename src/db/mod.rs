@@ -1,9 +1,11 @@
 //! Persistence: connection set-up, migrations and the queries the rest of the app needs.
 //! Knows nothing of HTTP.
 
+pub mod audit;
 pub mod entities;
 pub mod imports;
 pub mod schools;
+pub mod staff;
 
 use std::time::Duration;
 

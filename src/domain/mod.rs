@@ -6,4 +6,5 @@ pub mod county;
 pub mod report;
 pub mod school;
 pub mod school_import;
+pub mod staff;
 pub mod text;

@@ -1,0 +1,308 @@
+//! Staff accounts, their sessions and enrolment links. Every check that must hold under
+//! concurrency (TOTP step, recovery code, single-use link) is one conditional UPDATE.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use super::entities::{enrolment_link, staff_session, staff_user};
+use super::{DbError, DbResult};
+use crate::domain::staff::Role;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffUser {
+    pub id: i32,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub totp_pending_secret: Option<String>,
+    pub recovery_hashes: Vec<String>,
+    pub must_reenrol: bool,
+    pub failed_passwords: i32,
+    pub failed_codes: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+}
+
+fn user(m: staff_user::Model) -> DbResult<StaffUser> {
+    let role = Role::parse(&m.role).ok_or_else(|| DbError::Corrupt(format!("rol necunoscut: {}", m.role)))?;
+    let recovery_hashes = match &m.recovery_hashes {
+        Some(json) => serde_json::from_str(json).map_err(|e| DbError::Corrupt(e.to_string()))?,
+        None => Vec::new(),
+    };
+    Ok(StaffUser {
+        id: m.id,
+        email: m.email,
+        name: m.name,
+        role,
+        password_hash: m.password_hash,
+        totp_secret: m.totp_secret,
+        totp_pending_secret: m.totp_pending_secret,
+        recovery_hashes,
+        must_reenrol: m.must_reenrol,
+        failed_passwords: m.failed_passwords,
+        failed_codes: m.failed_codes,
+        locked_until: m.locked_until,
+        disabled: m.disabled,
+    })
+}
+
+pub async fn count<C: ConnectionTrait>(db: &C) -> DbResult<u64> {
+    Ok(staff_user::Entity::find().count(db).await?)
+}
+
+pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StaffUser>> {
+    staff_user::Entity::find().order_by_asc(staff_user::Column::Email).all(db).await?.into_iter().map(user).collect()
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<StaffUser>> {
+    staff_user::Entity::find_by_id(id).one(db).await?.map(user).transpose()
+}
+
+pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &str) -> DbResult<Option<StaffUser>> {
+    let found = staff_user::Entity::find().filter(staff_user::Column::Email.eq(email)).one(db).await?;
+    found.map(user).transpose()
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub recovery_hashes: Vec<String>,
+}
+
+/// Creates an account; `None` when the e-mail is already taken.
+pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser<'_>, now: DateTime<Utc>) -> DbResult<Option<i32>> {
+    if find_by_email(db, new.email).await?.is_some() {
+        return Ok(None);
+    }
+    let model = staff_user::ActiveModel {
+        email: Set(new.email.to_string()),
+        name: Set(new.name.to_string()),
+        role: Set(new.role.as_str().to_string()),
+        password_hash: Set(new.password_hash),
+        totp_secret: Set(new.totp_secret),
+        totp_pending_secret: Set(None),
+        totp_last_step: Set(0),
+        recovery_hashes: Set(Some(json(&new.recovery_hashes)?)),
+        must_reenrol: Set(false),
+        failed_passwords: Set(0),
+        failed_codes: Set(0),
+        failure_window_start: Set(None),
+        locked_until: Set(None),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(Some(staff_user::Entity::insert(model).exec(db).await?.last_insert_id))
+}
+
+fn json(hashes: &[String]) -> DbResult<String> {
+    serde_json::to_string(hashes).map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+/// Completes an enrolment: password, confirmed TOTP secret and fresh recovery codes.
+pub async fn complete_enrolment<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    password_hash: String,
+    totp_secret: String,
+    first_step: u64,
+    recovery_hashes: &[String],
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(staff_user::Column::TotpSecret, Expr::value(totp_secret))
+        .col_expr(staff_user::Column::TotpPendingSecret, Expr::value(Option::<String>::None))
+        .col_expr(staff_user::Column::TotpLastStep, Expr::value(first_step as i64))
+        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(recovery_hashes)?))
+        .col_expr(staff_user::Column::MustReenrol, Expr::value(false))
+        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Accepts a TOTP step only if it is later than the last one used: of two requests with the
+/// same code, exactly one changes the row.
+pub async fn accept_totp_step<C: ConnectionTrait>(db: &C, id: i32, step: u64) -> DbResult<bool> {
+    let step = i64::try_from(step).unwrap_or(i64::MAX);
+    let result = staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::TotpLastStep, Expr::value(step))
+        .filter(staff_user::Column::Id.eq(id))
+        .filter(staff_user::Column::TotpLastStep.lt(step))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Burns one recovery code (by hash) if it is still unused; the account must re-enrol TOTP.
+pub async fn burn_recovery_code<C: ConnectionTrait>(db: &C, account: &StaffUser, code_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+    if !account.recovery_hashes.iter().any(|h| h == code_hash) {
+        return Ok(false);
+    }
+    let remaining: Vec<String> = account.recovery_hashes.iter().filter(|h| *h != code_hash).cloned().collect();
+    let result = staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(&remaining)?))
+        .col_expr(staff_user::Column::MustReenrol, Expr::value(true))
+        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_user::Column::Id.eq(account.id))
+        .filter(staff_user::Column::RecoveryHashes.eq(json(&account.recovery_hashes)?))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Failed attempts counted in the database (they survive a restart) over a 24 h window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    Password,
+    Code,
+}
+
+/// Records a failure and returns the failures of that kind in the current window.
+pub async fn record_failure<C: ConnectionTrait>(db: &C, account: &StaffUser, kind: Failure, now: DateTime<Utc>) -> DbResult<i32> {
+    let fresh = staff_user::Entity::find_by_id(account.id).one(db).await?;
+    let Some(fresh) = fresh else { return Ok(0) };
+    let window_open = fresh.failure_window_start.is_some_and(|start| now - start < Duration::hours(24));
+    let (mut passwords, mut codes) = if window_open { (fresh.failed_passwords, fresh.failed_codes) } else { (0, 0) };
+    match kind {
+        Failure::Password => passwords += 1,
+        Failure::Code => codes += 1,
+    }
+    let start = if window_open { fresh.failure_window_start } else { Some(now) };
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::FailedPasswords, Expr::value(passwords))
+        .col_expr(staff_user::Column::FailedCodes, Expr::value(codes))
+        .col_expr(staff_user::Column::FailureWindowStart, Expr::value(start))
+        .filter(staff_user::Column::Id.eq(account.id))
+        .exec(db)
+        .await?;
+    Ok(if kind == Failure::Password { passwords } else { codes })
+}
+
+pub async fn lock_until<C: ConnectionTrait>(db: &C, id: i32, until: DateTime<Utc>) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::LockedUntil, Expr::value(Some(until)))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_disabled<C: ConnectionTrait>(db: &C, id: i32, disabled: bool, now: DateTime<Utc>) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::Disabled, Expr::value(disabled))
+        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+// ---- sessions ----
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: i32,
+    pub full: bool,
+    pub csrf_token: String,
+    pub code_tries: i32,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub async fn create_session<C: ConnectionTrait>(db: &C, id_hash: &str, user_id: i32, full: bool, csrf: &str, now: DateTime<Utc>) -> DbResult<()> {
+    let model = staff_session::ActiveModel {
+        id_hash: Set(id_hash.to_string()),
+        user_id: Set(user_id),
+        state: Set(if full { "full" } else { "pending_2fa" }.to_string()),
+        csrf_token: Set(csrf.to_string()),
+        code_tries: Set(0),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+    };
+    staff_session::Entity::insert(model).exec_without_returning(db).await?;
+    Ok(())
+}
+
+pub async fn find_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult<Option<Session>> {
+    let found = staff_session::Entity::find_by_id(id_hash.to_string()).one(db).await?;
+    Ok(found.map(|m| Session {
+        id_hash: m.id_hash,
+        user_id: m.user_id,
+        full: m.state == "full",
+        csrf_token: m.csrf_token,
+        code_tries: m.code_tries,
+        created_at: m.created_at,
+        last_seen_at: m.last_seen_at,
+    }))
+}
+
+pub async fn touch_session<C: ConnectionTrait>(db: &C, id_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
+    staff_session::Entity::update_many()
+        .col_expr(staff_session::Column::LastSeenAt, Expr::value(now))
+        .filter(staff_session::Column::IdHash.eq(id_hash))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Counts a second-factor attempt on a pending session; returns the attempts so far.
+pub async fn count_code_try<C: ConnectionTrait>(db: &C, session: &Session) -> DbResult<i32> {
+    staff_session::Entity::update_many()
+        .col_expr(staff_session::Column::CodeTries, Expr::col(staff_session::Column::CodeTries).add(1))
+        .filter(staff_session::Column::IdHash.eq(session.id_hash.as_str()))
+        .exec(db)
+        .await?;
+    Ok(session.code_tries + 1)
+}
+
+pub async fn delete_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult<()> {
+    staff_session::Entity::delete_by_id(id_hash.to_string()).exec(db).await?;
+    Ok(())
+}
+
+pub async fn delete_user_sessions<C: ConnectionTrait>(db: &C, user_id: i32) -> DbResult<()> {
+    staff_session::Entity::delete_many().filter(staff_session::Column::UserId.eq(user_id)).exec(db).await?;
+    Ok(())
+}
+
+// ---- enrolment links ----
+
+pub async fn create_link<C: ConnectionTrait>(db: &C, token_hash: &str, user_id: Option<i32>, expires_at: DateTime<Utc>) -> DbResult<()> {
+    let model = enrolment_link::ActiveModel {
+        token_hash: Set(token_hash.to_string()),
+        user_id: Set(user_id),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+    };
+    enrolment_link::Entity::insert(model).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// A link that is neither used nor expired: `Some(user)` (`None` inside = first admin).
+pub async fn valid_link<C: ConnectionTrait>(db: &C, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<Option<i32>>> {
+    let link = enrolment_link::Entity::find_by_id(token_hash.to_string()).one(db).await?;
+    Ok(link.filter(|l| l.used_at.is_none() && l.expires_at > now).map(|l| l.user_id))
+}
+
+/// Marks a link used; false if another request used it first or it expired.
+pub async fn consume_link<C: ConnectionTrait>(db: &C, token_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+    let result = enrolment_link::Entity::update_many()
+        .col_expr(enrolment_link::Column::UsedAt, Expr::value(Some(now)))
+        .filter(enrolment_link::Column::TokenHash.eq(token_hash))
+        .filter(enrolment_link::Column::UsedAt.is_null())
+        .filter(enrolment_link::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}

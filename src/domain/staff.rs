@@ -1,0 +1,64 @@
+//! Staff roles: who may read and who may change.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    /// The legal department: full write access to the tracked data.
+    Juridic,
+    /// Read-only.
+    Inspector,
+}
+
+impl Role {
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_lowercase().as_str() {
+            "admin" => Some(Role::Admin),
+            "juridic" => Some(Role::Juridic),
+            "inspector" => Some(Role::Inspector),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Juridic => "juridic",
+            Role::Inspector => "inspector",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "administrator",
+            Role::Juridic => "compartiment juridic",
+            Role::Inspector => "inspector (doar citire)",
+        }
+    }
+
+    pub fn can_write(self) -> bool {
+        matches!(self, Role::Admin | Role::Juridic)
+    }
+}
+
+/// A staff e-mail as stored: trimmed, lower case, one `@` with text on both sides.
+pub fn normalise_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let plausible = !local.is_empty() && domain.contains('.') && !domain.contains('@') && !email.chars().any(char::is_whitespace);
+    plausible.then_some(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_and_emails() {
+        assert_eq!(Role::parse(" Juridic "), Some(Role::Juridic));
+        assert_eq!(Role::parse("root"), None);
+        assert!(!Role::Inspector.can_write());
+        assert_eq!(normalise_email(" Ana.Pop@ISJ.HD.edu.ro "), Some("ana.pop@isj.hd.edu.ro".into()));
+        assert_eq!(normalise_email("ana"), None);
+        assert_eq!(normalise_email("a b@x.ro"), None);
+    }
+}
