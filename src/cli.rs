@@ -30,6 +30,30 @@ pub enum Command {
     /// Import a spreadsheet (xlsx, xls, ods or csv; the format is read from the content).
     #[command(subcommand)]
     Import(ImportKind),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account. Prints a one-time enrolment link (valid 72 hours) where the
+    /// person sets a password and their authenticator app; with --password-stdin the password
+    /// is set now and the otpauth:// URI and recovery codes are printed instead.
+    Add {
+        /// The person's institutional e-mail address (their login).
+        email: String,
+        /// admin (everything, including accounts), juridic (legal department: read and write)
+        /// or inspector (read only).
+        #[arg(long)]
+        role: String,
+        /// Full name shown in the interface and the audit trail.
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input (for scripted set-ups).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +101,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Serve => report_failure(crate::web::serve(cli.config).await),
         Command::Migrate => report_failure(migrate(&cli.config).await),
         Command::Import(ImportKind::Schools(args)) => ExitCode::from(import(&cli.config, &args).await),
+        Command::User(UserCommand::Add { email, role, name, password_stdin }) => {
+            report_failure(add_user(&cli.config, &email, &role, name.as_deref(), password_stdin).await)
+        }
     }
 }
 
@@ -94,6 +121,36 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     let db = crate::db::connect(&config.database_url).await?;
     crate::db::migrate(&db).await?;
     eprintln!("baza de date este la zi");
+    Ok(())
+}
+
+async fn add_user(config: &Config, email: &str, role: &str, name: Option<&str>, password_stdin: bool) -> anyhow::Result<()> {
+    use crate::auth::accounts::{AddedUser, add_user};
+    let role = crate::domain::staff::Role::parse(role).ok_or_else(|| anyhow::anyhow!("rol necunoscut „{role}”: admin, juridic sau inspector"))?;
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Some(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        None
+    };
+    let db = connect_and_migrate(config).await?;
+    let key = crate::auth::secret_key::SecretKey::load_or_create(&config.secret_key_file)?;
+    let clock = SystemClock;
+    match add_user(&db, &key, email, name, role, password.as_deref(), crate::clock::Clock::now(&clock)).await? {
+        AddedUser::Link(token) => {
+            println!("Cont creat. Trimiteți persoanei acest link de activare (valabil 72 de ore, o singură dată):");
+            println!("{}/setup/{token}", config.base_url());
+        }
+        AddedUser::Ready { otpauth_uri, recovery_codes } => {
+            println!("Cont creat. Adăugați în aplicația de autentificare:");
+            println!("{otpauth_uri}");
+            println!("Coduri de rezervă (păstrați-le în siguranță, nu vor mai fi afișate):");
+            for code in recovery_codes {
+                println!("{code}");
+            }
+        }
+    }
     Ok(())
 }
 

@@ -22,9 +22,21 @@ pub struct Config {
     /// Time zone for dates shown to users and for schedules.
     #[arg(long, env = "ISJ_TIMEZONE", default_value = "Europe/Bucharest", global = true)]
     pub timezone: chrono_tz::Tz,
+    /// File holding the key that encrypts TOTP secrets; created with mode 0600 on first run.
+    /// Keep it out of database backups.
+    #[arg(long, env = "ISJ_SECRET_KEY_FILE", default_value = "data/secret.key", global = true)]
+    pub secret_key_file: std::path::PathBuf,
+    /// Session cookies marked `Secure` with the `__Host-` prefix (and HSTS sent). Defaults to
+    /// on unless the service listens on a loopback address.
+    #[arg(long, env = "ISJ_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
 }
 
 impl Config {
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or(!self.bind.ip().is_loopback())
+    }
+
     pub fn base_url(&self) -> String {
         self.base_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_string()
     }

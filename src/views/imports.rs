@@ -27,7 +27,9 @@ pub fn index(chrome: &Chrome, view: ImportsView) -> Markup {
             @if let Some(reason) = view.refusal {
                 div.flash.flash-error role="alert" { "Fișier refuzat, nu am scris nimic: " (reason) }
             }
+            @if chrome.user.as_ref().is_some_and(|u| u.can_write) {
             form.upload method="post" action="/imports" enctype="multipart/form-data" {
+                (csrf_field(chrome))
                 div.field {
                     label for="file" { "Fișierul" }
                     input type="file" id="file" name="file" required accept=".xlsx,.xls,.ods,.csv";
@@ -37,6 +39,9 @@ pub fn index(chrome: &Chrome, view: ImportsView) -> Markup {
                     input type="text" id="county" name="county" value=(view.county) maxlength="2" size="3" autocomplete="off";
                 }
                 button type="submit" { "Verifică fișierul" }
+            }
+            } @else {
+                p.muted { "Rolul dumneavoastră permite doar consultarea importurilor." }
             }
             h2 { "Importuri aplicate" }
             @if view.batches.is_empty() {
@@ -84,6 +89,7 @@ pub fn preview(chrome: &Chrome, upload_id: &str, report: &ImportReport) -> Marku
             p { "Nimic nu a fost scris încă. Dacă rezultatul este cel așteptat, aplicați importul." }
             (counts(report, true))
             form method="post" action={ "/imports/" (upload_id) "/apply" } {
+                (csrf_field(chrome))
                 button type="submit" { "Aplică importul" }
                 " "
                 a href="/imports" { "Renunță" }
@@ -106,6 +112,15 @@ pub fn batch(chrome: &Chrome, batch: &StoredBatch, when: &str) -> Markup {
             (issues(&batch.report))
         },
     )
+}
+
+/// The session's synchronizer token, carried by every POST form.
+pub fn csrf_field(chrome: &Chrome) -> Markup {
+    html! {
+        @if let Some(user) = &chrome.user {
+            input type="hidden" name="csrf" value=(user.csrf);
+        }
+    }
 }
 
 fn counts(report: &ImportReport, would: bool) -> Markup {

@@ -22,11 +22,30 @@ impl FlashKind {
     }
 }
 
-/// What every page shows around its content: who we are, and a one-time message.
+/// What every page shows around its content: who we are, who is signed in, a one-time message.
 #[derive(Debug, Clone, Default)]
 pub struct Chrome {
     pub inspectorate: String,
     pub flash: Option<Flash>,
+    pub user: Option<SignedIn>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SignedIn {
+    pub name: String,
+    pub role: String,
+    /// The session's CSRF token, for the logout form.
+    pub csrf: String,
+    pub can_write: bool,
+    pub is_admin: bool,
+}
+
+impl Chrome {
+    /// The same frame, showing who is signed in.
+    pub fn signed_in(mut self, user: SignedIn) -> Chrome {
+        self.user = Some(user);
+        self
+    }
 }
 
 /// Navigation entries that exist so far: (path, label).
@@ -46,17 +65,28 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Mar
             body {
                 header.top {
                     a.brand href="/" { (chrome.inspectorate) " — Compartimentul Juridic" }
-                    nav aria-label="Navigare principală" {
-                        ul {
-                            @for (path, label) in NAV {
-                                li {
-                                    @if current.starts_with(path) {
-                                        a href=(path) aria-current="page" { (label) }
-                                    } @else {
-                                        a href=(path) { (label) }
+                    @if let Some(user) = &chrome.user {
+                        nav aria-label="Navigare principală" {
+                            ul {
+                                @for (path, label) in NAV {
+                                    li {
+                                        @if current.starts_with(path) {
+                                            a href=(path) aria-current="page" { (label) }
+                                        } @else {
+                                            a href=(path) { (label) }
+                                        }
                                     }
                                 }
+                                @if user.can_write {
+                                    li { a href="/audit" aria-current=[current.starts_with("/audit").then_some("page")] { "Istoric modificări" } }
+                                }
                             }
+                        }
+                        form.signed-in method="post" action="/logout" {
+                            span { (user.name) " · " (user.role) " · " }
+                            a href="/account/security" { "Securitate" }
+                            input type="hidden" name="csrf" value=(user.csrf);
+                            button.link type="submit" { "Ieșire" }
                         }
                     }
                 }

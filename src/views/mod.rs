@@ -1,5 +1,6 @@
 //! HTML (maud) and text renderings. Views render what they are given and query nothing.
 
+pub mod auth;
 pub mod errors;
 pub mod imports;
 pub mod layout;

@@ -16,6 +16,7 @@ impl FromRequestParts<AppState> for Chrome {
         Ok(Chrome {
             inspectorate: crate::domain::county::inspectorate_name(&state.config.county),
             flash: flash::take(&parts.headers),
+            user: None,
         })
     }
 }

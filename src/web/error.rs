@@ -13,6 +13,8 @@ pub enum WebError {
     BadRequest(String),
     #[error("fișierul depășește limita de 20 MiB")]
     TooLarge,
+    #[error("nu aveți dreptul să faceți această operație")]
+    Forbidden,
     #[error("baza de date: {0}")]
     Db(#[from] DbError),
     #[error("eroare internă: {0}")]
@@ -25,6 +27,7 @@ impl IntoResponse for WebError {
             WebError::NotFound => (StatusCode::NOT_FOUND, "Pagina nu există", self.to_string(), None),
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Cerere invalidă", m.clone(), None),
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Fișier prea mare", self.to_string(), None),
+            WebError::Forbidden => (StatusCode::FORBIDDEN, "Acces interzis", self.to_string(), None),
             WebError::Db(_) | WebError::Internal(_) => {
                 let id = uuid::Uuid::new_v4().to_string();
                 tracing::error!(request_id = %id, error = %self, "request failed");

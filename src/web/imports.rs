@@ -1,16 +1,24 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use axum::Form;
 use axum::extract::{Multipart, Path, State};
+use serde::Deserialize;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::chrome::render;
+use super::session::{Editor, Staff};
 use super::{AppState, MAX_UPLOAD_BYTES, WebError, flash};
 use crate::db;
 use crate::import::{ImportError, ImportOptions, Silent, import_schools};
 use crate::views::imports::ImportsView;
 use crate::views::layout::{Chrome, Flash, FlashKind};
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
 
 /// Files checked but not yet applied, kept in memory (a restart only means uploading again).
 #[derive(Default)]
@@ -47,7 +55,8 @@ impl PendingUploads {
     }
 }
 
-pub async fn index(State(state): State<AppState>, chrome: Chrome) -> Result<Response, WebError> {
+pub async fn index(State(state): State<AppState>, staff: Staff, chrome: Chrome) -> Result<Response, WebError> {
+    let chrome = chrome.signed_in(staff.chrome_user());
     let page = index_page(&state, &chrome, None).await?;
     Ok(render(&chrome, page))
 }
@@ -65,8 +74,10 @@ async fn index_page(state: &AppState, chrome: &Chrome, refusal: Option<&str>) ->
 }
 
 /// Receives the file and shows the dry-run result.
-pub async fn upload(State(state): State<AppState>, chrome: Chrome, multipart: Multipart) -> Result<Response, WebError> {
-    let upload = read_upload(multipart).await?;
+pub async fn upload(State(state): State<AppState>, Editor(staff): Editor, chrome: Chrome, multipart: Multipart) -> Result<Response, WebError> {
+    let chrome = chrome.signed_in(staff.chrome_user());
+    let (upload, csrf) = read_upload(multipart).await?;
+    staff.check_csrf(&csrf)?;
     let options = ImportOptions { county: upload.county.clone(), dry_run: true, ..ImportOptions::default() };
     let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
     let result = import_schools(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes.clone(), &options, &Silent).await;
@@ -80,12 +91,20 @@ pub async fn upload(State(state): State<AppState>, chrome: Chrome, multipart: Mu
 }
 
 /// Applies a checked upload, then shows the recorded import.
-pub async fn apply(State(state): State<AppState>, chrome: Chrome, Path(upload_id): Path<String>) -> Result<Response, WebError> {
+pub async fn apply(
+    State(state): State<AppState>,
+    Editor(staff): Editor,
+    chrome: Chrome,
+    Path(upload_id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    let chrome = chrome.signed_in(staff.chrome_user());
     let Some(upload) = state.uploads.take(&upload_id) else {
         let message = Flash { kind: FlashKind::Error, text: "Verificarea a expirat sau importul a fost deja aplicat; încărcați fișierul din nou.".into() };
         return Ok(redirect_with(&message, "/imports"));
     };
-    let options = ImportOptions { county: upload.county.clone(), actor: "interfața web".into(), ..ImportOptions::default() };
+    let options = ImportOptions { county: upload.county.clone(), actor: staff.account.email.clone(), ..ImportOptions::default() };
     let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
     match import_schools(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes, &options, &Silent).await {
         Ok(outcome) => {
@@ -101,7 +120,8 @@ pub async fn apply(State(state): State<AppState>, chrome: Chrome, Path(upload_id
     }
 }
 
-pub async fn batch(State(state): State<AppState>, chrome: Chrome, Path(id): Path<i32>) -> Result<Response, WebError> {
+pub async fn batch(State(state): State<AppState>, staff: Staff, chrome: Chrome, Path(id): Path<i32>) -> Result<Response, WebError> {
+    let chrome = chrome.signed_in(staff.chrome_user());
     let batch = db::imports::find(&state.db, id).await?.ok_or(WebError::NotFound)?;
     let when = crate::views::format_datetime(batch.created_at, state.config.timezone);
     Ok(render(&chrome, crate::views::imports::batch(&chrome, &batch, &when)))
@@ -123,9 +143,11 @@ fn redirect_with(message: &Flash, target: &str) -> Response {
     response
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<PendingUpload, WebError> {
+/// The uploaded file and the form's CSRF token.
+async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String), WebError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut county = None;
+    let mut csrf = String::new();
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name() {
             Some("file") => {
@@ -136,6 +158,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<PendingUpload, WebError
                 }
                 file = Some((name, bytes.to_vec()));
             }
+            Some("csrf") => csrf = field.text().await.map_err(multipart_error)?,
             Some("county") => {
                 let text = field.text().await.map_err(multipart_error)?;
                 county = Some(text.trim().to_uppercase()).filter(|c| !c.is_empty());
@@ -144,7 +167,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<PendingUpload, WebError
         }
     }
     let (file_name, bytes) = file.ok_or_else(|| WebError::BadRequest("Alegeți un fișier de importat.".into()))?;
-    Ok(PendingUpload { file_name, bytes, county })
+    Ok((PendingUpload { file_name, bytes, county }, csrf))
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {

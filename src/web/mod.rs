@@ -1,12 +1,15 @@
 //! HTTP: routes, state and the server loop. Handlers parse input, call one service or db
 //! function and render a view.
 
+mod auth;
 mod chrome;
 mod error;
 mod flash;
 mod health;
 mod imports;
 mod schools;
+mod session;
+mod throttle;
 
 use std::sync::Arc;
 
@@ -19,6 +22,7 @@ use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::auth::secret_key::SecretKey;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 
@@ -32,17 +36,24 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
+    /// Encrypts TOTP secrets at rest.
+    pub key: Arc<SecretKey>,
+    pub secure_cookies: bool,
+    pub login_throttle: Arc<throttle::LoginThrottle>,
     pub uploads: Arc<imports::PendingUploads>,
     /// One import at a time: parsing is CPU and memory heavy.
     pub import_gate: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: Config, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(db: DatabaseConnection, config: Config, clock: Arc<dyn Clock>, key: SecretKey) -> Self {
         AppState {
             db,
+            secure_cookies: config.secure_cookies(),
             config: Arc::new(config),
             clock,
+            key: Arc::new(key),
+            login_throttle: Arc::default(),
             uploads: Arc::default(),
             import_gate: Arc::new(tokio::sync::Semaphore::new(1)),
         }
@@ -51,9 +62,14 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024);
+    let hsts = state.secure_cookies.then(|| header_layer(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"));
     Router::new()
-        .route("/", get(|| async { Redirect::to("/schools") }))
+        .route("/", get(|_: session::Staff| async { Redirect::to("/schools") }))
         .route("/health", get(health::health))
+        .route("/login", get(auth::login_page).post(auth::login_submit))
+        .route("/login/totp", get(auth::code_page).post(auth::code_submit))
+        .route("/logout", post(auth::logout))
+        .route("/setup/{token}", get(auth::enrolment_page).post(auth::enrolment_submit))
         .route("/static/app.css", get(static_css))
         .route("/schools", get(schools::list))
         .route("/schools/{code}", get(schools::detail))
@@ -61,6 +77,9 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/{upload_id}/apply", post(imports::apply))
         .route("/imports/batch/{id}", get(imports::batch))
         .fallback(|| async { WebError::NotFound })
+        .layer(axum::middleware::from_fn(session::reject_cross_site))
+        .layer(tower::util::option_layer(hsts))
+        .layer(header_layer(header::CACHE_CONTROL, "no-store"))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
@@ -75,7 +94,8 @@ fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHea
 }
 
 async fn static_css() -> impl axum::response::IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/app.css"))
+    let headers = [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")];
+    (headers, include_str!("../../static/app.css"))
 }
 
 /// `serve`: migrate, then listen until Ctrl-C or SIGTERM.
@@ -88,11 +108,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     let db = crate::db::connect(&config.database_url).await.context("conectarea la baza de date")?;
     crate::db::migrate(&db).await.context("migrarea bazei de date")?;
+    let key = SecretKey::load_or_create(&config.secret_key_file)?;
     let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("ascultarea pe {}", config.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "isj-tracker pornit: http://{address}/");
-    let app = router(AppState::new(db, config, Arc::new(SystemClock)));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    if let Some(token) = crate::auth::accounts::setup_link_if_empty(&db, SystemClock.now()).await? {
+        // Printed, never logged: the link creates the first administrator (valid 1 hour, once).
+        println!("Niciun cont încă. Creați primul administrator aici (valabil o oră): {}/setup/{token}", config.base_url());
+    }
+    let app = router(AppState::new(db, config, Arc::new(SystemClock), key));
+    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 

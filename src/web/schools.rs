@@ -3,6 +3,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::chrome::render;
+use super::session::Staff;
 use super::{AppState, WebError};
 use crate::views::layout::Chrome;
 use crate::db::schools::{self as queries, ActiveFilter, SchoolFilter};
@@ -39,7 +40,8 @@ impl ListParams {
     }
 }
 
-pub async fn list(State(state): State<AppState>, chrome: Chrome, Query(params): Query<ListParams>) -> Result<Response, WebError> {
+pub async fn list(State(state): State<AppState>, staff: Staff, chrome: Chrome, Query(params): Query<ListParams>) -> Result<Response, WebError> {
+    let chrome = chrome.signed_in(staff.chrome_user());
     let filter = params.into_filter();
     let page = queries::search(&state.db, &filter).await?;
     let localities = queries::localities(&state.db).await?;
@@ -47,7 +49,8 @@ pub async fn list(State(state): State<AppState>, chrome: Chrome, Query(params): 
     Ok(render(&chrome, body))
 }
 
-pub async fn detail(State(state): State<AppState>, chrome: Chrome, Path(code): Path<String>) -> Result<Response, WebError> {
+pub async fn detail(State(state): State<AppState>, staff: Staff, chrome: Chrome, Path(code): Path<String>) -> Result<Response, WebError> {
+    let chrome = chrome.signed_in(staff.chrome_user());
     let code = SiiirCode::from_exact(&code).ok_or(WebError::NotFound)?;
     let school = queries::find(&state.db, code.as_str()).await?.ok_or(WebError::NotFound)?;
     let parent = if school.record.status == "AR" { queries::find(&state.db, &school.record.pj_code).await? } else { None };

@@ -122,31 +122,62 @@ pub fn write_file(db: &TestDb, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// The web app served in-process on a random loopback port.
+/// The web app served in-process on a random loopback port, with a signed-in `juridic`
+/// client and an anonymous one.
 pub struct TestApp {
     pub address: String,
     pub db: TestDb,
+    /// Signed in as a member of the legal department (may read and write).
     pub client: reqwest::Client,
+    pub anonymous: reqwest::Client,
+    pub key: Arc<isj_tracker::auth::secret_key::SecretKey>,
+}
+
+pub struct TestUser {
+    pub email: String,
+    pub password: String,
+    pub secret: Vec<u8>,
+    pub recovery_codes: Vec<String>,
+}
+
+pub fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_clock(Arc::new(isj_tracker::clock::SystemClock)).await
+}
+
+pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> TestApp {
     let db = TestDb::new().await;
     let connection = db.connect().await;
+    let key_file = db.dir.path().join("secret.key");
     let config = isj_tracker::config::Config {
         database_url: db.url.clone(),
         bind: "127.0.0.1:0".parse().expect("address"),
         base_url: None,
         county: "HD".into(),
         timezone: chrono_tz::Europe::Bucharest,
+        secret_key_file: key_file.clone(),
+        secure_cookies: None,
     };
-    let state = isj_tracker::web::AppState::new(connection, config, Arc::new(isj_tracker::clock::SystemClock));
+    let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
+    let state = isj_tracker::web::AppState::new(connection, config, clock, key);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
+    let service = isj_tracker::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move {
-        axum::serve(listener, isj_tracker::web::router(state)).await.expect("server");
+        axum::serve(listener, service).await.expect("server");
     });
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { address, db, client }
+    let key = Arc::new(isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key"));
+    let mut app = TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key };
+    let user = app.create_user("juridic@isj.test", isj_tracker::domain::staff::Role::Juridic).await;
+    app.client = app.signed_in(&user).await;
+    app
 }
 
 impl TestApp {
@@ -155,4 +186,73 @@ impl TestApp {
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// An enrolled account, made directly in the database.
+    pub async fn create_user(&self, email: &str, role: isj_tracker::domain::staff::Role) -> TestUser {
+        let connection = self.db.connect().await;
+        let password = format!("parola-de-test-{}", uuid::Uuid::new_v4().simple());
+        let secret = isj_tracker::auth::totp::new_secret();
+        let (codes, hashes) = isj_tracker::auth::recovery::new_set();
+        let new = isj_tracker::db::staff::NewUser {
+            email,
+            name: email,
+            role,
+            password_hash: Some(isj_tracker::auth::password::hash(&password).expect("hash")),
+            totp_secret: Some(self.key.encrypt(&secret).expect("seal")),
+            recovery_hashes: hashes,
+        };
+        isj_tracker::db::staff::create(&connection, new, chrono::Utc::now()).await.expect("create").expect("new e-mail");
+        TestUser { email: email.to_string(), password, secret, recovery_codes: codes }
+    }
+
+    /// The login form's CSRF token (its cookie lands in the client's store).
+    pub async fn login_csrf(&self, client: &reqwest::Client) -> String {
+        let page = client.get(self.url("/login")).send().await.expect("login page").text().await.expect("body");
+        hidden_value(&page, "csrf")
+    }
+
+    /// Password step; returns the response (303 to /login/totp when right).
+    pub async fn post_password(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        let csrf = self.login_csrf(client).await;
+        let form = [("csrf", csrf.as_str()), ("email", email), ("password", password)];
+        client.post(self.url("/login")).form(&form).send().await.expect("POST /login")
+    }
+
+    pub async fn post_code(&self, client: &reqwest::Client, code: &str) -> reqwest::Response {
+        let page = client.get(self.url("/login/totp")).send().await.expect("code page").text().await.expect("body");
+        let csrf = hidden_value(&page, "csrf");
+        client.post(self.url("/login/totp")).form(&[("csrf", csrf.as_str()), ("code", code)]).send().await.expect("POST code")
+    }
+
+    /// A client that went through password and TOTP.
+    pub async fn signed_in(&self, user: &TestUser) -> reqwest::Client {
+        let client = cookie_client();
+        let response = self.post_password(&client, &user.email, &user.password).await;
+        assert_eq!(response.status(), 303, "password step for {}", user.email);
+        let code = current_code(&user.secret);
+        let response = self.post_code(&client, &code).await;
+        assert_eq!(response.status(), 303, "second factor for {}", user.email);
+        client
+    }
+
+    /// The CSRF token of a signed-in client's session (from any page's forms).
+    pub async fn csrf_of(&self, client: &reqwest::Client) -> String {
+        let page = client.get(self.url("/imports")).send().await.expect("page").text().await.expect("body");
+        hidden_value(&page, "csrf")
+    }
+}
+
+pub fn current_code(secret: &[u8]) -> String {
+    let now = u64::try_from(chrono::Utc::now().timestamp()).expect("time");
+    isj_tracker::auth::totp::code_at(secret, now).expect("code")
+}
+
+/// The value of the first hidden input with this name.
+pub fn hidden_value(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.split(&marker).nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default().to_string()
 }

@@ -73,34 +73,42 @@ async fn school_page_shows_units_and_parent() {
     assert_eq!(app.get_text("/nu-exista").await.0, 404);
 }
 
-fn upload_form(name: &str, bytes: Vec<u8>, county: &str) -> Form {
-    Form::new().part("file", Part::bytes(bytes).file_name(name.to_string())).text("county", county.to_string())
+fn upload_form(name: &str, bytes: Vec<u8>, county: &str, csrf: &str) -> Form {
+    Form::new()
+        .text("csrf", csrf.to_string())
+        .part("file", Part::bytes(bytes).file_name(name.to_string()))
+        .text("county", county.to_string())
 }
 
 #[tokio::test]
 async fn upload_preview_then_apply_once() {
     let app = spawn_app().await;
     let bytes = std::fs::read(test_data("hd-sample.xlsx")).expect("sample");
-    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("retea.xlsx", bytes, "hd")).send().await.expect("upload");
+    let csrf = app.csrf_of(&app.client).await;
+    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("retea.xlsx", bytes, "hd", &csrf)).send().await.expect("upload");
     assert_eq!(response.status(), 200);
     let preview = response.text().await.expect("body");
     assert!(preview.contains("Aplică importul"));
     assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 0, "preview writes nothing");
-    let action = preview.split("action=\"").nth(1).and_then(|s| s.split('"').next()).expect("apply form").to_string();
+    let action = preview
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/apply"))
+        .expect("apply form")
+        .to_string();
     assert!(action.starts_with("/imports/") && action.ends_with("/apply"));
 
-    let applied = app.client.post(format!("{}{action}", app.address)).send().await.expect("apply");
+    let applied = app.client.post(format!("{}{action}", app.address)).form(&[("csrf", csrf.as_str())]).send().await.expect("apply");
     assert_eq!(applied.status(), 303);
     let location = applied.headers()["location"].to_str().expect("location").to_string();
-    let cookie = applied.headers()["set-cookie"].to_str().expect("flash").split(';').next().unwrap_or_default().to_string();
     assert!(location.starts_with("/imports/batch/"));
     assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 30);
-    let page = app.client.get(format!("{}{location}", app.address)).header("cookie", cookie).send().await.expect("batch page");
+    let page = app.client.get(format!("{}{location}", app.address)).send().await.expect("batch page");
     assert!(page.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap_or("").contains("Max-Age=0")));
     let body = page.text().await.expect("body");
     assert!(body.contains("Import aplicat: 30 unități noi"), "flash shown");
 
-    let again = app.client.post(format!("{}{action}", app.address)).send().await.expect("apply again");
+    let again = app.client.post(format!("{}{action}", app.address)).form(&[("csrf", csrf.as_str())]).send().await.expect("apply again");
     assert_eq!(again.headers()["location"], "/imports");
     assert_eq!(app.db.scalar("SELECT COUNT(*) FROM import_batch").await, 1, "an upload applies once");
     let (_, history) = app.get_text("/imports").await;
@@ -111,12 +119,13 @@ async fn upload_preview_then_apply_once() {
 async fn refused_and_oversized_uploads() {
     let app = spawn_app().await;
     let pdf = b"%PDF-1.4 not a spreadsheet".to_vec();
-    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("x.xlsx", pdf, "")).send().await.expect("upload");
+    let csrf = app.csrf_of(&app.client).await;
+    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("x.xlsx", pdf, "", &csrf)).send().await.expect("upload");
     assert_eq!(response.status(), 422);
     assert!(response.text().await.expect("body").contains("Fișier refuzat"));
 
     let big = vec![b'a'; 21 * 1024 * 1024];
-    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("big.csv", big, "")).send().await.expect("upload");
+    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("big.csv", big, "", &csrf)).send().await.expect("upload");
     assert_eq!(response.status(), 413);
     assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 0);
 }

@@ -1,0 +1,173 @@
+//! Creating staff accounts and enrolling them: the first-administrator setup link, the
+//! `user add` command, and the enrolment form (password + TOTP confirmed by a first code).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::secret_key::SecretKey;
+use super::{password, recovery, tokens, totp};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{self, DbError};
+use crate::domain::staff::{Role, normalise_email};
+
+pub const SETUP_LINK_HOURS: i64 = 1;
+pub const ENROLMENT_LINK_HOURS: i64 = 72;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("adresa de e-mail nu este validă")]
+    BadEmail,
+    #[error("există deja un cont cu această adresă de e-mail")]
+    Taken,
+    #[error("{0}")]
+    Password(#[from] password::PasswordError),
+    #[error("parolele nu coincid")]
+    PasswordMismatch,
+    #[error("codul de verificare nu este corect; verificați ora telefonului și încercați din nou")]
+    WrongCode,
+    #[error("linkul nu mai este valabil (a expirat sau a fost deja folosit)")]
+    LinkInvalid,
+    #[error("cheia de criptare: {0}")]
+    Key(#[from] super::secret_key::KeyError),
+    #[error("{0}")]
+    Db(#[from] DbError),
+}
+
+/// Issues a one-time setup link when no staff account exists yet; returns its token.
+pub async fn setup_link_if_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Option<String>, AccountError> {
+    if db::staff::count(db).await? > 0 {
+        return Ok(None);
+    }
+    let token = tokens::new_token();
+    db::staff::create_link(db, &tokens::token_hash(&token), None, now + Duration::hours(SETUP_LINK_HOURS)).await?;
+    Ok(Some(token))
+}
+
+/// What `user add` prints.
+pub enum AddedUser {
+    /// The person finishes enrolment through this link token.
+    Link(String),
+    /// Scripted set-up: password set, TOTP ready to be added to an app.
+    Ready { otpauth_uri: String, recovery_codes: Vec<String> },
+}
+
+pub async fn add_user(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    email: &str,
+    name: Option<&str>,
+    role: Role,
+    password: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<AddedUser, AccountError> {
+    let email = normalise_email(email).ok_or(AccountError::BadEmail)?;
+    let name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&email).to_string();
+    let (password_hash, secret, codes, hashes) = match password {
+        Some(password) => {
+            password::check_policy(password)?;
+            let hash = hash_blocking(password.to_string()).await?;
+            let (codes, hashes) = recovery::new_set();
+            (Some(hash), Some(totp::new_secret()), codes, hashes)
+        }
+        None => (None, None, Vec::new(), Vec::new()),
+    };
+    let sealed = secret.as_deref().map(|s| key.encrypt(s)).transpose()?;
+    let new = db::staff::NewUser { email: &email, name: &name, role, password_hash, totp_secret: sealed, recovery_hashes: hashes };
+    let id = db::staff::create(db, new, now).await?.ok_or(AccountError::Taken)?;
+    audit(db, now, "linie de comandă", "cont creat", id, &format!("{email} ({})", role.as_str())).await?;
+    match secret {
+        Some(secret) => {
+            let otpauth_uri = totp::provisioning_uri(&secret, &email).unwrap_or_default();
+            Ok(AddedUser::Ready { otpauth_uri, recovery_codes: codes })
+        }
+        None => {
+            let token = tokens::new_token();
+            db::staff::create_link(db, &tokens::token_hash(&token), Some(id), now + Duration::hours(ENROLMENT_LINK_HOURS)).await?;
+            Ok(AddedUser::Link(token))
+        }
+    }
+}
+
+/// Argon2 runs off the async threads.
+pub async fn hash_blocking(password: String) -> Result<String, AccountError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| AccountError::Password(password::PasswordError::Hashing(e.to_string())))?
+        .map_err(AccountError::from)
+}
+
+/// Whom an enrolment link is for.
+pub struct LinkTarget {
+    /// `None` for the first administrator (the form asks for e-mail and name).
+    pub user: Option<db::staff::StaffUser>,
+}
+
+pub async fn link_target(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> Result<LinkTarget, AccountError> {
+    let user_id = db::staff::valid_link(db, &tokens::token_hash(token), now).await?.ok_or(AccountError::LinkInvalid)?;
+    let user = match user_id {
+        Some(id) => Some(db::staff::find(db, id).await?.ok_or(AccountError::LinkInvalid)?),
+        None => None,
+    };
+    Ok(LinkTarget { user })
+}
+
+/// What the enrolment form sends back.
+pub struct EnrolmentForm {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub password: String,
+    pub password_again: String,
+    /// The TOTP secret shown on the form, sealed with the server key.
+    pub sealed_secret: String,
+    pub code: String,
+}
+
+/// Finishes an enrolment; returns the recovery codes to show once.
+pub async fn complete(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    token: &str,
+    form: EnrolmentForm,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, AccountError> {
+    let target = link_target(db, token, now).await?;
+    password::check_policy(&form.password)?;
+    if form.password != form.password_again {
+        return Err(AccountError::PasswordMismatch);
+    }
+    let secret = key.decrypt(&form.sealed_secret)?;
+    let step = totp::matched_step(&secret, &form.code, now.timestamp().max(0) as u64).ok_or(AccountError::WrongCode)?;
+    let hash = hash_blocking(form.password).await?;
+    let (codes, hashes) = recovery::new_set();
+    let sealed = key.encrypt(&secret)?;
+    let txn = db::begin_write(db).await?;
+    if !db::staff::consume_link(&txn, &tokens::token_hash(token), now).await? {
+        return Err(AccountError::LinkInvalid);
+    }
+    let id = match target.user {
+        Some(user) => user.id,
+        None => {
+            let email = form.email.as_deref().and_then(normalise_email).ok_or(AccountError::BadEmail)?;
+            let name = form.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&email).to_string();
+            let new = db::staff::NewUser { email: &email, name: &name, role: Role::Admin, password_hash: None, totp_secret: None, recovery_hashes: Vec::new() };
+            db::staff::create(&txn, new, now).await?.ok_or(AccountError::Taken)?
+        }
+    };
+    // The enrolment code's step counts as used, so it cannot open the first login.
+    db::staff::complete_enrolment(&txn, id, hash, sealed, step, &hashes, now).await?;
+    audit(&txn, now, "înrolare", "autentificare în doi pași activată", id, "").await?;
+    txn.commit().await.map_err(DbError::from)?;
+    Ok(codes)
+}
+
+async fn audit<C: sea_orm::ConnectionTrait>(db: &C, now: DateTime<Utc>, actor: &str, action: &str, id: i32, details: &str) -> Result<(), DbError> {
+    let entry = AuditEntry {
+        at: now,
+        actor: actor.to_string(),
+        action: action.to_string(),
+        entity: "staff_user".into(),
+        entity_id: Some(id.to_string()),
+        details: (!details.is_empty()).then(|| details.to_string()),
+    };
+    audit::record(db, entry).await
+}

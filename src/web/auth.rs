@@ -1,0 +1,214 @@
+//! Login, second factor, logout and enrolment links.
+
+use axum::Form;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::chrome::render;
+use super::session::{self, Pending, Staff};
+use super::throttle::client_address;
+use super::{AppState, WebError};
+use crate::auth::accounts::{self, AccountError, EnrolmentForm};
+use crate::auth::login::{self, CodeOutcome, PasswordOutcome};
+use crate::auth::{tokens, totp};
+use crate::views::auth::EnrolmentView;
+use crate::views::layout::{Chrome, Flash, FlashKind};
+
+/// Refuses the request with 429 when its address made too many login attempts.
+pub struct Throttled;
+
+impl FromRequestParts<AppState> for Throttled {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.login_throttle.allow(client_address(parts)) {
+            Ok(Throttled)
+        } else {
+            Err((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], "Prea multe încercări. Reîncercați peste un minut.").into_response())
+        }
+    }
+}
+
+pub async fn login_page(State(state): State<AppState>, chrome: Chrome) -> Response {
+    login_form(&state, &chrome, None, StatusCode::OK)
+}
+
+/// The login form with a fresh pre-session CSRF token (double-submitted in a cookie).
+fn login_form(state: &AppState, chrome: &Chrome, error: Option<&str>, status: StatusCode) -> Response {
+    let token = tokens::new_token();
+    let mut response = render(chrome, crate::views::auth::login(chrome, &token, error));
+    *response.status_mut() = status;
+    let name = session::login_csrf_cookie_name(state.secure_cookies);
+    response.headers_mut().append(header::SET_COOKIE, session::set_cookie(name, &token, state.secure_cookies));
+    response
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    _: Throttled,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let expected = session::cookie(&headers, session::login_csrf_cookie_name(state.secure_cookies)).unwrap_or_default();
+    if expected.is_empty() || !tokens::constant_time_eq(&expected, &form.csrf) {
+        return Err(WebError::Forbidden);
+    }
+    match login::check_password(&state.db, &form.email, &form.password, state.clock.now()).await.map_err(account_error)? {
+        PasswordOutcome::SecondFactor(new) => {
+            let mut response = Redirect::to("/login/totp").into_response();
+            set_session(&state, &mut response, &new.cookie);
+            Ok(response)
+        }
+        PasswordOutcome::Rejected => Ok(login_form(&state, &chrome, Some("Adresa de e-mail sau parola nu sunt corecte."), StatusCode::UNAUTHORIZED)),
+        PasswordOutcome::Locked => Ok(login_form(&state, &chrome, Some(LOCKED), StatusCode::UNAUTHORIZED)),
+    }
+}
+
+const LOCKED: &str = "Contul este blocat temporar după prea multe încercări greșite. Reîncercați mai târziu sau contactați administratorul.";
+
+fn set_session(state: &AppState, response: &mut Response, value: &str) {
+    let name = session::session_cookie_name(state.secure_cookies);
+    response.headers_mut().append(header::SET_COOKIE, session::set_cookie(name, value, state.secure_cookies));
+}
+
+fn clear_session(state: &AppState, response: &mut Response) {
+    let name = session::session_cookie_name(state.secure_cookies);
+    response.headers_mut().append(header::SET_COOKIE, session::clear_cookie(name, state.secure_cookies));
+}
+
+pub async fn code_page(chrome: Chrome, pending: Pending) -> Response {
+    render(&chrome, crate::views::auth::second_factor(&chrome, &pending.session.csrf_token, None))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    _: Throttled,
+    pending: Pending,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    if !tokens::constant_time_eq(&form.csrf, &pending.session.csrf_token) {
+        return Err(WebError::Forbidden);
+    }
+    let now = state.clock.now();
+    let outcome = login::check_code(&state.db, &state.key, &pending.session, &pending.account, &form.code, now).await.map_err(account_error)?;
+    match outcome {
+        CodeOutcome::LoggedIn { session, must_reenrol } => {
+            let mut response = Redirect::to("/").into_response();
+            set_session(&state, &mut response, &session.cookie);
+            if must_reenrol {
+                let text = "Ați folosit un cod de rezervă. Configurați din nou aplicația de autentificare din pagina Securitate.";
+                response.headers_mut().append(header::SET_COOKIE, super::flash::set(&Flash { kind: FlashKind::Error, text: text.into() }));
+            }
+            Ok(response)
+        }
+        CodeOutcome::Wrong => {
+            let page = crate::views::auth::second_factor(&chrome, &pending.session.csrf_token, Some("Codul nu este corect sau a fost deja folosit."));
+            Ok((StatusCode::UNAUTHORIZED, render(&chrome, page)).into_response())
+        }
+        CodeOutcome::Restart => {
+            let mut response = Redirect::to("/login").into_response();
+            clear_session(&state, &mut response);
+            Ok(response)
+        }
+        CodeOutcome::Locked => {
+            let mut response = login_form(&state, &chrome, Some(LOCKED), StatusCode::UNAUTHORIZED);
+            clear_session(&state, &mut response);
+            Ok(response)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(State(state): State<AppState>, staff: Staff, Form(form): Form<CsrfForm>) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    login::logout(&state.db, &staff.session, &staff.account, state.clock.now()).await?;
+    let mut response = Redirect::to("/login").into_response();
+    clear_session(&state, &mut response);
+    Ok(response)
+}
+
+pub async fn enrolment_page(State(state): State<AppState>, chrome: Chrome, Path(token): Path<String>) -> Result<Response, WebError> {
+    let target = accounts::link_target(&state.db, &token, state.clock.now()).await.map_err(account_error)?;
+    let secret = totp::new_secret();
+    let sealed = state.key.encrypt(&secret).map_err(|e| WebError::Internal(e.to_string()))?;
+    let email = target.user.as_ref().map(|u| u.email.clone());
+    enrolment_form(&chrome, &token, email.as_deref(), &secret, &sealed, None, StatusCode::OK)
+}
+
+fn enrolment_form(chrome: &Chrome, token: &str, email: Option<&str>, secret: &[u8], sealed: &str, error: Option<&str>, status: StatusCode) -> Result<Response, WebError> {
+    let uri = totp::provisioning_uri(secret, email.unwrap_or("administrator")).ok_or_else(|| WebError::Internal("otpauth".into()))?;
+    let qr = totp::qr_svg(&uri).ok_or_else(|| WebError::Internal("QR".into()))?;
+    let view = EnrolmentView { token, email, qr_svg: &qr, secret_base32: &totp::secret_base32(secret), sealed_secret: sealed, error };
+    let mut response = render(chrome, crate::views::auth::enrolment(chrome, view));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct EnrolmentFields {
+    email: Option<String>,
+    name: Option<String>,
+    password: String,
+    password_again: String,
+    sealed_secret: String,
+    code: String,
+}
+
+pub async fn enrolment_submit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    _: Throttled,
+    Path(token): Path<String>,
+    Form(fields): Form<EnrolmentFields>,
+) -> Result<Response, WebError> {
+    let sealed = fields.sealed_secret.clone();
+    let form = EnrolmentForm {
+        email: fields.email,
+        name: fields.name,
+        password: fields.password,
+        password_again: fields.password_again,
+        sealed_secret: fields.sealed_secret,
+        code: fields.code,
+    };
+    match accounts::complete(&state.db, &state.key, &token, form, state.clock.now()).await {
+        Ok(codes) => Ok(render(&chrome, crate::views::auth::recovery_codes(&chrome, &codes))),
+        Err(AccountError::LinkInvalid) => Err(WebError::NotFound),
+        Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => Err(WebError::Internal(e.to_string())),
+        Err(e) => {
+            let target = accounts::link_target(&state.db, &token, state.clock.now()).await.map_err(account_error)?;
+            let secret = state.key.decrypt(&sealed).map_err(|_| WebError::BadRequest("Formular modificat; reîncărcați pagina.".into()))?;
+            let email = target.user.as_ref().map(|u| u.email.clone());
+            enrolment_form(&chrome, &token, email.as_deref(), &secret, &sealed, Some(&e.to_string()), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+fn account_error(e: AccountError) -> WebError {
+    match e {
+        AccountError::LinkInvalid => WebError::NotFound,
+        other => WebError::Internal(other.to_string()),
+    }
+}

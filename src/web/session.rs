@@ -1,0 +1,160 @@
+//! Who is asking: the session cookie, the extractors that require a login and a role, and
+//! the CSRF checks.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::AppState;
+use crate::auth::tokens::constant_time_eq;
+use crate::db::staff::{Session, StaffUser};
+use crate::domain::staff::Role;
+
+/// Cookie names: `__Host-` (Secure, whole host) when served over HTTPS.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-isj_session" } else { "isj_session" }
+}
+
+pub fn login_csrf_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-isj_login" } else { "isj_login" }
+}
+
+/// `Set-Cookie` for a value that lives as long as the browser session.
+pub fn set_cookie(name: &str, value: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("isj_invalid=; Max-Age=0"))
+}
+
+pub fn clear_cookie(name: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("isj_invalid=; Max-Age=0"))
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|c| c.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(prefix.as_str()).map(str::to_string))
+        .filter(|v| !v.is_empty())
+}
+
+/// Why a request does not reach a protected handler.
+pub enum Denied {
+    /// Not logged in (or the session expired): go to the login page.
+    Login,
+    /// Logged in, but the role does not allow this.
+    Forbidden,
+    /// The database failed while checking.
+    Unavailable,
+}
+
+impl IntoResponse for Denied {
+    fn into_response(self) -> Response {
+        match self {
+            Denied::Login => Redirect::to("/login").into_response(),
+            Denied::Forbidden => super::WebError::Forbidden.into_response(),
+            Denied::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "serviciu indisponibil").into_response(),
+        }
+    }
+}
+
+/// A staff member with a full (two-factor) session.
+pub struct Staff {
+    pub session: Session,
+    pub account: StaffUser,
+}
+
+impl Staff {
+    pub fn check_csrf(&self, sent: &str) -> Result<(), super::WebError> {
+        if constant_time_eq(sent, &self.session.csrf_token) { Ok(()) } else { Err(super::WebError::Forbidden) }
+    }
+
+    pub fn chrome_user(&self) -> crate::views::layout::SignedIn {
+        crate::views::layout::SignedIn {
+            name: self.account.name.clone(),
+            role: self.account.role.label().to_string(),
+            csrf: self.session.csrf_token.clone(),
+            can_write: self.account.role.can_write(),
+            is_admin: self.account.role == Role::Admin,
+        }
+    }
+}
+
+async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<(Session, StaffUser)>, Denied> {
+    let Some(value) = cookie(&parts.headers, session_cookie_name(state.secure_cookies)) else {
+        return Ok(None);
+    };
+    crate::auth::login::current(&state.db, &value, state.clock.now()).await.map_err(|e| {
+        tracing::error!(error = %e, "session check failed");
+        Denied::Unavailable
+    })
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Denied;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match session_of(parts, state).await? {
+            Some((session, account)) if session.full => Ok(Staff { session, account }),
+            _ => Err(Denied::Login),
+        }
+    }
+}
+
+/// A staff member allowed to change data (admin, juridic).
+pub struct Editor(pub Staff);
+
+impl FromRequestParts<AppState> for Editor {
+    type Rejection = Denied;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.account.role.can_write() { Ok(Editor(staff)) } else { Err(Denied::Forbidden) }
+    }
+}
+
+/// A session that passed the password and waits for the second factor.
+pub struct Pending {
+    pub session: Session,
+    pub account: StaffUser,
+}
+
+impl FromRequestParts<AppState> for Pending {
+    type Rejection = Denied;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match session_of(parts, state).await? {
+            Some((session, account)) if !session.full => Ok(Pending { session, account }),
+            _ => Err(Denied::Login),
+        }
+    }
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another site.
+pub async fn reject_cross_site(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let unsafe_method = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    if unsafe_method && is_cross_site(request.headers()) {
+        return super::WebError::Forbidden.into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if fetch_site == Some("cross-site") {
+        return true;
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, rest)| rest) != Some(host),
+        _ => false,
+    }
+}

@@ -1,0 +1,60 @@
+//! Per-address limit on the login endpoints (in memory; the per-account counters that must
+//! survive restarts live in the database).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+
+pub const ATTEMPTS_PER_WINDOW: u32 = 10;
+const WINDOW: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+pub struct LoginThrottle {
+    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl LoginThrottle {
+    /// Counts an attempt; false when the address is over the limit.
+    pub fn allow(&self, address: IpAddr) -> bool {
+        let now = Instant::now();
+        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.len() > 10_000 {
+            seen.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+        }
+        let entry = seen.entry(address).or_insert((now, 0));
+        if now.duration_since(entry.0) >= WINDOW {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= ATTEMPTS_PER_WINDOW
+    }
+}
+
+/// The peer address of the connection. `X-Forwarded-For` is not trusted: the service is
+/// meant to be reached directly or through a proxy that sets the peer itself.
+pub fn client_address(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eleventh_attempt_in_a_minute_is_refused() {
+        let throttle = LoginThrottle::default();
+        let a: IpAddr = "127.0.0.2".parse().unwrap();
+        let b: IpAddr = "127.0.0.3".parse().unwrap();
+        assert!((0..10).all(|_| throttle.allow(a)));
+        assert!(!throttle.allow(a));
+        assert!(throttle.allow(b));
+    }
+}
