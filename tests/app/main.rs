@@ -1,6 +1,7 @@
 //! The one integration-test binary: real SQLite files (or a real PostgreSQL when
 //! `ISJ_TEST_POSTGRES_URL` is set), the real binary, real HTTP.
 
+mod auth;
 mod crash;
 mod helpers;
 mod hostile;
