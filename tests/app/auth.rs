@@ -57,7 +57,7 @@ async fn login_rotates_the_session_and_the_pending_cookie_dies() {
     let wrong = app.post_password(&cookie_client(), &user.email, "nu-este-parola").await;
     assert_eq!(wrong.status(), 401);
     assert!(session_cookie(&wrong).is_none());
-    assert_eq!(app.db.scalar("SELECT failed_passwords FROM staff_user WHERE email = 'ana@isj.test'").await, 1);
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM staff_user WHERE email = 'ana@isj.test' AND failed_passwords = 1").await, 1);
 }
 
 #[tokio::test]
@@ -90,8 +90,9 @@ async fn recovery_codes_are_single_use() {
     let again = cookie_client();
     app.post_password(&again, &user.email, &user.password).await;
     assert_eq!(app.post_code(&again, &code).await.status(), 401, "but only once");
-    let stored = app.db.scalar("SELECT COUNT(*) FROM staff_user WHERE recovery_hashes LIKE '%' || 'A' || '%' AND must_reenrol = true").await;
-    assert_eq!(stored, 1);
+    let used_hash = isj_tracker::auth::recovery::hash(&code);
+    let burnt = format!("SELECT COUNT(*) FROM staff_user WHERE must_reenrol = true AND recovery_hashes NOT LIKE '%{used_hash}%'");
+    assert_eq!(app.db.scalar(&burnt).await, 1, "the used code is gone and the account must re-enrol");
     let plain = app.db.scalar(&format!("SELECT COUNT(*) FROM staff_user WHERE recovery_hashes LIKE '%{}%'", user.recovery_codes[0])).await;
     assert_eq!(plain, 0, "codes are stored hashed");
 }
