@@ -30,6 +30,10 @@ pub struct Config {
     /// on unless the service listens on a loopback address.
     #[arg(long, env = "ISJ_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// Reverse proxies (comma-separated IP addresses) whose `X-Forwarded-For` is believed when
+    /// limiting login attempts per address; from anyone else the header is ignored.
+    #[arg(long, env = "ISJ_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {

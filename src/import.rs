@@ -119,6 +119,19 @@ pub async fn import_schools(
     } else {
         let batch = db::imports::NewBatch { file_name, sha256: &sha256, actor: &options.actor, created_at: now, report: &report };
         let id = db::imports::record(&txn, batch).await?;
+        let details = format!(
+            "{file_name} (SHA-256 {sha256}): {} noi, {} actualizate, {} neschimbate, {} dezactivate, {} rânduri respinse",
+            report.inserted, report.updated, report.unchanged, report.deactivated, report.rejected_rows()
+        );
+        let entry = db::audit::AuditEntry {
+            at: now,
+            actor: options.actor.clone(),
+            action: "import unități".into(),
+            entity: "import_batch".into(),
+            entity_id: Some(id.to_string()),
+            details: Some(details),
+        };
+        db::audit::record(&txn, entry).await?;
         txn.commit().await.map_err(DbError::from)?;
         Some(id)
     };

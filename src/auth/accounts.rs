@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use super::secret_key::SecretKey;
 use super::{password, recovery, tokens, totp};
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit;
 use crate::db::{self, DbError};
 use crate::domain::staff::{Role, normalise_email};
 
@@ -23,6 +23,10 @@ pub enum AccountError {
     Password(#[from] password::PasswordError),
     #[error("parolele nu coincid")]
     PasswordMismatch,
+    #[error("parola actuală nu este corectă")]
+    WrongPassword,
+    #[error("nu vă puteți dezactiva propriul cont")]
+    OwnAccount,
     #[error("codul de verificare nu este corect; verificați ora telefonului și încercați din nou")]
     WrongCode,
     #[error("linkul nu mai este valabil (a expirat sau a fost deja folosit)")]
@@ -74,7 +78,7 @@ pub async fn add_user(
     let sealed = secret.as_deref().map(|s| key.encrypt(s)).transpose()?;
     let new = db::staff::NewUser { email: &email, name: &name, role, password_hash, totp_secret: sealed, recovery_hashes: hashes };
     let id = db::staff::create(db, new, now).await?.ok_or(AccountError::Taken)?;
-    audit(db, now, "linie de comandă", "cont creat", id, &format!("{email} ({})", role.as_str())).await?;
+    audit::staff_event(db, now, "linie de comandă", "cont creat", Some(id), &format!("{email} ({})", role.as_str())).await?;
     match secret {
         Some(secret) => {
             let otpauth_uri = totp::provisioning_uri(&secret, &email).unwrap_or_default();
@@ -155,19 +159,7 @@ pub async fn complete(
     };
     // The enrolment code's step counts as used, so it cannot open the first login.
     db::staff::complete_enrolment(&txn, id, hash, sealed, step, &hashes, now).await?;
-    audit(&txn, now, "înrolare", "autentificare în doi pași activată", id, "").await?;
+    audit::staff_event(&txn, now, "înrolare", "autentificare în doi pași activată", Some(id), "").await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(codes)
-}
-
-async fn audit<C: sea_orm::ConnectionTrait>(db: &C, now: DateTime<Utc>, actor: &str, action: &str, id: i32, details: &str) -> Result<(), DbError> {
-    let entry = AuditEntry {
-        at: now,
-        actor: actor.to_string(),
-        action: action.to_string(),
-        entity: "staff_user".into(),
-        entity_id: Some(id.to_string()),
-        details: (!details.is_empty()).then(|| details.to_string()),
-    };
-    audit::record(db, entry).await
 }

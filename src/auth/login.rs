@@ -8,7 +8,7 @@ use tokio::sync::Semaphore;
 use super::accounts::AccountError;
 use super::secret_key::SecretKey;
 use super::{password, recovery, tokens, totp};
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit;
 use crate::db::staff::{self, Failure, Session, StaffUser};
 use crate::db::DbError;
 use crate::domain::staff::normalise_email;
@@ -53,24 +53,24 @@ pub async fn check_password(db: &DatabaseConnection, email: &str, password: &str
             .map_err(|e| DbError::Corrupt(e.to_string()))?
     };
     let Some(account) = usable else {
-        record(db, now, email, "autentificare eșuată", None, "cont necunoscut sau inactiv").await?;
+        audit::staff_event(db, now, email, "autentificare eșuată", None, "cont necunoscut sau inactiv").await?;
         return Ok(PasswordOutcome::Rejected);
     };
     if account.locked_until.is_some_and(|until| until > now) {
-        record(db, now, &account.email, "autentificare refuzată", Some(account.id), "cont blocat temporar").await?;
+        audit::staff_event(db, now, &account.email, "autentificare refuzată", Some(account.id), "cont blocat temporar").await?;
         return Ok(PasswordOutcome::Locked);
     }
     if !verified {
         let failures = staff::record_failure(db, account, Failure::Password, now).await?;
-        record(db, now, &account.email, "autentificare eșuată", Some(account.id), "parolă greșită").await?;
+        audit::staff_event(db, now, &account.email, "autentificare eșuată", Some(account.id), "parolă greșită").await?;
         if failures >= MAX_PASSWORD_FAILURES {
             staff::lock_until(db, account.id, now + Duration::minutes(PASSWORD_LOCK_MINUTES)).await?;
-            record(db, now, &account.email, "cont blocat", Some(account.id), "prea multe parole greșite").await?;
+            audit::staff_event(db, now, &account.email, "cont blocat", Some(account.id), "prea multe parole greșite").await?;
         }
         return Ok(PasswordOutcome::Rejected);
     }
     let session = open_session(db, account.id, false, now).await?;
-    record(db, now, &account.email, "parolă corectă", Some(account.id), "așteaptă al doilea factor").await?;
+    audit::staff_event(db, now, &account.email, "parolă corectă", Some(account.id), "așteaptă al doilea factor").await?;
     Ok(PasswordOutcome::SecondFactor(session))
 }
 
@@ -116,7 +116,7 @@ pub async fn check_code(
             Some(step) => {
                 let fresh = staff::accept_totp_step(db, account.id, step).await?;
                 if !fresh {
-                    record(db, now, &account.email, "cod refolosit", Some(account.id), "cod TOTP deja folosit, respins").await?;
+                    audit::staff_event(db, now, &account.email, "cod refolosit", Some(account.id), "cod TOTP deja folosit, respins").await?;
                 }
                 fresh
             }
@@ -126,10 +126,10 @@ pub async fn check_code(
     };
     if !accepted {
         let failures = staff::record_failure(db, account, Failure::Code, now).await?;
-        record(db, now, &account.email, "al doilea factor greșit", Some(account.id), how).await?;
+        audit::staff_event(db, now, &account.email, "al doilea factor greșit", Some(account.id), how).await?;
         if failures >= MAX_CODE_FAILURES {
             staff::lock_until(db, account.id, now + Duration::hours(24)).await?;
-            record(db, now, &account.email, "cont blocat", Some(account.id), "prea multe coduri greșite în 24 de ore").await?;
+            audit::staff_event(db, now, &account.email, "cont blocat", Some(account.id), "prea multe coduri greșite în 24 de ore").await?;
             return Ok(CodeOutcome::Locked);
         }
         return Ok(CodeOutcome::Wrong);
@@ -137,7 +137,7 @@ pub async fn check_code(
     // A new id for the full session: the pending cookie dies here.
     staff::delete_session(db, &pending.id_hash).await?;
     let session = open_session(db, account.id, true, now).await?;
-    record(db, now, &account.email, "autentificare reușită", Some(account.id), how).await?;
+    audit::staff_event(db, now, &account.email, "autentificare reușită", Some(account.id), how).await?;
     Ok(CodeOutcome::LoggedIn { session, must_reenrol })
 }
 
@@ -168,22 +168,5 @@ pub async fn current(db: &DatabaseConnection, cookie: &str, now: DateTime<Utc>) 
 
 pub async fn logout(db: &DatabaseConnection, session: &Session, account: &StaffUser, now: DateTime<Utc>) -> Result<(), DbError> {
     staff::delete_session(db, &session.id_hash).await?;
-    record(db, now, &account.email, "deconectare", Some(account.id), "").await
-}
-
-async fn record(db: &DatabaseConnection, now: DateTime<Utc>, actor: &str, action: &str, id: Option<i32>, details: &str) -> Result<(), DbError> {
-    // Only what identifies the account; never passwords, codes or session ids.
-    let actor: String = actor.chars().take(120).collect();
-    audit::record(
-        db,
-        AuditEntry {
-            at: now,
-            actor,
-            action: action.into(),
-            entity: "staff_user".into(),
-            entity_id: id.map(|i| i.to_string()),
-            details: (!details.is_empty()).then(|| details.to_string()),
-        },
-    )
-    .await
+    audit::staff_event(db, now, &account.email, "deconectare", Some(account.id), "").await
 }

@@ -50,3 +50,24 @@ pub async fn recent<C: ConnectionTrait>(db: &C, filter: &AuditFilter, limit: u64
         .map(|m| AuditEntry { at: m.at, actor: m.actor, action: m.action, entity: m.entity, entity_id: m.entity_id, details: m.details })
         .collect())
 }
+
+/// An event about a staff account (login, enrolment, change). `details` is plain text with
+/// nothing secret in it.
+pub async fn staff_event<C: ConnectionTrait>(
+    db: &C,
+    at: DateTime<Utc>,
+    actor: &str,
+    action: &str,
+    user_id: Option<i32>,
+    details: &str,
+) -> DbResult<()> {
+    let entry = AuditEntry {
+        at,
+        actor: actor.chars().take(120).collect(),
+        action: action.to_string(),
+        entity: "staff_user".into(),
+        entity_id: user_id.map(|id| id.to_string()),
+        details: (!details.is_empty()).then(|| details.to_string()),
+    };
+    record(db, entry).await
+}

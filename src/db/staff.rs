@@ -271,11 +271,6 @@ pub async fn delete_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResu
     Ok(())
 }
 
-pub async fn delete_user_sessions<C: ConnectionTrait>(db: &C, user_id: i32) -> DbResult<()> {
-    staff_session::Entity::delete_many().filter(staff_session::Column::UserId.eq(user_id)).exec(db).await?;
-    Ok(())
-}
-
 // ---- enrolment links ----
 
 pub async fn create_link<C: ConnectionTrait>(db: &C, token_hash: &str, user_id: Option<i32>, expires_at: DateTime<Utc>) -> DbResult<()> {
@@ -305,4 +300,62 @@ pub async fn consume_link<C: ConnectionTrait>(db: &C, token_hash: &str, now: Dat
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+// ---- account changes ----
+
+/// Clears the second factor: the person enrols again through a new link.
+pub async fn clear_second_factor<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::TotpSecret, Expr::value(Option::<String>::None))
+        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(&[])?))
+        .col_expr(staff_user::Column::MustReenrol, Expr::value(false))
+        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password<C: ConnectionTrait>(db: &C, id: i32, hash: String, now: DateTime<Utc>) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A new TOTP secret, confirmed by a code of `step` (which therefore counts as used).
+pub async fn replace_totp<C: ConnectionTrait>(db: &C, id: i32, sealed: String, step: u64, now: DateTime<Utc>) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::TotpSecret, Expr::value(sealed))
+        .col_expr(staff_user::Column::TotpLastStep, Expr::value(i64::try_from(step).unwrap_or(i64::MAX)))
+        .col_expr(staff_user::Column::MustReenrol, Expr::value(false))
+        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn replace_recovery<C: ConnectionTrait>(db: &C, id: i32, hashes: &[String], now: DateTime<Utc>) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(hashes)?))
+        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account except, optionally, the one making the change.
+pub async fn end_other_sessions<C: ConnectionTrait>(db: &C, user_id: i32, keep: Option<&str>) -> DbResult<()> {
+    let mut query = staff_session::Entity::delete_many().filter(staff_session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        query = query.filter(staff_session::Column::IdHash.ne(keep));
+    }
+    query.exec(db).await?;
+    Ok(())
 }

@@ -80,6 +80,9 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Mar
                                 @if user.can_write {
                                     li { a href="/audit" aria-current=[current.starts_with("/audit").then_some("page")] { "Istoric modificări" } }
                                 }
+                                @if user.is_admin {
+                                    li { a href="/users" aria-current=[current.starts_with("/users").then_some("page")] { "Utilizatori" } }
+                                }
                             }
                         }
                         form.signed-in method="post" action="/logout" {

@@ -5,6 +5,7 @@ pub mod errors;
 pub mod imports;
 pub mod layout;
 pub mod schools;
+pub mod staff;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -24,7 +24,7 @@ impl FromRequestParts<AppState> for Throttled {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.login_throttle.allow(client_address(parts)) {
+        if state.login_throttle.allow(client_address(parts, &state.config.trusted_proxies)) {
             Ok(Throttled)
         } else {
             Err((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], "Prea multe încercări. Reîncercați peste un minut.").into_response())

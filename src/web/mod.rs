@@ -9,6 +9,7 @@ mod health;
 mod imports;
 mod schools;
 mod session;
+mod staff;
 mod throttle;
 
 use std::sync::Arc;
@@ -70,6 +71,15 @@ pub fn router(state: AppState) -> Router {
         .route("/login/totp", get(auth::code_page).post(auth::code_submit))
         .route("/logout", post(auth::logout))
         .route("/setup/{token}", get(auth::enrolment_page).post(auth::enrolment_submit))
+        .route("/users", get(staff::users).post(staff::add_user))
+        .route("/users/{id}/disable", post(staff::disable))
+        .route("/users/{id}/enable", post(staff::enable))
+        .route("/users/{id}/reset-2fa", post(staff::reset_second_factor))
+        .route("/account/security", get(staff::security))
+        .route("/account/password", post(staff::change_password))
+        .route("/account/totp", post(staff::replace_totp))
+        .route("/account/recovery", post(staff::regenerate_recovery))
+        .route("/audit", get(staff::audit))
         .route("/static/app.css", get(static_css))
         .route("/schools", get(schools::list))
         .route("/schools/{code}", get(schools::detail))
@@ -83,8 +93,23 @@ pub fn router(state: AppState) -> Router {
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The request's span names the path without tokens and without the query string.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = %redacted_path(request.uri().path()))
+}
+
+/// Link tokens are credentials: `/setup/abc…` is logged as `/setup/…`.
+fn redacted_path(path: &str) -> String {
+    for prefix in ["/setup/", "/l/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_string()
 }
 
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -100,12 +125,6 @@ async fn static_css() -> impl axum::response::IntoResponse {
 
 /// `serve`: migrate, then listen until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    // Until staff login exists, the service must not be reachable from the network.
-    anyhow::ensure!(
-        config.bind.ip().is_loopback(),
-        "refuz să ascult pe {}: până la autentificarea personalului serviciul acceptă doar adrese loopback (127.0.0.1, ::1)",
-        config.bind
-    );
     let db = crate::db::connect(&config.database_url).await.context("conectarea la baza de date")?;
     crate::db::migrate(&db).await.context("migrarea bazei de date")?;
     let key = SecretKey::load_or_create(&config.secret_key_file)?;

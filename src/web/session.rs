@@ -119,6 +119,18 @@ impl FromRequestParts<AppState> for Editor {
     }
 }
 
+/// An administrator.
+pub struct Admin(pub Staff);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Denied;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.account.role == Role::Admin { Ok(Admin(staff)) } else { Err(Denied::Forbidden) }
+    }
+}
+
 /// A session that passed the password and waits for the second factor.
 pub struct Pending {
     pub session: Session,

@@ -34,14 +34,22 @@ impl LoginThrottle {
     }
 }
 
-/// The peer address of the connection. `X-Forwarded-For` is not trusted: the service is
-/// meant to be reached directly or through a proxy that sets the peer itself.
-pub fn client_address(parts: &Parts) -> IpAddr {
-    parts
+/// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
+/// last address that proxy appended to `X-Forwarded-For`.
+pub fn client_address(parts: &Parts, trusted_proxies: &[IpAddr]) -> IpAddr {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip())
-        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    if !trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last();
+    forwarded
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|last| last.trim().parse().ok())
+        .unwrap_or(peer)
 }
 
 #[cfg(test)]

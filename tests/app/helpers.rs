@@ -164,6 +164,7 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> 
         timezone: chrono_tz::Europe::Bucharest,
         secret_key_file: key_file.clone(),
         secure_cookies: None,
+        trusted_proxies: Vec::new(),
     };
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
     let state = isj_tracker::web::AppState::new(connection, config, clock, key);

@@ -7,4 +7,5 @@ mod helpers;
 mod hostile;
 mod import_cli;
 mod import_formats;
+mod serve;
 mod web;

@@ -1,0 +1,183 @@
+//! Account pages: the administrator's list of users, one's own security settings, the audit trail.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::imports::csrf_field;
+use super::layout::{Chrome, page};
+use crate::db::audit::AuditEntry;
+use crate::db::staff::StaffUser;
+
+pub struct UserRow<'a> {
+    pub user: &'a StaffUser,
+    /// "blocat până la …" when locked, formatted for the reader.
+    pub locked_until: Option<String>,
+}
+
+/// `new_link` is the enrolment link just created, shown once to the administrator.
+pub fn users(chrome: &Chrome, rows: &[UserRow], new_link: Option<&str>) -> Markup {
+    page(
+        chrome,
+        "Utilizatori",
+        "/users",
+        html! {
+            h1 { "Utilizatori" }
+            @if let Some(link) = new_link {
+                div.flash.flash-ok role="status" {
+                    "Trimiteți persoanei acest link de activare (valabil 72 de ore, o singură dată): "
+                    code { (link) }
+                }
+            }
+            div.table-wrap { table {
+                thead { tr {
+                    th scope="col" { "E-mail" } th scope="col" { "Nume" } th scope="col" { "Rol" }
+                    th scope="col" { "Stare" } th scope="col" { "Încercări greșite (24 h)" } th scope="col" { "Acțiuni" }
+                } }
+                tbody {
+                    @for row in rows {
+                        tr {
+                            td { (row.user.email) }
+                            td { (row.user.name) }
+                            td { (row.user.role.label()) }
+                            td { (status(row)) }
+                            td { "parole: " (row.user.failed_passwords) ", coduri: " (row.user.failed_codes) }
+                            td { (actions(chrome, row.user)) }
+                        }
+                    }
+                }
+            } }
+            h2 { "Adaugă utilizator" }
+            form.filters method="post" action="/users" {
+                (csrf_field(chrome))
+                div.field { label for="email" { "E-mail instituțional" } input type="email" id="email" name="email" required; }
+                div.field { label for="name" { "Nume complet" } input type="text" id="name" name="name" required; }
+                div.field {
+                    label for="role" { "Rol" }
+                    select id="role" name="role" {
+                        option value="juridic" { "compartiment juridic" }
+                        option value="inspector" { "inspector (doar citire)" }
+                        option value="admin" { "administrator" }
+                    }
+                }
+                button type="submit" { "Creează și generează linkul" }
+            }
+        },
+    )
+}
+
+fn status(row: &UserRow) -> Markup {
+    html! {
+        @if row.user.disabled { span.badge.badge-muted { "dezactivat" } }
+        @else if let Some(until) = &row.locked_until { span.badge.badge-bad { "blocat până la " (until) } }
+        @else if row.user.totp_secret.is_none() { span.badge.badge-muted { "neînrolat" } }
+        @else if row.user.must_reenrol { span.badge.badge-bad { "a folosit un cod de rezervă" } }
+        @else { span.badge.badge-ok { "activ" } }
+    }
+}
+
+fn actions(chrome: &Chrome, user: &StaffUser) -> Markup {
+    let toggle = if user.disabled { ("enable", "Reactivează") } else { ("disable", "Dezactivează") };
+    html! {
+        form.inline method="post" action={ "/users/" (user.id) "/" (toggle.0) } {
+            (csrf_field(chrome))
+            button type="submit" { (toggle.1) }
+        }
+        details {
+            summary { "Resetează autentificarea în doi pași" }
+            form method="post" action={ "/users/" (user.id) "/reset-2fa" } {
+                (csrf_field(chrome))
+                p { "Confirmați cu parola și codul dumneavoastră. Sesiunile persoanei se închid și primiți un link nou de activare." }
+                div.field { label for={ "pw" (user.id) } { "Parola dumneavoastră" } input type="password" id={ "pw" (user.id) } name="password" required autocomplete="current-password"; }
+                div.field { label for={ "code" (user.id) } { "Codul dumneavoastră" } input type="text" id={ "code" (user.id) } name="code" required inputmode="numeric" autocomplete="one-time-code"; }
+                button type="submit" { "Resetează" }
+            }
+        }
+    }
+}
+
+pub struct SecurityView<'a> {
+    pub must_reenrol: bool,
+    pub qr_svg: &'a str,
+    pub secret_base32: &'a str,
+    pub sealed_secret: &'a str,
+    pub recovery_left: usize,
+    pub new_codes: Option<&'a [String]>,
+    pub error: Option<&'a str>,
+}
+
+pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
+    page(
+        chrome,
+        "Securitate",
+        "/account/security",
+        html! {
+            div.narrow {
+                h1 { "Securitatea contului" }
+                @if let Some(error) = view.error { div.flash.flash-error role="alert" { (error) } }
+                @if view.must_reenrol {
+                    div.flash.flash-error role="status" { "Ați folosit un cod de rezervă: configurați din nou aplicația de autentificare mai jos." }
+                }
+                @if let Some(codes) = view.new_codes {
+                    h2 { "Codurile noi de rezervă" }
+                    p { "Păstrați-le în siguranță; cele vechi nu mai funcționează și acestea nu vor mai fi afișate." }
+                    ol id="recovery-codes" { @for code in codes { li { code { (code) } } } }
+                }
+                h2 { "Schimbarea parolei" }
+                form method="post" action="/account/password" {
+                    (csrf_field(chrome))
+                    div.field { label for="current" { "Parola actuală" } input type="password" id="current" name="current" required autocomplete="current-password"; }
+                    div.field { label for="new" { "Parola nouă (cel puțin 8 caractere)" } input type="password" id="new" name="new" required minlength="8" autocomplete="new-password"; }
+                    div.field { label for="again" { "Parola nouă, încă o dată" } input type="password" id="again" name="again" required minlength="8" autocomplete="new-password"; }
+                    button type="submit" { "Schimbă parola" }
+                }
+                h2 { "Aplicația de autentificare" }
+                p { "Pentru un telefon nou: scanați codul, apoi confirmați cu parola și codul de 6 cifre afișat de aplicație." }
+                div.qr { (PreEscaped(view.qr_svg)) }
+                p { "Cheie: " code id="totp-secret" { (view.secret_base32) } }
+                form method="post" action="/account/totp" {
+                    (csrf_field(chrome))
+                    input type="hidden" name="sealed_secret" value=(view.sealed_secret);
+                    div.field { label for="totp-password" { "Parola actuală" } input type="password" id="totp-password" name="password" required autocomplete="current-password"; }
+                    div.field { label for="totp-code" { "Codul din aplicație" } input type="text" id="totp-code" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
+                    button type="submit" { "Înlocuiește aplicația" }
+                }
+                h2 { "Coduri de rezervă" }
+                p { "Mai aveți " (view.recovery_left) " coduri nefolosite." }
+                form method="post" action="/account/recovery" {
+                    (csrf_field(chrome))
+                    div.field { label for="recovery-password" { "Parola actuală" } input type="password" id="recovery-password" name="password" required autocomplete="current-password"; }
+                    button type="submit" { "Generează coduri noi" }
+                }
+            }
+        },
+    )
+}
+
+pub fn audit(chrome: &Chrome, entries: &[(AuditEntry, String)], actor: &str, action: &str) -> Markup {
+    page(
+        chrome,
+        "Istoric modificări",
+        "/audit",
+        html! {
+            h1 { "Istoric modificări" }
+            form.filters method="get" action="/audit" {
+                div.field { label for="actor" { "Cine" } input type="text" id="actor" name="actor" value=(actor); }
+                div.field { label for="action" { "Acțiune (exact)" } input type="text" id="action" name="action" value=(action); }
+                button type="submit" { "Filtrează" }
+            }
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Când" } th scope="col" { "Cine" } th scope="col" { "Acțiune" } th scope="col" { "Obiect" } th scope="col" { "Detalii" } } }
+                tbody {
+                    @for (entry, when) in entries {
+                        tr {
+                            td { (when) }
+                            td { (entry.actor) }
+                            td { (entry.action) }
+                            td { (entry.entity) " " (entry.entity_id.as_deref().unwrap_or("")) }
+                            td { (entry.details.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            } }
+        },
+    )
+}
