@@ -10,7 +10,7 @@ mod imports;
 mod schools;
 mod session;
 mod staff;
-mod throttle;
+pub mod throttle;
 
 use std::sync::Arc;
 

@@ -12,12 +12,23 @@ use axum::http::request::Parts;
 pub const ATTEMPTS_PER_WINDOW: u32 = 10;
 const WINDOW: Duration = Duration::from_secs(60);
 
-#[derive(Default)]
 pub struct LoginThrottle {
+    limit: u32,
     seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle::with_limit(ATTEMPTS_PER_WINDOW)
+    }
+}
+
 impl LoginThrottle {
+    /// A throttle allowing `limit` attempts per address and minute.
+    pub fn with_limit(limit: u32) -> Self {
+        LoginThrottle { limit, seen: Mutex::default() }
+    }
+
     /// Counts an attempt; false when the address is over the limit.
     pub fn allow(&self, address: IpAddr) -> bool {
         let now = Instant::now();
@@ -30,7 +41,7 @@ impl LoginThrottle {
             *entry = (now, 0);
         }
         entry.1 += 1;
-        entry.1 <= ATTEMPTS_PER_WINDOW
+        entry.1 <= self.limit
     }
 }
 

@@ -201,7 +201,8 @@ impl NowForTest for Arc<Movable> {
 
 #[tokio::test]
 async fn login_attempts_are_limited_per_address() {
-    let app = spawn_app().await;
+    let limit = isj_tracker::web::throttle::ATTEMPTS_PER_WINDOW;
+    let app = spawn_app_with(Arc::new(isj_tracker::clock::SystemClock), limit).await;
     let client = cookie_client();
     let mut statuses = Vec::new();
     for _ in 0..12 {

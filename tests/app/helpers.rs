@@ -153,6 +153,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> TestApp {
+    // Tests sign in many times from one address; the per-address limit has its own test.
+    spawn_app_with(clock, 1000).await
+}
+
+pub async fn spawn_app_with(clock: Arc<dyn isj_tracker::clock::Clock>, login_attempts_per_minute: u32) -> TestApp {
     let db = TestDb::new().await;
     let connection = db.connect().await;
     let key_file = db.dir.path().join("secret.key");
@@ -167,7 +172,8 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> 
         trusted_proxies: Vec::new(),
     };
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
-    let state = isj_tracker::web::AppState::new(connection, config, clock, key);
+    let mut state = isj_tracker::web::AppState::new(connection, config, clock, key);
+    state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(login_attempts_per_minute));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
     let service = isj_tracker::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -181,7 +187,43 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> 
     app
 }
 
+/// A second server on the same database and key, as after a restart.
+pub async fn spawn_app_on(app: &TestApp) -> TestApp {
+    let connection = app.db.connect().await;
+    let key_file = app.db.dir.path().join("secret.key");
+    let config = isj_tracker::config::Config {
+        database_url: app.db.url.clone(),
+        bind: "127.0.0.1:0".parse().expect("address"),
+        base_url: None,
+        county: "HD".into(),
+        timezone: chrono_tz::Europe::Bucharest,
+        secret_key_file: key_file.clone(),
+        secure_cookies: None,
+        trusted_proxies: Vec::new(),
+    };
+    let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
+    let state = isj_tracker::web::AppState::new(connection, config, Arc::new(isj_tracker::clock::SystemClock), key);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    let service = isj_tracker::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move {
+        axum::serve(listener, service).await.expect("server");
+    });
+    let db = TestDb { url: app.db.url.clone(), dir: tempfile::tempdir().expect("dir") };
+    let key = Arc::new(isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key"));
+    TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key }
+}
+
 impl TestApp {
+    /// Signs in with the code of the next time step (the current one may be spent already).
+    pub async fn signed_in_later(&self, user: &TestUser) -> reqwest::Client {
+        let client = cookie_client();
+        assert_eq!(self.post_password(&client, &user.email, &user.password).await.status(), 303);
+        let next = isj_tracker::auth::totp::code_at(&user.secret, chrono::Utc::now().timestamp() as u64 + 30).expect("code");
+        assert_eq!(self.post_code(&client, &next).await.status(), 303, "second sign-in for {}", user.email);
+        client
+    }
+
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let response = self.client.get(format!("{}{path}", self.address)).send().await.expect("GET");
         let status = response.status().as_u16();

@@ -1,11 +1,13 @@
 //! The one integration-test binary: real SQLite files (or a real PostgreSQL when
 //! `ISJ_TEST_POSTGRES_URL` is set), the real binary, real HTTP.
 
+mod accounts;
 mod auth;
 mod crash;
 mod helpers;
 mod hostile;
 mod import_cli;
 mod import_formats;
+mod routes;
 mod serve;
 mod web;
