@@ -157,10 +157,11 @@ pub async fn reject_cross_site(request: axum::extract::Request, next: axum::midd
     next.run(request).await
 }
 
+/// Browsers that send `Sec-Fetch-Site` are believed (only same-origin or user-typed requests
+/// pass); for the others, a foreign or opaque `Origin` is refused.
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if fetch_site == Some("cross-site") {
-        return true;
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
     }
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
