@@ -86,7 +86,8 @@ pub async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
         .await
         .expect("query")
         .expect("one row");
-    row.try_get_by_index::<i64>(0).expect("integer")
+    // COUNT(*) is BIGINT, ids are INTEGER on PostgreSQL; SQLite has one integer type.
+    row.try_get_by_index::<i64>(0).or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from)).expect("integer")
 }
 
 pub struct CliRun {
