@@ -2,7 +2,7 @@
 //! concurrency (TOTP step, recovery code, single-use link) is one conditional UPDATE.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::entities::{enrolment_link, staff_session, staff_user};
@@ -116,17 +116,20 @@ pub async fn complete_enrolment<C: ConnectionTrait>(
     recovery_hashes: &[String],
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(staff_user::Column::TotpSecret, Expr::value(totp_secret))
-        .col_expr(staff_user::Column::TotpPendingSecret, Expr::value(Option::<String>::None))
-        .col_expr(staff_user::Column::TotpLastStep, Expr::value(first_step as i64))
-        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(recovery_hashes)?))
-        .col_expr(staff_user::Column::MustReenrol, Expr::value(false))
-        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
-        .filter(staff_user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::PasswordHash, Expr::value(password_hash)),
+            (staff_user::Column::TotpSecret, Expr::value(totp_secret)),
+            (staff_user::Column::TotpPendingSecret, Expr::value(Option::<String>::None)),
+            (staff_user::Column::TotpLastStep, Expr::value(first_step as i64)),
+            (staff_user::Column::RecoveryHashes, Expr::value(json(recovery_hashes)?)),
+            (staff_user::Column::MustReenrol, Expr::value(false)),
+            (staff_user::Column::UpdatedAt, Expr::value(now)),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -189,21 +192,37 @@ pub async fn record_failure<C: ConnectionTrait>(db: &C, account: &StaffUser, kin
 }
 
 pub async fn lock_until<C: ConnectionTrait>(db: &C, id: i32, until: DateTime<Utc>) -> DbResult<()> {
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::LockedUntil, Expr::value(Some(until)))
-        .filter(staff_user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::LockedUntil, Expr::value(Some(until))),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn set_disabled<C: ConnectionTrait>(db: &C, id: i32, disabled: bool, now: DateTime<Utc>) -> DbResult<()> {
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::Disabled, Expr::value(disabled))
-        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
-        .filter(staff_user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::Disabled, Expr::value(disabled)),
+            (staff_user::Column::UpdatedAt, Expr::value(now)),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets columns of one account.
+async fn update_user<C: ConnectionTrait>(db: &C, id: i32, changes: Vec<(staff_user::Column, SimpleExpr)>) -> DbResult<()> {
+    let mut update = staff_user::Entity::update_many();
+    for (column, value) in changes {
+        update = update.col_expr(column, value);
+    }
+    update.filter(staff_user::Column::Id.eq(id)).exec(db).await?;
     Ok(())
 }
 
@@ -306,47 +325,59 @@ pub async fn consume_link<C: ConnectionTrait>(db: &C, token_hash: &str, now: Dat
 
 /// Clears the second factor: the person enrols again through a new link.
 pub async fn clear_second_factor<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> DbResult<()> {
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::TotpSecret, Expr::value(Option::<String>::None))
-        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(&[])?))
-        .col_expr(staff_user::Column::MustReenrol, Expr::value(false))
-        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
-        .filter(staff_user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::TotpSecret, Expr::value(Option::<String>::None)),
+            (staff_user::Column::RecoveryHashes, Expr::value(json(&[])?)),
+            (staff_user::Column::MustReenrol, Expr::value(false)),
+            (staff_user::Column::UpdatedAt, Expr::value(now)),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn set_password<C: ConnectionTrait>(db: &C, id: i32, hash: String, now: DateTime<Utc>) -> DbResult<()> {
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::PasswordHash, Expr::value(hash))
-        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
-        .filter(staff_user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::PasswordHash, Expr::value(hash)),
+            (staff_user::Column::UpdatedAt, Expr::value(now)),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 /// A new TOTP secret, confirmed by a code of `step` (which therefore counts as used).
 pub async fn replace_totp<C: ConnectionTrait>(db: &C, id: i32, sealed: String, step: u64, now: DateTime<Utc>) -> DbResult<()> {
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::TotpSecret, Expr::value(sealed))
-        .col_expr(staff_user::Column::TotpLastStep, Expr::value(i64::try_from(step).unwrap_or(i64::MAX)))
-        .col_expr(staff_user::Column::MustReenrol, Expr::value(false))
-        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
-        .filter(staff_user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::TotpSecret, Expr::value(sealed)),
+            (staff_user::Column::TotpLastStep, Expr::value(i64::try_from(step).unwrap_or(i64::MAX))),
+            (staff_user::Column::MustReenrol, Expr::value(false)),
+            (staff_user::Column::UpdatedAt, Expr::value(now)),
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 pub async fn replace_recovery<C: ConnectionTrait>(db: &C, id: i32, hashes: &[String], now: DateTime<Utc>) -> DbResult<()> {
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(hashes)?))
-        .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
-        .filter(staff_user::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::RecoveryHashes, Expr::value(json(hashes)?)),
+            (staff_user::Column::UpdatedAt, Expr::value(now)),
+        ],
+    )
+    .await?;
     Ok(())
 }
 

@@ -160,6 +160,16 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> 
 
 pub async fn spawn_app_with(clock: Arc<dyn isj_tracker::clock::Clock>, login_attempts_per_minute: u32) -> TestApp {
     let db = TestDb::new().await;
+    let address = serve_in_process(&db, clock, login_attempts_per_minute).await;
+    let key = Arc::new(isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key")).expect("key"));
+    let mut app = TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key };
+    let user = app.create_user("juridic@isj.test", isj_tracker::domain::staff::Role::Juridic).await;
+    app.client = app.signed_in(&user).await;
+    app
+}
+
+/// Runs the router for this database (and its folder's key file); returns the base URL.
+async fn serve_in_process(db: &TestDb, clock: Arc<dyn isj_tracker::clock::Clock>, login_attempts_per_minute: u32) -> String {
     let connection = db.connect().await;
     let key_file = db.dir.path().join("secret.key");
     let config = isj_tracker::config::Config {
@@ -181,38 +191,14 @@ pub async fn spawn_app_with(clock: Arc<dyn isj_tracker::clock::Clock>, login_att
     tokio::spawn(async move {
         axum::serve(listener, service).await.expect("server");
     });
-    let key = Arc::new(isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key"));
-    let mut app = TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key };
-    let user = app.create_user("juridic@isj.test", isj_tracker::domain::staff::Role::Juridic).await;
-    app.client = app.signed_in(&user).await;
-    app
+    address
 }
 
 /// A second server on the same database and key, as after a restart.
 pub async fn spawn_app_on(app: &TestApp) -> TestApp {
-    let connection = app.db.connect().await;
-    let key_file = app.db.dir.path().join("secret.key");
-    let config = isj_tracker::config::Config {
-        database_url: app.db.url.clone(),
-        bind: "127.0.0.1:0".parse().expect("address"),
-        base_url: None,
-        county: "HD".into(),
-        timezone: chrono_tz::Europe::Bucharest,
-        secret_key_file: key_file.clone(),
-        secure_cookies: None,
-        trusted_proxies: Vec::new(),
-    };
-    let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
-    let state = isj_tracker::web::AppState::new(connection, config, Arc::new(isj_tracker::clock::SystemClock), key);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = format!("http://{}", listener.local_addr().expect("address"));
-    let service = isj_tracker::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move {
-        axum::serve(listener, service).await.expect("server");
-    });
+    let address = serve_in_process(&app.db, Arc::new(isj_tracker::clock::SystemClock), 1000).await;
     let db = TestDb { url: app.db.url.clone(), dir: tempfile::tempdir().expect("dir") };
-    let key = Arc::new(isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key"));
-    TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key }
+    TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key: app.key.clone() }
 }
 
 impl TestApp {
