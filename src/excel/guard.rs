@@ -165,15 +165,16 @@ fn inspect_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, Spre
     check_declared(&mut archive, limits)?;
     let entries = decompress_all(&mut archive, limits)?;
     let format = classify_zip(&entries, limits)?;
-    let bytes = match repack(&entries)? {
+    let bytes = match repack(entries)? {
         Some(stored) => Cow::Owned(stored),
         None => Cow::Borrowed(bytes),
     };
     Ok(Checked { format, bytes })
 }
 
-/// The checked content as an uncompressed archive, when all of it was kept.
-fn repack(entries: &[Entry]) -> Result<Option<Vec<u8>>, SpreadsheetError> {
+/// The checked content as an uncompressed archive, when all of it was kept. Each entry's
+/// buffer is freed as soon as it is copied, so the two copies never coexist whole.
+fn repack(entries: Vec<Entry>) -> Result<Option<Vec<u8>>, SpreadsheetError> {
     if !entries.iter().all(|e| e.complete) {
         return Ok(None);
     }
