@@ -5,6 +5,10 @@ use std::time::Instant;
 
 use calamine::{DataType, Reader, open_workbook_auto};
 
+// Same allocator as the service, so the comparison measures the import's own work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: bare_read FILE")?;
     let started = Instant::now();
