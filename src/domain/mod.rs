@@ -1,8 +1,10 @@
 //! Pure domain: types, rules and validation. No database, web or spreadsheet library here.
 
+pub mod case_number;
 pub mod cell;
 pub mod columns;
 pub mod county;
+pub mod dates;
 pub mod report;
 pub mod school;
 pub mod school_import;
