@@ -5,6 +5,7 @@ pub mod cell;
 pub mod columns;
 pub mod county;
 pub mod dates;
+pub mod den;
 pub mod report;
 pub mod school;
 pub mod school_import;
