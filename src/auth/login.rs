@@ -25,6 +25,16 @@ pub const PASSWORD_LOCK_MINUTES: i64 = 15;
 /// At most two Argon2 verifications at once (19 MiB and ~25 ms each).
 static ARGON_GATE: Semaphore = Semaphore::const_new(2);
 
+/// Verifies a password off the async threads, behind the shared gate; `None` (no account)
+/// still costs one dummy verification.
+pub async fn verify_password(stored: Option<String>, attempt: &str) -> Result<bool, DbError> {
+    let _permit = ARGON_GATE.acquire().await.map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let attempt = attempt.to_string();
+    tokio::task::spawn_blocking(move || password::verify(&attempt, stored.as_deref()))
+        .await
+        .map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
 /// A new session: the cookie value (never stored) and its CSRF token.
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -44,14 +54,7 @@ pub async fn check_password(db: &DatabaseConnection, email: &str, password: &str
         None => None,
     };
     let usable = account.as_ref().filter(|a| !a.disabled && a.totp_secret.is_some());
-    let stored = usable.and_then(|a| a.password_hash.clone());
-    let attempt = password.to_string();
-    let verified = {
-        let _permit = ARGON_GATE.acquire().await.map_err(|e| DbError::Corrupt(e.to_string()))?;
-        tokio::task::spawn_blocking(move || password::verify(&attempt, stored.as_deref()))
-            .await
-            .map_err(|e| DbError::Corrupt(e.to_string()))?
-    };
+    let verified = verify_password(usable.and_then(|a| a.password_hash.clone()), password).await?;
     let Some(account) = usable else {
         audit::staff_event(db, now, email, "autentificare eșuată", None, "cont necunoscut sau inactiv").await?;
         return Ok(PasswordOutcome::Rejected);

@@ -13,16 +13,9 @@ use crate::db::staff::{self, Session, StaffUser};
 use crate::db::{self, DbError};
 use crate::domain::staff::{Role, normalise_email};
 
-async fn password_matches(account: &StaffUser, attempt: &str) -> Result<bool, AccountError> {
-    let stored = account.password_hash.clone();
-    let attempt = attempt.to_string();
-    tokio::task::spawn_blocking(move || password::verify(&attempt, stored.as_deref()))
-        .await
-        .map_err(|e| AccountError::Db(DbError::Corrupt(e.to_string())))
-}
-
 async fn require_password(account: &StaffUser, attempt: &str) -> Result<(), AccountError> {
-    if password_matches(account, attempt).await? { Ok(()) } else { Err(AccountError::WrongPassword) }
+    let matches = super::login::verify_password(account.password_hash.clone(), attempt).await?;
+    if matches { Ok(()) } else { Err(AccountError::WrongPassword) }
 }
 
 pub async fn change_password(

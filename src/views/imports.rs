@@ -2,7 +2,7 @@ use std::fmt::Write;
 
 use maud::{Markup, html};
 
-use super::layout::{Chrome, page};
+use super::layout::{Chrome, csrf_field, page};
 use crate::db::imports::StoredBatch;
 use crate::domain::report::ImportReport;
 
@@ -112,15 +112,6 @@ pub fn batch(chrome: &Chrome, batch: &StoredBatch, when: &str) -> Markup {
             (issues(&batch.report))
         },
     )
-}
-
-/// The session's synchronizer token, carried by every POST form.
-pub fn csrf_field(chrome: &Chrome) -> Markup {
-    html! {
-        @if let Some(user) = &chrome.user {
-            input type="hidden" name="csrf" value=(user.csrf);
-        }
-    }
 }
 
 fn counts(report: &ImportReport, would: bool) -> Markup {

@@ -48,6 +48,22 @@ impl Chrome {
     }
 }
 
+/// The session's synchronizer token, carried by every POST form.
+pub fn csrf_field(chrome: &Chrome) -> Markup {
+    html! {
+        @if let Some(user) = &chrome.user {
+            input type="hidden" name="csrf" value=(user.csrf);
+        }
+    }
+}
+
+/// A message about the form just sent, read out by screen readers.
+pub fn alert(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = message { div.flash.flash-error role="alert" { (message) } }
+    }
+}
+
 /// Navigation entries that exist so far: (path, label).
 const NAV: &[(&str, &str)] = &[("/schools", "Unități"), ("/imports", "Importuri")];
 

@@ -1,9 +1,9 @@
 //! Account pages: the administrator's list of users, one's own security settings, the audit trail.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
-use super::imports::csrf_field;
-use super::layout::{Chrome, page};
+use super::auth::{AuthenticatorSetup, authenticator_block, recovery_code_list};
+use super::layout::{Chrome, csrf_field, page};
 use crate::db::audit::AuditEntry;
 use crate::db::staff::StaffUser;
 
@@ -96,12 +96,9 @@ fn actions(chrome: &Chrome, user: &StaffUser) -> Markup {
 
 pub struct SecurityView<'a> {
     pub must_reenrol: bool,
-    pub qr_svg: &'a str,
-    pub secret_base32: &'a str,
-    pub sealed_secret: &'a str,
+    pub authenticator: &'a AuthenticatorSetup,
     pub recovery_left: usize,
     pub new_codes: Option<&'a [String]>,
-    pub error: Option<&'a str>,
 }
 
 pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
@@ -112,14 +109,13 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
         html! {
             div.narrow {
                 h1 { "Securitatea contului" }
-                @if let Some(error) = view.error { div.flash.flash-error role="alert" { (error) } }
                 @if view.must_reenrol {
                     div.flash.flash-error role="status" { "Ați folosit un cod de rezervă: configurați din nou aplicația de autentificare mai jos." }
                 }
                 @if let Some(codes) = view.new_codes {
                     h2 { "Codurile noi de rezervă" }
                     p { "Păstrați-le în siguranță; cele vechi nu mai funcționează și acestea nu vor mai fi afișate." }
-                    ol id="recovery-codes" { @for code in codes { li { code { (code) } } } }
+                    (recovery_code_list(codes))
                 }
                 h2 { "Schimbarea parolei" }
                 form method="post" action="/account/password" {
@@ -131,11 +127,9 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
                 }
                 h2 { "Aplicația de autentificare" }
                 p { "Pentru un telefon nou: scanați codul, apoi confirmați cu parola și codul de 6 cifre afișat de aplicație." }
-                div.qr { (PreEscaped(view.qr_svg)) }
-                p { "Cheie: " code id="totp-secret" { (view.secret_base32) } }
                 form method="post" action="/account/totp" {
                     (csrf_field(chrome))
-                    input type="hidden" name="sealed_secret" value=(view.sealed_secret);
+                    (authenticator_block(view.authenticator))
                     div.field { label for="totp-password" { "Parola actuală" } input type="password" id="totp-password" name="password" required autocomplete="current-password"; }
                     div.field { label for="totp-code" { "Codul din aplicație" } input type="text" id="totp-code" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
                     button type="submit" { "Înlocuiește aplicația" }

@@ -7,14 +7,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::chrome::render;
-use super::session::{self, Pending, Staff};
+use super::chrome::{no_referrer, render};
+use super::session::{self, CsrfForm, Pending, Staff};
 use super::throttle::client_address;
 use super::{AppState, WebError};
 use crate::auth::accounts::{self, AccountError, EnrolmentForm};
 use crate::auth::login::{self, CodeOutcome, PasswordOutcome};
 use crate::auth::{tokens, totp};
-use crate::views::auth::EnrolmentView;
+use crate::views::auth::{AuthenticatorSetup, EnrolmentView};
 use crate::views::layout::{Chrome, Flash, FlashKind};
 
 /// Refuses the request with 429 when its address made too many login attempts.
@@ -111,12 +111,13 @@ pub async fn code_submit(
     let outcome = login::check_code(&state.db, &state.key, &pending.session, &pending.account, &form.code, now).await.map_err(account_error)?;
     match outcome {
         CodeOutcome::LoggedIn { session, must_reenrol } => {
-            let mut response = Redirect::to("/").into_response();
-            set_session(&state, &mut response, &session.cookie);
-            if must_reenrol {
+            let mut response = if must_reenrol {
                 let text = "Ați folosit un cod de rezervă. Configurați din nou aplicația de autentificare din pagina Securitate.";
-                response.headers_mut().append(header::SET_COOKIE, super::flash::set(&Flash { kind: FlashKind::Error, text: text.into() }));
-            }
+                super::flash::redirect_with(&Flash { kind: FlashKind::Error, text: text.into() }, "/")
+            } else {
+                Redirect::to("/").into_response()
+            };
+            set_session(&state, &mut response, &session.cookie);
             Ok(response)
         }
         CodeOutcome::Wrong => {
@@ -136,11 +137,6 @@ pub async fn code_submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 pub async fn logout(State(state): State<AppState>, staff: Staff, Form(form): Form<CsrfForm>) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
     login::logout(&state.db, &staff.session, &staff.account, state.clock.now()).await?;
@@ -151,19 +147,26 @@ pub async fn logout(State(state): State<AppState>, staff: Staff, Form(form): For
 
 pub async fn enrolment_page(State(state): State<AppState>, chrome: Chrome, Path(token): Path<String>) -> Result<Response, WebError> {
     let target = accounts::link_target(&state.db, &token, state.clock.now()).await.map_err(account_error)?;
-    let secret = totp::new_secret();
-    let sealed = state.key.encrypt(&secret).map_err(|e| WebError::Internal(e.to_string()))?;
     let email = target.user.as_ref().map(|u| u.email.clone());
-    enrolment_form(&chrome, &token, email.as_deref(), &secret, &sealed, None, StatusCode::OK)
+    let setup = authenticator_setup(&state, &totp::new_secret(), email.as_deref().unwrap_or("administrator"))?;
+    enrolment_form(&chrome, &token, email.as_deref(), &setup, None, StatusCode::OK)
 }
 
-fn enrolment_form(chrome: &Chrome, token: &str, email: Option<&str>, secret: &[u8], sealed: &str, error: Option<&str>, status: StatusCode) -> Result<Response, WebError> {
-    let uri = totp::provisioning_uri(secret, email.unwrap_or("administrator")).ok_or_else(|| WebError::Internal("otpauth".into()))?;
-    let qr = totp::qr_svg(&uri).ok_or_else(|| WebError::Internal("QR".into()))?;
-    let view = EnrolmentView { token, email, qr_svg: &qr, secret_base32: &totp::secret_base32(secret), sealed_secret: sealed, error };
+/// What a page needs to show a TOTP secret for `account`.
+pub(super) fn authenticator_setup(state: &AppState, secret: &[u8], account: &str) -> Result<AuthenticatorSetup, WebError> {
+    let uri = totp::provisioning_uri(secret, account).ok_or_else(|| WebError::Internal("otpauth".into()))?;
+    Ok(AuthenticatorSetup {
+        qr_svg: totp::qr_svg(&uri).ok_or_else(|| WebError::Internal("QR".into()))?,
+        secret_base32: totp::secret_base32(secret),
+        sealed_secret: state.key.encrypt(secret).map_err(|e| WebError::Internal(e.to_string()))?,
+    })
+}
+
+fn enrolment_form(chrome: &Chrome, token: &str, email: Option<&str>, setup: &AuthenticatorSetup, error: Option<&str>, status: StatusCode) -> Result<Response, WebError> {
+    let view = EnrolmentView { token, email, authenticator: setup, error };
     let mut response = render(chrome, crate::views::auth::enrolment(chrome, view));
     *response.status_mut() = status;
-    response.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    no_referrer(&mut response);
     Ok(response)
 }
 
@@ -201,7 +204,8 @@ pub async fn enrolment_submit(
             let target = accounts::link_target(&state.db, &token, state.clock.now()).await.map_err(account_error)?;
             let secret = state.key.decrypt(&sealed).map_err(|_| WebError::BadRequest("Formular modificat; reîncărcați pagina.".into()))?;
             let email = target.user.as_ref().map(|u| u.email.clone());
-            enrolment_form(&chrome, &token, email.as_deref(), &secret, &sealed, Some(&e.to_string()), StatusCode::UNPROCESSABLE_ENTITY)
+            let setup = authenticator_setup(&state, &secret, email.as_deref().unwrap_or("administrator"))?;
+            enrolment_form(&chrome, &token, email.as_deref(), &setup, Some(&e.to_string()), StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
 }

@@ -21,6 +21,11 @@ impl FromRequestParts<AppState> for Chrome {
     }
 }
 
+/// For pages that show a secret (QR, link): no `Referer` leaves them.
+pub fn no_referrer(response: &mut Response) {
+    response.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+}
+
 /// Sends a page; when it showed the flash message, the message cookie is removed.
 pub fn render(chrome: &Chrome, body: Markup) -> Response {
     let mut response = body.into_response();

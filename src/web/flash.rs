@@ -21,6 +21,14 @@ pub fn clear() -> HeaderValue {
     HeaderValue::from_static("isj_flash=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict")
 }
 
+/// A 303 to `target` that carries a message to the next page.
+pub fn redirect_with(message: &Flash, target: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = axum::response::Redirect::to(target).into_response();
+    response.headers_mut().append(header::SET_COOKIE, set(message));
+    response
+}
+
 /// The message in the request's cookies, if any.
 pub fn take(headers: &HeaderMap) -> Option<Flash> {
     let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());

@@ -3,22 +3,17 @@ use std::sync::Mutex;
 
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
-use serde::Deserialize;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::chrome::render;
-use super::session::{Editor, Staff};
-use super::{AppState, MAX_UPLOAD_BYTES, WebError, flash};
+use super::flash::redirect_with;
+use super::session::{CsrfForm, Editor, Staff};
+use super::{AppState, MAX_UPLOAD_BYTES, WebError};
 use crate::db;
 use crate::import::{ImportError, ImportOptions, Silent, import_schools};
 use crate::views::imports::ImportsView;
 use crate::views::layout::{Chrome, Flash, FlashKind};
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
 
 /// Files checked but not yet applied, kept in memory (a restart only means uploading again).
 #[derive(Default)]
@@ -135,12 +130,6 @@ async fn refused(state: &AppState, chrome: &Chrome, error: ImportError) -> Resul
     let mut response = render(chrome, page);
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
-}
-
-fn redirect_with(message: &Flash, target: &str) -> Response {
-    let mut response = Redirect::to(target).into_response();
-    response.headers_mut().append(header::SET_COOKIE, flash::set(message));
-    response
 }
 
 /// The uploaded file and the form's CSRF token.

@@ -2,13 +2,13 @@
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
-use super::chrome::render;
-use super::session::{Admin, Editor, Staff};
-use super::{AppState, WebError, flash};
+use super::chrome::{no_referrer, render};
+use super::flash::redirect_with;
+use super::session::{Admin, CsrfForm, Editor, Staff};
+use super::{AppState, WebError};
 use crate::auth::accounts::AccountError;
 use crate::auth::{manage, totp};
 use crate::db;
@@ -16,18 +16,12 @@ use crate::domain::staff::Role;
 use crate::views::layout::{Chrome, Flash, FlashKind};
 use crate::views::staff::{SecurityView, UserRow};
 
-fn redirect_with(kind: FlashKind, text: String, target: &str) -> Response {
-    let mut response = Redirect::to(target).into_response();
-    response.headers_mut().append(header::SET_COOKIE, flash::set(&Flash { kind, text }));
-    response
-}
-
 /// Errors the person can fix come back as a message; the rest are internal errors.
 fn outcome(result: Result<String, AccountError>, target: &str) -> Result<Response, WebError> {
     match result {
-        Ok(text) => Ok(redirect_with(FlashKind::Success, text, target)),
+        Ok(text) => Ok(redirect_with(&Flash { kind: FlashKind::Success, text }, target)),
         Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => Err(WebError::Internal(e.to_string())),
-        Err(e) => Ok(redirect_with(FlashKind::Error, e.to_string(), target)),
+        Err(e) => Ok(redirect_with(&Flash { kind: FlashKind::Error, text: e.to_string() }, target)),
     }
 }
 
@@ -43,7 +37,7 @@ async fn users_page(state: &AppState, chrome: &Chrome, new_link: Option<&str>) -
         .collect();
     let link = new_link.map(|token| format!("{}/setup/{token}", state.config.base_url()));
     let mut response = render(chrome, crate::views::staff::users(chrome, &rows, link.as_deref()));
-    response.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    no_referrer(&mut response);
     Ok(response)
 }
 
@@ -66,11 +60,6 @@ pub async fn add_user(State(state): State<AppState>, Admin(admin): Admin, chrome
         Ok(token) => users_page(&state, &chrome.signed_in(admin.chrome_user()), Some(&token)).await,
         Err(e) => outcome(Err(e), "/users"),
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 pub async fn disable(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<i32>, Form(form): Form<CsrfForm>) -> Result<Response, WebError> {
@@ -112,21 +101,15 @@ pub async fn security(State(state): State<AppState>, staff: Staff, chrome: Chrom
 }
 
 async fn security_page(state: &AppState, chrome: &Chrome, staff: &Staff, new_codes: Option<&[String]>) -> Result<Response, WebError> {
-    let secret = totp::new_secret();
-    let sealed = state.key.encrypt(&secret).map_err(|e| WebError::Internal(e.to_string()))?;
-    let uri = totp::provisioning_uri(&secret, &staff.account.email).ok_or_else(|| WebError::Internal("otpauth".into()))?;
-    let qr = totp::qr_svg(&uri).ok_or_else(|| WebError::Internal("QR".into()))?;
+    let setup = super::auth::authenticator_setup(state, &totp::new_secret(), &staff.account.email)?;
     let view = SecurityView {
         must_reenrol: staff.account.must_reenrol,
-        qr_svg: &qr,
-        secret_base32: &totp::secret_base32(&secret),
-        sealed_secret: &sealed,
+        authenticator: &setup,
         recovery_left: staff.account.recovery_hashes.len(),
         new_codes,
-        error: None,
     };
     let mut response = render(chrome, crate::views::staff::security(chrome, view));
-    response.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+    no_referrer(&mut response);
     Ok(response)
 }
 

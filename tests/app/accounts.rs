@@ -40,8 +40,7 @@ async fn an_admin_adds_disables_and_resets_accounts() {
     let refused = post_form(&admin, url.clone(), &[("csrf", &csrf), ("password", "greșită-greșită"), ("code", "000000")]).await;
     assert_eq!(refused.status(), 303);
     assert_eq!(target_client.get(app.url("/schools")).send().await.expect("GET").status(), 200, "nothing changed");
-    let next_code = isj_tracker::auth::totp::code_at(&admin_user.secret, chrono::Utc::now().timestamp() as u64 + 30).expect("code");
-    let reset = post_form(&admin, url, &[("csrf", &csrf), ("password", &admin_user.password), ("code", &next_code)]).await;
+    let reset = post_form(&admin, url, &[("csrf", &csrf), ("password", &admin_user.password), ("code", &next_code(&admin_user.secret))]).await;
     assert_eq!(reset.status(), 200);
     assert!(reset.text().await.expect("body").contains("/setup/"));
     assert_eq!(target_client.get(app.url("/schools")).send().await.expect("GET").status(), 303, "the person's sessions ended");
@@ -76,15 +75,13 @@ async fn people_change_their_password_authenticator_and_codes() {
     assert_eq!(app.post_code(&client, &user.recovery_codes[0]).await.status(), 401, "old codes stop working");
 
     let security = me.get(app.url("/account/security")).send().await.expect("GET").text().await.expect("body");
-    let secret_text = security.split("id=\"totp-secret\">").nth(1).and_then(|s| s.split('<').next()).expect("secret");
-    let new_secret = totp_rs::Secret::try_from_base32(secret_text).expect("base32").as_bytes().to_vec();
+    let (_, new_secret) = shown_secret(&security);
     let sealed = hidden_value(&security, "sealed_secret");
     let form = [("csrf", csrf.as_str()), ("sealed_secret", sealed.as_str()), ("password", "o parolă nouă"), ("code", &current_code(&new_secret))];
     assert_eq!(post_form(&me, app.url("/account/totp"), &form).await.status(), 303);
     let fresh = cookie_client();
     app.post_password(&fresh, &user.email, "o parolă nouă").await;
-    let next = isj_tracker::auth::totp::code_at(&new_secret, chrono::Utc::now().timestamp() as u64 + 30).expect("code");
-    assert_eq!(app.post_code(&fresh, &next).await.status(), 303, "the new authenticator works");
+    assert_eq!(app.post_code(&fresh, &next_code(&new_secret)).await.status(), 303, "the new authenticator works");
 }
 
 #[tokio::test]

@@ -21,10 +21,6 @@ fn browser_available() -> bool {
     present
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port()
-}
-
 struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {
@@ -180,7 +176,7 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     browser.type_into("#password", "o frază lungă și sigură").await;
     browser.type_into("#password_again", "o frază lungă și sigură").await;
     let secret_text = browser.text("#totp-secret").await;
-    let secret = totp_rs::Secret::try_from_base32(secret_text.trim()).expect("base32").as_bytes().to_vec();
+    let secret = secret_from_base32(&secret_text);
     browser.type_into("#code", &current_code(&secret)).await;
     browser.click("button[type=submit]").await;
     let heading = browser.text("h1").await;
@@ -192,8 +188,7 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     browser.click("button[type=submit]").await;
     let url = browser.wait_for_url("/login/totp").await;
     assert!(url.ends_with("/login/totp"), "{url}: {}", browser.text("main").await);
-    let next = isj_tracker::auth::totp::code_at(&secret, chrono::Utc::now().timestamp() as u64 + 30).expect("code");
-    browser.type_into("#code", &next).await;
+    browser.type_into("#code", &next_code(&secret)).await;
     browser.click("button[type=submit]").await;
     let url = browser.wait_for_url("/schools").await;
     assert!(url.ends_with("/schools"), "{url}");

@@ -206,8 +206,7 @@ impl TestApp {
     pub async fn signed_in_later(&self, user: &TestUser) -> reqwest::Client {
         let client = cookie_client();
         assert_eq!(self.post_password(&client, &user.email, &user.password).await.status(), 303);
-        let next = isj_tracker::auth::totp::code_at(&user.secret, chrono::Utc::now().timestamp() as u64 + 30).expect("code");
-        assert_eq!(self.post_code(&client, &next).await.status(), 303, "second sign-in for {}", user.email);
+        assert_eq!(self.post_code(&client, &next_code(&user.secret)).await.status(), 303, "second sign-in for {}", user.email);
         client
     }
 
@@ -279,6 +278,26 @@ impl TestApp {
 pub fn current_code(secret: &[u8]) -> String {
     let now = u64::try_from(chrono::Utc::now().timestamp()).expect("time");
     isj_tracker::auth::totp::code_at(secret, now).expect("code")
+}
+
+/// The code of the next time step: still accepted (±1 step) when the current one is spent.
+pub fn next_code(secret: &[u8]) -> String {
+    let now = u64::try_from(chrono::Utc::now().timestamp()).expect("time");
+    isj_tracker::auth::totp::code_at(secret, now + 30).expect("code")
+}
+
+/// The base32 key an enrolment page shows (`id="totp-secret"`), and the secret it encodes.
+pub fn shown_secret(page: &str) -> (String, Vec<u8>) {
+    let text = page.split("id=\"totp-secret\">").nth(1).and_then(|s| s.split('<').next()).expect("secret shown");
+    (text.to_string(), secret_from_base32(text))
+}
+
+pub fn secret_from_base32(text: &str) -> Vec<u8> {
+    totp_rs::Secret::try_from_base32(text.trim()).expect("base32").as_bytes().to_vec()
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port()
 }
 
 /// The value of the first hidden input with this name.

@@ -6,10 +6,6 @@ use std::process::Stdio;
 
 use super::helpers::*;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port()
-}
-
 #[tokio::test]
 async fn first_admin_from_the_printed_link_and_no_secrets_in_logs() {
     let db = TestDb::new().await;
@@ -31,8 +27,7 @@ async fn first_admin_from_the_printed_link_and_no_secrets_in_logs() {
 
     let client = cookie_client();
     let page = client.get(&link).send().await.expect("setup page").text().await.expect("body");
-    let secret_text = page.split("id=\"totp-secret\">").nth(1).and_then(|s| s.split('<').next()).expect("secret");
-    let secret = totp_rs::Secret::try_from_base32(secret_text).expect("base32").as_bytes().to_vec();
+    let (secret_text, secret) = shown_secret(&page);
     let password = "prima parolă a administratorului";
     let enrol_code = current_code(&secret);
     let form = [
@@ -59,7 +54,7 @@ async fn first_admin_from_the_printed_link_and_no_secrets_in_logs() {
     let csrf = hidden_value(&totp_page, "csrf");
     let reused = client.post(format!("{base}/login/totp")).form(&[("csrf", csrf.as_str()), ("code", enrol_code.as_str())]).send().await.expect("code");
     assert_eq!(reused.status(), 401, "the enrolment code is spent");
-    let next = isj_tracker::auth::totp::code_at(&secret, chrono::Utc::now().timestamp() as u64 + 30).expect("next code");
+    let next = next_code(&secret);
     let signed = client.post(format!("{base}/login/totp")).form(&[("csrf", csrf.as_str()), ("code", next.as_str())]).send().await.expect("code");
     assert_eq!(signed.status(), 303);
     let session = signed
@@ -80,7 +75,7 @@ async fn first_admin_from_the_printed_link_and_no_secrets_in_logs() {
     let mut logs = String::new();
     server.stderr.take().expect("stderr").read_to_string(&mut logs).expect("logs");
     assert!(logs.contains("isj-tracker pornit"), "the log was captured");
-    for secret in [password, &enrol_code, &next, &token, &session, secret_text, &recovery] {
+    for secret in [password, &enrol_code, &next, &token, &session, &secret_text, &recovery] {
         assert!(!logs.contains(secret), "a secret reached the logs: {secret}\n{}", logs.lines().filter(|l| l.contains(secret)).collect::<Vec<_>>().join("\n"));
     }
 }
