@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::domain::report::ImportReport;
-use crate::import::{ImportOptions, Progress, Silent, import_schools};
+use crate::import::{ImportKind, ImportOptions, Progress, Silent};
 
 #[derive(Debug, Parser)]
 #[command(name = "isj-tracker", version, about = "D.E.N. compliance tracker for a county school inspectorate")]
@@ -29,10 +29,26 @@ pub enum Command {
     Migrate,
     /// Import a spreadsheet (xlsx, xls, ods or csv; the format is read from the content).
     #[command(subcommand)]
-    Import(ImportKind),
+    Import(ImportCommand),
+    /// The D.E.N. campaign.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Create the active campaign, or change its deadline (and title); written to the audit trail.
+    Set {
+        /// The date by which schools must have their D.E.N. account (YYYY-MM-DD).
+        #[arg(long)]
+        deadline: chrono::NaiveDate,
+        /// Title shown on the overview.
+        #[arg(long)]
+        title: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,13 +73,44 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ImportKind {
+pub enum ImportCommand {
     /// The SIIIR school-network export ("Rețea școlară").
     ///
     /// Exit status: 0 all rows accepted; 3 some rows rejected, the valid ones written;
     /// 2 the file is refused as a whole and nothing is written.
     Schools(ImportArgs),
+    /// A litigation list: one row per (case, school), matched to the imported schools.
+    ///
+    /// Exit status: 0 all rows accepted; 3 some rows rejected, the valid ones written;
+    /// 2 the file is refused as a whole and nothing is written.
+    Cases(ListImportArgs),
+    /// The legal department's list of designees (with optional D.E.N. step dates).
+    ///
+    /// Exit status: as for `import cases`.
+    Designees(ListImportArgs),
 }
+
+#[derive(Debug, clap::Args)]
+pub struct ListImportArgs {
+    /// The file to import.
+    pub file: PathBuf,
+    /// Report what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse the whole file if any row is rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format of the result on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+impl ListImportArgs {
+    fn into_import_args(self) -> ImportArgs {
+        ImportArgs { file: self.file, county: None, dry_run: self.dry_run, strict: self.strict, format: self.format }
+    }
+}
+
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -100,7 +147,12 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve => report_failure(crate::web::serve(cli.config).await),
         Command::Migrate => report_failure(migrate(&cli.config).await),
-        Command::Import(ImportKind::Schools(args)) => ExitCode::from(import(&cli.config, &args).await),
+        Command::Import(ImportCommand::Schools(args)) => ExitCode::from(import(&cli.config, ImportKind::Schools, &args).await),
+        Command::Import(ImportCommand::Cases(args)) => ExitCode::from(import(&cli.config, ImportKind::Cases, &args.into_import_args()).await),
+        Command::Import(ImportCommand::Designees(args)) => {
+            ExitCode::from(import(&cli.config, ImportKind::Designees, &args.into_import_args()).await)
+        }
+        Command::Campaign(CampaignCommand::Set { deadline, title }) => report_failure(set_campaign(&cli.config, deadline, title.as_deref()).await),
         Command::User(UserCommand::Add { email, role, name, password_stdin }) => {
             report_failure(add_user(&cli.config, &email, &role, name.as_deref(), password_stdin).await)
         }
@@ -154,7 +206,20 @@ async fn add_user(config: &Config, email: &str, role: &str, name: Option<&str>, 
     Ok(())
 }
 
-async fn import(config: &Config, args: &ImportArgs) -> u8 {
+async fn set_campaign(config: &Config, deadline: chrono::NaiveDate, title: Option<&str>) -> anyhow::Result<()> {
+    if !(2000..=2100).contains(&chrono::Datelike::year(&deadline)) {
+        anyhow::bail!("termenul {deadline} nu este plauzibil");
+    }
+    let db = connect_and_migrate(config).await?;
+    let now = crate::clock::Clock::now(&SystemClock);
+    let txn = crate::db::begin_write(&db).await?;
+    let campaign = crate::db::den::set_campaign(&txn, deadline, title, "linie de comandă", now).await?;
+    txn.commit().await.map_err(crate::db::DbError::from)?;
+    println!("Campania „{}”: termen-limită {}", campaign.title, campaign.deadline.format("%d.%m.%Y"));
+    Ok(())
+}
+
+async fn import(config: &Config, kind: ImportKind, args: &ImportArgs) -> u8 {
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
@@ -175,7 +240,8 @@ async fn import(config: &Config, args: &ImportArgs) -> u8 {
     };
     let progress: Box<dyn Progress> =
         if std::io::stderr().is_terminal() { Box::new(TerminalProgress(Instant::now())) } else { Box::new(Silent) };
-    match import_schools(&db, &SystemClock, &file_name, bytes, &options, progress.as_ref()).await {
+    let progress = progress.as_ref();
+    match kind.run(&db, &SystemClock, &file_name, bytes, &options, progress).await {
         Ok(outcome) => {
             print_report(args.format, &outcome.report);
             if outcome.report.rejected.is_empty() { EXIT_OK } else { EXIT_SOME_REJECTED }

@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_schools;
 mod m20261123_000002_staff_access;
+mod m20261124_000003_litigation;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_schools::Migration), Box::new(m20261123_000002_staff_access::Migration)]
+        vec![
+            Box::new(m20261123_000001_schools::Migration),
+            Box::new(m20261123_000002_staff_access::Migration),
+            Box::new(m20261124_000003_litigation::Migration),
+        ]
     }
 }

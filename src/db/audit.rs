@@ -14,6 +14,34 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: Option<String>,
     pub details: Option<String>,
+    /// JSON snapshots of what changed, for edits of data (not for log-in events).
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl AuditEntry {
+    /// A change of a record, with JSON snapshots before and after.
+    pub fn change<B: serde::Serialize, A: serde::Serialize>(
+        at: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> AuditEntry {
+        let json = |v: Option<String>| v.filter(|s| s != "null");
+        AuditEntry {
+            at,
+            actor: actor.to_string(),
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: Some(entity_id.to_string()),
+            details: None,
+            before: json(before.and_then(|b| serde_json::to_string(b).ok())),
+            after: json(after.and_then(|a| serde_json::to_string(a).ok())),
+        }
+    }
 }
 
 pub async fn record<C: ConnectionTrait>(db: &C, entry: AuditEntry) -> DbResult<()> {
@@ -24,6 +52,8 @@ pub async fn record<C: ConnectionTrait>(db: &C, entry: AuditEntry) -> DbResult<(
         entity: Set(entry.entity),
         entity_id: Set(entry.entity_id),
         details: Set(entry.details),
+        before: Set(entry.before),
+        after: Set(entry.after),
         ..Default::default()
     };
     AuditLog::insert(model).exec_without_returning(db).await?;
@@ -47,7 +77,7 @@ pub async fn recent<C: ConnectionTrait>(db: &C, filter: &AuditFilter, limit: u64
     let rows = query.order_by_desc(Column::Id).limit(limit).all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|m| AuditEntry { at: m.at, actor: m.actor, action: m.action, entity: m.entity, entity_id: m.entity_id, details: m.details })
+        .map(|m| AuditEntry { at: m.at, actor: m.actor, action: m.action, entity: m.entity, entity_id: m.entity_id, details: m.details, before: m.before, after: m.after })
         .collect())
 }
 
@@ -68,6 +98,8 @@ pub async fn staff_event<C: ConnectionTrait>(
         entity: "staff_user".into(),
         entity_id: user_id.map(|id| id.to_string()),
         details: (!details.is_empty()).then(|| details.to_string()),
+        before: None,
+        after: None,
     };
     record(db, entry).await
 }

@@ -2,6 +2,9 @@
 //! Knows nothing of HTTP.
 
 pub mod audit;
+pub mod cases;
+pub mod den;
+pub mod designees;
 pub mod entities;
 pub mod imports;
 pub mod schools;

@@ -301,3 +301,18 @@ fn stored(m: school::Model) -> StoredSchool {
         },
     }
 }
+
+/// Every stored school, as the case and designee imports look them up.
+pub async fn directory<C: ConnectionTrait>(db: &C) -> DbResult<crate::domain::directory::SchoolDirectory> {
+    use crate::domain::directory::{KnownSchool, SchoolDirectory};
+    let rows: Vec<(String, String, String, bool, Option<String>, Option<String>)> = School::find()
+        .select_only()
+        .columns([Column::Code, Column::PjCode, Column::Status, Column::Active, Column::LongName, Column::ShortName])
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(SchoolDirectory::new(rows.into_iter().map(|(code, pj_code, status, active, long, short)| {
+        let name = long.clone().or(short.clone()).unwrap_or_else(|| code.clone());
+        (KnownSchool { is_pj: status == "PJ", code, pj_code, active, name }, [long, short])
+    })))
+}

@@ -69,6 +69,13 @@ impl<F: Copy + PartialEq> ColumnMap<F> {
     }
 }
 
+/// The header line of an empty list to fill in: UTF-8 with BOM, `;`-separated, CRLF, so
+/// Excel with Romanian settings opens it in columns with the diacritics intact.
+pub fn template_csv<F>(specs: &[ColumnSpec<F>]) -> String {
+    let headers: Vec<&str> = specs.iter().map(|s| s.header).collect();
+    format!("\u{feff}{}\r\n", headers.join(";"))
+}
+
 /// What a candidate header row looks like to one import kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeaderVerdict {

@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 
 /// Steps towards the institutional D.E.N. account, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DenStep {
     /// No electronic access requested yet.
     NoCase,

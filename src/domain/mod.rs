@@ -1,11 +1,16 @@
 //! Pure domain: types, rules and validation. No database, web or spreadsheet library here.
 
+pub mod case_import;
+pub mod case_kinds;
 pub mod case_number;
 pub mod cell;
 pub mod columns;
 pub mod county;
+pub mod courts;
 pub mod dates;
 pub mod den;
+pub mod designee;
+pub mod directory;
 pub mod report;
 pub mod school;
 pub mod school_import;

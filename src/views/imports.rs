@@ -19,10 +19,17 @@ pub fn index(chrome: &Chrome, view: ImportsView) -> Markup {
         "Importuri",
         "/imports",
         html! {
-            h1 { "Import rețea școlară" }
+            h1 { "Importuri" }
             p {
-                "Încărcați exportul SIIIR „Rețea școlară” (xlsx, xls, ods sau csv, cel mult 20 MiB). "
-                "Veți vedea mai întâi rezultatul verificării, rând cu rând; nimic nu se scrie până nu confirmați."
+                "Încărcați exportul SIIIR „Rețea școlară”, o listă de dosare sau lista persoanelor desemnate "
+                "(xlsx, xls, ods sau csv, cel mult 20 MiB). Veți vedea mai întâi rezultatul verificării, rând cu rând; "
+                "nimic nu se scrie până nu confirmați. Importați întâi rețeaua școlară: dosarele și persoanele se leagă de unitățile ei."
+            }
+            p {
+                "Șabloane de completat: "
+                a href="/imports/template/dosare" { "listă de dosare" }
+                " · "
+                a href="/imports/template/persoane-desemnate" { "persoane desemnate" }
             }
             @if let Some(reason) = view.refusal {
                 div.flash.flash-error role="alert" { "Fișier refuzat, nu am scris nimic: " (reason) }
@@ -30,12 +37,18 @@ pub fn index(chrome: &Chrome, view: ImportsView) -> Markup {
             @if chrome.user.as_ref().is_some_and(|u| u.can_write) {
             form.upload method="post" action="/imports" enctype="multipart/form-data" {
                 (csrf_field(chrome))
+                fieldset.field {
+                    legend { "Ce importați" }
+                    label { input type="radio" name="kind" value="schools" checked; " rețeaua școlară (export SIIIR)" }
+                    label { input type="radio" name="kind" value="cases"; " lista de dosare" }
+                    label { input type="radio" name="kind" value="designees"; " persoanele desemnate" }
+                }
                 div.field {
                     label for="file" { "Fișierul" }
                     input type="file" id="file" name="file" required accept=".xlsx,.xls,.ods,.csv";
                 }
                 div.field {
-                    label for="county" { "Doar unitățile județului (cod SIIIR „Judet PJ”; gol = toate)" }
+                    label for="county" { "Doar unitățile județului (numai pentru rețeaua școlară; cod „Judet PJ”; gol = toate)" }
                     input type="text" id="county" name="county" value=(view.county) maxlength="2" size="3" autocomplete="off";
                 }
                 button type="submit" { "Verifică fișierul" }
@@ -51,6 +64,7 @@ pub fn index(chrome: &Chrome, view: ImportsView) -> Markup {
                     table {
                         thead { tr {
                             th scope="col" { "Data" }
+                            th scope="col" { "Tip" }
                             th scope="col" { "Fișier" }
                             th scope="col" { "Cine" }
                             th scope="col" { "Noi" }
@@ -62,6 +76,7 @@ pub fn index(chrome: &Chrome, view: ImportsView) -> Markup {
                             @for (batch, when) in view.batches {
                                 tr {
                                     td { a href={ "/imports/batch/" (batch.id) } { (when) } }
+                                    td { (kind_label(&batch.report.kind)) }
                                     td { (batch.file_name) }
                                     td { (batch.actor) }
                                     td { (batch.report.inserted) }
@@ -116,16 +131,19 @@ pub fn batch(chrome: &Chrome, batch: &StoredBatch, when: &str) -> Markup {
 
 fn counts(report: &ImportReport, would: bool) -> Markup {
     let verb = if would { "vor fi " } else { "" };
+    let noun = counted_noun(&report.kind);
+    let schools = report.kind == "schools";
     html! {
         dl.counts {
+            dt { "Tip import" } dd { (kind_label(&report.kind)) }
             dt { "Foaia / rândul antetului" }
             dd { (report.sheet.as_deref().unwrap_or("CSV")) " / " (report.header_row) }
             dt { "Rânduri citite" } dd { (super::format_count(report.rows_read)) }
-            dt { "Rânduri din alte județe (sărite)" } dd { (super::format_count(report.skipped)) }
-            dt { "Unități care " (verb) "adăugate" } dd { (super::format_count(report.inserted)) }
-            dt { "Unități care " (verb) "actualizate" } dd { (super::format_count(report.updated)) }
-            dt { "Unități neschimbate" } dd { (super::format_count(report.unchanged)) }
-            dt { "Unități care " (verb) "marcate inactive" } dd { (super::format_count(report.deactivated)) }
+            @if schools { dt { "Rânduri din alte județe (sărite)" } dd { (super::format_count(report.skipped)) } }
+            dt { (noun) " care " (verb) "adăugate" } dd { (super::format_count(report.inserted)) }
+            dt { (noun) " care " (verb) "actualizate" } dd { (super::format_count(report.updated)) }
+            dt { (noun) " neschimbate" } dd { (super::format_count(report.unchanged)) }
+            @if schools { dt { "Unități care " (verb) "marcate inactive" } dd { (super::format_count(report.deactivated)) } }
             dt { "Rânduri respinse" } dd { (report.rejected_rows()) }
             dt { "Avertismente" } dd { (report.warnings.len()) }
         }
@@ -151,11 +169,29 @@ fn issues(report: &ImportReport) -> Markup {
     }
 }
 
+/// What an import kind is called on pages and in messages.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "cases" => "dosare",
+        "designees" => "persoane desemnate",
+        _ => "rețea școlară",
+    }
+}
+
+/// What one counted row is, per import kind.
+fn counted_noun(kind: &str) -> &'static str {
+    match kind {
+        "cases" => "Rânduri dosar–unitate",
+        "designees" => "Persoane desemnate",
+        _ => "Unități",
+    }
+}
+
 /// The human summary printed by `import --format text`.
 pub fn report_as_text(report: &ImportReport) -> String {
     let mut out = String::new();
     let mode = if report.dry_run { " (simulare, nimic scris)" } else { "" };
-    let _ = writeln!(out, "Import {}: {}{mode}", report.kind, report.file);
+    let _ = writeln!(out, "Import {}: {}{mode}", kind_label(&report.kind), report.file);
     let sheet = report.sheet.as_deref().unwrap_or("CSV");
     let _ = writeln!(out, "Foaia {sheet}, antetul pe rândul {}", report.header_row);
     let _ = writeln!(

@@ -11,7 +11,7 @@ use super::flash::redirect_with;
 use super::session::{CsrfForm, Editor, Staff};
 use super::{AppState, MAX_UPLOAD_BYTES, WebError};
 use crate::db;
-use crate::import::{ImportError, ImportOptions, Silent, import_schools};
+use crate::import::{ImportError, ImportKind, ImportOptions, Silent};
 use crate::views::imports::ImportsView;
 use crate::views::layout::{Chrome, Flash, FlashKind};
 
@@ -25,6 +25,7 @@ pub struct PendingUploads {
 struct PendingUpload {
     file_name: String,
     bytes: Vec<u8>,
+    kind: ImportKind,
     county: Option<String>,
 }
 
@@ -75,7 +76,7 @@ pub async fn upload(State(state): State<AppState>, Editor(staff): Editor, chrome
     staff.check_csrf(&csrf)?;
     let options = ImportOptions { county: upload.county.clone(), dry_run: true, ..ImportOptions::default() };
     let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
-    let result = import_schools(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes.clone(), &options, &Silent).await;
+    let result = upload.kind.run(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes.clone(), &options, &Silent).await;
     match result {
         Ok(outcome) => {
             let id = state.uploads.put(upload);
@@ -101,12 +102,16 @@ pub async fn apply(
     };
     let options = ImportOptions { county: upload.county.clone(), actor: staff.account.email.clone(), ..ImportOptions::default() };
     let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
-    match import_schools(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes, &options, &Silent).await {
+    match upload.kind.run(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes, &options, &Silent).await {
         Ok(outcome) => {
             let r = &outcome.report;
             let text = format!(
-                "Import aplicat: {} unități noi, {} actualizate, {} neschimbate, {} marcate inactive, {} rânduri respinse.",
-                r.inserted, r.updated, r.unchanged, r.deactivated, r.rejected_rows()
+                "Import aplicat ({}): {} noi, {} actualizate, {} neschimbate, {} rânduri respinse.",
+                crate::views::imports::kind_label(&r.kind),
+                r.inserted,
+                r.updated,
+                r.unchanged,
+                r.rejected_rows()
             );
             let target = outcome.batch_id.map_or_else(|| "/imports".to_string(), |id| format!("/imports/batch/{id}"));
             Ok(redirect_with(&Flash { kind: FlashKind::Success, text }, &target))
@@ -136,6 +141,7 @@ async fn refused(state: &AppState, chrome: &Chrome, error: ImportError) -> Resul
 async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String), WebError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut county = None;
+    let mut kind = ImportKind::Schools;
     let mut csrf = String::new();
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name() {
@@ -148,6 +154,10 @@ async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String)
                 file = Some((name, bytes.to_vec()));
             }
             Some("csrf") => csrf = field.text().await.map_err(multipart_error)?,
+            Some("kind") => {
+                let text = field.text().await.map_err(multipart_error)?;
+                kind = ImportKind::parse(text.trim()).ok_or_else(|| WebError::BadRequest("Tip de import necunoscut.".into()))?;
+            }
             Some("county") => {
                 let text = field.text().await.map_err(multipart_error)?;
                 county = Some(text.trim().to_uppercase()).filter(|c| !c.is_empty());
@@ -156,7 +166,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String)
         }
     }
     let (file_name, bytes) = file.ok_or_else(|| WebError::BadRequest("Alegeți un fișier de importat.".into()))?;
-    Ok((PendingUpload { file_name, bytes, county }, csrf))
+    let county = county.filter(|_| kind == ImportKind::Schools);
+    Ok((PendingUpload { file_name, bytes, kind, county }, csrf))
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
@@ -167,4 +178,19 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
 fn sanitize_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     base.chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+/// An empty list to fill in, generated from the importer's own column list (CSV with BOM and
+/// `;`, as Excel in Romanian settings opens it).
+pub async fn template(_staff: Staff, Path(kind): Path<String>) -> Result<Response, WebError> {
+    let (file_name, csv) = match kind.as_str() {
+        "dosare" => ("sablon-dosare.csv", crate::domain::columns::template_csv(crate::domain::case_import::CASE_COLUMNS)),
+        "persoane-desemnate" => ("sablon-persoane-desemnate.csv", crate::domain::columns::template_csv(crate::domain::designee::DESIGNEE_COLUMNS)),
+        _ => return Err(WebError::NotFound),
+    };
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    Ok(axum::response::IntoResponse::into_response((
+        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)],
+        csv,
+    )))
 }

@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/imports", get(imports::index).post(imports::upload).layer(upload_limit))
         .route("/imports/{upload_id}/apply", post(imports::apply))
         .route("/imports/batch/{id}", get(imports::batch))
+        .route("/imports/template/{kind}", get(imports::template))
         .fallback(|| async { WebError::NotFound })
         .layer(axum::middleware::from_fn(session::reject_cross_site))
         .layer(tower::util::option_layer(hsts))

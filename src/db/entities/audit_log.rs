@@ -12,6 +12,10 @@ pub struct Model {
     pub entity_id: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub details: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub before: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub after: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,10 @@
 pub mod audit_log;
+pub mod campaign;
+pub mod campaign_extension;
+pub mod case_school;
+pub mod court_case;
+pub mod den_step;
+pub mod designee;
 pub mod enrolment_link;
 pub mod import_batch;
 pub mod school;

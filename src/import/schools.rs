@@ -1,9 +1,10 @@
-//! The school import as one service used by the CLI and the web: read and validate the file
-//! off the async runtime, then write everything in one transaction.
+//! The school import: read and validate the file off the async runtime while the async side
+//! writes batches, all in one transaction.
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
-use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
+
+use super::{Concluding, ImportError, ImportOptions, ImportOutcome, Progress, conclude, rolled_back, sha256_hex};
 
 use crate::clock::Clock;
 use crate::db::schools::SchoolWriter;
@@ -11,62 +12,8 @@ use crate::domain::school::SchoolRecord;
 use crate::db::{self, DbError};
 use crate::domain::cell::Row;
 use crate::domain::report::ImportReport;
-use crate::domain::school_import::{PlanError, SchoolPlanner, drop_known_orphans, orphan_pj_codes, school_header_verdict};
+use crate::domain::school_import::{SchoolPlanner, drop_known_orphans, orphan_pj_codes, school_header_verdict};
 use crate::excel::{self, Limits, RowSink, SpreadsheetError};
-
-#[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
-    /// Keep only rows of this county (`Judet PJ`); enables deactivation of missing schools.
-    pub county: Option<String>,
-    pub dry_run: bool,
-    /// Any rejected row refuses the whole file.
-    pub strict: bool,
-    /// Who imports (shown in the import history).
-    pub actor: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{0}")]
-    Spreadsheet(#[from] SpreadsheetError),
-    #[error("{0}")]
-    Plan(#[from] PlanError),
-    #[error("mod strict: {0} rânduri respinse, nu am scris nimic")]
-    StrictRejected(usize, Box<ImportReport>),
-    #[error("{0}")]
-    Db(#[from] DbError),
-    #[error("importul a fost întrerupt: {0}")]
-    Interrupted(String),
-}
-
-impl ImportError {
-    /// True when the file itself is at fault (exit status 2), not the system.
-    pub fn is_refusal(&self) -> bool {
-        !matches!(self, ImportError::Db(_) | ImportError::Interrupted(_))
-    }
-}
-
-/// Stages reported while an import runs (for a progress line on a terminal).
-pub trait Progress: Send + Sync {
-    fn stage(&self, message: &str);
-}
-
-pub struct Silent;
-
-impl Progress for Silent {
-    fn stage(&self, _message: &str) {}
-}
-
-#[derive(Debug, Clone)]
-pub struct ImportOutcome {
-    pub report: ImportReport,
-    /// The import-history row, when something was applied.
-    pub batch_id: Option<i32>,
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
 
 /// Rows written per statement (30 columns each stays under every backend's parameter limit).
 const BATCH: usize = 500;
@@ -113,36 +60,7 @@ pub async fn import_schools(
     report.unchanged = counts.unchanged;
     report.deactivated = counts.deactivated;
     progress.stage("salvez");
-    let batch_id = if options.dry_run {
-        txn.rollback().await.map_err(DbError::from)?;
-        None
-    } else {
-        let batch = db::imports::NewBatch { file_name, sha256: &sha256, actor: &options.actor, created_at: now, report: &report };
-        let id = db::imports::record(&txn, batch).await?;
-        let details = format!(
-            "{file_name} (SHA-256 {sha256}): {} noi, {} actualizate, {} neschimbate, {} dezactivate, {} rânduri respinse",
-            report.inserted, report.updated, report.unchanged, report.deactivated, report.rejected_rows()
-        );
-        let entry = db::audit::AuditEntry {
-            at: now,
-            actor: options.actor.clone(),
-            action: "import unități".into(),
-            entity: "import_batch".into(),
-            entity_id: Some(id.to_string()),
-            details: Some(details),
-        };
-        db::audit::record(&txn, entry).await?;
-        txn.commit().await.map_err(DbError::from)?;
-        Some(id)
-    };
-    Ok(ImportOutcome { report, batch_id })
-}
-
-async fn rolled_back(txn: DatabaseTransaction, error: ImportError) -> ImportError {
-    if let Err(e) = txn.rollback().await {
-        tracing::error!(error = %e, "rollback after a failed import");
-    }
-    error
+    conclude(txn, Concluding { label: "import unități", file_name, sha256: &sha256, options, now }, report).await
 }
 
 /// Writes batches as they come; the receiver is dropped on return, which stops the reader.

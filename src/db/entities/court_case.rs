@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "court_case")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub court: String,
+    pub number: String,
+    pub sequence: i32,
+    pub court_number: i32,
+    pub year: i32,
+    pub stars: i32,
+    pub suffix: Option<String>,
+    pub category: Option<String>,
+    pub stage: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub object: Option<String>,
+    pub next_hearing: Option<Date>,
+    pub status: String,
+    pub source: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
