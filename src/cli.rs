@@ -13,7 +13,11 @@ use crate::domain::report::ImportReport;
 use crate::import::{ImportKind, ImportOptions, Progress, Silent};
 
 #[derive(Debug, Parser)]
-#[command(name = "isj-tracker", version, about = "D.E.N. compliance tracker for a county school inspectorate")]
+#[command(
+    name = "isj-tracker",
+    version,
+    about = "D.E.N. compliance tracker for a county school inspectorate"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -107,10 +111,15 @@ pub struct ListImportArgs {
 
 impl ListImportArgs {
     fn into_import_args(self) -> ImportArgs {
-        ImportArgs { file: self.file, county: None, dry_run: self.dry_run, strict: self.strict, format: self.format }
+        ImportArgs {
+            file: self.file,
+            county: None,
+            dry_run: self.dry_run,
+            strict: self.strict,
+            format: self.format,
+        }
     }
 }
-
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -147,15 +156,26 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve => report_failure(crate::web::serve(cli.config).await),
         Command::Migrate => report_failure(migrate(&cli.config).await),
-        Command::Import(ImportCommand::Schools(args)) => ExitCode::from(import(&cli.config, ImportKind::Schools, &args).await),
-        Command::Import(ImportCommand::Cases(args)) => ExitCode::from(import(&cli.config, ImportKind::Cases, &args.into_import_args()).await),
-        Command::Import(ImportCommand::Designees(args)) => {
-            ExitCode::from(import(&cli.config, ImportKind::Designees, &args.into_import_args()).await)
+        Command::Import(ImportCommand::Schools(args)) => {
+            ExitCode::from(import(&cli.config, ImportKind::Schools, &args).await)
         }
-        Command::Campaign(CampaignCommand::Set { deadline, title }) => report_failure(set_campaign(&cli.config, deadline, title.as_deref()).await),
-        Command::User(UserCommand::Add { email, role, name, password_stdin }) => {
-            report_failure(add_user(&cli.config, &email, &role, name.as_deref(), password_stdin).await)
+        Command::Import(ImportCommand::Cases(args)) => {
+            ExitCode::from(import(&cli.config, ImportKind::Cases, &args.into_import_args()).await)
         }
+        Command::Import(ImportCommand::Designees(args)) => ExitCode::from(
+            import(&cli.config, ImportKind::Designees, &args.into_import_args()).await,
+        ),
+        Command::Campaign(CampaignCommand::Set { deadline, title }) => {
+            report_failure(set_campaign(&cli.config, deadline, title.as_deref()).await)
+        }
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            name,
+            password_stdin,
+        }) => report_failure(
+            add_user(&cli.config, &email, &role, name.as_deref(), password_stdin).await,
+        ),
     }
 }
 
@@ -176,9 +196,16 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_user(config: &Config, email: &str, role: &str, name: Option<&str>, password_stdin: bool) -> anyhow::Result<()> {
+async fn add_user(
+    config: &Config,
+    email: &str,
+    role: &str,
+    name: Option<&str>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
     use crate::auth::accounts::{AddedUser, add_user};
-    let role = crate::domain::staff::Role::parse(role).ok_or_else(|| anyhow::anyhow!("rol necunoscut „{role}”: admin, juridic sau inspector"))?;
+    let role = crate::domain::staff::Role::parse(role)
+        .ok_or_else(|| anyhow::anyhow!("rol necunoscut „{role}”: admin, juridic sau inspector"))?;
     let password = if password_stdin {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -189,12 +216,27 @@ async fn add_user(config: &Config, email: &str, role: &str, name: Option<&str>, 
     let db = connect_and_migrate(config).await?;
     let key = crate::auth::secret_key::SecretKey::load_or_create(&config.secret_key_file)?;
     let clock = SystemClock;
-    match add_user(&db, &key, email, name, role, password.as_deref(), crate::clock::Clock::now(&clock)).await? {
+    match add_user(
+        &db,
+        &key,
+        email,
+        name,
+        role,
+        password.as_deref(),
+        crate::clock::Clock::now(&clock),
+    )
+    .await?
+    {
         AddedUser::Link(token) => {
-            println!("Cont creat. Trimiteți persoanei acest link de activare (valabil 72 de ore, o singură dată):");
+            println!(
+                "Cont creat. Trimiteți persoanei acest link de activare (valabil 72 de ore, o singură dată):"
+            );
             println!("{}/setup/{token}", config.base_url());
         }
-        AddedUser::Ready { otpauth_uri, recovery_codes } => {
+        AddedUser::Ready {
+            otpauth_uri,
+            recovery_codes,
+        } => {
             println!("Cont creat. Adăugați în aplicația de autentificare:");
             println!("{otpauth_uri}");
             println!("Coduri de rezervă (păstrați-le în siguranță, nu vor mai fi afișate):");
@@ -206,24 +248,42 @@ async fn add_user(config: &Config, email: &str, role: &str, name: Option<&str>, 
     Ok(())
 }
 
-async fn set_campaign(config: &Config, deadline: chrono::NaiveDate, title: Option<&str>) -> anyhow::Result<()> {
+async fn set_campaign(
+    config: &Config,
+    deadline: chrono::NaiveDate,
+    title: Option<&str>,
+) -> anyhow::Result<()> {
     if !(2000..=2100).contains(&chrono::Datelike::year(&deadline)) {
         anyhow::bail!("termenul {deadline} nu este plauzibil");
     }
     let db = connect_and_migrate(config).await?;
     let now = crate::clock::Clock::now(&SystemClock);
     let txn = crate::db::begin_write(&db).await?;
-    let campaign = crate::db::den::set_campaign(&txn, deadline, title, "linie de comandă", now).await?;
+    let campaign =
+        crate::db::den::set_campaign(&txn, deadline, title, "linie de comandă", now).await?;
     txn.commit().await.map_err(crate::db::DbError::from)?;
-    println!("Campania „{}”: termen-limită {}", campaign.title, campaign.deadline.format("%d.%m.%Y"));
+    println!(
+        "Campania „{}”: termen-limită {}",
+        campaign.title,
+        campaign.deadline.format("%d.%m.%Y")
+    );
     Ok(())
 }
 
 async fn import(config: &Config, kind: ImportKind, args: &ImportArgs) -> u8 {
-    let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
-        Err(e) => return refuse(args.format, &format!("nu pot citi fișierul {}: {e}", args.file.display())),
+        Err(e) => {
+            return refuse(
+                args.format,
+                &format!("nu pot citi fișierul {}: {e}", args.file.display()),
+            );
+        }
     };
     let db = match connect_and_migrate(config).await {
         Ok(db) => db,
@@ -238,13 +298,23 @@ async fn import(config: &Config, kind: ImportKind, args: &ImportArgs) -> u8 {
         strict: args.strict,
         actor: "linie de comandă".into(),
     };
-    let progress: Box<dyn Progress> =
-        if std::io::stderr().is_terminal() { Box::new(TerminalProgress(Instant::now())) } else { Box::new(Silent) };
+    let progress: Box<dyn Progress> = if std::io::stderr().is_terminal() {
+        Box::new(TerminalProgress(Instant::now()))
+    } else {
+        Box::new(Silent)
+    };
     let progress = progress.as_ref();
-    match kind.run(&db, &SystemClock, &file_name, bytes, &options, progress).await {
+    match kind
+        .run(&db, &SystemClock, &file_name, bytes, &options, progress)
+        .await
+    {
         Ok(outcome) => {
             print_report(args.format, &outcome.report);
-            if outcome.report.rejected.is_empty() { EXIT_OK } else { EXIT_SOME_REJECTED }
+            if outcome.report.rejected.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_SOME_REJECTED
+            }
         }
         Err(e) if e.is_refusal() => refuse(args.format, &e.to_string()),
         Err(e) => {

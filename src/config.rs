@@ -7,24 +7,51 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Database URL: `sqlite://FILE?mode=rwc` (created on first use) or `postgres://…`.
-    #[arg(long, env = "ISJ_DATABASE_URL", default_value = "sqlite://data/isj-tracker.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "ISJ_DATABASE_URL",
+        default_value = "sqlite://data/isj-tracker.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
     /// Address the web server listens on.
-    #[arg(long, env = "ISJ_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "ISJ_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: SocketAddr,
     /// Public address of the service, used to build links in e-mails (never the Host header).
     /// Defaults to `http://` + the bind address.
     #[arg(long, env = "ISJ_BASE_URL", global = true)]
     pub base_url: Option<String>,
     /// County code of this inspectorate (SIIIR `Judet PJ`), proposed on web imports.
-    #[arg(id = "isj_county", long = "isj-county", value_name = "XX", env = "ISJ_COUNTY", default_value = "HD", global = true)]
+    #[arg(
+        id = "isj_county",
+        long = "isj-county",
+        value_name = "XX",
+        env = "ISJ_COUNTY",
+        default_value = "HD",
+        global = true
+    )]
     pub county: String,
     /// Time zone for dates shown to users and for schedules.
-    #[arg(long, env = "ISJ_TIMEZONE", default_value = "Europe/Bucharest", global = true)]
+    #[arg(
+        long,
+        env = "ISJ_TIMEZONE",
+        default_value = "Europe/Bucharest",
+        global = true
+    )]
     pub timezone: chrono_tz::Tz,
     /// File holding the key that encrypts TOTP secrets; created with mode 0600 on first run.
     /// Keep it out of database backups.
-    #[arg(long, env = "ISJ_SECRET_KEY_FILE", default_value = "data/secret.key", global = true)]
+    #[arg(
+        long,
+        env = "ISJ_SECRET_KEY_FILE",
+        default_value = "data/secret.key",
+        global = true
+    )]
     pub secret_key_file: std::path::PathBuf,
     /// Session cookies marked `Secure` with the `__Host-` prefix (and HSTS sent). Defaults to
     /// on unless the service listens on a loopback address.
@@ -32,7 +59,12 @@ pub struct Config {
     pub secure_cookies: Option<bool>,
     /// Reverse proxies (comma-separated IP addresses) whose `X-Forwarded-For` is believed when
     /// limiting login attempts per address; from anyone else the header is ignored.
-    #[arg(long, env = "ISJ_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "ISJ_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
@@ -42,6 +74,10 @@ impl Config {
     }
 
     pub fn base_url(&self) -> String {
-        self.base_url.clone().unwrap_or_else(|| format!("http://{}", self.bind)).trim_end_matches('/').to_string()
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+            .trim_end_matches('/')
+            .to_string()
     }
 }

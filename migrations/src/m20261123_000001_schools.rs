@@ -96,7 +96,13 @@ impl MigrationTrait for Migration {
         manager.create_table(table).await?;
         // Attached units are looked up by their PJ; other filters scan (≤ 18,200 rows nationally).
         manager
-            .create_index(Index::create().name("idx_school_pj_code").table(School::Table).col(School::PjCode).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_school_pj_code")
+                    .table(School::Table)
+                    .col(School::PjCode)
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -116,7 +122,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(ImportBatch::Table).to_owned()).await?;
-        manager.drop_table(Table::drop().table(School::Table).to_owned()).await
+        manager
+            .drop_table(Table::drop().table(ImportBatch::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(School::Table).to_owned())
+            .await
     }
 }

@@ -109,7 +109,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_session_user").table(StaffSession::Table).col(StaffSession::UserId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_session_user")
+                    .table(StaffSession::Table)
+                    .col(StaffSession::UserId)
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -138,12 +144,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager.create_index(Index::create().name("idx_audit_at").table(AuditLog::Table).col(AuditLog::At).to_owned()).await
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_audit_at")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::At)
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["audit_log", "enrolment_link", "staff_session", "staff_user"] {
-            manager.drop_table(Table::drop().table(Alias::new(table)).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -113,7 +113,11 @@ enum AuditLog {
 }
 
 fn to_school(name: &str, from: (impl IntoIden, impl IntoIden)) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(School::Table, School::Code).to_owned()
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(School::Table, School::Code)
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -145,11 +149,23 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_case_identity").table(CourtCase::Table).col(CourtCase::Court).col(CourtCase::Number).unique().to_owned(),
+                Index::create()
+                    .name("idx_case_identity")
+                    .table(CourtCase::Table)
+                    .col(CourtCase::Court)
+                    .col(CourtCase::Number)
+                    .unique()
+                    .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_case_hearing").table(CourtCase::Table).col(CourtCase::NextHearing).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_case_hearing")
+                    .table(CourtCase::Table)
+                    .col(CourtCase::NextHearing)
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -173,17 +189,32 @@ impl MigrationTrait for Migration {
                             .to(CourtCase::Table, CourtCase::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
-                    .foreign_key(&mut to_school("fk_case_school_school", (CaseSchool::Table, CaseSchool::SchoolCode)))
+                    .foreign_key(&mut to_school(
+                        "fk_case_school_school",
+                        (CaseSchool::Table, CaseSchool::SchoolCode),
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_case_school_pair").table(CaseSchool::Table).col(CaseSchool::CaseId).col(CaseSchool::SchoolCode).unique().to_owned(),
+                Index::create()
+                    .name("idx_case_school_pair")
+                    .table(CaseSchool::Table)
+                    .col(CaseSchool::CaseId)
+                    .col(CaseSchool::SchoolCode)
+                    .unique()
+                    .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_case_school_school").table(CaseSchool::Table).col(CaseSchool::SchoolCode).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_case_school_school")
+                    .table(CaseSchool::Table)
+                    .col(CaseSchool::SchoolCode)
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -204,12 +235,22 @@ impl MigrationTrait for Migration {
                     .col(string_null(Designee::ConfirmedBy))
                     .col(integer_null(Designee::ReplacedBy))
                     .col(string(Designee::RecordedBy))
-                    .foreign_key(&mut to_school("fk_designee_school", (Designee::Table, Designee::SchoolCode)))
+                    .foreign_key(&mut to_school(
+                        "fk_designee_school",
+                        (Designee::Table, Designee::SchoolCode),
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_designee_school").table(Designee::Table).col(Designee::SchoolCode).col(Designee::ValidTo).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_designee_school")
+                    .table(Designee::Table)
+                    .col(Designee::SchoolCode)
+                    .col(Designee::ValidTo)
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -244,7 +285,10 @@ impl MigrationTrait for Migration {
                             .to(Campaign::Table, Campaign::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
-                    .foreign_key(&mut to_school("fk_extension_school", (CampaignExtension::Table, CampaignExtension::SchoolCode)))
+                    .foreign_key(&mut to_school(
+                        "fk_extension_school",
+                        (CampaignExtension::Table, CampaignExtension::SchoolCode),
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -272,19 +316,62 @@ impl MigrationTrait for Migration {
                     .col(string(DenStep::RecordedBy))
                     .col(text_null(DenStep::Note))
                     .col(timestamp_with_time_zone(DenStep::RecordedAt))
-                    .foreign_key(&mut to_school("fk_den_step_school", (DenStep::Table, DenStep::SchoolCode)))
+                    .foreign_key(&mut to_school(
+                        "fk_den_step_school",
+                        (DenStep::Table, DenStep::SchoolCode),
+                    ))
                     .to_owned(),
             )
             .await?;
-        manager.create_index(Index::create().name("idx_den_step_school").table(DenStep::Table).col(DenStep::SchoolCode).to_owned()).await?;
-        manager.alter_table(Table::alter().table(AuditLog::Table).add_column(text_null(AuditLog::Before)).to_owned()).await?;
-        manager.alter_table(Table::alter().table(AuditLog::Table).add_column(text_null(AuditLog::After)).to_owned()).await?;
-        manager.create_index(Index::create().name("idx_audit_entity").table(Alias::new("audit_log")).col(Alias::new("entity")).col(Alias::new("entity_id")).to_owned()).await
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_den_step_school")
+                    .table(DenStep::Table)
+                    .col(DenStep::SchoolCode)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(AuditLog::Table)
+                    .add_column(text_null(AuditLog::Before))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(AuditLog::Table)
+                    .add_column(text_null(AuditLog::After))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_audit_entity")
+                    .table(Alias::new("audit_log"))
+                    .col(Alias::new("entity"))
+                    .col(Alias::new("entity_id"))
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["den_step", "campaign_extension", "campaign", "designee", "case_school", "court_case"] {
-            manager.drop_table(Table::drop().table(Alias::new(table)).to_owned()).await?;
+        for table in [
+            "den_step",
+            "campaign_extension",
+            "campaign",
+            "designee",
+            "case_school",
+            "court_case",
+        ] {
+            manager
+                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -38,12 +38,21 @@ pub enum AccountError {
 }
 
 /// Issues a one-time setup link when no staff account exists yet; returns its token.
-pub async fn setup_link_if_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Option<String>, AccountError> {
+pub async fn setup_link_if_empty(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AccountError> {
     if db::staff::count(db).await? > 0 {
         return Ok(None);
     }
     let token = tokens::new_token();
-    db::staff::create_link(db, &tokens::token_hash(&token), None, now + Duration::hours(SETUP_LINK_HOURS)).await?;
+    db::staff::create_link(
+        db,
+        &tokens::token_hash(&token),
+        None,
+        now + Duration::hours(SETUP_LINK_HOURS),
+    )
+    .await?;
     Ok(Some(token))
 }
 
@@ -52,7 +61,10 @@ pub enum AddedUser {
     /// The person finishes enrolment through this link token.
     Link(String),
     /// Scripted set-up: password set, TOTP ready to be added to an app.
-    Ready { otpauth_uri: String, recovery_codes: Vec<String> },
+    Ready {
+        otpauth_uri: String,
+        recovery_codes: Vec<String>,
+    },
 }
 
 pub async fn add_user(
@@ -65,7 +77,11 @@ pub async fn add_user(
     now: DateTime<Utc>,
 ) -> Result<AddedUser, AccountError> {
     let email = normalise_email(email).ok_or(AccountError::BadEmail)?;
-    let name = name.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&email).to_string();
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(&email)
+        .to_string();
     let (password_hash, secret, codes, hashes) = match password {
         Some(password) => {
             password::check_policy(password)?;
@@ -76,17 +92,43 @@ pub async fn add_user(
         None => (None, None, Vec::new(), Vec::new()),
     };
     let sealed = secret.as_deref().map(|s| key.encrypt(s)).transpose()?;
-    let new = db::staff::NewUser { email: &email, name: &name, role, password_hash, totp_secret: sealed, recovery_hashes: hashes };
-    let id = db::staff::create(db, new, now).await?.ok_or(AccountError::Taken)?;
-    audit::staff_event(db, now, "linie de comandă", "cont creat", Some(id), &format!("{email} ({})", role.as_str())).await?;
+    let new = db::staff::NewUser {
+        email: &email,
+        name: &name,
+        role,
+        password_hash,
+        totp_secret: sealed,
+        recovery_hashes: hashes,
+    };
+    let id = db::staff::create(db, new, now)
+        .await?
+        .ok_or(AccountError::Taken)?;
+    audit::staff_event(
+        db,
+        now,
+        "linie de comandă",
+        "cont creat",
+        Some(id),
+        &format!("{email} ({})", role.as_str()),
+    )
+    .await?;
     match secret {
         Some(secret) => {
             let otpauth_uri = totp::provisioning_uri(&secret, &email).unwrap_or_default();
-            Ok(AddedUser::Ready { otpauth_uri, recovery_codes: codes })
+            Ok(AddedUser::Ready {
+                otpauth_uri,
+                recovery_codes: codes,
+            })
         }
         None => {
             let token = tokens::new_token();
-            db::staff::create_link(db, &tokens::token_hash(&token), Some(id), now + Duration::hours(ENROLMENT_LINK_HOURS)).await?;
+            db::staff::create_link(
+                db,
+                &tokens::token_hash(&token),
+                Some(id),
+                now + Duration::hours(ENROLMENT_LINK_HOURS),
+            )
+            .await?;
             Ok(AddedUser::Link(token))
         }
     }
@@ -106,10 +148,20 @@ pub struct LinkTarget {
     pub user: Option<db::staff::StaffUser>,
 }
 
-pub async fn link_target(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> Result<LinkTarget, AccountError> {
-    let user_id = db::staff::valid_link(db, &tokens::token_hash(token), now).await?.ok_or(AccountError::LinkInvalid)?;
+pub async fn link_target(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<LinkTarget, AccountError> {
+    let user_id = db::staff::valid_link(db, &tokens::token_hash(token), now)
+        .await?
+        .ok_or(AccountError::LinkInvalid)?;
     let user = match user_id {
-        Some(id) => Some(db::staff::find(db, id).await?.ok_or(AccountError::LinkInvalid)?),
+        Some(id) => Some(
+            db::staff::find(db, id)
+                .await?
+                .ok_or(AccountError::LinkInvalid)?,
+        ),
         None => None,
     };
     Ok(LinkTarget { user })
@@ -140,7 +192,8 @@ pub async fn complete(
         return Err(AccountError::PasswordMismatch);
     }
     let secret = key.decrypt(&form.sealed_secret)?;
-    let step = totp::matched_step(&secret, &form.code, now.timestamp().max(0) as u64).ok_or(AccountError::WrongCode)?;
+    let step = totp::matched_step(&secret, &form.code, now.timestamp().max(0) as u64)
+        .ok_or(AccountError::WrongCode)?;
     let hash = hash_blocking(form.password).await?;
     let (codes, hashes) = recovery::new_set();
     let sealed = key.encrypt(&secret)?;
@@ -151,15 +204,42 @@ pub async fn complete(
     let id = match target.user {
         Some(user) => user.id,
         None => {
-            let email = form.email.as_deref().and_then(normalise_email).ok_or(AccountError::BadEmail)?;
-            let name = form.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&email).to_string();
-            let new = db::staff::NewUser { email: &email, name: &name, role: Role::Admin, password_hash: None, totp_secret: None, recovery_hashes: Vec::new() };
-            db::staff::create(&txn, new, now).await?.ok_or(AccountError::Taken)?
+            let email = form
+                .email
+                .as_deref()
+                .and_then(normalise_email)
+                .ok_or(AccountError::BadEmail)?;
+            let name = form
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .unwrap_or(&email)
+                .to_string();
+            let new = db::staff::NewUser {
+                email: &email,
+                name: &name,
+                role: Role::Admin,
+                password_hash: None,
+                totp_secret: None,
+                recovery_hashes: Vec::new(),
+            };
+            db::staff::create(&txn, new, now)
+                .await?
+                .ok_or(AccountError::Taken)?
         }
     };
     // The enrolment code's step counts as used, so it cannot open the first login.
     db::staff::complete_enrolment(&txn, id, hash, sealed, step, &hashes, now).await?;
-    audit::staff_event(&txn, now, "înrolare", "autentificare în doi pași activată", Some(id), "").await?;
+    audit::staff_event(
+        &txn,
+        now,
+        "înrolare",
+        "autentificare în doi pași activată",
+        Some(id),
+        "",
+    )
+    .await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(codes)
 }

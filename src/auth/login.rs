@@ -8,9 +8,9 @@ use tokio::sync::Semaphore;
 use super::accounts::AccountError;
 use super::secret_key::SecretKey;
 use super::{password, recovery, tokens, totp};
+use crate::db::DbError;
 use crate::db::audit;
 use crate::db::staff::{self, Failure, Session, StaffUser};
-use crate::db::DbError;
 use crate::domain::staff::normalise_email;
 
 pub const PENDING_MINUTES: i64 = 5;
@@ -28,7 +28,10 @@ static ARGON_GATE: Semaphore = Semaphore::const_new(2);
 /// Verifies a password off the async threads, behind the shared gate; `None` (no account)
 /// still costs one dummy verification.
 pub async fn verify_password(stored: Option<String>, attempt: &str) -> Result<bool, DbError> {
-    let _permit = ARGON_GATE.acquire().await.map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let _permit = ARGON_GATE
+        .acquire()
+        .await
+        .map_err(|e| DbError::Corrupt(e.to_string()))?;
     let attempt = attempt.to_string();
     tokio::task::spawn_blocking(move || password::verify(&attempt, stored.as_deref()))
         .await
@@ -48,44 +51,112 @@ pub enum PasswordOutcome {
     Locked,
 }
 
-pub async fn check_password(db: &DatabaseConnection, email: &str, password: &str, now: DateTime<Utc>) -> Result<PasswordOutcome, AccountError> {
+pub async fn check_password(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<PasswordOutcome, AccountError> {
     let account = match normalise_email(email) {
         Some(email) => staff::find_by_email(db, &email).await?,
         None => None,
     };
-    let usable = account.as_ref().filter(|a| !a.disabled && a.totp_secret.is_some());
+    let usable = account
+        .as_ref()
+        .filter(|a| !a.disabled && a.totp_secret.is_some());
     let verified = verify_password(usable.and_then(|a| a.password_hash.clone()), password).await?;
     let Some(account) = usable else {
-        audit::staff_event(db, now, email, "autentificare eșuată", None, "cont necunoscut sau inactiv").await?;
+        audit::staff_event(
+            db,
+            now,
+            email,
+            "autentificare eșuată",
+            None,
+            "cont necunoscut sau inactiv",
+        )
+        .await?;
         return Ok(PasswordOutcome::Rejected);
     };
     if account.locked_until.is_some_and(|until| until > now) {
-        audit::staff_event(db, now, &account.email, "autentificare refuzată", Some(account.id), "cont blocat temporar").await?;
+        audit::staff_event(
+            db,
+            now,
+            &account.email,
+            "autentificare refuzată",
+            Some(account.id),
+            "cont blocat temporar",
+        )
+        .await?;
         return Ok(PasswordOutcome::Locked);
     }
     if !verified {
         let failures = staff::record_failure(db, account, Failure::Password, now).await?;
-        audit::staff_event(db, now, &account.email, "autentificare eșuată", Some(account.id), "parolă greșită").await?;
+        audit::staff_event(
+            db,
+            now,
+            &account.email,
+            "autentificare eșuată",
+            Some(account.id),
+            "parolă greșită",
+        )
+        .await?;
         if failures >= MAX_PASSWORD_FAILURES {
-            staff::lock_until(db, account.id, now + Duration::minutes(PASSWORD_LOCK_MINUTES)).await?;
-            audit::staff_event(db, now, &account.email, "cont blocat", Some(account.id), "prea multe parole greșite").await?;
+            staff::lock_until(
+                db,
+                account.id,
+                now + Duration::minutes(PASSWORD_LOCK_MINUTES),
+            )
+            .await?;
+            audit::staff_event(
+                db,
+                now,
+                &account.email,
+                "cont blocat",
+                Some(account.id),
+                "prea multe parole greșite",
+            )
+            .await?;
         }
         return Ok(PasswordOutcome::Rejected);
     }
     let session = open_session(db, account.id, false, now).await?;
-    audit::staff_event(db, now, &account.email, "parolă corectă", Some(account.id), "așteaptă al doilea factor").await?;
+    audit::staff_event(
+        db,
+        now,
+        &account.email,
+        "parolă corectă",
+        Some(account.id),
+        "așteaptă al doilea factor",
+    )
+    .await?;
     Ok(PasswordOutcome::SecondFactor(session))
 }
 
-async fn open_session(db: &DatabaseConnection, user_id: i32, full: bool, now: DateTime<Utc>) -> Result<NewSession, DbError> {
+async fn open_session(
+    db: &DatabaseConnection,
+    user_id: i32,
+    full: bool,
+    now: DateTime<Utc>,
+) -> Result<NewSession, DbError> {
     let cookie = tokens::new_token();
-    staff::create_session(db, &tokens::token_hash(&cookie), user_id, full, &tokens::new_token(), now).await?;
+    staff::create_session(
+        db,
+        &tokens::token_hash(&cookie),
+        user_id,
+        full,
+        &tokens::new_token(),
+        now,
+    )
+    .await?;
     Ok(NewSession { cookie })
 }
 
 #[derive(Debug)]
 pub enum CodeOutcome {
-    LoggedIn { session: NewSession, must_reenrol: bool },
+    LoggedIn {
+        session: NewSession,
+        must_reenrol: bool,
+    },
     Wrong,
     /// Too many tries or too late: start again with the password.
     Restart,
@@ -112,14 +183,26 @@ pub async fn check_code(
         return Ok(CodeOutcome::Restart);
     }
     let (accepted, must_reenrol, how) = if recovery::looks_like_code(code) {
-        (staff::burn_recovery_code(db, account, &recovery::hash(code), now).await?, true, "cod de rezervă")
+        (
+            staff::burn_recovery_code(db, account, &recovery::hash(code), now).await?,
+            true,
+            "cod de rezervă",
+        )
     } else {
         let secret = key.decrypt(account.totp_secret.as_deref().unwrap_or_default())?;
         let accepted = match totp::matched_step(&secret, code, now.timestamp().max(0) as u64) {
             Some(step) => {
                 let fresh = staff::accept_totp_step(db, account.id, step).await?;
                 if !fresh {
-                    audit::staff_event(db, now, &account.email, "cod refolosit", Some(account.id), "cod TOTP deja folosit, respins").await?;
+                    audit::staff_event(
+                        db,
+                        now,
+                        &account.email,
+                        "cod refolosit",
+                        Some(account.id),
+                        "cod TOTP deja folosit, respins",
+                    )
+                    .await?;
                 }
                 fresh
             }
@@ -129,10 +212,26 @@ pub async fn check_code(
     };
     if !accepted {
         let failures = staff::record_failure(db, account, Failure::Code, now).await?;
-        audit::staff_event(db, now, &account.email, "al doilea factor greșit", Some(account.id), how).await?;
+        audit::staff_event(
+            db,
+            now,
+            &account.email,
+            "al doilea factor greșit",
+            Some(account.id),
+            how,
+        )
+        .await?;
         if failures >= MAX_CODE_FAILURES {
             staff::lock_until(db, account.id, now + Duration::hours(24)).await?;
-            audit::staff_event(db, now, &account.email, "cont blocat", Some(account.id), "prea multe coduri greșite în 24 de ore").await?;
+            audit::staff_event(
+                db,
+                now,
+                &account.email,
+                "cont blocat",
+                Some(account.id),
+                "prea multe coduri greșite în 24 de ore",
+            )
+            .await?;
             return Ok(CodeOutcome::Locked);
         }
         return Ok(CodeOutcome::Wrong);
@@ -140,17 +239,33 @@ pub async fn check_code(
     // A new id for the full session: the pending cookie dies here.
     staff::delete_session(db, &pending.id_hash).await?;
     let session = open_session(db, account.id, true, now).await?;
-    audit::staff_event(db, now, &account.email, "autentificare reușită", Some(account.id), how).await?;
-    Ok(CodeOutcome::LoggedIn { session, must_reenrol })
+    audit::staff_event(
+        db,
+        now,
+        &account.email,
+        "autentificare reușită",
+        Some(account.id),
+        how,
+    )
+    .await?;
+    Ok(CodeOutcome::LoggedIn {
+        session,
+        must_reenrol,
+    })
 }
 
 /// The session behind a cookie, if still valid at `now`; expired ones are removed.
-pub async fn current(db: &DatabaseConnection, cookie: &str, now: DateTime<Utc>) -> Result<Option<(Session, StaffUser)>, DbError> {
+pub async fn current(
+    db: &DatabaseConnection,
+    cookie: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Session, StaffUser)>, DbError> {
     let Some(session) = staff::find_session(db, &tokens::token_hash(cookie)).await? else {
         return Ok(None);
     };
     let expired = if session.full {
-        now - session.last_seen_at > Duration::minutes(IDLE_MINUTES) || now - session.created_at > Duration::hours(ABSOLUTE_HOURS)
+        now - session.last_seen_at > Duration::minutes(IDLE_MINUTES)
+            || now - session.created_at > Duration::hours(ABSOLUTE_HOURS)
     } else {
         now - session.created_at > Duration::minutes(PENDING_MINUTES)
     };
@@ -169,7 +284,12 @@ pub async fn current(db: &DatabaseConnection, cookie: &str, now: DateTime<Utc>) 
     }
 }
 
-pub async fn logout(db: &DatabaseConnection, session: &Session, account: &StaffUser, now: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn logout(
+    db: &DatabaseConnection,
+    session: &Session,
+    account: &StaffUser,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     staff::delete_session(db, &session.id_hash).await?;
     audit::staff_event(db, now, &account.email, "deconectare", Some(account.id), "").await
 }

@@ -45,7 +45,10 @@ pub fn check_policy(password: &str) -> Result<(), PasswordError> {
 
 /// A PHC string `$argon2id$v=19$m=19456,t=2,p=1$…`. CPU-heavy: call from a blocking task.
 pub fn hash(password: &str) -> Result<String, PasswordError> {
-    hasher().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| PasswordError::Hashing(e.to_string()))
+    hasher()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| PasswordError::Hashing(e.to_string()))
 }
 
 /// Verifies against a stored hash; `None` (unknown user) still spends the same work on a
@@ -79,7 +82,10 @@ mod tests {
     #[test]
     fn hash_and_verify() {
         let stored = hash("cal verde pe câmpie").unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("cal verde pe câmpie", Some(&stored)));
         assert!(!verify("cal verde pe campie", Some(&stored)));
         assert!(!verify("orice", None));

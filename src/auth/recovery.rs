@@ -8,13 +8,23 @@ pub const COUNT: usize = 10;
 /// `XXXXX-XXXXX-XXXXX-XXXXX-XXXXX` (25 symbols of 5 bits).
 pub fn new_code() -> String {
     let mut rng = rand::rng();
-    let symbols: Vec<char> = (0..25).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
-    symbols.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    let symbols: Vec<char> = (0..25)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
+    symbols
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Case, spaces and dashes do not matter when a code is typed back.
 pub fn normalise(typed: &str) -> String {
-    typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 pub fn hash(code: &str) -> String {

@@ -10,7 +10,10 @@ use aes_gcm::{Aes256Gcm, Key, Nonce};
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("nu pot citi sau crea cheia {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cheia din {0} nu are 32 de octeți (64 de caractere hex)")]
     Malformed(String),
     #[error("datele criptate nu pot fi citite cu această cheie")]
@@ -24,7 +27,10 @@ const NONCE_LEN: usize = 12;
 impl SecretKey {
     /// Reads the hex key from `path`, creating it (and its folder) if it does not exist.
     pub fn load_or_create(path: &Path) -> Result<SecretKey, KeyError> {
-        let io = |source| KeyError::Io { path: path.display().to_string(), source };
+        let io = |source| KeyError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         if !path.exists() {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent).map_err(io)?;
@@ -35,18 +41,24 @@ impl SecretKey {
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             let mut file = options.open(path).map_err(io)?;
-            file.write_all(hex::encode(key.as_slice()).as_bytes()).map_err(io)?;
+            file.write_all(hex::encode(key.as_slice()).as_bytes())
+                .map_err(io)?;
         }
         let text = std::fs::read_to_string(path).map_err(io)?;
-        let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Malformed(path.display().to_string()))?;
-        let key = Key::<Aes256Gcm>::try_from(bytes.as_slice()).map_err(|_| KeyError::Malformed(path.display().to_string()))?;
+        let bytes = hex::decode(text.trim())
+            .map_err(|_| KeyError::Malformed(path.display().to_string()))?;
+        let key = Key::<Aes256Gcm>::try_from(bytes.as_slice())
+            .map_err(|_| KeyError::Malformed(path.display().to_string()))?;
         Ok(SecretKey(Aes256Gcm::new(&key)))
     }
 
     /// nonce ‖ ciphertext, as hex.
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<String, KeyError> {
         let nonce = Nonce::generate();
-        let sealed = self.0.encrypt(&nonce, plaintext).map_err(|_| KeyError::Decrypt)?;
+        let sealed = self
+            .0
+            .encrypt(&nonce, plaintext)
+            .map_err(|_| KeyError::Decrypt)?;
         Ok(hex::encode([nonce.as_slice(), &sealed].concat()))
     }
 
@@ -57,7 +69,9 @@ impl SecretKey {
         }
         let (nonce, sealed) = bytes.split_at(NONCE_LEN);
         let nonce = Nonce::try_from(nonce).map_err(|_| KeyError::Decrypt)?;
-        self.0.decrypt(&nonce, sealed).map_err(|_| KeyError::Decrypt)
+        self.0
+            .decrypt(&nonce, sealed)
+            .map_err(|_| KeyError::Decrypt)
     }
 }
 
@@ -73,7 +87,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         let sealed = key.encrypt(b"totp secret").unwrap();
         assert!(!sealed.contains(&hex::encode(b"totp secret")));

@@ -52,7 +52,12 @@ pub fn provisioning_uri(secret: &[u8], account: &str) -> Option<String> {
 /// The URI as an inline SVG QR code, drawn here so the secret never leaves the server.
 pub fn qr_svg(uri: &str) -> Option<String> {
     let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
-    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).quiet_zone(true).build())
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .min_dimensions(220, 220)
+            .quiet_zone(true)
+            .build(),
+    )
 }
 
 #[cfg(test)]
@@ -96,7 +101,10 @@ mod tests {
         let secret = new_secret();
         assert_eq!(secret.len(), 20);
         let uri = provisioning_uri(&secret, "ana@isj.ro").unwrap();
-        assert!(uri.starts_with("otpauth://totp/isj-tracker:ana%40isj.ro?secret="), "{uri}");
+        assert!(
+            uri.starts_with("otpauth://totp/isj-tracker:ana%40isj.ro?secret="),
+            "{uri}"
+        );
         assert!(uri.contains(&secret_base32(&secret)));
         assert!(qr_svg(&uri).unwrap().starts_with("<?xml"));
     }

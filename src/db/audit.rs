@@ -1,7 +1,10 @@
 //! The append-only audit trail: rows are inserted, never updated or deleted.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::DbResult;
 use super::entities::audit_log::{self, Column, Entity as AuditLog};
@@ -66,7 +69,11 @@ pub struct AuditFilter {
     pub action: Option<String>,
 }
 
-pub async fn recent<C: ConnectionTrait>(db: &C, filter: &AuditFilter, limit: u64) -> DbResult<Vec<AuditEntry>> {
+pub async fn recent<C: ConnectionTrait>(
+    db: &C,
+    filter: &AuditFilter,
+    limit: u64,
+) -> DbResult<Vec<AuditEntry>> {
     let mut query = AuditLog::find();
     if let Some(actor) = &filter.actor {
         query = query.filter(Column::Actor.contains(actor.as_str()));
@@ -75,10 +82,7 @@ pub async fn recent<C: ConnectionTrait>(db: &C, filter: &AuditFilter, limit: u64
         query = query.filter(Column::Action.eq(action.as_str()));
     }
     let rows = query.order_by_desc(Column::Id).limit(limit).all(db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|m| AuditEntry { at: m.at, actor: m.actor, action: m.action, entity: m.entity, entity_id: m.entity_id, details: m.details, before: m.before, after: m.after })
-        .collect())
+    Ok(rows.into_iter().map(entry).collect())
 }
 
 /// An event about a staff account (login, enrolment, change). `details` is plain text with
@@ -102,4 +106,47 @@ pub async fn staff_event<C: ConnectionTrait>(
         after: None,
     };
     record(db, entry).await
+}
+
+/// The id of the newest audit row: every change writes one, so a cache keyed on it is fresh.
+pub async fn version<C: ConnectionTrait>(db: &C) -> DbResult<i64> {
+    let newest: Option<i64> = AuditLog::find()
+        .select_only()
+        .column(Column::Id)
+        .order_by_desc(Column::Id)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(newest.unwrap_or(0))
+}
+
+/// The newest entries about one record (e.g. entity `school`, id its SIIIR code).
+pub async fn for_entity<C: ConnectionTrait>(
+    db: &C,
+    entity: &str,
+    entity_id: &str,
+    limit: u64,
+) -> DbResult<Vec<AuditEntry>> {
+    let rows = AuditLog::find()
+        .filter(Column::Entity.eq(entity))
+        .filter(Column::EntityId.eq(entity_id))
+        .order_by_desc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
+fn entry(m: audit_log::Model) -> AuditEntry {
+    AuditEntry {
+        at: m.at,
+        actor: m.actor,
+        action: m.action,
+        entity: m.entity,
+        entity_id: m.entity_id,
+        details: m.details,
+        before: m.before,
+        after: m.after,
+    }
 }

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
 use super::audit::{self, AuditEntry};
@@ -41,7 +44,12 @@ fn stored_case(m: court_case::Model) -> StoredCase {
         court: m.court,
         number: m.number,
         year: m.year,
-        facts: CaseFacts { category: m.category, stage: m.stage, object: m.object, next_hearing: m.next_hearing },
+        facts: CaseFacts {
+            category: m.category,
+            stage: m.stage,
+            object: m.object,
+            next_hearing: m.next_hearing,
+        },
         active: m.status == "active",
         source: m.source,
     }
@@ -92,7 +100,12 @@ pub struct LinkCounts {
 /// Applies a validated list inside the caller's transaction; counts are per row (link). A
 /// row is `updated` when its link or, for the first row naming a case, the case changed.
 /// In a dry run nothing is written but the counts are the same.
-pub async fn apply_plan<C: ConnectionTrait>(db: &C, plan: &CasePlan, now: DateTime<Utc>, write: bool) -> DbResult<LinkCounts> {
+pub async fn apply_plan<C: ConnectionTrait>(
+    db: &C,
+    plan: &CasePlan,
+    now: DateTime<Utc>,
+    write: bool,
+) -> DbResult<LinkCounts> {
     let mut counts = LinkCounts::default();
     let mut case_ids: HashMap<CaseKey, Option<i32>> = HashMap::new();
     // Row that first named each changed case: the case change is counted there.
@@ -113,7 +126,8 @@ pub async fn apply_plan<C: ConnectionTrait>(db: &C, plan: &CasePlan, now: DateTi
         match stored {
             None => {
                 counts.inserted += 1;
-                if let (true, Some(case_id)) = (write, case_ids.get(&link.case).copied().flatten()) {
+                if let (true, Some(case_id)) = (write, case_ids.get(&link.case).copied().flatten())
+                {
                     insert_link(db, case_id, &link.school_code, &link.facts, now).await?;
                 }
             }
@@ -123,7 +137,11 @@ pub async fn apply_plan<C: ConnectionTrait>(db: &C, plan: &CasePlan, now: DateTi
                 if link_changed && write {
                     update_link(db, model.id, &merged, now).await?;
                 }
-                if link_changed || case_changed { counts.updated += 1 } else { counts.unchanged += 1 }
+                if link_changed || case_changed {
+                    counts.updated += 1
+                } else {
+                    counts.unchanged += 1
+                }
             }
         }
     }
@@ -131,7 +149,12 @@ pub async fn apply_plan<C: ConnectionTrait>(db: &C, plan: &CasePlan, now: DateTi
 }
 
 /// Returns the case id (none for a new case in a dry run) and whether anything changed.
-async fn upsert_case<C: ConnectionTrait>(db: &C, case: &PlannedCase, now: DateTime<Utc>, write: bool) -> DbResult<(Option<i32>, bool)> {
+async fn upsert_case<C: ConnectionTrait>(
+    db: &C,
+    case: &PlannedCase,
+    now: DateTime<Utc>,
+    write: bool,
+) -> DbResult<(Option<i32>, bool)> {
     let found = court_case::Entity::find()
         .filter(court_case::Column::Court.eq(case.key.court.as_str()))
         .filter(court_case::Column::Number.eq(case.key.number.as_str()))
@@ -147,7 +170,10 @@ async fn upsert_case<C: ConnectionTrait>(db: &C, case: &PlannedCase, now: DateTi
                     .col_expr(court_case::Column::Category, Expr::value(merged.category))
                     .col_expr(court_case::Column::Stage, Expr::value(merged.stage))
                     .col_expr(court_case::Column::Object, Expr::value(merged.object))
-                    .col_expr(court_case::Column::NextHearing, Expr::value(merged.next_hearing))
+                    .col_expr(
+                        court_case::Column::NextHearing,
+                        Expr::value(merged.next_hearing),
+                    )
                     .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
                     .filter(court_case::Column::Id.eq(stored.id))
                     .exec(db)
@@ -176,13 +202,20 @@ async fn upsert_case<C: ConnectionTrait>(db: &C, case: &PlannedCase, now: DateTi
                 updated_at: Set(now),
                 ..Default::default()
             };
-            let id = court_case::Entity::insert(model).exec(db).await?.last_insert_id;
+            let id = court_case::Entity::insert(model)
+                .exec(db)
+                .await?
+                .last_insert_id;
             Ok((Some(id), true))
         }
     }
 }
 
-async fn find_link<C: ConnectionTrait>(db: &C, case_id: i32, school: &str) -> DbResult<Option<case_school::Model>> {
+async fn find_link<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    school: &str,
+) -> DbResult<Option<case_school::Model>> {
     Ok(case_school::Entity::find()
         .filter(case_school::Column::CaseId.eq(case_id))
         .filter(case_school::Column::SchoolCode.eq(school))
@@ -190,7 +223,13 @@ async fn find_link<C: ConnectionTrait>(db: &C, case_id: i32, school: &str) -> Db
         .await?)
 }
 
-async fn insert_link<C: ConnectionTrait>(db: &C, case_id: i32, school: &str, facts: &LinkFacts, now: DateTime<Utc>) -> DbResult<()> {
+async fn insert_link<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    school: &str,
+    facts: &LinkFacts,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     let model = case_school::ActiveModel {
         case_id: Set(case_id),
         school_code: Set(school.to_string()),
@@ -203,16 +242,32 @@ async fn insert_link<C: ConnectionTrait>(db: &C, case_id: i32, school: &str, fac
         updated_at: Set(now),
         ..Default::default()
     };
-    case_school::Entity::insert(model).exec_without_returning(db).await?;
+    case_school::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
-async fn update_link<C: ConnectionTrait>(db: &C, id: i32, facts: &LinkFacts, now: DateTime<Utc>) -> DbResult<()> {
+async fn update_link<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    facts: &LinkFacts,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     case_school::Entity::update_many()
         .col_expr(case_school::Column::Role, Expr::value(facts.role.clone()))
-        .col_expr(case_school::Column::OpposingParty, Expr::value(facts.opposing_party.clone()))
-        .col_expr(case_school::Column::AccessRequestedOn, Expr::value(facts.access_requested_on))
-        .col_expr(case_school::Column::AccessApprovedOn, Expr::value(facts.access_approved_on))
+        .col_expr(
+            case_school::Column::OpposingParty,
+            Expr::value(facts.opposing_party.clone()),
+        )
+        .col_expr(
+            case_school::Column::AccessRequestedOn,
+            Expr::value(facts.access_requested_on),
+        )
+        .col_expr(
+            case_school::Column::AccessApprovedOn,
+            Expr::value(facts.access_approved_on),
+        )
         .col_expr(case_school::Column::Notes, Expr::value(facts.notes.clone()))
         .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
         .filter(case_school::Column::Id.eq(id))
@@ -225,15 +280,25 @@ async fn update_link<C: ConnectionTrait>(db: &C, id: i32, facts: &LinkFacts, now
 pub fn implied_steps(plan: &CasePlan) -> HashMap<String, Vec<(DenStep, NaiveDate)>> {
     let mut steps: HashMap<String, HashMap<DenStep, NaiveDate>> = HashMap::new();
     for link in &plan.links {
-        let dated = [(DenStep::AccessRequested, link.facts.access_requested_on), (DenStep::AccessApproved, link.facts.access_approved_on)];
+        let dated = [
+            (DenStep::AccessRequested, link.facts.access_requested_on),
+            (DenStep::AccessApproved, link.facts.access_approved_on),
+        ];
         for (step, on) in dated {
             if let Some(on) = on {
-                let entry = steps.entry(link.school_code.clone()).or_default().entry(step).or_insert(on);
+                let entry = steps
+                    .entry(link.school_code.clone())
+                    .or_default()
+                    .entry(step)
+                    .or_insert(on);
                 *entry = (*entry).min(on);
             }
         }
     }
-    steps.into_iter().map(|(school, steps)| (school, steps.into_iter().collect())).collect()
+    steps
+        .into_iter()
+        .map(|(school, steps)| (school, steps.into_iter().collect()))
+        .collect()
 }
 
 // ---- reading ----
@@ -297,17 +362,34 @@ pub async fn search<C: ConnectionTrait>(db: &C, filter: &CaseFilter) -> DbResult
     let total = paginator.num_items().await?;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);
-    let cases: Vec<StoredCase> = paginator.fetch_page(page - 1).await?.into_iter().map(stored_case).collect();
+    let cases: Vec<StoredCase> = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(stored_case)
+        .collect();
     let mut links = links_of(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
     let cases = cases.into_iter().map(|c| {
         let own = links.remove(&c.id).unwrap_or_default();
         (c, own)
     });
-    Ok(CasePage { cases: cases.collect(), total, page, pages })
+    Ok(CasePage {
+        cases: cases.collect(),
+        total,
+        page,
+        pages,
+    })
 }
 
-pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<(StoredCase, Vec<CaseLink>)>> {
-    let Some(case) = court_case::Entity::find_by_id(id).one(db).await?.map(stored_case) else {
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+) -> DbResult<Option<(StoredCase, Vec<CaseLink>)>> {
+    let Some(case) = court_case::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(stored_case)
+    else {
         return Ok(None);
     };
     let links = links_of(db, &[id]).await?.remove(&id).unwrap_or_default();
@@ -315,7 +397,10 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<(Store
 }
 
 /// The links of these cases with school names, grouped by case.
-async fn links_of<C: ConnectionTrait>(db: &C, case_ids: &[i32]) -> DbResult<HashMap<i32, Vec<CaseLink>>> {
+async fn links_of<C: ConnectionTrait>(
+    db: &C,
+    case_ids: &[i32],
+) -> DbResult<HashMap<i32, Vec<CaseLink>>> {
     let rows = case_school::Entity::find()
         .filter(case_school::Column::CaseId.is_in(case_ids.iter().copied()))
         .order_by_asc(case_school::Column::Id)
@@ -325,13 +410,24 @@ async fn links_of<C: ConnectionTrait>(db: &C, case_ids: &[i32]) -> DbResult<Hash
     let names = school_names(db, &codes).await?;
     let mut grouped: HashMap<i32, Vec<CaseLink>> = HashMap::new();
     for row in rows {
-        let school_name = names.get(&row.school_code).cloned().unwrap_or_else(|| row.school_code.clone());
-        grouped.entry(row.case_id).or_default().push(CaseLink { case_id: row.case_id, facts: link_facts(&row), school_code: row.school_code, school_name });
+        let school_name = names
+            .get(&row.school_code)
+            .cloned()
+            .unwrap_or_else(|| row.school_code.clone());
+        grouped.entry(row.case_id).or_default().push(CaseLink {
+            case_id: row.case_id,
+            facts: link_facts(&row),
+            school_code: row.school_code,
+            school_name,
+        });
     }
     Ok(grouped)
 }
 
-async fn school_names<C: ConnectionTrait>(db: &C, codes: &[String]) -> DbResult<HashMap<String, String>> {
+async fn school_names<C: ConnectionTrait>(
+    db: &C,
+    codes: &[String],
+) -> DbResult<HashMap<String, String>> {
     let mut names = HashMap::new();
     for chunk in codes.chunks(500) {
         let rows: Vec<(String, Option<String>, Option<String>)> = school::Entity::find()
@@ -352,15 +448,32 @@ async fn school_names<C: ConnectionTrait>(db: &C, codes: &[String]) -> DbResult<
 }
 
 /// A school's cases with its own role and access data in each.
-pub async fn of_school<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Vec<(StoredCase, LinkFacts)>> {
-    let links = case_school::Entity::find().filter(case_school::Column::SchoolCode.eq(school)).all(db).await?;
+pub async fn of_school<C: ConnectionTrait>(
+    db: &C,
+    school: &str,
+) -> DbResult<Vec<(StoredCase, LinkFacts)>> {
+    let links = case_school::Entity::find()
+        .filter(case_school::Column::SchoolCode.eq(school))
+        .all(db)
+        .await?;
     let mut cases = Vec::with_capacity(links.len());
     for link in links {
         if let Some(case) = court_case::Entity::find_by_id(link.case_id).one(db).await? {
             cases.push((stored_case(case), link_facts(&link)));
         }
     }
-    cases.sort_by(|a, b| (!a.0.active, a.0.facts.next_hearing.is_none(), a.0.facts.next_hearing).cmp(&(!b.0.active, b.0.facts.next_hearing.is_none(), b.0.facts.next_hearing)));
+    cases.sort_by(|a, b| {
+        (
+            !a.0.active,
+            a.0.facts.next_hearing.is_none(),
+            a.0.facts.next_hearing,
+        )
+            .cmp(&(
+                !b.0.active,
+                b.0.facts.next_hearing.is_none(),
+                b.0.facts.next_hearing,
+            ))
+    });
     Ok(cases)
 }
 
@@ -375,8 +488,13 @@ pub async fn active_case_counts<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<
         .await?
         .into_iter()
         .collect();
-    let links: Vec<(i32, String)> =
-        case_school::Entity::find().select_only().column(case_school::Column::CaseId).column(case_school::Column::SchoolCode).into_tuple().all(db).await?;
+    let links: Vec<(i32, String)> = case_school::Entity::find()
+        .select_only()
+        .column(case_school::Column::CaseId)
+        .column(case_school::Column::SchoolCode)
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut counts = HashMap::new();
     for (case_id, school) in links {
         if active.contains(&case_id) {
@@ -396,7 +514,12 @@ pub struct Hearing {
 }
 
 /// Active cases with a next hearing between `from` and `to` (inclusive), soonest first.
-pub async fn hearings_between<C: ConnectionTrait>(db: &C, from: NaiveDate, to: NaiveDate, limit: u64) -> DbResult<Vec<Hearing>> {
+pub async fn hearings_between<C: ConnectionTrait>(
+    db: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: u64,
+) -> DbResult<Vec<Hearing>> {
     let cases = court_case::Entity::find()
         .filter(court_case::Column::Status.eq("active"))
         .filter(court_case::Column::NextHearing.between(from, to))
@@ -409,30 +532,80 @@ pub async fn hearings_between<C: ConnectionTrait>(db: &C, from: NaiveDate, to: N
     Ok(cases
         .into_iter()
         .filter_map(|c| {
-            let schools = links.remove(&c.id).unwrap_or_default().into_iter().map(|l| (l.school_code, l.school_name)).collect();
-            Some(Hearing { on: c.next_hearing?, case_id: c.id, number: c.number, court: c.court, schools })
+            let schools = links
+                .remove(&c.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| (l.school_code, l.school_name))
+                .collect();
+            Some(Hearing {
+                on: c.next_hearing?,
+                case_id: c.id,
+                number: c.number,
+                court: c.court,
+                schools,
+            })
         })
         .collect())
 }
 
 /// Values present in stored cases, for the filter lists.
-pub async fn distinct_values<C: ConnectionTrait>(db: &C, column: court_case::Column) -> DbResult<Vec<String>> {
-    let values: Vec<Option<String>> = court_case::Entity::find().select_only().column(column).distinct().into_tuple().all(db).await?;
+pub async fn distinct_values<C: ConnectionTrait>(
+    db: &C,
+    column: court_case::Column,
+) -> DbResult<Vec<String>> {
+    let values: Vec<Option<String>> = court_case::Entity::find()
+        .select_only()
+        .column(column)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut values: Vec<String> = values.into_iter().flatten().collect();
     values.sort();
     Ok(values)
 }
 
 /// Closes or reopens a case; a school whose cases are all closed is blocked again.
-pub async fn set_active<C: ConnectionTrait>(db: &C, id: i32, active: bool, actor: &str, now: DateTime<Utc>) -> DbResult<()> {
-    let (before, _) = find(db, id).await?.ok_or_else(|| DbError::Corrupt(format!("dosarul {id} nu există")))?;
+pub async fn set_active<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    active: bool,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let (before, _) = find(db, id)
+        .await?
+        .ok_or_else(|| DbError::Corrupt(format!("dosarul {id} nu există")))?;
     court_case::Entity::update_many()
-        .col_expr(court_case::Column::Status, Expr::value(if active { "active" } else { "closed" }))
+        .col_expr(
+            court_case::Column::Status,
+            Expr::value(if active { "active" } else { "closed" }),
+        )
         .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
         .filter(court_case::Column::Id.eq(id))
         .exec(db)
         .await?;
-    let after = StoredCase { active, ..before.clone() };
-    let action = if active { "redeschidere dosar" } else { "închidere dosar" };
-    audit::record(db, AuditEntry::change(now, actor, action, "court_case", &id.to_string(), Some(&before), Some(&after))).await
+    let after = StoredCase {
+        active,
+        ..before.clone()
+    };
+    let action = if active {
+        "redeschidere dosar"
+    } else {
+        "închidere dosar"
+    };
+    audit::record(
+        db,
+        AuditEntry::change(
+            now,
+            actor,
+            action,
+            "court_case",
+            &id.to_string(),
+            Some(&before),
+            Some(&after),
+        ),
+    )
+    .await
 }

@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 
 use super::audit::{self, AuditEntry};
@@ -21,24 +24,46 @@ pub struct Campaign {
 pub const DEFAULT_TITLE: &str = "Constituirea contului D.E.N.";
 
 pub async fn active_campaign<C: ConnectionTrait>(db: &C) -> DbResult<Option<Campaign>> {
-    let found = campaign::Entity::find().filter(campaign::Column::Active.eq(true)).order_by_desc(campaign::Column::Id).one(db).await?;
-    Ok(found.map(|m| Campaign { id: m.id, title: m.title, deadline: m.deadline }))
+    let found = campaign::Entity::find()
+        .filter(campaign::Column::Active.eq(true))
+        .order_by_desc(campaign::Column::Id)
+        .one(db)
+        .await?;
+    Ok(found.map(|m| Campaign {
+        id: m.id,
+        title: m.title,
+        deadline: m.deadline,
+    }))
 }
 
 /// Creates the active campaign or changes its deadline (and title when given); audited.
-pub async fn set_campaign<C: ConnectionTrait>(db: &C, deadline: NaiveDate, title: Option<&str>, actor: &str, now: DateTime<Utc>) -> DbResult<Campaign> {
+pub async fn set_campaign<C: ConnectionTrait>(
+    db: &C,
+    deadline: NaiveDate,
+    title: Option<&str>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Campaign> {
     let before = active_campaign(db).await?;
     let title = title.map(str::trim).filter(|t| !t.is_empty());
     let after = match &before {
         Some(current) => {
-            let mut model: campaign::ActiveModel = campaign::Entity::find_by_id(current.id).one(db).await?.ok_or_else(|| DbError::Corrupt("campania a dispărut".into()))?.into();
+            let mut model: campaign::ActiveModel = campaign::Entity::find_by_id(current.id)
+                .one(db)
+                .await?
+                .ok_or_else(|| DbError::Corrupt("campania a dispărut".into()))?
+                .into();
             model.deadline = Set(deadline);
             if let Some(title) = title {
                 model.title = Set(title.to_string());
             }
             model.updated_at = Set(now);
             let m = model.update(db).await?;
-            Campaign { id: m.id, title: m.title, deadline: m.deadline }
+            Campaign {
+                id: m.id,
+                title: m.title,
+                deadline: m.deadline,
+            }
         }
         None => {
             let model = campaign::ActiveModel {
@@ -50,10 +75,22 @@ pub async fn set_campaign<C: ConnectionTrait>(db: &C, deadline: NaiveDate, title
                 ..Default::default()
             };
             let m = model.insert(db).await?;
-            Campaign { id: m.id, title: m.title, deadline: m.deadline }
+            Campaign {
+                id: m.id,
+                title: m.title,
+                deadline: m.deadline,
+            }
         }
     };
-    let entry = AuditEntry::change(now, actor, "termen campanie", "campaign", &after.id.to_string(), before.as_ref(), Some(&after));
+    let entry = AuditEntry::change(
+        now,
+        actor,
+        "termen campanie",
+        "campaign",
+        &after.id.to_string(),
+        before.as_ref(),
+        Some(&after),
+    );
     audit::record(db, entry).await?;
     Ok(after)
 }
@@ -66,22 +103,45 @@ pub struct Extension {
     pub recorded_at: DateTime<Utc>,
 }
 
-pub async fn extensions<C: ConnectionTrait>(db: &C, campaign_id: i32) -> DbResult<HashMap<String, NaiveDate>> {
-    let rows = campaign_extension::Entity::find().filter(campaign_extension::Column::CampaignId.eq(campaign_id)).all(db).await?;
+pub async fn extensions<C: ConnectionTrait>(
+    db: &C,
+    campaign_id: i32,
+) -> DbResult<HashMap<String, NaiveDate>> {
+    let rows = campaign_extension::Entity::find()
+        .filter(campaign_extension::Column::CampaignId.eq(campaign_id))
+        .all(db)
+        .await?;
     Ok(rows.into_iter().map(|m| (m.school_code, m.until)).collect())
 }
 
-pub async fn extension_of<C: ConnectionTrait>(db: &C, campaign_id: i32, school: &str) -> DbResult<Option<Extension>> {
+pub async fn extension_of<C: ConnectionTrait>(
+    db: &C,
+    campaign_id: i32,
+    school: &str,
+) -> DbResult<Option<Extension>> {
     let found = campaign_extension::Entity::find()
         .filter(campaign_extension::Column::CampaignId.eq(campaign_id))
         .filter(campaign_extension::Column::SchoolCode.eq(school))
         .one(db)
         .await?;
-    Ok(found.map(|m| Extension { until: m.until, reason: m.reason, recorded_by: m.recorded_by, recorded_at: m.recorded_at }))
+    Ok(found.map(|m| Extension {
+        until: m.until,
+        reason: m.reason,
+        recorded_by: m.recorded_by,
+        recorded_at: m.recorded_at,
+    }))
 }
 
 /// Gives a school a later deadline in the campaign (or changes it); audited.
-pub async fn set_extension<C: ConnectionTrait>(db: &C, campaign_id: i32, school: &str, until: NaiveDate, reason: &str, actor: &str, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn set_extension<C: ConnectionTrait>(
+    db: &C,
+    campaign_id: i32,
+    school: &str,
+    until: NaiveDate,
+    reason: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     let before = extension_of(db, campaign_id, school).await?;
     campaign_extension::Entity::delete_many()
         .filter(campaign_extension::Column::CampaignId.eq(campaign_id))
@@ -97,9 +157,28 @@ pub async fn set_extension<C: ConnectionTrait>(db: &C, campaign_id: i32, school:
         recorded_at: Set(now),
         ..Default::default()
     };
-    campaign_extension::Entity::insert(model).exec_without_returning(db).await?;
-    let after = Extension { until, reason: reason.to_string(), recorded_by: actor.to_string(), recorded_at: now };
-    audit::record(db, AuditEntry::change(now, actor, "prelungire termen", "school", school, before.as_ref(), Some(&after))).await
+    campaign_extension::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
+    let after = Extension {
+        until,
+        reason: reason.to_string(),
+        recorded_by: actor.to_string(),
+        recorded_at: now,
+    };
+    audit::record(
+        db,
+        AuditEntry::change(
+            now,
+            actor,
+            "prelungire termen",
+            "school",
+            school,
+            before.as_ref(),
+            Some(&after),
+        ),
+    )
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,17 +211,31 @@ impl StepSource {
 
 /// Every step of one school, oldest first.
 pub async fn steps_of<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Vec<StepRecord>> {
-    let rows = den_step::Entity::find().filter(den_step::Column::SchoolCode.eq(school)).order_by_asc(den_step::Column::Id).all(db).await?;
+    let rows = den_step::Entity::find()
+        .filter(den_step::Column::SchoolCode.eq(school))
+        .order_by_asc(den_step::Column::Id)
+        .all(db)
+        .await?;
     rows.into_iter().map(step_record).collect()
 }
 
 fn step_record(m: den_step::Model) -> DbResult<StepRecord> {
-    let step = DenStep::parse(&m.step).ok_or_else(|| DbError::Corrupt(format!("pas D.E.N. necunoscut: {}", m.step)))?;
-    Ok(StepRecord { step, on: m.on_date, source: m.source, recorded_by: m.recorded_by, note: m.note, recorded_at: m.recorded_at })
+    let step = DenStep::parse(&m.step)
+        .ok_or_else(|| DbError::Corrupt(format!("pas D.E.N. necunoscut: {}", m.step)))?;
+    Ok(StepRecord {
+        step,
+        on: m.on_date,
+        source: m.source,
+        recorded_by: m.recorded_by,
+        note: m.note,
+        recorded_at: m.recorded_at,
+    })
 }
 
 /// The furthest step each school has reached, with its date.
-pub async fn current_steps<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, (DenStep, NaiveDate)>> {
+pub async fn current_steps<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<HashMap<String, (DenStep, NaiveDate)>> {
     let rows: Vec<(String, String, NaiveDate)> = den_step::Entity::find()
         .select_only()
         .column(den_step::Column::SchoolCode)
@@ -153,7 +246,9 @@ pub async fn current_steps<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<Strin
         .await?;
     let mut current: HashMap<String, (DenStep, NaiveDate)> = HashMap::new();
     for (school, step, on) in rows {
-        let Some(step) = DenStep::parse(&step) else { continue };
+        let Some(step) = DenStep::parse(&step) else {
+            continue;
+        };
         let entry = current.entry(school).or_insert((step, on));
         if step > entry.0 {
             *entry = (step, on);
@@ -188,26 +283,66 @@ pub async fn record_step<C: ConnectionTrait>(db: &C, new: NewStep<'_>) -> Result
     if new.step == DenStep::NoCase {
         return Err(StepError::NoCase);
     }
-    let current = steps_of(db, new.school).await?.into_iter().map(|s| s.step).max().unwrap_or(DenStep::NoCase);
+    let current = steps_of(db, new.school)
+        .await?
+        .into_iter()
+        .map(|s| s.step)
+        .max()
+        .unwrap_or(DenStep::NoCase);
     if !current.can_advance_to(new.step) {
         return Err(StepError::NotForward(current.label()));
     }
     insert_step(db, &new).await?;
     let after = serde_json::json!({"pas": new.step.as_str(), "data": new.on, "nota": new.note});
     let before = serde_json::json!({"pas": current.as_str()});
-    audit::record(db, AuditEntry::change(new.now, new.actor, "pas D.E.N.", "school", new.school, Some(&before), Some(&after))).await?;
+    audit::record(
+        db,
+        AuditEntry::change(
+            new.now,
+            new.actor,
+            "pas D.E.N.",
+            "school",
+            new.school,
+            Some(&before),
+            Some(&after),
+        ),
+    )
+    .await?;
     Ok(())
 }
 
 /// Records, from an import, the steps a school has not reached yet (oldest first); returns
 /// how many were new. Steps already reached are left as they are.
-pub async fn catch_up_steps<C: ConnectionTrait>(db: &C, school: &str, mut steps: Vec<(DenStep, NaiveDate)>, actor: &str, now: DateTime<Utc>) -> DbResult<usize> {
-    let mut current = steps_of(db, school).await?.into_iter().map(|s| s.step).max().unwrap_or(DenStep::NoCase);
+pub async fn catch_up_steps<C: ConnectionTrait>(
+    db: &C,
+    school: &str,
+    mut steps: Vec<(DenStep, NaiveDate)>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<usize> {
+    let mut current = steps_of(db, school)
+        .await?
+        .into_iter()
+        .map(|s| s.step)
+        .max()
+        .unwrap_or(DenStep::NoCase);
     steps.sort();
     let mut added = 0;
     for (step, on) in steps {
         if current.can_advance_to(step) {
-            insert_step(db, &NewStep { school, step, on, source: StepSource::Import, actor, note: None, now }).await?;
+            insert_step(
+                db,
+                &NewStep {
+                    school,
+                    step,
+                    on,
+                    source: StepSource::Import,
+                    actor,
+                    note: None,
+                    now,
+                },
+            )
+            .await?;
             current = step;
             added += 1;
         }
@@ -226,6 +361,8 @@ async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<
         recorded_at: Set(new.now),
         ..Default::default()
     };
-    den_step::Entity::insert(model).exec_without_returning(db).await?;
+    den_step::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 
 use super::DbResult;
@@ -57,7 +60,11 @@ pub async fn current<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Optio
 
 /// Every designee the school has had, newest first.
 pub async fn history<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Vec<StoredDesignee>> {
-    let rows = designee::Entity::find().filter(designee::Column::SchoolCode.eq(school)).order_by_desc(designee::Column::Id).all(db).await?;
+    let rows = designee::Entity::find()
+        .filter(designee::Column::SchoolCode.eq(school))
+        .order_by_desc(designee::Column::Id)
+        .all(db)
+        .await?;
     Ok(rows.into_iter().map(stored).collect())
 }
 
@@ -92,12 +99,22 @@ pub struct Recorder<'a> {
 
 /// Records the school's designee: unchanged data changes nothing, other data closes the
 /// current row and opens a new one. Audited with before and after; `write` false only counts.
-pub async fn record<C: ConnectionTrait>(db: &C, school: &str, facts: &DesigneeFacts, by: &Recorder<'_>, write: bool) -> DbResult<Recorded> {
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    school: &str,
+    facts: &DesigneeFacts,
+    by: &Recorder<'_>,
+    write: bool,
+) -> DbResult<Recorded> {
     let before = current(db, school).await?;
     if before.as_ref().is_some_and(|b| &b.facts == facts) {
         return Ok(Recorded::Unchanged);
     }
-    let outcome = if before.is_some() { Recorded::Replaced } else { Recorded::Inserted };
+    let outcome = if before.is_some() {
+        Recorded::Replaced
+    } else {
+        Recorded::Inserted
+    };
     if !write {
         return Ok(outcome);
     }
@@ -117,7 +134,10 @@ pub async fn record<C: ConnectionTrait>(db: &C, school: &str, facts: &DesigneeFa
         recorded_by: Set(by.actor.to_string()),
         ..Default::default()
     };
-    let id = designee::Entity::insert(model).exec(db).await?.last_insert_id;
+    let id = designee::Entity::insert(model)
+        .exec(db)
+        .await?
+        .last_insert_id;
     if let Some(old) = &before {
         designee::Entity::update_many()
             .col_expr(designee::Column::ValidTo, Expr::value(by.now))
@@ -126,7 +146,15 @@ pub async fn record<C: ConnectionTrait>(db: &C, school: &str, facts: &DesigneeFa
             .exec(db)
             .await?;
     }
-    let entry = AuditEntry::change(by.now, by.actor, by.action, "school", school, before.as_ref().map(|b| &b.facts), Some(facts));
+    let entry = AuditEntry::change(
+        by.now,
+        by.actor,
+        by.action,
+        "school",
+        school,
+        before.as_ref().map(|b| &b.facts),
+        Some(facts),
+    );
     audit::record(db, entry).await?;
     Ok(outcome)
 }

@@ -27,7 +27,8 @@ pub struct NewBatch<'a> {
 }
 
 pub async fn record<C: ConnectionTrait>(conn: &C, batch: NewBatch<'_>) -> DbResult<i32> {
-    let report = serde_json::to_string(batch.report).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let report =
+        serde_json::to_string(batch.report).map_err(|e| DbError::Corrupt(e.to_string()))?;
     let model = import_batch::ActiveModel {
         kind: Set(batch.report.kind.clone()),
         file_name: Set(batch.file_name.to_string()),
@@ -41,16 +42,25 @@ pub async fn record<C: ConnectionTrait>(conn: &C, batch: NewBatch<'_>) -> DbResu
 }
 
 pub async fn recent<C: ConnectionTrait>(conn: &C, limit: u64) -> DbResult<Vec<StoredBatch>> {
-    let rows = ImportBatch::find().order_by_desc(Column::Id).limit(limit).all(conn).await?;
+    let rows = ImportBatch::find()
+        .order_by_desc(Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
     rows.into_iter().map(stored).collect()
 }
 
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i32) -> DbResult<Option<StoredBatch>> {
-    ImportBatch::find_by_id(id).one(conn).await?.map(stored).transpose()
+    ImportBatch::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(stored)
+        .transpose()
 }
 
 fn stored(m: import_batch::Model) -> DbResult<StoredBatch> {
-    let report = serde_json::from_str(&m.report).map_err(|e| DbError::Corrupt(format!("raportul importului {}: {e}", m.id)))?;
+    let report = serde_json::from_str(&m.report)
+        .map_err(|e| DbError::Corrupt(format!("raportul importului {}: {e}", m.id)))?;
     Ok(StoredBatch {
         id: m.id,
         kind: m.kind,

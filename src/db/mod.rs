@@ -2,6 +2,7 @@
 //! Knows nothing of HTTP.
 
 pub mod audit;
+pub mod board;
 pub mod cases;
 pub mod den;
 pub mod designees;
@@ -23,7 +24,10 @@ pub enum DbError {
     #[error("baza de date: {0}")]
     Db(#[from] sea_orm::DbErr),
     #[error("nu pot crea dosarul bazei de date {path}: {source}")]
-    Directory { path: String, source: std::io::Error },
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("date stocate invalide: {0}")]
     Corrupt(String),
 }
@@ -34,13 +38,20 @@ pub type DbResult<T> = Result<T, DbError>;
 /// SQLite gets WAL, `synchronous=FULL`, `busy_timeout=5000` and foreign keys.
 pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
     if let Some(path) = sqlite_file_path(url) {
-        if let Some(parent) = std::path::Path::new(&path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| DbError::Directory { path: parent.display().to_string(), source })?;
+        if let Some(parent) = std::path::Path::new(&path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|source| DbError::Directory {
+                path: parent.display().to_string(),
+                source,
+            })?;
         }
     }
     let mut options = ConnectOptions::new(url.to_string());
-    options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(10));
     options.map_sqlx_sqlite_opts(|o| {
         o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
             .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
@@ -59,9 +70,13 @@ pub async fn migrate(db: &DatabaseConnection) -> DbResult<()> {
 /// A write transaction; on SQLite it is `BEGIN IMMEDIATE`, so it waits for the write lock
 /// up front instead of failing on upgrade.
 pub async fn begin_write(db: &DatabaseConnection) -> DbResult<DatabaseTransaction> {
-    let mode = (db.get_database_backend() == DbBackend::Sqlite).then_some(SqliteTransactionMode::Immediate);
+    let mode = (db.get_database_backend() == DbBackend::Sqlite)
+        .then_some(SqliteTransactionMode::Immediate);
     Ok(db
-        .begin_with_options(TransactionOptions { sqlite_transaction_mode: mode, ..Default::default() })
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: mode,
+            ..Default::default()
+        })
         .await?)
 }
 
@@ -73,7 +88,9 @@ pub async fn ping(db: &DatabaseConnection) -> DbResult<()> {
 
 /// The file behind a `sqlite:` URL, if it names a file.
 pub fn sqlite_file_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
@@ -84,8 +101,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths() {
-        assert_eq!(sqlite_file_path("sqlite://data/isj-tracker.db?mode=rwc").as_deref(), Some("data/isj-tracker.db"));
-        assert_eq!(sqlite_file_path("sqlite:///tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(
+            sqlite_file_path("sqlite://data/isj-tracker.db?mode=rwc").as_deref(),
+            Some("data/isj-tracker.db")
+        );
+        assert_eq!(
+            sqlite_file_path("sqlite:///tmp/x.db").as_deref(),
+            Some("/tmp/x.db")
+        );
         assert_eq!(sqlite_file_path("sqlite::memory:"), None);
         assert_eq!(sqlite_file_path("postgres://u@h/db"), None);
     }

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IdenStatic, Iterable, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    IdenStatic, Iterable, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use super::DbResult;
@@ -84,16 +84,32 @@ pub async fn search<C: ConnectionTrait>(db: &C, filter: &SchoolFilter) -> DbResu
     let total = paginator.num_items().await?;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);
-    let schools = paginator.fetch_page(page - 1).await?.into_iter().map(stored).collect();
-    Ok(SchoolPage { schools, total, page, pages })
+    let schools = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(stored)
+        .collect();
+    Ok(SchoolPage {
+        schools,
+        total,
+        page,
+        pages,
+    })
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, code: &str) -> DbResult<Option<StoredSchool>> {
-    Ok(School::find_by_id(code.to_string()).one(db).await?.map(stored))
+    Ok(School::find_by_id(code.to_string())
+        .one(db)
+        .await?
+        .map(stored))
 }
 
 /// The AR units attached to a PJ (the PJ itself excluded).
-pub async fn attached_units<C: ConnectionTrait>(db: &C, pj_code: &str) -> DbResult<Vec<StoredSchool>> {
+pub async fn attached_units<C: ConnectionTrait>(
+    db: &C,
+    pj_code: &str,
+) -> DbResult<Vec<StoredSchool>> {
     let units = School::find()
         .filter(Column::PjCode.eq(pj_code))
         .filter(Column::Code.ne(pj_code))
@@ -138,12 +154,32 @@ pub struct SchoolWriter {
 }
 
 impl SchoolWriter {
-    pub async fn load<C: ConnectionTrait>(conn: &C, now: DateTime<Utc>, write: bool) -> DbResult<Self> {
-        let existing = School::find().all(conn).await?.into_iter().map(stored).map(|s| (s.record.code.clone(), s)).collect();
-        Ok(SchoolWriter { existing, incoming: HashSet::new(), counts: ApplyCounts::default(), now, write })
+    pub async fn load<C: ConnectionTrait>(
+        conn: &C,
+        now: DateTime<Utc>,
+        write: bool,
+    ) -> DbResult<Self> {
+        let existing = School::find()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(stored)
+            .map(|s| (s.record.code.clone(), s))
+            .collect();
+        Ok(SchoolWriter {
+            existing,
+            incoming: HashSet::new(),
+            counts: ApplyCounts::default(),
+            now,
+            write,
+        })
     }
 
-    pub async fn apply<C: ConnectionTrait>(&mut self, conn: &C, schools: Vec<SchoolRecord>) -> DbResult<()> {
+    pub async fn apply<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        schools: Vec<SchoolRecord>,
+    ) -> DbResult<()> {
         let mut inserts = Vec::new();
         for record in schools {
             self.incoming.insert(record.code.clone());
@@ -158,7 +194,9 @@ impl SchoolWriter {
                 Some(old) => {
                     self.counts.updated += 1;
                     if self.write {
-                        School::update(active_model(record, old.created_at, self.now)).exec(conn).await?;
+                        School::update(active_model(record, old.created_at, self.now))
+                            .exec(conn)
+                            .await?;
                     }
                 }
             }
@@ -167,7 +205,11 @@ impl SchoolWriter {
     }
 
     /// Marks active schools of `county` that were not in the import inactive; never deletes.
-    pub async fn deactivate_missing<C: ConnectionTrait>(&mut self, conn: &C, county: &str) -> DbResult<()> {
+    pub async fn deactivate_missing<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        county: &str,
+    ) -> DbResult<()> {
         let county = county.trim().to_uppercase();
         let gone: Vec<String> = self
             .existing
@@ -192,7 +234,11 @@ impl SchoolWriter {
 
     /// Which of these codes were stored before the import.
     pub fn stored_among(&self, codes: &[String]) -> HashSet<String> {
-        codes.iter().filter(|c| self.existing.contains_key(*c)).cloned().collect()
+        codes
+            .iter()
+            .filter(|c| self.existing.contains_key(*c))
+            .cloned()
+            .collect()
     }
 
     pub fn counts(&self) -> ApplyCounts {
@@ -203,13 +249,19 @@ impl SchoolWriter {
 /// One multi-row INSERT with bound values. Built here rather than through `insert_many`,
 /// which spends more time building the statement than SQLite spends storing the rows
 /// (measured on the national file); columns come from the entity, so they cannot drift.
-async fn insert_batch<C: ConnectionTrait>(conn: &C, rows: Vec<school::ActiveModel>) -> DbResult<()> {
+async fn insert_batch<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<school::ActiveModel>,
+) -> DbResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let backend = conn.get_database_backend();
     let columns: Vec<Column> = Column::iter().collect();
-    let names: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.as_str())).collect();
+    let names: Vec<String> = columns
+        .iter()
+        .map(|c| format!("\"{}\"", c.as_str()))
+        .collect();
     let mut sql = format!("INSERT INTO \"school\" ({}) VALUES ", names.join(", "));
     let mut values = Vec::with_capacity(rows.len() * columns.len());
     for (index, mut row) in rows.into_iter().enumerate() {
@@ -218,7 +270,11 @@ async fn insert_batch<C: ConnectionTrait>(conn: &C, rows: Vec<school::ActiveMode
             if position > 0 {
                 sql.push_str(", ");
             }
-            values.push(row.take(*column).into_value().unwrap_or(sea_orm::Value::String(None)));
+            values.push(
+                row.take(*column)
+                    .into_value()
+                    .unwrap_or(sea_orm::Value::String(None)),
+            );
             match backend {
                 DbBackend::Postgres => sql.push_str(&format!("${}", values.len())),
                 _ => sql.push('?'),
@@ -226,11 +282,16 @@ async fn insert_batch<C: ConnectionTrait>(conn: &C, rows: Vec<school::ActiveMode
         }
         sql.push(')');
     }
-    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
     Ok(())
 }
 
-fn active_model(r: SchoolRecord, created_at: DateTime<Utc>, now: DateTime<Utc>) -> school::ActiveModel {
+fn active_model(
+    r: SchoolRecord,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> school::ActiveModel {
     let search_key = r.search_key();
     school::ActiveModel {
         code: Set(r.code),
@@ -303,16 +364,39 @@ fn stored(m: school::Model) -> StoredSchool {
 }
 
 /// Every stored school, as the case and designee imports look them up.
-pub async fn directory<C: ConnectionTrait>(db: &C) -> DbResult<crate::domain::directory::SchoolDirectory> {
+pub async fn directory<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<crate::domain::directory::SchoolDirectory> {
     use crate::domain::directory::{KnownSchool, SchoolDirectory};
     let rows: Vec<(String, String, String, bool, Option<String>, Option<String>)> = School::find()
         .select_only()
-        .columns([Column::Code, Column::PjCode, Column::Status, Column::Active, Column::LongName, Column::ShortName])
+        .columns([
+            Column::Code,
+            Column::PjCode,
+            Column::Status,
+            Column::Active,
+            Column::LongName,
+            Column::ShortName,
+        ])
         .into_tuple()
         .all(db)
         .await?;
-    Ok(SchoolDirectory::new(rows.into_iter().map(|(code, pj_code, status, active, long, short)| {
-        let name = long.clone().or(short.clone()).unwrap_or_else(|| code.clone());
-        (KnownSchool { is_pj: status == "PJ", code, pj_code, active, name }, [long, short])
-    })))
+    Ok(SchoolDirectory::new(rows.into_iter().map(
+        |(code, pj_code, status, active, long, short)| {
+            let name = long
+                .clone()
+                .or(short.clone())
+                .unwrap_or_else(|| code.clone());
+            (
+                KnownSchool {
+                    is_pj: status == "PJ",
+                    code,
+                    pj_code,
+                    active,
+                    name,
+                },
+                [long, short],
+            )
+        },
+    )))
 }

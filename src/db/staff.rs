@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 
 use super::entities::{enrolment_link, staff_session, staff_user};
 use super::{DbError, DbResult};
@@ -27,7 +30,8 @@ pub struct StaffUser {
 }
 
 fn user(m: staff_user::Model) -> DbResult<StaffUser> {
-    let role = Role::parse(&m.role).ok_or_else(|| DbError::Corrupt(format!("rol necunoscut: {}", m.role)))?;
+    let role = Role::parse(&m.role)
+        .ok_or_else(|| DbError::Corrupt(format!("rol necunoscut: {}", m.role)))?;
     let recovery_hashes = match &m.recovery_hashes {
         Some(json) => serde_json::from_str(json).map_err(|e| DbError::Corrupt(e.to_string()))?,
         None => Vec::new(),
@@ -54,15 +58,28 @@ pub async fn count<C: ConnectionTrait>(db: &C) -> DbResult<u64> {
 }
 
 pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StaffUser>> {
-    staff_user::Entity::find().order_by_asc(staff_user::Column::Email).all(db).await?.into_iter().map(user).collect()
+    staff_user::Entity::find()
+        .order_by_asc(staff_user::Column::Email)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(user)
+        .collect()
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<StaffUser>> {
-    staff_user::Entity::find_by_id(id).one(db).await?.map(user).transpose()
+    staff_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(user)
+        .transpose()
 }
 
 pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &str) -> DbResult<Option<StaffUser>> {
-    let found = staff_user::Entity::find().filter(staff_user::Column::Email.eq(email)).one(db).await?;
+    let found = staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq(email))
+        .one(db)
+        .await?;
     found.map(user).transpose()
 }
 
@@ -76,7 +93,11 @@ pub struct NewUser<'a> {
 }
 
 /// Creates an account; `None` when the e-mail is already taken.
-pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser<'_>, now: DateTime<Utc>) -> DbResult<Option<i32>> {
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    new: NewUser<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i32>> {
     if find_by_email(db, new.email).await?.is_some() {
         return Ok(None);
     }
@@ -99,7 +120,12 @@ pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser<'_>, now: DateTime<
         updated_at: Set(now),
         ..Default::default()
     };
-    Ok(Some(staff_user::Entity::insert(model).exec(db).await?.last_insert_id))
+    Ok(Some(
+        staff_user::Entity::insert(model)
+            .exec(db)
+            .await?
+            .last_insert_id,
+    ))
 }
 
 fn json(hashes: &[String]) -> DbResult<String> {
@@ -122,9 +148,18 @@ pub async fn complete_enrolment<C: ConnectionTrait>(
         vec![
             (staff_user::Column::PasswordHash, Expr::value(password_hash)),
             (staff_user::Column::TotpSecret, Expr::value(totp_secret)),
-            (staff_user::Column::TotpPendingSecret, Expr::value(Option::<String>::None)),
-            (staff_user::Column::TotpLastStep, Expr::value(first_step as i64)),
-            (staff_user::Column::RecoveryHashes, Expr::value(json(recovery_hashes)?)),
+            (
+                staff_user::Column::TotpPendingSecret,
+                Expr::value(Option::<String>::None),
+            ),
+            (
+                staff_user::Column::TotpLastStep,
+                Expr::value(first_step as i64),
+            ),
+            (
+                staff_user::Column::RecoveryHashes,
+                Expr::value(json(recovery_hashes)?),
+            ),
             (staff_user::Column::MustReenrol, Expr::value(false)),
             (staff_user::Column::UpdatedAt, Expr::value(now)),
         ],
@@ -147,13 +182,26 @@ pub async fn accept_totp_step<C: ConnectionTrait>(db: &C, id: i32, step: u64) ->
 }
 
 /// Burns one recovery code (by hash) if it is still unused; the account must re-enrol TOTP.
-pub async fn burn_recovery_code<C: ConnectionTrait>(db: &C, account: &StaffUser, code_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+pub async fn burn_recovery_code<C: ConnectionTrait>(
+    db: &C,
+    account: &StaffUser,
+    code_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
     if !account.recovery_hashes.iter().any(|h| h == code_hash) {
         return Ok(false);
     }
-    let remaining: Vec<String> = account.recovery_hashes.iter().filter(|h| *h != code_hash).cloned().collect();
+    let remaining: Vec<String> = account
+        .recovery_hashes
+        .iter()
+        .filter(|h| *h != code_hash)
+        .cloned()
+        .collect();
     let result = staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::RecoveryHashes, Expr::value(json(&remaining)?))
+        .col_expr(
+            staff_user::Column::RecoveryHashes,
+            Expr::value(json(&remaining)?),
+        )
         .col_expr(staff_user::Column::MustReenrol, Expr::value(true))
         .col_expr(staff_user::Column::UpdatedAt, Expr::value(now))
         .filter(staff_user::Column::Id.eq(account.id))
@@ -171,16 +219,31 @@ pub enum Failure {
 }
 
 /// Records a failure and returns the failures of that kind in the current window.
-pub async fn record_failure<C: ConnectionTrait>(db: &C, account: &StaffUser, kind: Failure, now: DateTime<Utc>) -> DbResult<i32> {
+pub async fn record_failure<C: ConnectionTrait>(
+    db: &C,
+    account: &StaffUser,
+    kind: Failure,
+    now: DateTime<Utc>,
+) -> DbResult<i32> {
     let fresh = staff_user::Entity::find_by_id(account.id).one(db).await?;
     let Some(fresh) = fresh else { return Ok(0) };
-    let window_open = fresh.failure_window_start.is_some_and(|start| now - start < Duration::hours(24));
-    let (mut passwords, mut codes) = if window_open { (fresh.failed_passwords, fresh.failed_codes) } else { (0, 0) };
+    let window_open = fresh
+        .failure_window_start
+        .is_some_and(|start| now - start < Duration::hours(24));
+    let (mut passwords, mut codes) = if window_open {
+        (fresh.failed_passwords, fresh.failed_codes)
+    } else {
+        (0, 0)
+    };
     match kind {
         Failure::Password => passwords += 1,
         Failure::Code => codes += 1,
     }
-    let start = if window_open { fresh.failure_window_start } else { Some(now) };
+    let start = if window_open {
+        fresh.failure_window_start
+    } else {
+        Some(now)
+    };
     staff_user::Entity::update_many()
         .col_expr(staff_user::Column::FailedPasswords, Expr::value(passwords))
         .col_expr(staff_user::Column::FailedCodes, Expr::value(codes))
@@ -188,22 +251,29 @@ pub async fn record_failure<C: ConnectionTrait>(db: &C, account: &StaffUser, kin
         .filter(staff_user::Column::Id.eq(account.id))
         .exec(db)
         .await?;
-    Ok(if kind == Failure::Password { passwords } else { codes })
+    Ok(if kind == Failure::Password {
+        passwords
+    } else {
+        codes
+    })
 }
 
 pub async fn lock_until<C: ConnectionTrait>(db: &C, id: i32, until: DateTime<Utc>) -> DbResult<()> {
     update_user(
         db,
         id,
-        vec![
-            (staff_user::Column::LockedUntil, Expr::value(Some(until))),
-        ],
+        vec![(staff_user::Column::LockedUntil, Expr::value(Some(until)))],
     )
     .await?;
     Ok(())
 }
 
-pub async fn set_disabled<C: ConnectionTrait>(db: &C, id: i32, disabled: bool, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn set_disabled<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    disabled: bool,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     update_user(
         db,
         id,
@@ -217,12 +287,19 @@ pub async fn set_disabled<C: ConnectionTrait>(db: &C, id: i32, disabled: bool, n
 }
 
 /// Sets columns of one account.
-async fn update_user<C: ConnectionTrait>(db: &C, id: i32, changes: Vec<(staff_user::Column, SimpleExpr)>) -> DbResult<()> {
+async fn update_user<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    changes: Vec<(staff_user::Column, SimpleExpr)>,
+) -> DbResult<()> {
     let mut update = staff_user::Entity::update_many();
     for (column, value) in changes {
         update = update.col_expr(column, value);
     }
-    update.filter(staff_user::Column::Id.eq(id)).exec(db).await?;
+    update
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -239,7 +316,14 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
 }
 
-pub async fn create_session<C: ConnectionTrait>(db: &C, id_hash: &str, user_id: i32, full: bool, csrf: &str, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn create_session<C: ConnectionTrait>(
+    db: &C,
+    id_hash: &str,
+    user_id: i32,
+    full: bool,
+    csrf: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     let model = staff_session::ActiveModel {
         id_hash: Set(id_hash.to_string()),
         user_id: Set(user_id),
@@ -249,12 +333,16 @@ pub async fn create_session<C: ConnectionTrait>(db: &C, id_hash: &str, user_id: 
         created_at: Set(now),
         last_seen_at: Set(now),
     };
-    staff_session::Entity::insert(model).exec_without_returning(db).await?;
+    staff_session::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
 pub async fn find_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult<Option<Session>> {
-    let found = staff_session::Entity::find_by_id(id_hash.to_string()).one(db).await?;
+    let found = staff_session::Entity::find_by_id(id_hash.to_string())
+        .one(db)
+        .await?;
     Ok(found.map(|m| Session {
         id_hash: m.id_hash,
         user_id: m.user_id,
@@ -266,7 +354,11 @@ pub async fn find_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult
     }))
 }
 
-pub async fn touch_session<C: ConnectionTrait>(db: &C, id_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn touch_session<C: ConnectionTrait>(
+    db: &C,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     staff_session::Entity::update_many()
         .col_expr(staff_session::Column::LastSeenAt, Expr::value(now))
         .filter(staff_session::Column::IdHash.eq(id_hash))
@@ -278,7 +370,10 @@ pub async fn touch_session<C: ConnectionTrait>(db: &C, id_hash: &str, now: DateT
 /// Counts a second-factor attempt on a pending session; returns the attempts so far.
 pub async fn count_code_try<C: ConnectionTrait>(db: &C, session: &Session) -> DbResult<i32> {
     staff_session::Entity::update_many()
-        .col_expr(staff_session::Column::CodeTries, Expr::col(staff_session::Column::CodeTries).add(1))
+        .col_expr(
+            staff_session::Column::CodeTries,
+            Expr::col(staff_session::Column::CodeTries).add(1),
+        )
         .filter(staff_session::Column::IdHash.eq(session.id_hash.as_str()))
         .exec(db)
         .await?;
@@ -286,31 +381,52 @@ pub async fn count_code_try<C: ConnectionTrait>(db: &C, session: &Session) -> Db
 }
 
 pub async fn delete_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult<()> {
-    staff_session::Entity::delete_by_id(id_hash.to_string()).exec(db).await?;
+    staff_session::Entity::delete_by_id(id_hash.to_string())
+        .exec(db)
+        .await?;
     Ok(())
 }
 
 // ---- enrolment links ----
 
-pub async fn create_link<C: ConnectionTrait>(db: &C, token_hash: &str, user_id: Option<i32>, expires_at: DateTime<Utc>) -> DbResult<()> {
+pub async fn create_link<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+    user_id: Option<i32>,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
     let model = enrolment_link::ActiveModel {
         token_hash: Set(token_hash.to_string()),
         user_id: Set(user_id),
         expires_at: Set(expires_at),
         used_at: Set(None),
     };
-    enrolment_link::Entity::insert(model).exec_without_returning(db).await?;
+    enrolment_link::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 
 /// A link that is neither used nor expired: `Some(user)` (`None` inside = first admin).
-pub async fn valid_link<C: ConnectionTrait>(db: &C, token_hash: &str, now: DateTime<Utc>) -> DbResult<Option<Option<i32>>> {
-    let link = enrolment_link::Entity::find_by_id(token_hash.to_string()).one(db).await?;
-    Ok(link.filter(|l| l.used_at.is_none() && l.expires_at > now).map(|l| l.user_id))
+pub async fn valid_link<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Option<Option<i32>>> {
+    let link = enrolment_link::Entity::find_by_id(token_hash.to_string())
+        .one(db)
+        .await?;
+    Ok(link
+        .filter(|l| l.used_at.is_none() && l.expires_at > now)
+        .map(|l| l.user_id))
 }
 
 /// Marks a link used; false if another request used it first or it expired.
-pub async fn consume_link<C: ConnectionTrait>(db: &C, token_hash: &str, now: DateTime<Utc>) -> DbResult<bool> {
+pub async fn consume_link<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
     let result = enrolment_link::Entity::update_many()
         .col_expr(enrolment_link::Column::UsedAt, Expr::value(Some(now)))
         .filter(enrolment_link::Column::TokenHash.eq(token_hash))
@@ -324,12 +440,19 @@ pub async fn consume_link<C: ConnectionTrait>(db: &C, token_hash: &str, now: Dat
 // ---- account changes ----
 
 /// Clears the second factor: the person enrols again through a new link.
-pub async fn clear_second_factor<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn clear_second_factor<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     update_user(
         db,
         id,
         vec![
-            (staff_user::Column::TotpSecret, Expr::value(Option::<String>::None)),
+            (
+                staff_user::Column::TotpSecret,
+                Expr::value(Option::<String>::None),
+            ),
             (staff_user::Column::RecoveryHashes, Expr::value(json(&[])?)),
             (staff_user::Column::MustReenrol, Expr::value(false)),
             (staff_user::Column::UpdatedAt, Expr::value(now)),
@@ -339,7 +462,12 @@ pub async fn clear_second_factor<C: ConnectionTrait>(db: &C, id: i32, now: DateT
     Ok(())
 }
 
-pub async fn set_password<C: ConnectionTrait>(db: &C, id: i32, hash: String, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn set_password<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    hash: String,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     update_user(
         db,
         id,
@@ -353,13 +481,22 @@ pub async fn set_password<C: ConnectionTrait>(db: &C, id: i32, hash: String, now
 }
 
 /// A new TOTP secret, confirmed by a code of `step` (which therefore counts as used).
-pub async fn replace_totp<C: ConnectionTrait>(db: &C, id: i32, sealed: String, step: u64, now: DateTime<Utc>) -> DbResult<()> {
+pub async fn replace_totp<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    sealed: String,
+    step: u64,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     update_user(
         db,
         id,
         vec![
             (staff_user::Column::TotpSecret, Expr::value(sealed)),
-            (staff_user::Column::TotpLastStep, Expr::value(i64::try_from(step).unwrap_or(i64::MAX))),
+            (
+                staff_user::Column::TotpLastStep,
+                Expr::value(i64::try_from(step).unwrap_or(i64::MAX)),
+            ),
             (staff_user::Column::MustReenrol, Expr::value(false)),
             (staff_user::Column::UpdatedAt, Expr::value(now)),
         ],
@@ -368,12 +505,20 @@ pub async fn replace_totp<C: ConnectionTrait>(db: &C, id: i32, sealed: String, s
     Ok(())
 }
 
-pub async fn replace_recovery<C: ConnectionTrait>(db: &C, id: i32, hashes: &[String], now: DateTime<Utc>) -> DbResult<()> {
+pub async fn replace_recovery<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    hashes: &[String],
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     update_user(
         db,
         id,
         vec![
-            (staff_user::Column::RecoveryHashes, Expr::value(json(hashes)?)),
+            (
+                staff_user::Column::RecoveryHashes,
+                Expr::value(json(hashes)?),
+            ),
             (staff_user::Column::UpdatedAt, Expr::value(now)),
         ],
     )
@@ -382,8 +527,13 @@ pub async fn replace_recovery<C: ConnectionTrait>(db: &C, id: i32, hashes: &[Str
 }
 
 /// Ends every session of an account except, optionally, the one making the change.
-pub async fn end_other_sessions<C: ConnectionTrait>(db: &C, user_id: i32, keep: Option<&str>) -> DbResult<()> {
-    let mut query = staff_session::Entity::delete_many().filter(staff_session::Column::UserId.eq(user_id));
+pub async fn end_other_sessions<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    keep: Option<&str>,
+) -> DbResult<()> {
+    let mut query =
+        staff_session::Entity::delete_many().filter(staff_session::Column::UserId.eq(user_id));
     if let Some(keep) = keep {
         query = query.filter(staff_session::Column::IdHash.ne(keep));
     }

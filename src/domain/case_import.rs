@@ -32,24 +32,83 @@ pub enum CaseField {
     Notes,
 }
 
-const fn col(field: CaseField, header: &'static str, synonyms: &'static [&'static str]) -> ColumnSpec<CaseField> {
-    ColumnSpec { field, header, synonyms }
+const fn col(
+    field: CaseField,
+    header: &'static str,
+    synonyms: &'static [&'static str],
+) -> ColumnSpec<CaseField> {
+    ColumnSpec {
+        field,
+        header,
+        synonyms,
+    }
 }
 
 /// The columns of a litigation list, in template order.
 pub const CASE_COLUMNS: &[ColumnSpec<CaseField>] = &[
-    col(CaseField::Code, "Cod SIIIR", &["Cod SIIIR unitate", "Cod unitate", "SIIIR"]),
-    col(CaseField::SchoolName, "Unitate", &["Denumire unitate", "Școala", "Unitatea de învățământ"]),
-    col(CaseField::Number, "Nr. dosar", &["Număr dosar", "Nr dosar", "Numar dosar", "Dosar", "Nr. dosarului"]),
-    col(CaseField::Court, "Instanța", &["Instanta", "Instanță", "Instanța de judecată", "Instanta de judecata"]),
-    col(CaseField::Role, "Calitate", &["Calitate unitate", "Calitate procesuală", "Calitatea unității"]),
+    col(
+        CaseField::Code,
+        "Cod SIIIR",
+        &["Cod SIIIR unitate", "Cod unitate", "SIIIR"],
+    ),
+    col(
+        CaseField::SchoolName,
+        "Unitate",
+        &["Denumire unitate", "Școala", "Unitatea de învățământ"],
+    ),
+    col(
+        CaseField::Number,
+        "Nr. dosar",
+        &[
+            "Număr dosar",
+            "Nr dosar",
+            "Numar dosar",
+            "Dosar",
+            "Nr. dosarului",
+        ],
+    ),
+    col(
+        CaseField::Court,
+        "Instanța",
+        &[
+            "Instanta",
+            "Instanță",
+            "Instanța de judecată",
+            "Instanta de judecata",
+        ],
+    ),
+    col(
+        CaseField::Role,
+        "Calitate",
+        &[
+            "Calitate unitate",
+            "Calitate procesuală",
+            "Calitatea unității",
+        ],
+    ),
     col(CaseField::Object, "Obiect", &["Obiectul dosarului"]),
     col(CaseField::Category, "Materie", &["Categorie", "Materia"]),
     col(CaseField::Stage, "Stadiu", &["Stadiu procesual"]),
-    col(CaseField::NextHearing, "Termen următor", &["Termen", "Următorul termen", "Termen de judecată"]),
-    col(CaseField::OpposingParty, "Parte adversă", &["Partea adversă", "Părți adverse"]),
-    col(CaseField::AccessRequested, "Data cerere acces", &["Cerere acces dosar electronic", "Cerere acces"]),
-    col(CaseField::AccessApproved, "Data acces aprobat", &["Acces aprobat"]),
+    col(
+        CaseField::NextHearing,
+        "Termen următor",
+        &["Termen", "Următorul termen", "Termen de judecată"],
+    ),
+    col(
+        CaseField::OpposingParty,
+        "Parte adversă",
+        &["Partea adversă", "Părți adverse"],
+    ),
+    col(
+        CaseField::AccessRequested,
+        "Data cerere acces",
+        &["Cerere acces dosar electronic", "Cerere acces"],
+    ),
+    col(
+        CaseField::AccessApproved,
+        "Data acces aprobat",
+        &["Acces aprobat"],
+    ),
     col(CaseField::Notes, "Observații", &["Observatii", "Mențiuni"]),
 ];
 
@@ -129,8 +188,18 @@ pub struct CasePlanner<'a> {
 }
 
 impl<'a> CasePlanner<'a> {
-    pub fn new(headers: &[String], sheet: Option<&str>, header_row: u32, directory: &'a SchoolDirectory) -> Self {
-        let report = ImportReport { kind: "cases".into(), sheet: sheet.map(str::to_string), header_row, ..ImportReport::default() };
+    pub fn new(
+        headers: &[String],
+        sheet: Option<&str>,
+        header_row: u32,
+        directory: &'a SchoolDirectory,
+    ) -> Self {
+        let report = ImportReport {
+            kind: "cases".into(),
+            sheet: sheet.map(str::to_string),
+            header_row,
+            ..ImportReport::default()
+        };
         CasePlanner {
             columns: ColumnMap::from_headers(CASE_COLUMNS, headers),
             directory,
@@ -175,7 +244,12 @@ impl<'a> CasePlanner<'a> {
         let date = |field: CaseField, report: &mut ImportReport| {
             let cell = row.cell(self.columns.index(field));
             dates::parse_cell(cell).unwrap_or_else(|error| {
-                report.reject(number, &self.columns.header(CASE_COLUMNS, field), &cell.display(), error);
+                report.reject(
+                    number,
+                    &self.columns.header(CASE_COLUMNS, field),
+                    &cell.display(),
+                    error,
+                );
                 None
             })
         };
@@ -188,7 +262,12 @@ impl<'a> CasePlanner<'a> {
         if let (Some(requested), Some(approved)) = (access_requested_on, access_approved_on) {
             if approved < requested {
                 let value = approved.format("%d.%m.%Y").to_string();
-                self.report.warn(number, &self.header(CaseField::AccessApproved), &value, "accesul apare aprobat înainte de data cererii");
+                self.report.warn(
+                    number,
+                    &self.header(CaseField::AccessApproved),
+                    &value,
+                    "accesul apare aprobat înainte de data cererii",
+                );
             }
         }
         let (parts, court, school_code) = (parts?, court?, school?);
@@ -199,20 +278,45 @@ impl<'a> CasePlanner<'a> {
             object: text(CaseField::Object),
             next_hearing,
         };
-        let link = LinkFacts { role: text(CaseField::Role), opposing_party: text(CaseField::OpposingParty), access_requested_on, access_approved_on, notes: text(CaseField::Notes) };
-        let key = CaseKey { court: court.to_string(), number: parts.to_string() };
-        let case = PlannedCase { key: key.clone(), parts, facts, row: number };
-        Some((case, PlannedLink { row: number, case: key, school_code, facts: link }))
+        let link = LinkFacts {
+            role: text(CaseField::Role),
+            opposing_party: text(CaseField::OpposingParty),
+            access_requested_on,
+            access_approved_on,
+            notes: text(CaseField::Notes),
+        };
+        let key = CaseKey {
+            court: court.to_string(),
+            number: parts.to_string(),
+        };
+        let case = PlannedCase {
+            key: key.clone(),
+            parts,
+            facts,
+            row: number,
+        };
+        Some((
+            case,
+            PlannedLink {
+                row: number,
+                case: key,
+                school_code,
+                facts: link,
+            },
+        ))
     }
 
     fn case_number(&mut self, row: &Row) -> Option<CaseNumber> {
         let header = self.header(CaseField::Number);
         let cell = row.cell(self.columns.index(CaseField::Number));
         let Some(text) = cell.text() else {
-            self.report.reject(row.number, &header, "", "numărul dosarului lipsește");
+            self.report
+                .reject(row.number, &header, "", "numărul dosarului lipsește");
             return None;
         };
-        CaseNumber::parse(&text).map_err(|error| self.report.reject(row.number, &header, &text, error)).ok()
+        CaseNumber::parse(&text)
+            .map_err(|error| self.report.reject(row.number, &header, &text, error))
+            .ok()
     }
 
     /// The court named in the row, else the one the number's court code stands for.
@@ -228,11 +332,22 @@ impl<'a> CasePlanner<'a> {
             },
             None => match courts::by_number(parts.court_code) {
                 Some(court) => {
-                    self.report.warn(row.number, &header, "", format!("instanța lipsește; dedusă din numărul dosarului: {}", court.name));
+                    self.report.warn(
+                        row.number,
+                        &header,
+                        "",
+                        format!(
+                            "instanța lipsește; dedusă din numărul dosarului: {}",
+                            court.name
+                        ),
+                    );
                     Some(court.code)
                 }
                 None => {
-                    let error = format!("instanța lipsește și codul {} din numărul dosarului nu este cunoscut", parts.court_code);
+                    let error = format!(
+                        "instanța lipsește și codul {} din numărul dosarului nu este cunoscut",
+                        parts.court_code
+                    );
                     self.report.reject(row.number, &header, "", error);
                     None
                 }
@@ -245,12 +360,26 @@ impl<'a> CasePlanner<'a> {
         let pair = (link.case.clone(), link.school_code.clone());
         if let Some(&earlier) = self.link_index.get(&pair) {
             let first = &self.plan.links[earlier];
-            let same_case = self.case_index.get(&case.key).is_some_and(|&i| merged(&self.plan.cases[i].facts, &case.facts).is_some());
+            let same_case = self
+                .case_index
+                .get(&case.key)
+                .is_some_and(|&i| merged(&self.plan.cases[i].facts, &case.facts).is_some());
             let header = self.header(CaseField::Number);
             if first.facts == link.facts && same_case {
-                self.report.warn(row, &header, &pair.0.number, format!("rând identic cu rândul {}; numărat o singură dată", first.row));
+                self.report.warn(
+                    row,
+                    &header,
+                    &pair.0.number,
+                    format!(
+                        "rând identic cu rândul {}; numărat o singură dată",
+                        first.row
+                    ),
+                );
             } else {
-                let error = format!("același dosar și aceeași unitate apar și pe rândul {} cu alte date", first.row);
+                let error = format!(
+                    "același dosar și aceeași unitate apar și pe rândul {} cu alte date",
+                    first.row
+                );
                 self.report.reject(row, &header, &pair.0.number, error);
             }
             return;
@@ -259,13 +388,22 @@ impl<'a> CasePlanner<'a> {
             Some(&i) => match merged(&self.plan.cases[i].facts, &case.facts) {
                 Some(facts) => self.plan.cases[i].facts = facts,
                 None => {
-                    let error = format!("dosarul apare și pe rândul {} cu alt stadiu, obiect, materie sau termen", self.plan.cases[i].row);
-                    self.report.reject(row, &self.header(CaseField::Number), &case.key.number, error);
+                    let error = format!(
+                        "dosarul apare și pe rândul {} cu alt stadiu, obiect, materie sau termen",
+                        self.plan.cases[i].row
+                    );
+                    self.report.reject(
+                        row,
+                        &self.header(CaseField::Number),
+                        &case.key.number,
+                        error,
+                    );
                     return;
                 }
             },
             None => {
-                self.case_index.insert(case.key.clone(), self.plan.cases.len());
+                self.case_index
+                    .insert(case.key.clone(), self.plan.cases.len());
                 self.plan.cases.push(case);
             }
         }
@@ -312,14 +450,26 @@ mod tests {
     use super::super::directory::tests::sample;
     use super::*;
 
-    const HEADERS: [&str; 8] = ["Cod SIIIR", "Unitate", "Nr. dosar", "Instanța", "Calitate", "Stadiu", "Termen următor", "Data cerere acces"];
+    const HEADERS: [&str; 8] = [
+        "Cod SIIIR",
+        "Unitate",
+        "Nr. dosar",
+        "Instanța",
+        "Calitate",
+        "Stadiu",
+        "Termen următor",
+        "Data cerere acces",
+    ];
 
     fn plan(rows: Vec<[&str; 8]>) -> (CasePlan, ImportReport) {
         let headers: Vec<String> = HEADERS.iter().map(|h| h.to_string()).collect();
         let directory = sample();
         let mut planner = CasePlanner::new(&headers, None, 1, &directory);
         for (i, cells) in rows.into_iter().enumerate() {
-            planner.push(Row { number: i as u32 + 2, cells: cells.iter().map(|c| Cell::Text(c.to_string())).collect() });
+            planner.push(Row {
+                number: i as u32 + 2,
+                cells: cells.iter().map(|c| Cell::Text(c.to_string())).collect(),
+            });
         }
         planner.finish()
     }
@@ -327,19 +477,88 @@ mod tests {
     #[test]
     fn one_case_several_schools_and_duplicates() {
         let (plan, report) = plan(vec![
-            ["2061100001", "", "Dosar nr. 1234/97/2024", "Tribunalul Hunedoara", "pârât", "Fond", "15.12.2026", ""],
-            ["2061100003", "", "1234 / 97 / 2024", "TRIBUNALUL HUNEDOARA", "pârât", "", "", "02.12.2026"],
-            ["2061100003", "", "1234/97/2024", "Tribunalul Hunedoara", "pârât", "", "", "02.12.2026"],
-            ["2061100003", "", "1234/97/2024", "Tribunalul Hunedoara", "reclamant", "", "", ""],
-            ["2061100004", "", "1234/97/2024", "Tribunalul Hunedoara", "pârât", "Apel", "", ""],
-            ["2062100002", "", "1234/97/2024", "Curtea de Apel Alba Iulia", "intimat", "Apel", "", ""],
+            [
+                "2061100001",
+                "",
+                "Dosar nr. 1234/97/2024",
+                "Tribunalul Hunedoara",
+                "pârât",
+                "Fond",
+                "15.12.2026",
+                "",
+            ],
+            [
+                "2061100003",
+                "",
+                "1234 / 97 / 2024",
+                "TRIBUNALUL HUNEDOARA",
+                "pârât",
+                "",
+                "",
+                "02.12.2026",
+            ],
+            [
+                "2061100003",
+                "",
+                "1234/97/2024",
+                "Tribunalul Hunedoara",
+                "pârât",
+                "",
+                "",
+                "02.12.2026",
+            ],
+            [
+                "2061100003",
+                "",
+                "1234/97/2024",
+                "Tribunalul Hunedoara",
+                "reclamant",
+                "",
+                "",
+                "",
+            ],
+            [
+                "2061100004",
+                "",
+                "1234/97/2024",
+                "Tribunalul Hunedoara",
+                "pârât",
+                "Apel",
+                "",
+                "",
+            ],
+            [
+                "2062100002",
+                "",
+                "1234/97/2024",
+                "Curtea de Apel Alba Iulia",
+                "intimat",
+                "Apel",
+                "",
+                "",
+            ],
         ]);
-        assert_eq!(plan.cases.len(), 2, "same number at another court is another case");
+        assert_eq!(
+            plan.cases.len(),
+            2,
+            "same number at another court is another case"
+        );
         assert_eq!(plan.links.len(), 3);
         assert_eq!(plan.cases[0].facts.stage.as_deref(), Some("Fond"));
-        assert_eq!(plan.links[1].facts.access_requested_on, NaiveDate::from_ymd_opt(2026, 12, 2));
-        assert_eq!(plan.links[2].school_code, "2061100001", "the AR row lands on its PJ");
-        assert!(report.warnings.iter().any(|w| w.row == 4 && w.warning.contains("identic")));
+        assert_eq!(
+            plan.links[1].facts.access_requested_on,
+            NaiveDate::from_ymd_opt(2026, 12, 2)
+        );
+        assert_eq!(
+            plan.links[2].school_code, "2061100001",
+            "the AR row lands on its PJ"
+        );
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.row == 4 && w.warning.contains("identic"))
+        );
         let rejected: Vec<u32> = report.rejected.iter().map(|r| r.row).collect();
         assert_eq!(rejected, vec![5, 6], "{:?}", report.rejected);
         assert!(report.rejected[1].error.contains("rândul 2"));
@@ -350,16 +569,73 @@ mod tests {
         let (plan, report) = plan(vec![
             ["2061100001", "", "55/221/2025", "", "", "", "", ""],
             ["2061100001", "", "56/999/2025", "", "", "", "", ""],
-            ["2061100001", "", "57/97/2025", "Tribunalul Atlantida", "", "", "", ""],
-            ["2061100001", "", "58-97-2025", "Tribunalul Hunedoara", "", "", "", ""],
-            ["2061100001", "", "59/97/2025", "Tribunalul Hunedoara", "", "", "31.02.2026", "mâine"],
-            ["", "Liceul Tehnologic Brad", "60/97/2025", "Judecătoria Brad", "", "", "15 ian. 2027", ""],
+            [
+                "2061100001",
+                "",
+                "57/97/2025",
+                "Tribunalul Atlantida",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "2061100001",
+                "",
+                "58-97-2025",
+                "Tribunalul Hunedoara",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "2061100001",
+                "",
+                "59/97/2025",
+                "Tribunalul Hunedoara",
+                "",
+                "",
+                "31.02.2026",
+                "mâine",
+            ],
+            [
+                "",
+                "Liceul Tehnologic Brad",
+                "60/97/2025",
+                "Judecătoria Brad",
+                "",
+                "",
+                "15 ian. 2027",
+                "",
+            ],
             ["", "", "", "", "", "", "", ""],
         ]);
-        assert_eq!(plan.cases.iter().map(|c| c.key.court.as_str()).collect::<Vec<_>>(), vec!["JudecatoriaDEVA", "JudecatoriaBRAD"]);
-        assert_eq!(plan.cases[1].facts.next_hearing, NaiveDate::from_ymd_opt(2027, 1, 15));
-        assert!(report.warnings.iter().any(|w| w.row == 2 && w.warning.contains("Judecătoria Deva")));
-        let by_row = |row| report.rejected.iter().filter(|r| r.row == row).map(|r| r.column.as_str()).collect::<Vec<_>>();
+        assert_eq!(
+            plan.cases
+                .iter()
+                .map(|c| c.key.court.as_str())
+                .collect::<Vec<_>>(),
+            vec!["JudecatoriaDEVA", "JudecatoriaBRAD"]
+        );
+        assert_eq!(
+            plan.cases[1].facts.next_hearing,
+            NaiveDate::from_ymd_opt(2027, 1, 15)
+        );
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.row == 2 && w.warning.contains("Judecătoria Deva"))
+        );
+        let by_row = |row| {
+            report
+                .rejected
+                .iter()
+                .filter(|r| r.row == row)
+                .map(|r| r.column.as_str())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(by_row(3), vec!["Instanța"]);
         assert_eq!(by_row(4), vec!["Instanța"]);
         assert_eq!(by_row(5), vec!["Nr. dosar"]);
@@ -370,9 +646,18 @@ mod tests {
     #[test]
     fn header_verdicts_and_sides() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(case_header_verdict(&h(&["Nr dosar:", "Denumire unitate"])), HeaderVerdict::Complete);
-        assert!(matches!(case_header_verdict(&h(&["Instanta", "Obiect", "Stadiu procesual"])), HeaderVerdict::Incomplete(_)));
-        assert_eq!(case_header_verdict(&h(&["Situația litigiilor"])), HeaderVerdict::NotHeader);
+        assert_eq!(
+            case_header_verdict(&h(&["Nr dosar:", "Denumire unitate"])),
+            HeaderVerdict::Complete
+        );
+        assert!(matches!(
+            case_header_verdict(&h(&["Instanta", "Obiect", "Stadiu procesual"])),
+            HeaderVerdict::Incomplete(_)
+        ));
+        assert_eq!(
+            case_header_verdict(&h(&["Situația litigiilor"])),
+            HeaderVerdict::NotHeader
+        );
         assert_eq!(side("Intimat Pârât"), Some("pasiv"));
         assert_eq!(side("Recurent Reclamant"), Some("activ"));
         assert_eq!(side("martor"), None);

@@ -7,7 +7,10 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("Penal", "Penal"),
     ("Civil", "Civil"),
     ("Litigiicuprofesionistii", "Litigii cu profesioniștii"),
-    ("Contenciosadministrativsifiscal", "Contencios administrativ și fiscal"),
+    (
+        "Contenciosadministrativsifiscal",
+        "Contencios administrativ și fiscal",
+    ),
     ("Minorisifamilie", "Minori și familie"),
     ("Litigiidemunca", "Litigii de muncă"),
     ("Altematerii", "Alte materii"),
@@ -40,7 +43,10 @@ pub const STAGES: &[(&str, &str)] = &[
     ("Indreptareeroaremateriala", "Îndreptare eroare materială"),
     ("ContestatieinanulareFond", "Contestație în anulare — fond"),
     ("ContestatieinanulareApel", "Contestație în anulare — apel"),
-    ("ContestatieinanulareRecurs", "Contestație în anulare — recurs"),
+    (
+        "ContestatieinanulareRecurs",
+        "Contestație în anulare — recurs",
+    ),
     ("RevizuireFond", "Revizuire — fond"),
     ("RevizuireApel", "Revizuire — apel"),
     ("RevizuireRecurs", "Revizuire — recurs"),
@@ -50,12 +56,16 @@ pub const STAGES: &[(&str, &str)] = &[
 /// typed: the lists grow and an unknown value is still information.
 pub fn normalise(list: &[(&'static str, &'static str)], typed: &str) -> String {
     let key = compact(typed);
-    list.iter().find(|(code, label)| compact(code) == key || compact(label) == key).map_or_else(|| typed.trim().to_string(), |(code, _)| code.to_string())
+    list.iter()
+        .find(|(code, label)| compact(code) == key || compact(label) == key)
+        .map_or_else(|| typed.trim().to_string(), |(code, _)| code.to_string())
 }
 
 /// The Romanian label of a stored value.
 pub fn label(list: &[(&'static str, &'static str)], stored: &str) -> String {
-    list.iter().find(|(code, _)| *code == stored).map_or_else(|| stored.to_string(), |(_, label)| label.to_string())
+    list.iter()
+        .find(|(code, _)| *code == stored)
+        .map_or_else(|| stored.to_string(), |(_, label)| label.to_string())
 }
 
 fn compact(text: &str) -> String {
@@ -69,10 +79,20 @@ mod tests {
     #[test]
     fn labels_and_codes_meet() {
         assert_eq!(normalise(CATEGORIES, "Litigii de munca"), "Litigiidemunca");
-        assert_eq!(normalise(CATEGORIES, "contencios administrativ și fiscal"), "Contenciosadministrativsifiscal");
-        assert_eq!(label(CATEGORIES, "Contenciosadministrativsifiscal"), "Contencios administrativ și fiscal");
+        assert_eq!(
+            normalise(CATEGORIES, "contencios administrativ și fiscal"),
+            "Contenciosadministrativsifiscal"
+        );
+        assert_eq!(
+            label(CATEGORIES, "Contenciosadministrativsifiscal"),
+            "Contencios administrativ și fiscal"
+        );
         assert_eq!(normalise(STAGES, "contestație ncpp"), "ContestaţieNCPP");
-        assert_eq!(normalise(STAGES, " Executare silită "), "Executare silită", "unknown values stay as typed");
+        assert_eq!(
+            normalise(STAGES, " Executare silită "),
+            "Executare silită",
+            "unknown values stay as typed"
+        );
         assert_eq!(label(STAGES, "Executare silită"), "Executare silită");
     }
 }

@@ -84,7 +84,9 @@ pub struct Row {
 
 impl Row {
     pub fn cell(&self, index: Option<usize>) -> &Cell {
-        index.and_then(|i| self.cells.get(i)).unwrap_or(&Cell::Empty)
+        index
+            .and_then(|i| self.cells.get(i))
+            .unwrap_or(&Cell::Empty)
     }
 
     pub fn is_blank(&self) -> bool {
@@ -93,6 +95,8 @@ impl Row {
 
     /// Moves a cell's cleaned text out of the row.
     pub fn take_text(&mut self, index: Option<usize>) -> Option<String> {
-        index.and_then(|i| self.cells.get_mut(i)).and_then(|c| std::mem::take(c).into_text())
+        index
+            .and_then(|i| self.cells.get_mut(i))
+            .and_then(|c| std::mem::take(c).into_text())
     }
 }

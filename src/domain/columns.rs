@@ -43,7 +43,10 @@ impl<F: Copy + PartialEq> ColumnMap<F> {
     }
 
     pub fn index(&self, field: F) -> Option<usize> {
-        self.found.iter().find(|(f, _, _)| *f == field).map(|(_, i, _)| *i)
+        self.found
+            .iter()
+            .find(|(f, _, _)| *f == field)
+            .map(|(_, i, _)| *i)
     }
 
     pub fn has(&self, field: F) -> bool {
@@ -56,7 +59,12 @@ impl<F: Copy + PartialEq> ColumnMap<F> {
             .iter()
             .find(|(f, _, _)| *f == field)
             .map(|(_, _, h)| h.clone())
-            .or_else(|| specs.iter().find(|s| s.field == field).map(|s| s.header.to_string()))
+            .or_else(|| {
+                specs
+                    .iter()
+                    .find(|s| s.field == field)
+                    .map(|s| s.header.to_string())
+            })
             .unwrap_or_default()
     }
 

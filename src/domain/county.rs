@@ -1,21 +1,57 @@
 //! Romanian county codes as used by SIIIR (`Judet PJ`) and the inspectorates' names.
 
 const COUNTIES: &[(&str, &str)] = &[
-    ("AB", "Alba"), ("AR", "Arad"), ("AG", "Argeș"), ("BC", "Bacău"), ("BH", "Bihor"),
-    ("BN", "Bistrița-Năsăud"), ("BT", "Botoșani"), ("BV", "Brașov"), ("BR", "Brăila"),
-    ("B", "București"), ("BZ", "Buzău"), ("CS", "Caraș-Severin"), ("CL", "Călărași"),
-    ("CJ", "Cluj"), ("CT", "Constanța"), ("CV", "Covasna"), ("DB", "Dâmbovița"), ("DJ", "Dolj"),
-    ("GL", "Galați"), ("GR", "Giurgiu"), ("GJ", "Gorj"), ("HR", "Harghita"), ("HD", "Hunedoara"),
-    ("IL", "Ialomița"), ("IS", "Iași"), ("IF", "Ilfov"), ("MM", "Maramureș"), ("MH", "Mehedinți"),
-    ("MS", "Mureș"), ("NT", "Neamț"), ("OT", "Olt"), ("PH", "Prahova"), ("SM", "Satu Mare"),
-    ("SJ", "Sălaj"), ("SB", "Sibiu"), ("SV", "Suceava"), ("TR", "Teleorman"), ("TM", "Timiș"),
-    ("TL", "Tulcea"), ("VS", "Vaslui"), ("VL", "Vâlcea"), ("VN", "Vrancea"),
+    ("AB", "Alba"),
+    ("AR", "Arad"),
+    ("AG", "Argeș"),
+    ("BC", "Bacău"),
+    ("BH", "Bihor"),
+    ("BN", "Bistrița-Năsăud"),
+    ("BT", "Botoșani"),
+    ("BV", "Brașov"),
+    ("BR", "Brăila"),
+    ("B", "București"),
+    ("BZ", "Buzău"),
+    ("CS", "Caraș-Severin"),
+    ("CL", "Călărași"),
+    ("CJ", "Cluj"),
+    ("CT", "Constanța"),
+    ("CV", "Covasna"),
+    ("DB", "Dâmbovița"),
+    ("DJ", "Dolj"),
+    ("GL", "Galați"),
+    ("GR", "Giurgiu"),
+    ("GJ", "Gorj"),
+    ("HR", "Harghita"),
+    ("HD", "Hunedoara"),
+    ("IL", "Ialomița"),
+    ("IS", "Iași"),
+    ("IF", "Ilfov"),
+    ("MM", "Maramureș"),
+    ("MH", "Mehedinți"),
+    ("MS", "Mureș"),
+    ("NT", "Neamț"),
+    ("OT", "Olt"),
+    ("PH", "Prahova"),
+    ("SM", "Satu Mare"),
+    ("SJ", "Sălaj"),
+    ("SB", "Sibiu"),
+    ("SV", "Suceava"),
+    ("TR", "Teleorman"),
+    ("TM", "Timiș"),
+    ("TL", "Tulcea"),
+    ("VS", "Vaslui"),
+    ("VL", "Vâlcea"),
+    ("VN", "Vrancea"),
 ];
 
 /// The county's name for a code such as `HD`, case-insensitive.
 pub fn county_name(code: &str) -> Option<&'static str> {
     let code = code.trim();
-    COUNTIES.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)).map(|(_, name)| *name)
+    COUNTIES
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(code))
+        .map(|(_, name)| *name)
 }
 
 /// How the inspectorate of a county is called (Bucharest's is municipal).
@@ -35,8 +71,14 @@ mod tests {
     fn names() {
         assert_eq!(COUNTIES.len(), 42);
         assert_eq!(county_name("hd"), Some("Hunedoara"));
-        assert_eq!(inspectorate_name("HD"), "Inspectoratul Școlar Județean Hunedoara");
-        assert_eq!(inspectorate_name("B"), "Inspectoratul Școlar al Municipiului București");
+        assert_eq!(
+            inspectorate_name("HD"),
+            "Inspectoratul Școlar Județean Hunedoara"
+        );
+        assert_eq!(
+            inspectorate_name("B"),
+            "Inspectoratul Școlar al Municipiului București"
+        );
         assert_eq!(inspectorate_name("XX"), "Inspectoratul Școlar Județean");
     }
 }

@@ -11,10 +11,33 @@ pub const MAX_YEAR: i32 = 2100;
 
 /// Romanian month names and abbreviations, folded (no diacritics, lower case).
 const MONTHS: &[(&str, u32)] = &[
-    ("ianuarie", 1), ("ian", 1), ("februarie", 2), ("feb", 2), ("febr", 2), ("martie", 3), ("mar", 3), ("mart", 3),
-    ("aprilie", 4), ("apr", 4), ("mai", 5), ("iunie", 6), ("iun", 6), ("iulie", 7), ("iul", 7), ("august", 8), ("aug", 8),
-    ("septembrie", 9), ("sep", 9), ("sept", 9), ("octombrie", 10), ("oct", 10), ("noiembrie", 11), ("noi", 11), ("nov", 11),
-    ("decembrie", 12), ("dec", 12),
+    ("ianuarie", 1),
+    ("ian", 1),
+    ("februarie", 2),
+    ("feb", 2),
+    ("febr", 2),
+    ("martie", 3),
+    ("mar", 3),
+    ("mart", 3),
+    ("aprilie", 4),
+    ("apr", 4),
+    ("mai", 5),
+    ("iunie", 6),
+    ("iun", 6),
+    ("iulie", 7),
+    ("iul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("septembrie", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("octombrie", 10),
+    ("oct", 10),
+    ("noiembrie", 11),
+    ("noi", 11),
+    ("nov", 11),
+    ("decembrie", 12),
+    ("dec", 12),
 ];
 
 /// A date from a cell; `Ok(None)` for an empty cell.
@@ -44,7 +67,10 @@ fn plausible(date: NaiveDate) -> Result<Option<NaiveDate>, String> {
     if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
         Ok(Some(date))
     } else {
-        Err(format!("anul {} este în afara intervalului {MIN_YEAR}–{MAX_YEAR}", date.year()))
+        Err(format!(
+            "anul {} este în afara intervalului {MIN_YEAR}–{MAX_YEAR}",
+            date.year()
+        ))
     }
 }
 
@@ -57,9 +83,15 @@ pub fn parse_text(raw: &str) -> Result<NaiveDate, String> {
     if let Some(date) = numeric(date_part) {
         return date.ok_or_else(refuse);
     }
-    let words: Vec<&str> = text.split([' ', '.', ',']).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = text
+        .split([' ', '.', ','])
+        .filter(|w| !w.is_empty())
+        .collect();
     if let [day, month, year, ..] = words.as_slice() {
-        let month = MONTHS.iter().find(|(name, _)| name == month).map(|(_, n)| *n);
+        let month = MONTHS
+            .iter()
+            .find(|(name, _)| name == month)
+            .map(|(_, n)| *n);
         if let (Ok(day), Some(month), Some(year)) = (day.parse(), month, full_year(year)) {
             return NaiveDate::from_ymd_opt(year, month, day).ok_or_else(refuse);
         }
@@ -106,11 +138,31 @@ mod tests {
 
     #[test]
     fn text_forms() {
-        for raw in ["15.01.2024", "15.01.24", "15/01/2024", "2024-01-15", "15 ian. 2024", "15 ianuarie 2024", "15 IANUARIE 2024", "15.01.2024 10:30", "2024-01-15T08:00:00"] {
-            assert_eq!(parse_cell(&Cell::Text(raw.into())), Ok(day(2024, 1, 15)), "{raw}");
+        for raw in [
+            "15.01.2024",
+            "15.01.24",
+            "15/01/2024",
+            "2024-01-15",
+            "15 ian. 2024",
+            "15 ianuarie 2024",
+            "15 IANUARIE 2024",
+            "15.01.2024 10:30",
+            "2024-01-15T08:00:00",
+        ] {
+            assert_eq!(
+                parse_cell(&Cell::Text(raw.into())),
+                Ok(day(2024, 1, 15)),
+                "{raw}"
+            );
         }
-        assert_eq!(parse_cell(&Cell::Text("3 martie 2025".into())), Ok(day(2025, 3, 3)));
-        assert_eq!(parse_cell(&Cell::Text("01.02.95".into())), Ok(day(1995, 2, 1)));
+        assert_eq!(
+            parse_cell(&Cell::Text("3 martie 2025".into())),
+            Ok(day(2025, 3, 3))
+        );
+        assert_eq!(
+            parse_cell(&Cell::Text("01.02.95".into())),
+            Ok(day(1995, 2, 1))
+        );
     }
 
     #[test]
@@ -123,10 +175,21 @@ mod tests {
 
     #[test]
     fn refusals() {
-        for raw in ["31.02.2024", "mâine", "15 brumar 2024", "15.13.2024", "01.01.1989", "01.01.2101", "2024"] {
+        for raw in [
+            "31.02.2024",
+            "mâine",
+            "15 brumar 2024",
+            "15.13.2024",
+            "01.01.1989",
+            "01.01.2101",
+            "2024",
+        ] {
             assert!(parse_cell(&Cell::Text(raw.into())).is_err(), "{raw}");
         }
-        assert!(parse_cell(&Cell::Number(60.0)).is_err(), "1900 is out of range");
+        assert!(
+            parse_cell(&Cell::Number(60.0)).is_err(),
+            "1900 is out of range"
+        );
         assert!(parse_cell(&Cell::Bool(true)).is_err());
     }
 }

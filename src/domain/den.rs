@@ -17,7 +17,13 @@ pub enum DenStep {
 }
 
 impl DenStep {
-    pub const ALL: [DenStep; 5] = [DenStep::NoCase, DenStep::AccessRequested, DenStep::AccessApproved, DenStep::AccountCreated, DenStep::Reported];
+    pub const ALL: [DenStep; 5] = [
+        DenStep::NoCase,
+        DenStep::AccessRequested,
+        DenStep::AccessApproved,
+        DenStep::AccountCreated,
+        DenStep::Reported,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,16 +61,27 @@ pub enum DenStatus {
     /// No pending case: the school cannot comply yet; never overdue.
     Blocked,
     Done,
-    OnTrack { days_left: i64 },
-    DueSoon { days_left: i64 },
-    Overdue { days: i64 },
+    OnTrack {
+        days_left: i64,
+    },
+    DueSoon {
+        days_left: i64,
+    },
+    Overdue {
+        days: i64,
+    },
 }
 
 /// Schools this close to the deadline (in days) are "due soon".
 pub const DUE_SOON_DAYS: i64 = 7;
 
 /// `deadline` already includes any extension granted to the school.
-pub fn status(has_active_case: bool, step: DenStep, deadline: NaiveDate, today: NaiveDate) -> DenStatus {
+pub fn status(
+    has_active_case: bool,
+    step: DenStep,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> DenStatus {
     if step == DenStep::Reported {
         return DenStatus::Done;
     }
@@ -110,27 +127,127 @@ mod tests {
     #[test]
     fn statuses() {
         let deadline = d(2026, 12, 15);
-        assert_eq!(status(false, DenStep::NoCase, deadline, d(2027, 3, 1)), DenStatus::Blocked, "no case is never overdue");
-        assert_eq!(status(true, DenStep::Reported, deadline, d(2027, 3, 1)), DenStatus::Done);
-        assert_eq!(status(false, DenStep::Reported, deadline, d(2026, 12, 1)), DenStatus::Done);
-        assert_eq!(status(true, DenStep::AccessRequested, deadline, d(2026, 11, 23)), DenStatus::OnTrack { days_left: 22 });
-        assert_eq!(status(true, DenStep::AccessApproved, deadline, d(2026, 12, 8)), DenStatus::DueSoon { days_left: 7 });
-        assert_eq!(status(true, DenStep::AccountCreated, deadline, d(2026, 12, 15)), DenStatus::DueSoon { days_left: 0 });
-        assert_eq!(status(true, DenStep::AccountCreated, deadline, d(2026, 12, 16)), DenStatus::Overdue { days: 1 });
+        assert_eq!(
+            status(false, DenStep::NoCase, deadline, d(2027, 3, 1)),
+            DenStatus::Blocked,
+            "no case is never overdue"
+        );
+        assert_eq!(
+            status(true, DenStep::Reported, deadline, d(2027, 3, 1)),
+            DenStatus::Done
+        );
+        assert_eq!(
+            status(false, DenStep::Reported, deadline, d(2026, 12, 1)),
+            DenStatus::Done
+        );
+        assert_eq!(
+            status(true, DenStep::AccessRequested, deadline, d(2026, 11, 23)),
+            DenStatus::OnTrack { days_left: 22 }
+        );
+        assert_eq!(
+            status(true, DenStep::AccessApproved, deadline, d(2026, 12, 8)),
+            DenStatus::DueSoon { days_left: 7 }
+        );
+        assert_eq!(
+            status(true, DenStep::AccountCreated, deadline, d(2026, 12, 15)),
+            DenStatus::DueSoon { days_left: 0 }
+        );
+        assert_eq!(
+            status(true, DenStep::AccountCreated, deadline, d(2026, 12, 16)),
+            DenStatus::Overdue { days: 1 }
+        );
         assert_eq!(DenStatus::Overdue { days: 8 }.label(), "depășit (8 zile)");
     }
 
     #[test]
     fn extensions_and_steps() {
         let campaign = d(2026, 12, 15);
-        assert_eq!(effective_deadline(campaign, Some(d(2027, 1, 10))), d(2027, 1, 10));
-        assert_eq!(effective_deadline(campaign, Some(d(2026, 12, 1))), campaign, "an extension never shortens");
+        assert_eq!(
+            effective_deadline(campaign, Some(d(2027, 1, 10))),
+            d(2027, 1, 10)
+        );
+        assert_eq!(
+            effective_deadline(campaign, Some(d(2026, 12, 1))),
+            campaign,
+            "an extension never shortens"
+        );
         let extended = effective_deadline(campaign, Some(d(2027, 1, 10)));
-        assert_eq!(status(true, DenStep::NoCase, extended, d(2026, 12, 20)), DenStatus::OnTrack { days_left: 21 });
+        assert_eq!(
+            status(true, DenStep::NoCase, extended, d(2026, 12, 20)),
+            DenStatus::OnTrack { days_left: 21 }
+        );
         assert!(DenStep::AccessRequested.can_advance_to(DenStep::AccountCreated));
         assert!(!DenStep::AccountCreated.can_advance_to(DenStep::AccessRequested));
         for step in DenStep::ALL {
             assert_eq!(DenStep::parse(step.as_str()), Some(step));
+        }
+    }
+}
+
+/// The five kinds of status, for filters, counts and colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusKind {
+    Overdue,
+    DueSoon,
+    OnTrack,
+    Done,
+    Blocked,
+}
+
+impl StatusKind {
+    pub const ALL: [StatusKind; 5] = [
+        StatusKind::OnTrack,
+        StatusKind::DueSoon,
+        StatusKind::Overdue,
+        StatusKind::Done,
+        StatusKind::Blocked,
+    ];
+
+    /// The value in URLs (`/schools?stare=depasit`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            StatusKind::OnTrack => "in-termen",
+            StatusKind::DueSoon => "apropiat",
+            StatusKind::Overdue => "depasit",
+            StatusKind::Done => "finalizat",
+            StatusKind::Blocked => "blocat",
+        }
+    }
+
+    /// The Romanian slug, or its English twin (`overdue`, `due-soon`, `on-track`, `done`,
+    /// `blocked`) for scripts.
+    pub fn parse(slug: &str) -> Option<StatusKind> {
+        let slug = slug.trim().to_lowercase();
+        let english = match slug.as_str() {
+            "on-track" => Some(StatusKind::OnTrack),
+            "due-soon" => Some(StatusKind::DueSoon),
+            "overdue" => Some(StatusKind::Overdue),
+            "done" => Some(StatusKind::Done),
+            "blocked" => Some(StatusKind::Blocked),
+            _ => None,
+        };
+        english.or_else(|| StatusKind::ALL.into_iter().find(|k| k.slug() == slug))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusKind::OnTrack => "În termen",
+            StatusKind::DueSoon => "Termen apropiat",
+            StatusKind::Overdue => "Depășit",
+            StatusKind::Done => "Finalizat",
+            StatusKind::Blocked => "Blocat (fără dosar)",
+        }
+    }
+}
+
+impl DenStatus {
+    pub fn kind(self) -> StatusKind {
+        match self {
+            DenStatus::Blocked => StatusKind::Blocked,
+            DenStatus::Done => StatusKind::Done,
+            DenStatus::OnTrack { .. } => StatusKind::OnTrack,
+            DenStatus::DueSoon { .. } => StatusKind::DueSoon,
+            DenStatus::Overdue { .. } => StatusKind::Overdue,
         }
     }
 }

@@ -15,7 +15,13 @@ use super::report::ImportReport;
 use super::text::fold;
 
 /// The functions a designee may hold (the internal decision names one of them).
-pub const FUNCTIONS: &[&str] = &["director", "director adjunct", "secretar", "consilier juridic", "altă funcție"];
+pub const FUNCTIONS: &[&str] = &[
+    "director",
+    "director adjunct",
+    "secretar",
+    "consilier juridic",
+    "altă funcție",
+];
 
 /// The canonical function for typed text (`Director adj.`, `secretar-șef`), else the text as
 /// typed: the decision is what counts.
@@ -37,14 +43,20 @@ pub fn normalise_function(typed: &str) -> String {
 
 /// A Romanian phone number in international form `+40…` (9 digits after the prefix).
 pub fn normalise_phone(raw: &str) -> Result<String, String> {
-    if !raw.chars().all(|c| c.is_ascii_digit() || " .-/()+\u{a0}".contains(c)) {
+    if !raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || " .-/()+\u{a0}".contains(c))
+    {
         return Err(format!("„{}” nu este un număr de telefon", raw.trim()));
     }
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     let national = if let Some(rest) = digits.strip_prefix("0040") {
         rest.to_string()
     } else if raw.trim_start().starts_with('+') {
-        digits.strip_prefix("40").ok_or("doar numere din România (+40)")?.to_string()
+        digits
+            .strip_prefix("40")
+            .ok_or("doar numere din România (+40)")?
+            .to_string()
     } else if let Some(rest) = digits.strip_prefix('0') {
         rest.to_string()
     } else if digits.len() == 9 {
@@ -68,7 +80,10 @@ pub fn is_mobile(phone: &str) -> bool {
 /// court requests want an institutional address that survives a change of designee.
 pub fn email_looks_personal(email: &str, full_name: &str) -> bool {
     let local = fold(email.split('@').next().unwrap_or_default());
-    fold(full_name).split([' ', '-']).filter(|part| part.chars().count() >= 3).any(|part| local.contains(part))
+    fold(full_name)
+        .split([' ', '-'])
+        .filter(|part| part.chars().count() >= 3)
+        .any(|part| local.contains(part))
 }
 
 /// A designee as recorded: by staff, through the import, or by a director's link.
@@ -91,41 +106,72 @@ pub struct FieldProblem {
 }
 
 /// Checks and normalises typed designee data; errors refuse, warnings only inform.
-pub fn check(mut facts: DesigneeFacts) -> Result<(DesigneeFacts, Vec<FieldProblem>), Vec<FieldProblem>> {
+pub fn check(
+    mut facts: DesigneeFacts,
+) -> Result<(DesigneeFacts, Vec<FieldProblem>), Vec<FieldProblem>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let problem = |field, value: &str, message: &str| FieldProblem { field, value: value.to_string(), message: message.to_string() };
-    facts.full_name = facts.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let problem = |field, value: &str, message: &str| FieldProblem {
+        field,
+        value: value.to_string(),
+        message: message.to_string(),
+    };
+    facts.full_name = facts
+        .full_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if facts.full_name.chars().count() < 3 {
-        errors.push(problem(DesigneeField::Name, &facts.full_name, "numele și prenumele lipsesc"));
+        errors.push(problem(
+            DesigneeField::Name,
+            &facts.full_name,
+            "numele și prenumele lipsesc",
+        ));
     }
     if facts.function.trim().is_empty() {
         errors.push(problem(DesigneeField::Function, "", "funcția lipsește"));
     }
     facts.function = normalise_function(&facts.function);
     if let Some(email) = facts.email.take() {
-        match super::staff::normalise_email(&email).filter(|e| super::school::email_is_plausible(e)) {
+        match super::staff::normalise_email(&email).filter(|e| super::school::email_is_plausible(e))
+        {
             Some(email) => {
                 if email_looks_personal(&email, &facts.full_name) {
-                    warnings.push(problem(DesigneeField::Email, &email, "adresa pare personală; instanțele cer o adresă instituțională a unității"));
+                    warnings.push(problem(
+                        DesigneeField::Email,
+                        &email,
+                        "adresa pare personală; instanțele cer o adresă instituțională a unității",
+                    ));
                 }
                 facts.email = Some(email);
             }
-            None => errors.push(problem(DesigneeField::Email, &email, "adresa de e-mail nu este validă")),
+            None => errors.push(problem(
+                DesigneeField::Email,
+                &email,
+                "adresa de e-mail nu este validă",
+            )),
         }
     }
     if let Some(phone) = facts.phone.take() {
         match normalise_phone(&phone) {
             Ok(normal) => {
                 if !is_mobile(&normal) {
-                    warnings.push(problem(DesigneeField::Phone, &phone, "nu este un număr de mobil; cererile de acces cer un mobil"));
+                    warnings.push(problem(
+                        DesigneeField::Phone,
+                        &phone,
+                        "nu este un număr de mobil; cererile de acces cer un mobil",
+                    ));
                 }
                 facts.phone = Some(normal);
             }
             Err(message) => errors.push(problem(DesigneeField::Phone, &phone, &message)),
         }
     }
-    if errors.is_empty() { Ok((facts, warnings)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((facts, warnings))
+    } else {
+        Err(errors)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,22 +189,79 @@ pub enum DesigneeField {
     Reported,
 }
 
-const fn col(field: DesigneeField, header: &'static str, synonyms: &'static [&'static str]) -> ColumnSpec<DesigneeField> {
-    ColumnSpec { field, header, synonyms }
+const fn col(
+    field: DesigneeField,
+    header: &'static str,
+    synonyms: &'static [&'static str],
+) -> ColumnSpec<DesigneeField> {
+    ColumnSpec {
+        field,
+        header,
+        synonyms,
+    }
 }
 
 pub const DESIGNEE_COLUMNS: &[ColumnSpec<DesigneeField>] = &[
-    col(DesigneeField::Code, "Cod SIIIR", &["Cod SIIIR unitate", "Cod unitate", "SIIIR"]),
-    col(DesigneeField::Name, "Nume și prenume", &["Nume si prenume", "Numele și prenumele", "Persoana desemnată", "Nume"]),
-    col(DesigneeField::Function, "Funcția", &["Funcția", "Functia", "Funcție"]),
-    col(DesigneeField::DecisionNumber, "Nr. decizie", &["Număr decizie", "Nr decizie", "Numar decizie", "Decizia nr"]),
-    col(DesigneeField::DecisionDate, "Data deciziei", &["Data decizie", "Decizia din"]),
-    col(DesigneeField::Email, "E-mail", &["Email", "Adresă e-mail", "Adresa de e-mail"]),
-    col(DesigneeField::Phone, "Telefon", &["Telefon mobil", "Mobil", "Nr. telefon"]),
-    col(DesigneeField::AccessRequested, "Data cerere acces", &["Cerere acces"]),
-    col(DesigneeField::AccessApproved, "Data acces aprobat", &["Acces aprobat"]),
-    col(DesigneeField::AccountCreated, "Data creare cont D.E.N.", &["Cont D.E.N. creat", "Data creare cont"]),
-    col(DesigneeField::Reported, "Data comunicare ISJ", &["Comunicat ISJ", "Data comunicării"]),
+    col(
+        DesigneeField::Code,
+        "Cod SIIIR",
+        &["Cod SIIIR unitate", "Cod unitate", "SIIIR"],
+    ),
+    col(
+        DesigneeField::Name,
+        "Nume și prenume",
+        &[
+            "Nume si prenume",
+            "Numele și prenumele",
+            "Persoana desemnată",
+            "Nume",
+        ],
+    ),
+    col(
+        DesigneeField::Function,
+        "Funcția",
+        &["Funcția", "Functia", "Funcție"],
+    ),
+    col(
+        DesigneeField::DecisionNumber,
+        "Nr. decizie",
+        &["Număr decizie", "Nr decizie", "Numar decizie", "Decizia nr"],
+    ),
+    col(
+        DesigneeField::DecisionDate,
+        "Data deciziei",
+        &["Data decizie", "Decizia din"],
+    ),
+    col(
+        DesigneeField::Email,
+        "E-mail",
+        &["Email", "Adresă e-mail", "Adresa de e-mail"],
+    ),
+    col(
+        DesigneeField::Phone,
+        "Telefon",
+        &["Telefon mobil", "Mobil", "Nr. telefon"],
+    ),
+    col(
+        DesigneeField::AccessRequested,
+        "Data cerere acces",
+        &["Cerere acces"],
+    ),
+    col(
+        DesigneeField::AccessApproved,
+        "Data acces aprobat",
+        &["Acces aprobat"],
+    ),
+    col(
+        DesigneeField::AccountCreated,
+        "Data creare cont D.E.N.",
+        &["Cont D.E.N. creat", "Data creare cont"],
+    ),
+    col(
+        DesigneeField::Reported,
+        "Data comunicare ISJ",
+        &["Comunicat ISJ", "Data comunicării"],
+    ),
 ];
 
 const STEP_COLUMNS: [(DesigneeField, DenStep); 4] = [
@@ -170,11 +273,15 @@ const STEP_COLUMNS: [(DesigneeField, DenStep); 4] = [
 
 pub fn designee_header_verdict(headers: &[String]) -> HeaderVerdict {
     let map = ColumnMap::from_headers(DESIGNEE_COLUMNS, headers);
-    let missing: Vec<String> = [(DesigneeField::Code, "Cod SIIIR"), (DesigneeField::Name, "Nume și prenume"), (DesigneeField::Function, "Funcția")]
-        .into_iter()
-        .filter(|(field, _)| !map.has(*field))
-        .map(|(_, header)| header.to_string())
-        .collect();
+    let missing: Vec<String> = [
+        (DesigneeField::Code, "Cod SIIIR"),
+        (DesigneeField::Name, "Nume și prenume"),
+        (DesigneeField::Function, "Funcția"),
+    ]
+    .into_iter()
+    .filter(|(field, _)| !map.has(*field))
+    .map(|(_, header)| header.to_string())
+    .collect();
     match (missing.is_empty(), map.len()) {
         (true, _) => HeaderVerdict::Complete,
         (false, n) if n >= 2 => HeaderVerdict::Incomplete(missing),
@@ -200,10 +307,26 @@ pub struct DesigneePlanner<'a> {
 }
 
 impl<'a> DesigneePlanner<'a> {
-    pub fn new(headers: &[String], sheet: Option<&str>, header_row: u32, directory: &'a SchoolDirectory) -> Self {
-        let report = ImportReport { kind: "designees".into(), sheet: sheet.map(str::to_string), header_row, ..ImportReport::default() };
+    pub fn new(
+        headers: &[String],
+        sheet: Option<&str>,
+        header_row: u32,
+        directory: &'a SchoolDirectory,
+    ) -> Self {
+        let report = ImportReport {
+            kind: "designees".into(),
+            sheet: sheet.map(str::to_string),
+            header_row,
+            ..ImportReport::default()
+        };
         let columns = ColumnMap::from_headers(DESIGNEE_COLUMNS, headers);
-        DesigneePlanner { columns, directory, report, planned: Vec::new(), by_school: HashMap::new() }
+        DesigneePlanner {
+            columns,
+            directory,
+            report,
+            planned: Vec::new(),
+            by_school: HashMap::new(),
+        }
     }
 
     pub fn push(&mut self, row: Row) {
@@ -211,19 +334,33 @@ impl<'a> DesigneePlanner<'a> {
             return;
         }
         self.report.rows_read += 1;
-        let Some(planned) = self.parse(row) else { return };
+        let Some(planned) = self.parse(row) else {
+            return;
+        };
         let header = self.columns.header(DESIGNEE_COLUMNS, DesigneeField::Code);
         match self.by_school.get(&planned.school_code) {
-            Some(&i) if self.planned[i].facts == planned.facts && self.planned[i].steps == planned.steps => {
-                let note = format!("rând identic cu rândul {}; numărat o singură dată", self.planned[i].row);
-                self.report.warn(planned.row, &header, &planned.school_code, note);
+            Some(&i)
+                if self.planned[i].facts == planned.facts
+                    && self.planned[i].steps == planned.steps =>
+            {
+                let note = format!(
+                    "rând identic cu rândul {}; numărat o singură dată",
+                    self.planned[i].row
+                );
+                self.report
+                    .warn(planned.row, &header, &planned.school_code, note);
             }
             Some(&i) => {
-                let error = format!("unitatea are deja o persoană desemnată pe rândul {}", self.planned[i].row);
-                self.report.reject(planned.row, &header, &planned.school_code, error);
+                let error = format!(
+                    "unitatea are deja o persoană desemnată pe rândul {}",
+                    self.planned[i].row
+                );
+                self.report
+                    .reject(planned.row, &header, &planned.school_code, error);
             }
             None => {
-                self.by_school.insert(planned.school_code.clone(), self.planned.len());
+                self.by_school
+                    .insert(planned.school_code.clone(), self.planned.len());
                 self.planned.push(planned);
             }
         }
@@ -238,7 +375,12 @@ impl<'a> DesigneePlanner<'a> {
         let header = |field| self.columns.header(DESIGNEE_COLUMNS, field);
         let errors_before = self.report.rejected.len();
         let code_cell = row.cell(self.columns.index(DesigneeField::Code)).clone();
-        let school = self.directory.resolve_pj(number, (&header(DesigneeField::Code), &code_cell), (&header(DesigneeField::Name), None), &mut self.report);
+        let school = self.directory.resolve_pj(
+            number,
+            (&header(DesigneeField::Code), &code_cell),
+            (&header(DesigneeField::Name), None),
+            &mut self.report,
+        );
         let date = |field, report: &mut ImportReport| {
             let cell = row.cell(self.columns.index(field));
             dates::parse_cell(cell).unwrap_or_else(|error| {
@@ -247,8 +389,10 @@ impl<'a> DesigneePlanner<'a> {
             })
         };
         let decision_date = date(DesigneeField::DecisionDate, &mut self.report);
-        let steps: Vec<(DenStep, NaiveDate)> =
-            STEP_COLUMNS.iter().filter_map(|(field, step)| date(*field, &mut self.report).map(|on| (*step, on))).collect();
+        let steps: Vec<(DenStep, NaiveDate)> = STEP_COLUMNS
+            .iter()
+            .filter_map(|(field, step)| date(*field, &mut self.report).map(|on| (*step, on)))
+            .collect();
         let phone = phone_cell(row.cell(self.columns.index(DesigneeField::Phone)));
         let mut text = |field| row.take_text(self.columns.index(field));
         let facts = DesigneeFacts {
@@ -266,16 +410,31 @@ impl<'a> DesigneePlanner<'a> {
         };
         for problem in problems {
             if checked.is_ok() {
-                self.report.warn(number, &header(problem.field), &problem.value, problem.message);
+                self.report.warn(
+                    number,
+                    &header(problem.field),
+                    &problem.value,
+                    problem.message,
+                );
             } else {
-                self.report.reject(number, &header(problem.field), &problem.value, problem.message);
+                self.report.reject(
+                    number,
+                    &header(problem.field),
+                    &problem.value,
+                    problem.message,
+                );
             }
         }
         if self.report.rejected.len() > errors_before {
             return None;
         }
         let (facts, _) = checked.ok()?;
-        Some(PlannedDesignee { row: number, school_code: school?, facts, steps })
+        Some(PlannedDesignee {
+            row: number,
+            school_code: school?,
+            facts,
+            steps,
+        })
     }
 }
 
@@ -294,14 +453,33 @@ mod tests {
 
     #[test]
     fn phones() {
-        for raw in ["0722 123 456", "0722.123.456", "+40 722 123 456", "0040722123456", "(0722) 123-456", "722123456"] {
+        for raw in [
+            "0722 123 456",
+            "0722.123.456",
+            "+40 722 123 456",
+            "0040722123456",
+            "(0722) 123-456",
+            "722123456",
+        ] {
             assert_eq!(normalise_phone(raw).as_deref(), Ok("+40722123456"), "{raw}");
         }
-        assert_eq!(normalise_phone("0254 211 111").as_deref(), Ok("+40254211111"));
-        for raw in ["+44 20 7946 0958", "0722 123", "07221234567", "sună-mă", "0822123456"] {
+        assert_eq!(
+            normalise_phone("0254 211 111").as_deref(),
+            Ok("+40254211111")
+        );
+        for raw in [
+            "+44 20 7946 0958",
+            "0722 123",
+            "07221234567",
+            "sună-mă",
+            "0822123456",
+        ] {
             assert!(normalise_phone(raw).is_err(), "{raw}");
         }
-        assert_eq!(phone_cell(&Cell::Number(722123456.0)).as_deref(), Some("0722123456"));
+        assert_eq!(
+            phone_cell(&Cell::Number(722123456.0)).as_deref(),
+            Some("0722123456")
+        );
     }
 
     #[test]
@@ -309,40 +487,114 @@ mod tests {
         assert_eq!(normalise_function("Director adj."), "director adjunct");
         assert_eq!(normalise_function("DIRECTOR"), "director");
         assert_eq!(normalise_function("Secretar-șef"), "secretar");
-        assert_eq!(normalise_function("administrator financiar"), "administrator financiar");
+        assert_eq!(
+            normalise_function("administrator financiar"),
+            "administrator financiar"
+        );
         assert!(email_looks_personal("ana.popescu@gmail.com", "Popescu Ana"));
-        assert!(email_looks_personal("ionescu.m@yahoo.com", "Maria Ionescu-Șerban"));
-        assert!(!email_looks_personal("scoala1deva@yahoo.com", "Popescu Ana"), "free mail alone is normal for schools");
+        assert!(email_looks_personal(
+            "ionescu.m@yahoo.com",
+            "Maria Ionescu-Șerban"
+        ));
+        assert!(
+            !email_looks_personal("scoala1deva@yahoo.com", "Popescu Ana"),
+            "free mail alone is normal for schools"
+        );
     }
 
     #[test]
     fn rows_of_the_legal_list() {
-        let headers: Vec<String> = ["Cod SIIIR", "Nume și prenume", "Funcția", "Data deciziei", "E-mail", "Telefon", "Cont D.E.N. creat"]
-            .iter()
-            .map(|h| h.to_string())
-            .collect();
+        let headers: Vec<String> = [
+            "Cod SIIIR",
+            "Nume și prenume",
+            "Funcția",
+            "Data deciziei",
+            "E-mail",
+            "Telefon",
+            "Cont D.E.N. creat",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
         let directory = sample();
         let mut planner = DesigneePlanner::new(&headers, None, 1, &directory);
         let rows: [[&str; 7]; 5] = [
-            ["2061100001", "Popescu  Ana", "Director", "01.09.2026", "ana.popescu@gmail.com", "0722 123 456", "20.11.2026"],
-            ["2061100003", "Ion Marin", "secretar", "", "liceubrad@yahoo.com", "0254 123 456", ""],
+            [
+                "2061100001",
+                "Popescu  Ana",
+                "Director",
+                "01.09.2026",
+                "ana.popescu@gmail.com",
+                "0722 123 456",
+                "20.11.2026",
+            ],
+            [
+                "2061100003",
+                "Ion Marin",
+                "secretar",
+                "",
+                "liceubrad@yahoo.com",
+                "0254 123 456",
+                "",
+            ],
             ["2061100004", "X", "", "", "nu-i-adresa", "12", ""],
             ["2062100002", "Vasile Ene", "director", "", "", "", ""],
-            ["2061100005", "Dan Pop", "director", "31.02.2026", "", "", "azi"],
+            [
+                "2061100005",
+                "Dan Pop",
+                "director",
+                "31.02.2026",
+                "",
+                "",
+                "azi",
+            ],
         ];
         for (i, cells) in rows.iter().enumerate() {
-            planner.push(Row { number: i as u32 + 2, cells: cells.iter().map(|c| Cell::Text(c.to_string())).collect() });
+            planner.push(Row {
+                number: i as u32 + 2,
+                cells: cells.iter().map(|c| Cell::Text(c.to_string())).collect(),
+            });
         }
         let (planned, report) = planner.finish();
         assert_eq!(planned.len(), 2);
         assert_eq!(planned[0].facts.full_name, "Popescu Ana");
         assert_eq!(planned[0].facts.phone.as_deref(), Some("+40722123456"));
-        assert_eq!(planned[0].steps, vec![(DenStep::AccountCreated, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default())]);
-        assert!(report.warnings.iter().any(|w| w.row == 2 && w.column == "E-mail"));
-        assert!(report.warnings.iter().any(|w| w.row == 3 && w.column == "Telefon"));
-        let columns = |row| report.rejected.iter().filter(|r| r.row == row).map(|r| r.column.as_str()).collect::<Vec<_>>();
-        assert_eq!(columns(4), vec!["Nume și prenume", "Funcția", "E-mail", "Telefon"]);
-        assert_eq!(columns(5), vec!["Cod SIIIR"], "the AR's PJ already has a designee in this file");
+        assert_eq!(
+            planned[0].steps,
+            vec![(
+                DenStep::AccountCreated,
+                NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default()
+            )]
+        );
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.row == 2 && w.column == "E-mail")
+        );
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.row == 3 && w.column == "Telefon")
+        );
+        let columns = |row| {
+            report
+                .rejected
+                .iter()
+                .filter(|r| r.row == row)
+                .map(|r| r.column.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            columns(4),
+            vec!["Nume și prenume", "Funcția", "E-mail", "Telefon"]
+        );
+        assert_eq!(
+            columns(5),
+            vec!["Cod SIIIR"],
+            "the AR's PJ already has a designee in this file"
+        );
         assert_eq!(columns(6), vec!["Data deciziei", "Cont D.E.N. creat"]);
     }
 }

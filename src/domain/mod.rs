@@ -1,5 +1,6 @@
 //! Pure domain: types, rules and validation. No database, web or spreadsheet library here.
 
+pub mod board;
 pub mod case_import;
 pub mod case_kinds;
 pub mod case_number;

@@ -41,21 +41,35 @@ impl SiiirCode {
     /// Accepts a code typed by a person (URL, search box): exactly 10 digits.
     pub fn from_exact(text: &str) -> Option<SiiirCode> {
         let text = text.trim();
-        (text.len() == 10 && text.chars().all(|c| c.is_ascii_digit())).then(|| SiiirCode(text.into()))
+        (text.len() == 10 && text.chars().all(|c| c.is_ascii_digit()))
+            .then(|| SiiirCode(text.into()))
     }
 
     fn from_digits(digits: &str, numeric_cell: bool) -> Result<ParsedCode, String> {
         match digits.len() {
-            10 => Ok(ParsedCode { code: SiiirCode(digits.into()), repair: None }),
+            10 => Ok(ParsedCode {
+                code: SiiirCode(digits.into()),
+                repair: None,
+            }),
             9 => {
                 let code = SiiirCode(format!("0{digits}"));
-                let how = if numeric_cell { "celulă numerică" } else { "9 cifre" };
+                let how = if numeric_cell {
+                    "celulă numerică"
+                } else {
+                    "9 cifre"
+                };
                 let repair = format!("{how}: completat cu zero în față la {}", code.0);
-                Ok(ParsedCode { code, repair: Some(repair) })
+                Ok(ParsedCode {
+                    code,
+                    repair: Some(repair),
+                })
             }
             n if n < 9 && numeric_cell => {
                 let code = SiiirCode(format!("{digits:0>10}"));
-                Err(format!("codul SIIIR are doar {n} cifre (poate {}?)", code.0))
+                Err(format!(
+                    "codul SIIIR are doar {n} cifre (poate {}?)",
+                    code.0
+                ))
             }
             n => Err(format!("codul SIIIR trebuie să aibă 10 cifre, are {n}")),
         }
@@ -94,7 +108,11 @@ impl UnitStatus {
 
 /// Checks a Romanian tax code (CIF/CUI) with the official weights 7,5,3,2,1,7,5,3,2.
 pub fn cif_is_valid(raw: &str) -> bool {
-    let digits = raw.trim().trim_start_matches(['R', 'r']).trim_start_matches(['O', 'o']).trim();
+    let digits = raw
+        .trim()
+        .trim_start_matches(['R', 'r'])
+        .trim_start_matches(['O', 'o'])
+        .trim();
     if !(2..=10).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
         return false;
     }
@@ -102,7 +120,11 @@ pub fn cif_is_valid(raw: &str) -> bool {
     let (body, check) = values.split_at(values.len() - 1);
     let weights = [7, 5, 3, 2, 1, 7, 5, 3, 2];
     let offset = weights.len() - body.len();
-    let sum: u32 = body.iter().zip(&weights[offset..]).map(|(d, w)| d * w).sum();
+    let sum: u32 = body
+        .iter()
+        .zip(&weights[offset..])
+        .map(|(d, w)| d * w)
+        .sum();
     (sum * 10) % 11 % 10 == check[0]
 }
 
@@ -119,7 +141,9 @@ pub fn phone_is_plausible(raw: &str) -> bool {
     } else {
         digits
     };
-    let allowed = raw.chars().all(|c| c.is_ascii_digit() || " .-/()+".contains(c));
+    let allowed = raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || " .-/()+".contains(c));
     allowed
         && national.len() == 10
         && national.starts_with('0')
@@ -133,7 +157,9 @@ pub fn email_is_plausible(raw: &str) -> bool {
         return false;
     };
     !local.is_empty()
-        && !raw.chars().any(|c| c.is_whitespace() || ",;<>\"".contains(c))
+        && !raw
+            .chars()
+            .any(|c| c.is_whitespace() || ",;<>\"".contains(c))
         && !domain.contains('@')
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -170,8 +196,16 @@ pub enum SchoolField {
     Email,
 }
 
-const fn col(field: SchoolField, header: &'static str, synonyms: &'static [&'static str]) -> ColumnSpec<SchoolField> {
-    ColumnSpec { field, header, synonyms }
+const fn col(
+    field: SchoolField,
+    header: &'static str,
+    synonyms: &'static [&'static str],
+) -> ColumnSpec<SchoolField> {
+    ColumnSpec {
+        field,
+        header,
+        synonyms,
+    }
 }
 
 /// The 26 columns of the SIIIR export, in the Ministry's order.
@@ -180,12 +214,20 @@ pub const SCHOOL_COLUMNS: &[ColumnSpec<SchoolField>] = &[
     col(SchoolField::County, "Judet PJ", &["Județ PJ"]),
     col(SchoolField::PjLocality, "Localitate PJ", &[]),
     col(SchoolField::PjSiruta, "Cod SIRUTA PJ", &[]),
-    col(SchoolField::PjArea, "Mediu loc. PJ", &["Mediu localitate PJ"]),
+    col(
+        SchoolField::PjArea,
+        "Mediu loc. PJ",
+        &["Mediu localitate PJ"],
+    ),
     col(SchoolField::PjCode, "Cod SIIIR PJ", &[]),
     col(SchoolField::PjName, "Denumire PJ", &[]),
     col(SchoolField::Locality, "Localitate unitate", &[]),
     col(SchoolField::Siruta, "Cod SIRUTA unitate", &[]),
-    col(SchoolField::Area, "Mediu loc. unitate", &["Mediu localitate unitate"]),
+    col(
+        SchoolField::Area,
+        "Mediu loc. unitate",
+        &["Mediu localitate unitate"],
+    ),
     col(SchoolField::SiruesCode, "Cod SIRUES", &[]),
     col(SchoolField::Code, "Cod SIIIR unitate", &[]),
     col(SchoolField::ShortName, "Denumire scurta unitate", &[]),
@@ -238,7 +280,10 @@ pub struct SchoolRecord {
 impl SchoolRecord {
     /// The name shown to users: the long name, else the short one.
     pub fn display_name(&self) -> &str {
-        self.long_name.as_deref().or(self.short_name.as_deref()).unwrap_or(&self.code)
+        self.long_name
+            .as_deref()
+            .or(self.short_name.as_deref())
+            .unwrap_or(&self.code)
     }
 
     /// Folded text the search box matches against (names, locality, code).

@@ -8,8 +8,8 @@ use super::cell::{Cell, Row};
 use super::columns::{ColumnMap, HeaderVerdict};
 use super::report::ImportReport;
 use super::school::{
-    SCHOOL_COLUMNS, SchoolField, SchoolRecord, SiiirCode, UnitStatus, cif_is_valid, email_is_plausible,
-    phone_is_plausible,
+    SCHOOL_COLUMNS, SchoolField, SchoolRecord, SiiirCode, UnitStatus, cif_is_valid,
+    email_is_plausible, phone_is_plausible,
 };
 use super::text::{fold, looks_mojibake};
 
@@ -60,7 +60,12 @@ pub struct SchoolPlanner {
 
 impl SchoolPlanner {
     /// `county` keeps only rows whose `Judet PJ` matches (case-insensitive).
-    pub fn new(headers: &[String], sheet: Option<&str>, header_row: u32, county: Option<&str>) -> Result<Self, PlanError> {
+    pub fn new(
+        headers: &[String],
+        sheet: Option<&str>,
+        header_row: u32,
+        county: Option<&str>,
+    ) -> Result<Self, PlanError> {
         let columns = ColumnMap::from_headers(SCHOOL_COLUMNS, headers);
         if county.is_some() && !columns.has(SchoolField::County) {
             return Err(PlanError::NoCountyColumn);
@@ -93,7 +98,11 @@ impl SchoolPlanner {
 
     /// Ends the file: judges the last row unless it is a total, and returns the report.
     pub fn finish(mut self) -> (Option<AcceptedSchool>, ImportReport) {
-        let last = self.held.take().filter(|row| !self.is_total(row)).and_then(|row| self.judge(row));
+        let last = self
+            .held
+            .take()
+            .filter(|row| !self.is_total(row))
+            .and_then(|row| self.judge(row));
         self.warn_orphan_units();
         (last, self.report)
     }
@@ -101,13 +110,20 @@ impl SchoolPlanner {
     /// A `TOTAL …` row with no valid code.
     fn is_total(&self, row: &Row) -> bool {
         let no_code = SiiirCode::parse(row.cell(self.columns.index(SchoolField::Code))).is_err();
-        no_code && row.cells.iter().any(|c| c.text().is_some_and(|t| fold(&t).starts_with("total")))
+        no_code
+            && row
+                .cells
+                .iter()
+                .any(|c| c.text().is_some_and(|t| fold(&t).starts_with("total")))
     }
 
     fn judge(&mut self, row: Row) -> Option<AcceptedSchool> {
         self.report.rows_read += 1;
         if let Some(wanted) = &self.county {
-            let value = row.cell(self.columns.index(SchoolField::County)).text().unwrap_or_default();
+            let value = row
+                .cell(self.columns.index(SchoolField::County))
+                .text()
+                .unwrap_or_default();
             if !value.eq_ignore_ascii_case(wanted) {
                 self.report.skipped += 1;
                 return None;
@@ -135,7 +151,10 @@ impl SchoolPlanner {
                 } else {
                     self.units.push((number, record.pj_code.clone()));
                 }
-                Some(AcceptedSchool { row: number, record })
+                Some(AcceptedSchool {
+                    row: number,
+                    record,
+                })
             }
         }
     }
@@ -157,7 +176,11 @@ fn fingerprint(record: &SchoolRecord) -> u64 {
     hasher.finish()
 }
 
-fn parse_row(mut row: Row, columns: &ColumnMap<SchoolField>, report: &mut ImportReport) -> Option<SchoolRecord> {
+fn parse_row(
+    mut row: Row,
+    columns: &ColumnMap<SchoolField>,
+    report: &mut ImportReport,
+) -> Option<SchoolRecord> {
     let header = |field| columns.header(SCHOOL_COLUMNS, field);
     let errors_before = report.rejected.len();
 
@@ -178,15 +201,27 @@ fn parse_row(mut row: Row, columns: &ColumnMap<SchoolField>, report: &mut Import
     };
     let code = code_of(SchoolField::Code, report);
     let pj_code = code_of(SchoolField::PjCode, report);
-    let status_text = row.cell(columns.index(SchoolField::Status)).text().unwrap_or_default();
+    let status_text = row
+        .cell(columns.index(SchoolField::Status))
+        .text()
+        .unwrap_or_default();
     let status = UnitStatus::parse(&status_text);
     if status.is_none() {
-        report.reject(row.number, &header(SchoolField::Status), &status_text, "statutul trebuie să fie PJ sau AR");
+        report.reject(
+            row.number,
+            &header(SchoolField::Status),
+            &status_text,
+            "statutul trebuie să fie PJ sau AR",
+        );
     }
     let long_name = row.take_text(columns.index(SchoolField::LongName));
     let short_name = row.take_text(columns.index(SchoolField::ShortName));
     if long_name.is_none() && short_name.is_none() {
-        let column = header(if columns.has(SchoolField::LongName) { SchoolField::LongName } else { SchoolField::ShortName });
+        let column = header(if columns.has(SchoolField::LongName) {
+            SchoolField::LongName
+        } else {
+            SchoolField::ShortName
+        });
         report.reject(row.number, &column, "", "denumirea unității lipsește");
     }
     if report.rejected.len() > errors_before {
@@ -195,7 +230,12 @@ fn parse_row(mut row: Row, columns: &ColumnMap<SchoolField>, report: &mut Import
     let (code, pj_code, status) = (code?, pj_code?, status?);
     let number = row.number;
     if status == UnitStatus::Pj && code != pj_code {
-        report.warn(row.number, &header(SchoolField::PjCode), &pj_code, "o unitate PJ ar trebui să aibă codul PJ egal cu propriul cod");
+        report.warn(
+            row.number,
+            &header(SchoolField::PjCode),
+            &pj_code,
+            "o unitate PJ ar trebui să aibă codul PJ egal cu propriul cod",
+        );
     }
     let phone = phone_text(&row, columns, SchoolField::Phone, report);
     let fax = phone_text(&row, columns, SchoolField::Fax, report);
@@ -233,40 +273,82 @@ fn parse_row(mut row: Row, columns: &ColumnMap<SchoolField>, report: &mut Import
 }
 
 /// Phone numbers typed into a numeric cell lose their leading zero in Excel; put it back.
-fn phone_text(row: &Row, columns: &ColumnMap<SchoolField>, field: SchoolField, report: &mut ImportReport) -> Option<String> {
+fn phone_text(
+    row: &Row,
+    columns: &ColumnMap<SchoolField>,
+    field: SchoolField,
+    report: &mut ImportReport,
+) -> Option<String> {
     let cell = row.cell(columns.index(field));
     let text = cell.text()?;
-    let lost_zero = matches!(cell, Cell::Number(_)) && text.len() == 9 && text.starts_with(['2', '3', '7']);
+    let lost_zero =
+        matches!(cell, Cell::Number(_)) && text.len() == 9 && text.starts_with(['2', '3', '7']);
     if !lost_zero {
         return Some(text);
     }
     let repaired = format!("0{text}");
-    report.warn(row.number, &columns.header(SCHOOL_COLUMNS, field), &text, format!("celulă numerică: completat cu zero în față la {repaired}"));
+    report.warn(
+        row.number,
+        &columns.header(SCHOOL_COLUMNS, field),
+        &text,
+        format!("celulă numerică: completat cu zero în față la {repaired}"),
+    );
     Some(repaired)
 }
 
-fn warn_contact_shapes(row: u32, record: &SchoolRecord, columns: &ColumnMap<SchoolField>, report: &mut ImportReport) {
+fn warn_contact_shapes(
+    row: u32,
+    record: &SchoolRecord,
+    columns: &ColumnMap<SchoolField>,
+    report: &mut ImportReport,
+) {
     let header = |field| columns.header(SCHOOL_COLUMNS, field);
-    for (field, value) in [(SchoolField::LongName, &record.long_name), (SchoolField::ShortName, &record.short_name)] {
+    for (field, value) in [
+        (SchoolField::LongName, &record.long_name),
+        (SchoolField::ShortName, &record.short_name),
+    ] {
         if let Some(value) = value.as_deref().filter(|v| looks_mojibake(v)) {
-            report.warn(row, &header(field), value, "diacritice stricate (fișier salvat cu altă codificare?)");
+            report.warn(
+                row,
+                &header(field),
+                value,
+                "diacritice stricate (fișier salvat cu altă codificare?)",
+            );
         }
     }
     if let Some(cif) = &record.cif {
         if !cif_is_valid(cif) {
-            report.warn(row, &header(SchoolField::Cif), cif, "codul fiscal nu trece verificarea cifrei de control");
+            report.warn(
+                row,
+                &header(SchoolField::Cif),
+                cif,
+                "codul fiscal nu trece verificarea cifrei de control",
+            );
         }
     }
-    for (field, value) in [(SchoolField::Phone, &record.phone), (SchoolField::Fax, &record.fax)] {
+    for (field, value) in [
+        (SchoolField::Phone, &record.phone),
+        (SchoolField::Fax, &record.fax),
+    ] {
         if let Some(value) = value {
             if !phone_is_plausible(value) {
-                report.warn(row, &header(field), value, "număr de telefon cu formă neobișnuită");
+                report.warn(
+                    row,
+                    &header(field),
+                    value,
+                    "număr de telefon cu formă neobișnuită",
+                );
             }
         }
     }
     if let Some(email) = &record.email {
         if !email_is_plausible(email) {
-            report.warn(row, &header(SchoolField::Email), email, "adresă de e-mail cu formă neobișnuită");
+            report.warn(
+                row,
+                &header(SchoolField::Email),
+                email,
+                "adresă de e-mail cu formă neobișnuită",
+            );
         }
     }
 }
@@ -276,13 +358,19 @@ pub const ORPHAN_WARNING: &str = "unitatea PJ de care aparține structura nu exi
 
 /// Drops orphan warnings for PJ codes the database already has.
 pub fn drop_known_orphans(report: &mut ImportReport, known_pj: &std::collections::HashSet<String>) {
-    report.warnings.retain(|w| !(w.warning == ORPHAN_WARNING && known_pj.contains(&w.value)));
+    report
+        .warnings
+        .retain(|w| !(w.warning == ORPHAN_WARNING && known_pj.contains(&w.value)));
 }
 
 /// PJ codes referenced by AR units but absent from the file.
 pub fn orphan_pj_codes(report: &ImportReport) -> Vec<String> {
-    let mut codes: Vec<String> =
-        report.warnings.iter().filter(|w| w.warning == ORPHAN_WARNING).map(|w| w.value.clone()).collect();
+    let mut codes: Vec<String> = report
+        .warnings
+        .iter()
+        .filter(|w| w.warning == ORPHAN_WARNING)
+        .map(|w| w.value.clone())
+        .collect();
     codes.sort();
     codes.dedup();
     codes
@@ -294,14 +382,23 @@ mod tests {
 
     /// Runs the planner over rows (numbered from 2) under a fixed header.
     fn plan(rows: Vec<Vec<&str>>, county: Option<&str>) -> (Vec<AcceptedSchool>, ImportReport) {
-        let headers: Vec<String> = ["Judet PJ", "Cod SIIIR unitate", "Cod SIIIR PJ", "Statut unitate", "Denumire lunga unitate"]
-            .iter()
-            .map(|h| h.to_string())
-            .collect();
+        let headers: Vec<String> = [
+            "Judet PJ",
+            "Cod SIIIR unitate",
+            "Cod SIIIR PJ",
+            "Statut unitate",
+            "Denumire lunga unitate",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
         let mut planner = SchoolPlanner::new(&headers, None, 1, county).unwrap();
         let mut accepted = Vec::new();
         for (i, cells) in rows.into_iter().enumerate() {
-            let row = Row { number: i as u32 + 2, cells: cells.into_iter().map(|c| Cell::Text(c.into())).collect() };
+            let row = Row {
+                number: i as u32 + 2,
+                cells: cells.into_iter().map(|c| Cell::Text(c.into())).collect(),
+            };
             accepted.extend(planner.push(row));
         }
         let (last, report) = planner.finish();
@@ -311,29 +408,46 @@ mod tests {
 
     #[test]
     fn duplicates_conflicts_and_totals() {
-        let (accepted, r) = plan(vec![
-            vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"],
-            vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"],
-            vec!["HD", "2061103288", "2061103288", "PJ", "Școala B"],
-            vec!["AB", "0161102892", "0161102892", "PJ", "Școala C"],
-            vec!["HD", "2062102079", "2061100000", "AR", "Grădinița D"],
-            vec!["HD", "2062102080", "2061103288", "XX", "Grădinița E"],
-            vec!["", "", "", "", ""],
-            vec!["TOTAL", "", "", "", "5"],
-        ], Some("hd"));
+        let (accepted, r) = plan(
+            vec![
+                vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"],
+                vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"],
+                vec!["HD", "2061103288", "2061103288", "PJ", "Școala B"],
+                vec!["AB", "0161102892", "0161102892", "PJ", "Școala C"],
+                vec!["HD", "2062102079", "2061100000", "AR", "Grădinița D"],
+                vec!["HD", "2062102080", "2061103288", "XX", "Grădinița E"],
+                vec!["", "", "", "", ""],
+                vec!["TOTAL", "", "", "", "5"],
+            ],
+            Some("hd"),
+        );
         assert_eq!(r.rows_read, 6);
         assert_eq!(r.skipped, 1);
         assert_eq!(accepted.len(), 2);
         assert_eq!(r.rejected.len(), 2);
-        assert!(r.rejected[0].error.contains("rândul 2"), "{:?}", r.rejected[0]);
+        assert!(
+            r.rejected[0].error.contains("rândul 2"),
+            "{:?}",
+            r.rejected[0]
+        );
         assert_eq!(r.rejected[1].column, "Statut unitate");
-        assert!(r.warnings.iter().any(|w| w.warning.contains("identic") && w.row == 3));
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.warning.contains("identic") && w.row == 3)
+        );
         assert_eq!(orphan_pj_codes(&r), vec!["2061100000".to_string()]);
     }
 
     #[test]
     fn a_total_row_in_the_middle_is_data_and_rejected() {
-        let (accepted, r) = plan(vec![vec!["HD", "", "", "", "TOTAL"], vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"]], None);
+        let (accepted, r) = plan(
+            vec![
+                vec!["HD", "", "", "", "TOTAL"],
+                vec!["HD", "2061103288", "2061103288", "PJ", "Școala A"],
+            ],
+            None,
+        );
         assert_eq!((accepted.len(), r.rows_read, r.rejected_rows()), (1, 2, 1));
     }
 
@@ -341,13 +455,26 @@ mod tests {
     fn header_verdicts() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            school_header_verdict(&h(&["COD SIIIR UNITATE", "statut unitate.", "Cod  SIIIR PJ", "Denumire scurtă unitate"])),
+            school_header_verdict(&h(&[
+                "COD SIIIR UNITATE",
+                "statut unitate.",
+                "Cod  SIIIR PJ",
+                "Denumire scurtă unitate"
+            ])),
             HeaderVerdict::Complete
         );
         assert!(matches!(
-            school_header_verdict(&h(&["Cod SIIIR unitate", "Cod SIIIR PJ", "Denumire PJ", "Judet PJ"])),
+            school_header_verdict(&h(&[
+                "Cod SIIIR unitate",
+                "Cod SIIIR PJ",
+                "Denumire PJ",
+                "Judet PJ"
+            ])),
             HeaderVerdict::Incomplete(_)
         ));
-        assert_eq!(school_header_verdict(&h(&["***Export complet rețea școlară"])), HeaderVerdict::NotHeader);
+        assert_eq!(
+            school_header_verdict(&h(&["***Export complet rețea școlară"])),
+            HeaderVerdict::NotHeader
+        );
     }
 }

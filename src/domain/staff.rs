@@ -44,7 +44,10 @@ impl Role {
 pub fn normalise_email(raw: &str) -> Option<String> {
     let email = raw.trim().to_lowercase();
     let (local, domain) = email.split_once('@')?;
-    let plausible = !local.is_empty() && domain.contains('.') && !domain.contains('@') && !email.chars().any(char::is_whitespace);
+    let plausible = !local.is_empty()
+        && domain.contains('.')
+        && !domain.contains('@')
+        && !email.chars().any(char::is_whitespace);
     plausible.then_some(email)
 }
 
@@ -57,7 +60,10 @@ mod tests {
         assert_eq!(Role::parse(" Juridic "), Some(Role::Juridic));
         assert_eq!(Role::parse("root"), None);
         assert!(!Role::Inspector.can_write());
-        assert_eq!(normalise_email(" Ana.Pop@ISJ.HD.edu.ro "), Some("ana.pop@isj.hd.edu.ro".into()));
+        assert_eq!(
+            normalise_email(" Ana.Pop@ISJ.HD.edu.ro "),
+            Some("ana.pop@isj.hd.edu.ro".into())
+        );
         assert_eq!(normalise_email("ana"), None);
         assert_eq!(normalise_email("a b@x.ro"), None);
     }

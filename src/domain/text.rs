@@ -3,8 +3,8 @@
 //! Official files mix cedilla (ş ţ) and comma-below (ș ț) letters, even inside one name,
 //! so values are stored as received (NFC) and compared on a folded key.
 
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Trims, NFC-normalises and turns non-breaking spaces into plain spaces; `None` when empty.
 pub fn clean(raw: &str) -> Option<String> {
@@ -18,7 +18,10 @@ pub fn clean(raw: &str) -> Option<String> {
     if already_clean {
         return Some(trimmed.to_string());
     }
-    let text: String = trimmed.nfc().map(|c| if is_space(c) { ' ' } else { c }).collect();
+    let text: String = trimmed
+        .nfc()
+        .map(|c| if is_space(c) { ' ' } else { c })
+        .collect();
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
@@ -27,7 +30,8 @@ pub fn clean_owned(raw: String) -> Option<String> {
     let untouched = !raw.starts_with(char::is_whitespace)
         && !raw.ends_with(char::is_whitespace)
         && !raw.is_empty()
-        && (raw.is_ascii() || (is_nfc_quick(raw.chars()) == IsNormalized::Yes && !raw.chars().any(is_space)));
+        && (raw.is_ascii()
+            || (is_nfc_quick(raw.chars()) == IsNormalized::Yes && !raw.chars().any(is_space)));
     if untouched { Some(raw) } else { clean(&raw) }
 }
 
@@ -70,7 +74,10 @@ fn push_folded(out: &mut String, c: char) {
         'ț' | 'ţ' | 'Ț' | 'Ţ' => 't',
         c if c.is_ascii() => c,
         c => {
-            for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d) && !is_quote(*d)) {
+            for d in std::iter::once(c)
+                .nfd()
+                .filter(|d| !is_combining_mark(*d) && !is_quote(*d))
+            {
                 out.extend(d.to_lowercase());
             }
             return;
@@ -92,16 +99,25 @@ pub fn fold_header(raw: &str) -> String {
 
 /// UTF-8 Romanian letters read once as Windows-1252/1250 (`È™` for `ș`, `Äƒ` for `ă`).
 pub fn looks_mojibake(text: &str) -> bool {
-    const BROKEN: &[&str] = &["È™", "È›", "È˜", "Èš", "Äƒ", "Ä‚", "Ã¢", "Ã‚", "Ã®", "ÃŽ", "ÅŸ", "Åž", "Å£", "Å¢", "â€ž", "â€"];
+    const BROKEN: &[&str] = &[
+        "È™", "È›", "È˜", "Èš", "Äƒ", "Ä‚", "Ã¢", "Ã‚", "Ã®", "ÃŽ", "ÅŸ", "Åž", "Å£", "Å¢", "â€ž",
+        "â€",
+    ];
     text.contains(['È', 'Ä', 'Ã', 'Å', '€']) && BROKEN.iter().any(|b| text.contains(b))
 }
 
 fn is_space(c: char) -> bool {
-    matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200B}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200B}' | '\u{FEFF}'
+    )
 }
 
 fn is_quote(c: char) -> bool {
-    matches!(c, '"' | '\'' | '„' | '”' | '“' | '«' | '»' | '‘' | '’' | '‚' | '`')
+    matches!(
+        c,
+        '"' | '\'' | '„' | '”' | '“' | '«' | '»' | '‘' | '’' | '‚' | '`'
+    )
 }
 
 #[cfg(test)]
@@ -126,9 +142,14 @@ mod tests {
 
     #[test]
     fn mojibake_is_recognised() {
-        let broken: String = encoding_rs::WINDOWS_1252.decode("Școală „Țară”".as_bytes()).0.into_owned();
+        let broken: String = encoding_rs::WINDOWS_1252
+            .decode("Școală „Țară”".as_bytes())
+            .0
+            .into_owned();
         assert!(looks_mojibake(&broken), "{broken}");
-        assert!(!looks_mojibake("ȘCOALA GIMNAZIALĂ „Ţara Haţegului” Brăila Â Î"));
+        assert!(!looks_mojibake(
+            "ȘCOALA GIMNAZIALĂ „Ţara Haţegului” Brăila Â Î"
+        ));
     }
 
     #[test]

@@ -63,13 +63,21 @@ pub struct Checked<'a> {
 
 /// Decides the format and refuses anything unsafe or unreadable.
 pub fn inspect<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, SpreadsheetError> {
-    let checked = |format| Ok(Checked { format, bytes: Cow::Borrowed(bytes) });
+    let checked = |format| {
+        Ok(Checked {
+            format,
+            bytes: Cow::Borrowed(bytes),
+        })
+    };
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(SpreadsheetError::Empty);
     }
     let size = bytes.len() as u64;
     if size > limits.max_file_bytes {
-        return Err(SpreadsheetError::TooLarge { size, limit: limits.max_file_bytes });
+        return Err(SpreadsheetError::TooLarge {
+            size,
+            limit: limits.max_file_bytes,
+        });
     }
     if bytes.starts_with(ZIP_MAGIC) {
         return inspect_zip(bytes, limits);
@@ -83,7 +91,9 @@ pub fn inspect<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, Spre
     if looks_like_text(bytes) {
         return checked(Format::Csv);
     }
-    Err(SpreadsheetError::NotSpreadsheet("conținut binar necunoscut".into()))
+    Err(SpreadsheetError::NotSpreadsheet(
+        "conținut binar necunoscut".into(),
+    ))
 }
 
 fn known_binary(bytes: &[u8]) -> Option<&'static str> {
@@ -100,7 +110,10 @@ fn known_binary(bytes: &[u8]) -> Option<&'static str> {
         (b"PK\x05\x06", "arhivă zip goală"),
         (b"{\\rtf", "document RTF"),
     ];
-    MAGICS.iter().find(|(magic, _)| bytes.starts_with(magic)).map(|(_, kind)| *kind)
+    MAGICS
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, kind)| *kind)
 }
 
 /// Text has no NUL bytes and few control characters (UTF-16 text is allowed by its BOM).
@@ -109,7 +122,10 @@ fn looks_like_text(bytes: &[u8]) -> bool {
         return true;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    let controls = sample.iter().filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C)).count();
+    let controls = sample
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
     !sample.contains(&0) && controls * 100 <= sample.len()
 }
 
@@ -125,7 +141,9 @@ fn inspect_ole(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError
             return Ok(Format::Xls);
         }
     }
-    Err(SpreadsheetError::NotSpreadsheet("document OLE care nu este un registru Excel".into()))
+    Err(SpreadsheetError::NotSpreadsheet(
+        "document OLE care nu este un registru Excel".into(),
+    ))
 }
 
 /// Entries whose first bytes are kept for the dimension and shared-string checks.
@@ -178,18 +196,27 @@ fn repack(entries: Vec<Entry>) -> Result<Option<Vec<u8>>, SpreadsheetError> {
     if !entries.iter().all(|e| e.complete) {
         return Ok(None);
     }
-    let size: usize = entries.iter().map(|e| e.content.len() + e.name.len() + 128).sum();
+    let size: usize = entries
+        .iter()
+        .map(|e| e.content.len() + e.name.len() + 128)
+        .sum();
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(size)));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(false);
-    let failed = |e: zip::result::ZipError| SpreadsheetError::Unreadable(format!("arhiva nu poate fi refăcută ({e})"));
+    let failed = |e: zip::result::ZipError| {
+        SpreadsheetError::Unreadable(format!("arhiva nu poate fi refăcută ({e})"))
+    };
     for entry in entries {
         if entry.name.ends_with('/') {
-            writer.add_directory(entry.name.as_str(), options).map_err(failed)?;
+            writer
+                .add_directory(entry.name.as_str(), options)
+                .map_err(failed)?;
             continue;
         }
-        writer.start_file(entry.name.as_str(), options).map_err(failed)?;
+        writer
+            .start_file(entry.name.as_str(), options)
+            .map_err(failed)?;
         std::io::Write::write_all(&mut writer, &entry.content).map_err(unreadable)?;
     }
     Ok(Some(writer.finish().map_err(failed)?.into_inner()))
@@ -203,21 +230,37 @@ fn eocd_entry_count(bytes: &[u8]) -> Result<u64, SpreadsheetError> {
     let pos = tail
         .windows(4)
         .rposition(|w| w == b"PK\x05\x06")
-        .ok_or_else(|| SpreadsheetError::Unreadable("arhivă zip incompletă (lipsește directorul central)".into()))?;
+        .ok_or_else(|| {
+            SpreadsheetError::Unreadable(
+                "arhivă zip incompletă (lipsește directorul central)".into(),
+            )
+        })?;
     let record = &tail[pos..];
     if record.len() < 22 {
         return Err(SpreadsheetError::Unreadable("arhivă zip incompletă".into()));
     }
     let total = u16::from_le_bytes([record[10], record[11]]);
     // 0xFFFF means a zip64 archive with more entries than 16 bits can count.
-    Ok(if total == u16::MAX { u64::MAX } else { u64::from(total) })
+    Ok(if total == u16::MAX {
+        u64::MAX
+    } else {
+        u64::from(total)
+    })
 }
 
-fn check_declared(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), SpreadsheetError> {
+fn check_declared(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<(), SpreadsheetError> {
     let mut total: u64 = 0;
     for index in 0..archive.len() {
-        let entry = archive.by_index_raw(index).map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?;
-        let name = entry.name().map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?.to_string();
+        let entry = archive
+            .by_index_raw(index)
+            .map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?;
+        let name = entry
+            .name()
+            .map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?
+            .to_string();
         check_name(&name)?;
         if entry.encrypted() {
             return Err(SpreadsheetError::Encrypted);
@@ -246,8 +289,15 @@ fn check_name(name: &str) -> Result<(), SpreadsheetError> {
     Ok(())
 }
 
-fn check_ratio(name: &str, size: u64, compressed: u64, limits: &Limits) -> Result<(), SpreadsheetError> {
-    if size > limits.ratio_threshold_bytes && size > compressed.max(1).saturating_mul(limits.max_ratio) {
+fn check_ratio(
+    name: &str,
+    size: u64,
+    compressed: u64,
+    limits: &Limits,
+) -> Result<(), SpreadsheetError> {
+    if size > limits.ratio_threshold_bytes
+        && size > compressed.max(1).saturating_mul(limits.max_ratio)
+    {
         return Err(SpreadsheetError::ZipBomb(format!(
             "„{name}” se dezarhivează la {size} octeți din {compressed} (raport peste {}:1)",
             limits.max_ratio
@@ -258,16 +308,24 @@ fn check_ratio(name: &str, size: u64, compressed: u64, limits: &Limits) -> Resul
 
 /// Decompresses every entry through a bounded reader: the real size must match the declared
 /// one, so a lying header cannot smuggle a bomb past [`check_declared`].
-fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<Entry>, SpreadsheetError> {
+fn decompress_all(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<Vec<Entry>, SpreadsheetError> {
     let mut entries = Vec::with_capacity(archive.len());
     let mut total: u64 = 0;
     let mut kept: u64 = 0;
     for index in 0..archive.len() {
         let entry = archive.by_index(index).map_err(|e| match e {
-            zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => SpreadsheetError::Encrypted,
+            zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => {
+                SpreadsheetError::Encrypted
+            }
             other => SpreadsheetError::Unreadable(other.to_string()),
         })?;
-        let name = entry.name().map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?.to_string();
+        let name = entry
+            .name()
+            .map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?
+            .to_string();
         let (declared, compressed) = (entry.size(), entry.compressed_size());
         // Keep everything while it fits the repack budget, else only what the checks read.
         let complete = kept.saturating_add(declared) <= limits.repack_limit;
@@ -275,7 +333,11 @@ fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits)
         let mut content = Vec::new();
         let actual = if name == "content.xml" {
             // The ODS sheet body: scanned as it is inflated, kept only within the budget.
-            let mut tee = Tee { inner: &mut limited, copy: complete.then_some(&mut content), count: 0 };
+            let mut tee = Tee {
+                inner: &mut limited,
+                copy: complete.then_some(&mut content),
+                count: 0,
+            };
             super::ods_scan::check_content(std::io::BufReader::new(&mut tee), limits)?;
             std::io::copy(&mut tee, &mut std::io::sink()).map_err(unreadable)?;
             tee.count
@@ -283,22 +345,35 @@ fn decompress_all(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits)
             if complete {
                 limited.read_to_end(&mut content).map_err(unreadable)?;
             } else if wants_head(&name) {
-                (&mut limited).take(HEAD_BYTES as u64).read_to_end(&mut content).map_err(unreadable)?;
+                (&mut limited)
+                    .take(HEAD_BYTES as u64)
+                    .read_to_end(&mut content)
+                    .map_err(unreadable)?;
             }
-            content.len() as u64 + std::io::copy(&mut limited, &mut std::io::sink()).map_err(unreadable)?
+            content.len() as u64
+                + std::io::copy(&mut limited, &mut std::io::sink()).map_err(unreadable)?
         };
         if complete {
             kept += actual;
         }
         if actual > declared {
-            return Err(SpreadsheetError::ZipBomb(format!("„{name}” este mai mare decât declară arhiva")));
+            return Err(SpreadsheetError::ZipBomb(format!(
+                "„{name}” este mai mare decât declară arhiva"
+            )));
         }
         check_ratio(&name, actual, compressed, limits)?;
         total += actual;
         if total > limits.max_uncompressed_total {
-            return Err(SpreadsheetError::ZipBomb("conținutul dezarhivat depășește limita".into()));
+            return Err(SpreadsheetError::ZipBomb(
+                "conținutul dezarhivat depășește limita".into(),
+            ));
         }
-        entries.push(Entry { name, size: actual, content, complete });
+        entries.push(Entry {
+            name,
+            size: actual,
+            content,
+            complete,
+        });
     }
     Ok(entries)
 }
@@ -339,9 +414,13 @@ fn classify_zip(entries: &[Entry], limits: &Limits) -> Result<Format, Spreadshee
         return Ok(Format::Xlsx);
     }
     if has("xl/workbook.bin") {
-        return Err(SpreadsheetError::NotSpreadsheet("formatul xlsb nu este acceptat; salvați ca .xlsx".into()));
+        return Err(SpreadsheetError::NotSpreadsheet(
+            "formatul xlsb nu este acceptat; salvați ca .xlsx".into(),
+        ));
     }
-    let is_ods = entries.iter().any(|e| e.name == "mimetype" && e.head().starts_with(ODS_MIME));
+    let is_ods = entries
+        .iter()
+        .any(|e| e.name == "mimetype" && e.head().starts_with(ODS_MIME));
     if is_ods {
         let manifest = entries.iter().find(|e| e.name == "META-INF/manifest.xml");
         if manifest.is_some_and(|m| contains(m.head(), b"encryption-data")) {
@@ -349,7 +428,9 @@ fn classify_zip(entries: &[Entry], limits: &Limits) -> Result<Format, Spreadshee
         }
         return Ok(Format::Ods);
     }
-    Err(SpreadsheetError::NotSpreadsheet("arhivă zip care nu este un registru xlsx sau ods".into()))
+    Err(SpreadsheetError::NotSpreadsheet(
+        "arhivă zip care nu este un registru xlsx sau ods".into(),
+    ))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -358,7 +439,10 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// The `<dimension ref="A1:Z18204"/>` every Excel sheet declares near its start.
 fn check_sheet_dimensions(entries: &[Entry], limits: &Limits) -> Result<(), SpreadsheetError> {
-    for entry in entries.iter().filter(|e| e.name.starts_with("xl/worksheets/") && e.name.ends_with(".xml")) {
+    for entry in entries
+        .iter()
+        .filter(|e| e.name.starts_with("xl/worksheets/") && e.name.ends_with(".xml"))
+    {
         let Some(reference) = attribute_after(entry.head(), b"<dimension", b"ref") else {
             continue;
         };
@@ -366,10 +450,18 @@ fn check_sheet_dimensions(entries: &[Entry], limits: &Limits) -> Result<(), Spre
         let (columns, rows) = cell_reference(last);
         let sheet = entry.name.trim_start_matches("xl/worksheets/").to_string();
         if rows > limits.max_rows {
-            return Err(SpreadsheetError::TooManyRows { sheet, rows, limit: limits.max_rows });
+            return Err(SpreadsheetError::TooManyRows {
+                sheet,
+                rows,
+                limit: limits.max_rows,
+            });
         }
         if columns > limits.max_columns {
-            return Err(SpreadsheetError::TooManyColumns { sheet, columns, limit: limits.max_columns });
+            return Err(SpreadsheetError::TooManyColumns {
+                sheet,
+                columns,
+                limit: limits.max_columns,
+            });
         }
     }
     Ok(())
@@ -411,8 +503,14 @@ fn attribute_after(xml: &[u8], tag: &[u8], attr: &[u8]) -> Option<String> {
 
 /// `Z18204` → (26, 18204); letters are the column, digits the row.
 fn cell_reference(reference: &str) -> (u64, u64) {
-    let letters: String = reference.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let column = letters.to_ascii_uppercase().bytes().fold(0u64, |acc, b| acc.saturating_mul(26).saturating_add(u64::from(b - b'A' + 1)));
+    let letters: String = reference
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let column = letters.to_ascii_uppercase().bytes().fold(0u64, |acc, b| {
+        acc.saturating_mul(26)
+            .saturating_add(u64::from(b - b'A' + 1))
+    });
     let row = reference[letters.len()..].parse().unwrap_or(0);
     (column, row)
 }
@@ -426,7 +524,11 @@ mod tests {
         assert_eq!(cell_reference("Z18204"), (26, 18204));
         assert_eq!(cell_reference("XFD1048576"), (16384, 1_048_576));
         assert_eq!(
-            attribute_after(br#"<worksheet><dimension ref="A1:Z18204"/>"#, b"<dimension", b"ref"),
+            attribute_after(
+                br#"<worksheet><dimension ref="A1:Z18204"/>"#,
+                b"<dimension",
+                b"ref"
+            ),
             Some("A1:Z18204".into())
         );
     }
@@ -437,7 +539,13 @@ mod tests {
         let format = |bytes: &[u8]| inspect(bytes, &limits).map(|c| c.format);
         assert_eq!(format(b"a;b\n1;2\n"), Ok(Format::Csv));
         assert_eq!(format(b"   \n"), Err(SpreadsheetError::Empty));
-        assert!(matches!(format(b"%PDF-1.7 ..."), Err(SpreadsheetError::NotSpreadsheet(_))));
-        assert!(matches!(format(&[0u8, 1, 2, 3, 0, 0]), Err(SpreadsheetError::NotSpreadsheet(_))));
+        assert!(matches!(
+            format(b"%PDF-1.7 ..."),
+            Err(SpreadsheetError::NotSpreadsheet(_))
+        ));
+        assert!(matches!(
+            format(&[0u8, 1, 2, 3, 0, 0]),
+            Err(SpreadsheetError::NotSpreadsheet(_))
+        ));
     }
 }

@@ -6,8 +6,8 @@
 mod csv_text;
 pub mod guard;
 mod ods_scan;
-mod xls_scan;
 mod workbook;
+mod xls_scan;
 
 use crate::domain::cell::{Cell, Row};
 use crate::domain::columns::HeaderVerdict;
@@ -23,7 +23,9 @@ pub enum SpreadsheetError {
     TooLarge { size: u64, limit: u64 },
     #[error("fișierul nu este un registru de calcul (xlsx, xls, ods) sau un CSV: {0}")]
     NotSpreadsheet(String),
-    #[error("registrul este protejat cu parolă sau criptat; salvați-l fără parolă și încercați din nou")]
+    #[error(
+        "registrul este protejat cu parolă sau criptat; salvați-l fără parolă și încercați din nou"
+    )]
     Encrypted,
     #[error("registrul conține macrocomenzi (xlsm); salvați-l ca .xlsx")]
     Macros,
@@ -34,9 +36,17 @@ pub enum SpreadsheetError {
     #[error("arhiva are {0} fișiere interne, peste limita de 200")]
     TooManyEntries(u64),
     #[error("foaia „{sheet}” are {rows} rânduri, peste limita de {limit}")]
-    TooManyRows { sheet: String, rows: u64, limit: u64 },
+    TooManyRows {
+        sheet: String,
+        rows: u64,
+        limit: u64,
+    },
     #[error("foaia „{sheet}” are {columns} coloane, peste limita de {limit}")]
-    TooManyColumns { sheet: String, columns: u64, limit: u64 },
+    TooManyColumns {
+        sheet: String,
+        columns: u64,
+        limit: u64,
+    },
     #[error("fișierul nu poate fi citit: {0}")]
     Unreadable(String),
     #[error("nu am găsit rândul de antet în primele 30 de rânduri ale niciunei foi")]
@@ -49,7 +59,12 @@ pub enum SpreadsheetError {
 pub trait RowSink {
     type Error: From<SpreadsheetError>;
 
-    fn header(&mut self, sheet: Option<&str>, header_row: u32, headers: Vec<String>) -> Result<(), Self::Error>;
+    fn header(
+        &mut self,
+        sheet: Option<&str>,
+        header_row: u32,
+        headers: Vec<String>,
+    ) -> Result<(), Self::Error>;
 
     fn row(&mut self, row: Row) -> Result<(), Self::Error>;
 }
@@ -68,9 +83,15 @@ pub fn read_rows<S: RowSink>(
     let found = match checked.format {
         Format::Csv => csv_text::read(bytes, limits, &mut finder, sink)?,
         Format::Xlsx => workbook::read_xlsx(bytes, limits, &mut finder, sink)?,
-        format @ (Format::Xls | Format::Ods) => workbook::read_other(bytes, format, limits, &mut finder, sink)?,
+        format @ (Format::Xls | Format::Ods) => {
+            workbook::read_other(bytes, format, limits, &mut finder, sink)?
+        }
     };
-    if found { Ok(()) } else { Err(finder.not_found().into()) }
+    if found {
+        Ok(())
+    } else {
+        Err(finder.not_found().into())
+    }
 }
 
 /// Rows searched for the header.
@@ -84,7 +105,10 @@ pub(crate) struct HeaderFinder<'a> {
 
 impl<'a> HeaderFinder<'a> {
     fn new(verdict: &'a dyn Fn(&[String]) -> HeaderVerdict) -> Self {
-        HeaderFinder { verdict, missing: None }
+        HeaderFinder {
+            verdict,
+            missing: None,
+        }
     }
 
     /// True when this row is the header.
@@ -93,7 +117,11 @@ impl<'a> HeaderFinder<'a> {
         match (self.verdict)(&texts) {
             HeaderVerdict::Complete => true,
             HeaderVerdict::Incomplete(missing) => {
-                if self.missing.as_ref().is_none_or(|m| m.len() > missing.len()) {
+                if self
+                    .missing
+                    .as_ref()
+                    .is_none_or(|m| m.len() > missing.len())
+                {
                     self.missing = Some(missing);
                 }
                 false
@@ -125,7 +153,11 @@ pub(crate) enum Feed {
 
 impl SheetReader {
     pub(crate) fn new(sheet: Option<String>, limits: &Limits) -> Self {
-        SheetReader { sheet, limits: limits.clone(), header_found: false }
+        SheetReader {
+            sheet,
+            limits: limits.clone(),
+            header_found: false,
+        }
     }
 
     pub(crate) fn header_found(&self) -> bool {
@@ -142,7 +174,10 @@ impl SheetReader {
     ) -> Result<Feed, S::Error> {
         self.check_bounds(index, cells.len())?;
         if self.header_found {
-            sink.row(Row { number: index + 1, cells })?;
+            sink.row(Row {
+                number: index + 1,
+                cells,
+            })?;
             return Ok(Feed::Continue);
         }
         if index >= HEADER_SEARCH_ROWS {
@@ -159,10 +194,18 @@ impl SheetReader {
     pub(crate) fn check_bounds(&self, index: u32, width: usize) -> Result<(), SpreadsheetError> {
         let sheet = || self.sheet.clone().unwrap_or_else(|| "CSV".into());
         if u64::from(index) >= self.limits.max_rows {
-            return Err(SpreadsheetError::TooManyRows { sheet: sheet(), rows: u64::from(index) + 1, limit: self.limits.max_rows });
+            return Err(SpreadsheetError::TooManyRows {
+                sheet: sheet(),
+                rows: u64::from(index) + 1,
+                limit: self.limits.max_rows,
+            });
         }
         if width as u64 > self.limits.max_columns {
-            return Err(SpreadsheetError::TooManyColumns { sheet: sheet(), columns: width as u64, limit: self.limits.max_columns });
+            return Err(SpreadsheetError::TooManyColumns {
+                sheet: sheet(),
+                columns: width as u64,
+                limit: self.limits.max_columns,
+            });
         }
         Ok(())
     }

@@ -16,7 +16,12 @@ fn sheet_order(sheets: &[calamine::Sheet]) -> Vec<String> {
 }
 
 /// Streams the first sheet with a header; false when no sheet has one.
-pub(super) fn read_xlsx<S: RowSink>(bytes: &[u8], limits: &Limits, finder: &mut HeaderFinder, sink: &mut S) -> Result<bool, S::Error> {
+pub(super) fn read_xlsx<S: RowSink>(
+    bytes: &[u8],
+    limits: &Limits,
+    finder: &mut HeaderFinder,
+    sink: &mut S,
+) -> Result<bool, S::Error> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
     for name in sheet_order(workbook.sheets_metadata()) {
         let mut reader = workbook.worksheet_cells_reader(&name).map_err(xlsx_error)?;
@@ -50,7 +55,13 @@ pub(super) fn read_xlsx<S: RowSink>(bytes: &[u8], limits: &Limits, finder: &mut 
 }
 
 /// Puts a cell at its column; blank cells far to the right are dropped, data there refuses the file.
-fn place(cells: &mut Vec<Cell>, column: u32, value: Cell, sheet: &SheetReader, row: u32) -> Result<(), SpreadsheetError> {
+fn place(
+    cells: &mut Vec<Cell>,
+    column: u32,
+    value: Cell,
+    sheet: &SheetReader,
+    row: u32,
+) -> Result<(), SpreadsheetError> {
     if value.is_blank() {
         return Ok(());
     }
@@ -63,15 +74,33 @@ fn place(cells: &mut Vec<Cell>, column: u32, value: Cell, sheet: &SheetReader, r
     Ok(())
 }
 
-pub(super) fn read_other<S: RowSink>(bytes: &[u8], format: Format, limits: &Limits, finder: &mut HeaderFinder, sink: &mut S) -> Result<bool, S::Error> {
+pub(super) fn read_other<S: RowSink>(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+    finder: &mut HeaderFinder,
+    sink: &mut S,
+) -> Result<bool, S::Error> {
     if format == Format::Xls {
         let mut workbook = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
         let names = sheet_order(workbook.sheets_metadata());
-        read_ranges(names, |name| workbook.worksheet_range(name).map_err(xls_error), limits, finder, sink)
+        read_ranges(
+            names,
+            |name| workbook.worksheet_range(name).map_err(xls_error),
+            limits,
+            finder,
+            sink,
+        )
     } else {
         let mut workbook = Ods::new(Cursor::new(bytes)).map_err(ods_error)?;
         let names = sheet_order(workbook.sheets_metadata());
-        read_ranges(names, |name| workbook.worksheet_range(name).map_err(ods_error), limits, finder, sink)
+        read_ranges(
+            names,
+            |name| workbook.worksheet_range(name).map_err(ods_error),
+            limits,
+            finder,
+            sink,
+        )
     }
 }
 

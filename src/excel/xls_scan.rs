@@ -15,10 +15,17 @@ const SINGLE_CELL: &[u16] = &[0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x
 /// MULRK: row, first column, values…, last column.
 const MULRK: u16 = 0x00BD;
 
-pub(super) fn check_workbook(bytes: &[u8], stream: &str, limits: &Limits) -> Result<(), SpreadsheetError> {
+pub(super) fn check_workbook(
+    bytes: &[u8],
+    stream: &str,
+    limits: &Limits,
+) -> Result<(), SpreadsheetError> {
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(unreadable)?;
     let mut data = Vec::new();
-    file.open_stream(stream).map_err(unreadable)?.read_to_end(&mut data).map_err(unreadable)?;
+    file.open_stream(stream)
+        .map_err(unreadable)?
+        .read_to_end(&mut data)
+        .map_err(unreadable)?;
     let mut span = Span::default();
     let mut pos = 0usize;
     while pos + 4 <= data.len() {
@@ -34,7 +41,9 @@ pub(super) fn check_workbook(bytes: &[u8], stream: &str, limits: &Limits) -> Res
                 span.add(row, u16_at(record, 2));
                 span.add(row, u16_at(record, record.len() - 2));
             }
-            k if SINGLE_CELL.contains(&k) && record.len() >= 4 => span.add(u16_at(record, 0), u16_at(record, 2)),
+            k if SINGLE_CELL.contains(&k) && record.len() >= 4 => {
+                span.add(u16_at(record, 0), u16_at(record, 2))
+            }
             _ => {}
         }
         pos += 4 + len;
@@ -58,24 +67,35 @@ struct Span {
 
 impl Span {
     fn add(&mut self, row: u16, column: u16) {
-        let widen = |range: Option<(u16, u16)>, v: u16| Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+        let widen = |range: Option<(u16, u16)>, v: u16| {
+            Some(range.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+        };
         self.rows = widen(self.rows, row);
         self.columns = widen(self.columns, column);
     }
 
     fn check(&self, limits: &Limits) -> Result<(), SpreadsheetError> {
-        let (Some((_, last_row)), Some((first_column, last_column))) = (self.rows, self.columns) else {
+        let (Some((_, last_row)), Some((first_column, last_column))) = (self.rows, self.columns)
+        else {
             return Ok(());
         };
         let sheet = "xls".to_string();
         let columns = u64::from(last_column) + 1;
         if columns > limits.max_columns {
-            return Err(SpreadsheetError::TooManyColumns { sheet, columns, limit: limits.max_columns });
+            return Err(SpreadsheetError::TooManyColumns {
+                sheet,
+                columns,
+                limit: limits.max_columns,
+            });
         }
         let (first_row, _) = self.rows.unwrap_or_default();
-        let cells = (u64::from(last_row - first_row) + 1) * (u64::from(last_column - first_column) + 1);
+        let cells =
+            (u64::from(last_row - first_row) + 1) * (u64::from(last_column - first_column) + 1);
         if cells > limits.max_cells {
-            return Err(SpreadsheetError::ZipBomb(format!("foaia ar avea {cells} celule, peste limita de {}", limits.max_cells)));
+            return Err(SpreadsheetError::ZipBomb(format!(
+                "foaia ar avea {cells} celule, peste limita de {}",
+                limits.max_cells
+            )));
         }
         Ok(())
     }

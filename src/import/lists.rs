@@ -3,7 +3,10 @@
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
-use super::{Concluding, ImportError, ImportOptions, ImportOutcome, Progress, conclude, rolled_back, sha256_hex};
+use super::{
+    Concluding, ImportError, ImportOptions, ImportOutcome, Progress, conclude, rolled_back,
+    sha256_hex,
+};
 use crate::clock::Clock;
 use crate::db::designees::{Recorded, Recorder};
 use crate::db::{self, DbError};
@@ -18,14 +21,24 @@ use crate::excel::{self, Limits, RowSink, SpreadsheetError};
 /// A validator of one list kind, fed row by row.
 trait ListPlanner<'d>: Sized {
     type Plan;
-    fn start(headers: &[String], sheet: Option<&str>, header_row: u32, directory: &'d SchoolDirectory) -> Self;
+    fn start(
+        headers: &[String],
+        sheet: Option<&str>,
+        header_row: u32,
+        directory: &'d SchoolDirectory,
+    ) -> Self;
     fn push(&mut self, row: Row);
     fn finish(self) -> (Self::Plan, ImportReport);
 }
 
 impl<'d> ListPlanner<'d> for CasePlanner<'d> {
     type Plan = CasePlan;
-    fn start(headers: &[String], sheet: Option<&str>, header_row: u32, directory: &'d SchoolDirectory) -> Self {
+    fn start(
+        headers: &[String],
+        sheet: Option<&str>,
+        header_row: u32,
+        directory: &'d SchoolDirectory,
+    ) -> Self {
         CasePlanner::new(headers, sheet, header_row, directory)
     }
     fn push(&mut self, row: Row) {
@@ -38,7 +51,12 @@ impl<'d> ListPlanner<'d> for CasePlanner<'d> {
 
 impl<'d> ListPlanner<'d> for DesigneePlanner<'d> {
     type Plan = Vec<PlannedDesignee>;
-    fn start(headers: &[String], sheet: Option<&str>, header_row: u32, directory: &'d SchoolDirectory) -> Self {
+    fn start(
+        headers: &[String],
+        sheet: Option<&str>,
+        header_row: u32,
+        directory: &'d SchoolDirectory,
+    ) -> Self {
         DesigneePlanner::new(headers, sheet, header_row, directory)
     }
     fn push(&mut self, row: Row) {
@@ -57,7 +75,12 @@ struct ListSink<'d, P> {
 impl<'d, P: ListPlanner<'d>> RowSink for ListSink<'d, P> {
     type Error = SpreadsheetError;
 
-    fn header(&mut self, sheet: Option<&str>, header_row: u32, headers: Vec<String>) -> Result<(), SpreadsheetError> {
+    fn header(
+        &mut self,
+        sheet: Option<&str>,
+        header_row: u32,
+        headers: Vec<String>,
+    ) -> Result<(), SpreadsheetError> {
         self.planner = Some(P::start(&headers, sheet, header_row, self.directory));
         Ok(())
     }
@@ -71,8 +94,15 @@ impl<'d, P: ListPlanner<'d>> RowSink for ListSink<'d, P> {
 }
 
 /// Feeds a file to one list validator.
-fn run_planner<'d, P: ListPlanner<'d>>(bytes: &[u8], verdict: fn(&[String]) -> HeaderVerdict, directory: &'d SchoolDirectory) -> Result<(P::Plan, ImportReport), SpreadsheetError> {
-    let mut sink: ListSink<'_, P> = ListSink { directory, planner: None };
+fn run_planner<'d, P: ListPlanner<'d>>(
+    bytes: &[u8],
+    verdict: fn(&[String]) -> HeaderVerdict,
+    directory: &'d SchoolDirectory,
+) -> Result<(P::Plan, ImportReport), SpreadsheetError> {
+    let mut sink: ListSink<'_, P> = ListSink {
+        directory,
+        planner: None,
+    };
     excel::read_rows(bytes, &Limits::default(), &verdict, &mut sink)?;
     Ok(sink.planner.ok_or(SpreadsheetError::NoHeader)?.finish())
 }
@@ -85,11 +115,20 @@ where
 {
     let directory = db::schools::directory(db).await?;
     let planned = tokio::task::spawn_blocking(move || plan(&directory));
-    Ok(planned.await.map_err(|e| ImportError::Interrupted(e.to_string()))??)
+    Ok(planned
+        .await
+        .map_err(|e| ImportError::Interrupted(e.to_string()))??)
 }
 
-async fn begin(db: &DatabaseConnection, options: &ImportOptions) -> Result<DatabaseTransaction, ImportError> {
-    Ok(if options.dry_run { db.begin().await.map_err(DbError::from)? } else { db::begin_write(db).await? })
+async fn begin(
+    db: &DatabaseConnection,
+    options: &ImportOptions,
+) -> Result<DatabaseTransaction, ImportError> {
+    Ok(if options.dry_run {
+        db.begin().await.map_err(DbError::from)?
+    } else {
+        db::begin_write(db).await?
+    })
 }
 
 /// Imports a litigation list: cases, their schools and access dates; access dates also move
@@ -104,7 +143,10 @@ pub async fn import_cases(
 ) -> Result<ImportOutcome, ImportError> {
     progress.stage("citesc și verific lista de dosare");
     let sha256 = sha256_hex(&bytes);
-    let (plan, mut report) = plan_list(db, move |directory| run_planner::<CasePlanner<'_>>(&bytes, case_header_verdict, directory)).await?;
+    let (plan, mut report) = plan_list(db, move |directory| {
+        run_planner::<CasePlanner<'_>>(&bytes, case_header_verdict, directory)
+    })
+    .await?;
     let now = clock.now();
     let txn = begin(db, options).await?;
     let write = !options.dry_run;
@@ -122,9 +164,21 @@ pub async fn import_cases(
         Ok(counts) => counts,
         Err(e) => return Err(rolled_back(txn, e.into()).await),
     };
-    (report.inserted, report.updated, report.unchanged) = (counts.inserted, counts.updated, counts.unchanged);
+    (report.inserted, report.updated, report.unchanged) =
+        (counts.inserted, counts.updated, counts.unchanged);
     progress.stage("salvez");
-    conclude(txn, Concluding { label: "import dosare", file_name, sha256: &sha256, options, now }, report).await
+    conclude(
+        txn,
+        Concluding {
+            label: "import dosare",
+            file_name,
+            sha256: &sha256,
+            options,
+            now,
+        },
+        report,
+    )
+    .await
 }
 
 /// Imports the legal department's list of designees (and the D.E.N. step dates it carries).
@@ -138,20 +192,43 @@ pub async fn import_designees(
 ) -> Result<ImportOutcome, ImportError> {
     progress.stage("citesc și verific lista persoanelor desemnate");
     let sha256 = sha256_hex(&bytes);
-    let (planned, mut report) = plan_list(db, move |directory| run_planner::<DesigneePlanner<'_>>(&bytes, designee_header_verdict, directory)).await?;
+    let (planned, mut report) = plan_list(db, move |directory| {
+        run_planner::<DesigneePlanner<'_>>(&bytes, designee_header_verdict, directory)
+    })
+    .await?;
     let now = clock.now();
     let txn = begin(db, options).await?;
     let write = !options.dry_run;
-    let recorder = Recorder { actor: &options.actor, action: "import persoană desemnată", confirmed_by: None, now };
+    let recorder = Recorder {
+        actor: &options.actor,
+        action: "import persoană desemnată",
+        confirmed_by: None,
+        now,
+    };
     let applied = async {
         for designee in planned {
-            match db::designees::record(&txn, &designee.school_code, &designee.facts, &recorder, write).await? {
+            match db::designees::record(
+                &txn,
+                &designee.school_code,
+                &designee.facts,
+                &recorder,
+                write,
+            )
+            .await?
+            {
                 Recorded::Inserted => report.inserted += 1,
                 Recorded::Replaced => report.updated += 1,
                 Recorded::Unchanged => report.unchanged += 1,
             }
             if write {
-                db::den::catch_up_steps(&txn, &designee.school_code, designee.steps, &options.actor, now).await?;
+                db::den::catch_up_steps(
+                    &txn,
+                    &designee.school_code,
+                    designee.steps,
+                    &options.actor,
+                    now,
+                )
+                .await?;
             }
         }
         Ok::<_, DbError>(())
@@ -161,5 +238,16 @@ pub async fn import_designees(
         return Err(rolled_back(txn, e.into()).await);
     }
     progress.stage("salvez");
-    conclude(txn, Concluding { label: "import persoane desemnate", file_name, sha256: &sha256, options, now }, report).await
+    conclude(
+        txn,
+        Concluding {
+            label: "import persoane desemnate",
+            file_name,
+            sha256: &sha256,
+            options,
+            now,
+        },
+        report,
+    )
+    .await
 }

@@ -81,7 +81,11 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 3] = [ImportKind::Schools, ImportKind::Cases, ImportKind::Designees];
+    pub const ALL: [ImportKind; 3] = [
+        ImportKind::Schools,
+        ImportKind::Cases,
+        ImportKind::Designees,
+    ];
 
     /// The `kind` of the JSON report and of stored batches.
     pub fn as_str(self) -> &'static str {
@@ -107,9 +111,13 @@ impl ImportKind {
         progress: &dyn Progress,
     ) -> Result<ImportOutcome, ImportError> {
         match self {
-            ImportKind::Schools => import_schools(db, clock, file_name, bytes, options, progress).await,
+            ImportKind::Schools => {
+                import_schools(db, clock, file_name, bytes, options, progress).await
+            }
             ImportKind::Cases => import_cases(db, clock, file_name, bytes, options, progress).await,
-            ImportKind::Designees => import_designees(db, clock, file_name, bytes, options, progress).await,
+            ImportKind::Designees => {
+                import_designees(db, clock, file_name, bytes, options, progress).await
+            }
         }
     }
 }
@@ -133,7 +141,11 @@ struct Concluding<'a> {
 
 /// Ends an import whose rows are written in `txn`: refuses under `--strict`, rolls back a dry
 /// run, otherwise records the batch and an audit row and commits.
-async fn conclude(txn: DatabaseTransaction, how: Concluding<'_>, mut report: ImportReport) -> Result<ImportOutcome, ImportError> {
+async fn conclude(
+    txn: DatabaseTransaction,
+    how: Concluding<'_>,
+    mut report: ImportReport,
+) -> Result<ImportOutcome, ImportError> {
     report.file = how.file_name.to_string();
     report.dry_run = how.options.dry_run;
     if how.options.strict && !report.rejected.is_empty() {
@@ -142,9 +154,18 @@ async fn conclude(txn: DatabaseTransaction, how: Concluding<'_>, mut report: Imp
     }
     if how.options.dry_run {
         txn.rollback().await.map_err(DbError::from)?;
-        return Ok(ImportOutcome { report, batch_id: None });
+        return Ok(ImportOutcome {
+            report,
+            batch_id: None,
+        });
     }
-    let batch = db::imports::NewBatch { file_name: how.file_name, sha256: how.sha256, actor: &how.options.actor, created_at: how.now, report: &report };
+    let batch = db::imports::NewBatch {
+        file_name: how.file_name,
+        sha256: how.sha256,
+        actor: &how.options.actor,
+        created_at: how.now,
+        report: &report,
+    };
     let id = db::imports::record(&txn, batch).await?;
     let details = format!(
         "{} (SHA-256 {}): {} noi, {} actualizate, {} neschimbate, {} dezactivate, {} rânduri respinse",
@@ -168,5 +189,8 @@ async fn conclude(txn: DatabaseTransaction, how: Concluding<'_>, mut report: Imp
     };
     db::audit::record(&txn, entry).await?;
     txn.commit().await.map_err(DbError::from)?;
-    Ok(ImportOutcome { report, batch_id: Some(id) })
+    Ok(ImportOutcome {
+        report,
+        batch_id: Some(id),
+    })
 }

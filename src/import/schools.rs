@@ -4,15 +4,20 @@
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use tokio::sync::mpsc;
 
-use super::{Concluding, ImportError, ImportOptions, ImportOutcome, Progress, conclude, rolled_back, sha256_hex};
+use super::{
+    Concluding, ImportError, ImportOptions, ImportOutcome, Progress, conclude, rolled_back,
+    sha256_hex,
+};
 
 use crate::clock::Clock;
 use crate::db::schools::SchoolWriter;
-use crate::domain::school::SchoolRecord;
 use crate::db::{self, DbError};
 use crate::domain::cell::Row;
 use crate::domain::report::ImportReport;
-use crate::domain::school_import::{SchoolPlanner, drop_known_orphans, orphan_pj_codes, school_header_verdict};
+use crate::domain::school::SchoolRecord;
+use crate::domain::school_import::{
+    SchoolPlanner, drop_known_orphans, orphan_pj_codes, school_header_verdict,
+};
 use crate::excel::{self, Limits, RowSink, SpreadsheetError};
 
 /// Rows written per statement (30 columns each stays under every backend's parameter limit).
@@ -33,11 +38,18 @@ pub async fn import_schools(
     let sha256 = sha256_hex(&bytes);
     let (sender, batches) = tokio::sync::mpsc::channel(4);
     let county = options.county.clone();
-    let reader = tokio::task::spawn_blocking(move || read_and_plan(&bytes, county.as_deref(), sender));
+    let reader =
+        tokio::task::spawn_blocking(move || read_and_plan(&bytes, county.as_deref(), sender));
     let now = clock.now();
-    let txn = if options.dry_run { db.begin().await.map_err(DbError::from)? } else { db::begin_write(db).await? };
+    let txn = if options.dry_run {
+        db.begin().await.map_err(DbError::from)?
+    } else {
+        db::begin_write(db).await?
+    };
     let written = write_batches(&txn, batches, now, !options.dry_run).await;
-    let planned = reader.await.map_err(|e| ImportError::Interrupted(e.to_string()))?;
+    let planned = reader
+        .await
+        .map_err(|e| ImportError::Interrupted(e.to_string()))?;
     let (mut writer, mut report) = match (written, planned) {
         (Ok(writer), Ok(report)) => (writer, report),
         (_, Err(e)) => return Err(rolled_back(txn, e).await),
@@ -51,7 +63,11 @@ pub async fn import_schools(
         let error = ImportError::StrictRejected(report.rejected_rows(), Box::new(report));
         return Err(rolled_back(txn, error).await);
     }
-    if let Some(county) = options.county.as_deref().filter(|_| report.rejected.is_empty()) {
+    if let Some(county) = options
+        .county
+        .as_deref()
+        .filter(|_| report.rejected.is_empty())
+    {
         writer.deactivate_missing(&txn, county).await?;
     }
     let counts = writer.counts();
@@ -60,7 +76,18 @@ pub async fn import_schools(
     report.unchanged = counts.unchanged;
     report.deactivated = counts.deactivated;
     progress.stage("salvez");
-    conclude(txn, Concluding { label: "import unități", file_name, sha256: &sha256, options, now }, report).await
+    conclude(
+        txn,
+        Concluding {
+            label: "import unități",
+            file_name,
+            sha256: &sha256,
+            options,
+            now,
+        },
+        report,
+    )
+    .await
 }
 
 /// Writes batches as they come; the receiver is dropped on return, which stops the reader.
@@ -77,8 +104,17 @@ async fn write_batches(
     Ok(writer)
 }
 
-fn read_and_plan(bytes: &[u8], county: Option<&str>, sender: mpsc::Sender<Vec<SchoolRecord>>) -> Result<ImportReport, ImportError> {
-    let mut sink = PlanningSink { county, planner: None, batch: Vec::with_capacity(BATCH), sender };
+fn read_and_plan(
+    bytes: &[u8],
+    county: Option<&str>,
+    sender: mpsc::Sender<Vec<SchoolRecord>>,
+) -> Result<ImportReport, ImportError> {
+    let mut sink = PlanningSink {
+        county,
+        planner: None,
+        batch: Vec::with_capacity(BATCH),
+        sender,
+    };
     excel::read_rows(bytes, &Limits::default(), &school_header_verdict, &mut sink)?;
     let planner = sink.planner.take().ok_or(SpreadsheetError::NoHeader)?;
     let (last, report) = planner.finish();
@@ -101,15 +137,27 @@ impl PlanningSink<'_> {
             return Ok(());
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        self.sender.blocking_send(batch).map_err(|_| ImportError::Interrupted("scrierea în baza de date s-a oprit".into()))
+        self.sender
+            .blocking_send(batch)
+            .map_err(|_| ImportError::Interrupted("scrierea în baza de date s-a oprit".into()))
     }
 }
 
 impl RowSink for PlanningSink<'_> {
     type Error = ImportError;
 
-    fn header(&mut self, sheet: Option<&str>, header_row: u32, headers: Vec<String>) -> Result<(), ImportError> {
-        self.planner = Some(SchoolPlanner::new(&headers, sheet, header_row, self.county)?);
+    fn header(
+        &mut self,
+        sheet: Option<&str>,
+        header_row: u32,
+        headers: Vec<String>,
+    ) -> Result<(), ImportError> {
+        self.planner = Some(SchoolPlanner::new(
+            &headers,
+            sheet,
+            header_row,
+            self.county,
+        )?);
         Ok(())
     }
 

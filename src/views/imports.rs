@@ -190,21 +190,52 @@ fn counted_noun(kind: &str) -> &'static str {
 /// The human summary printed by `import --format text`.
 pub fn report_as_text(report: &ImportReport) -> String {
     let mut out = String::new();
-    let mode = if report.dry_run { " (simulare, nimic scris)" } else { "" };
-    let _ = writeln!(out, "Import {}: {}{mode}", kind_label(&report.kind), report.file);
+    let mode = if report.dry_run {
+        " (simulare, nimic scris)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "Import {}: {}{mode}",
+        kind_label(&report.kind),
+        report.file
+    );
     let sheet = report.sheet.as_deref().unwrap_or("CSV");
-    let _ = writeln!(out, "Foaia {sheet}, antetul pe rândul {}", report.header_row);
+    let _ = writeln!(
+        out,
+        "Foaia {sheet}, antetul pe rândul {}",
+        report.header_row
+    );
     let _ = writeln!(
         out,
         "Rânduri citite {}, sărite {}, adăugate {}, actualizate {}, neschimbate {}, dezactivate {}",
-        report.rows_read, report.skipped, report.inserted, report.updated, report.unchanged, report.deactivated
+        report.rows_read,
+        report.skipped,
+        report.inserted,
+        report.updated,
+        report.unchanged,
+        report.deactivated
     );
-    let _ = writeln!(out, "Rânduri respinse {}, avertismente {}", report.rejected_rows(), report.warnings.len());
+    let _ = writeln!(
+        out,
+        "Rânduri respinse {}, avertismente {}",
+        report.rejected_rows(),
+        report.warnings.len()
+    );
     for r in &report.rejected {
-        let _ = writeln!(out, "  RESPINS rândul {}, coloana „{}”, valoarea „{}”: {}", r.row, r.column, r.value, r.error);
+        let _ = writeln!(
+            out,
+            "  RESPINS rândul {}, coloana „{}”, valoarea „{}”: {}",
+            r.row, r.column, r.value, r.error
+        );
     }
     for w in &report.warnings {
-        let _ = writeln!(out, "  atenție rândul {}, coloana „{}”, valoarea „{}”: {}", w.row, w.column, w.value, w.warning);
+        let _ = writeln!(
+            out,
+            "  atenție rândul {}, coloana „{}”, valoarea „{}”: {}",
+            w.row, w.column, w.value, w.warning
+        );
     }
     out
 }

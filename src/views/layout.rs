@@ -65,7 +65,22 @@ pub fn alert(message: Option<&str>) -> Markup {
 }
 
 /// Navigation entries that exist so far: (path, label).
-const NAV: &[(&str, &str)] = &[("/schools", "Unități"), ("/imports", "Importuri")];
+const NAV: &[(&str, &str)] = &[
+    ("/", "Panou"),
+    ("/schools", "Unități"),
+    ("/cases", "Dosare"),
+    ("/imports", "Importuri"),
+    ("/settings", "Setări"),
+];
+
+/// Whether a navigation entry is the current section.
+fn is_current(current: &str, path: &str) -> bool {
+    if path == "/" {
+        current == "/"
+    } else {
+        current.starts_with(path)
+    }
+}
 
 /// The page frame every staff page uses.
 pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Markup {
@@ -86,7 +101,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Mar
                             ul {
                                 @for (path, label) in NAV {
                                     li {
-                                        @if current.starts_with(path) {
+                                        @if is_current(current, path) {
                                             a href=(path) aria-current="page" { (label) }
                                         } @else {
                                             a href=(path) { (label) }

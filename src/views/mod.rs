@@ -1,10 +1,14 @@
 //! HTML (maud) and text renderings. Views render what they are given and query nothing.
 
 pub mod auth;
+pub mod cases;
+pub mod den;
 pub mod errors;
 pub mod imports;
 pub mod layout;
+pub mod overview;
 pub mod schools;
+pub mod settings;
 pub mod staff;
 
 use chrono::{DateTime, Utc};
@@ -28,6 +32,19 @@ pub fn format_count(n: u64) -> String {
     out
 }
 
+/// A query-string value, percent-encoded.
+pub fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,7 +54,12 @@ mod tests {
         assert_eq!(format_count(18200), "18.200");
         assert_eq!(format_count(256), "256");
         assert_eq!(format_count(1_234_567), "1.234.567");
-        let summer = chrono::DateTime::parse_from_rfc3339("2026-07-01T21:30:00Z").unwrap().to_utc();
-        assert_eq!(format_datetime(summer, chrono_tz::Europe::Bucharest), "02.07.2026 00:30");
+        let summer = chrono::DateTime::parse_from_rfc3339("2026-07-01T21:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            format_datetime(summer, chrono_tz::Europe::Bucharest),
+            "02.07.2026 00:30"
+        );
     }
 }

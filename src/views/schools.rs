@@ -1,26 +1,67 @@
 use maud::{Markup, html};
 
 use super::layout::{Chrome, page};
-use crate::db::schools::{ActiveFilter, SchoolFilter, SchoolPage, StoredSchool};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use super::den::{date, optional_date, status_badge};
+use super::format_datetime;
+use super::layout::csrf_field;
+use crate::db::audit::AuditEntry;
+use crate::db::cases::StoredCase;
+use crate::db::den::{Campaign, Extension, StepRecord};
+use crate::db::designees::StoredDesignee;
+use crate::db::schools::{ActiveFilter, SchoolFilter, StoredSchool};
+use crate::domain::board::BoardRow;
+use crate::domain::case_import::{LinkFacts, side};
+use crate::domain::case_kinds::{STAGES, label};
+use crate::domain::courts;
+use crate::domain::den::DenStep;
+use crate::domain::den::{DenStatus, StatusKind};
+use crate::domain::designee::{DesigneeFacts, FUNCTIONS};
 use crate::domain::school::SchoolRecord;
 
+/// One line of the school list, from the database or from the campaign board.
+pub struct SchoolListRow {
+    pub code: String,
+    pub name: String,
+    pub unit_status: String,
+    pub locality: Option<String>,
+    pub area: Option<String>,
+    pub active: bool,
+    /// PJ only: the D.E.N. status (`None` inside while no campaign is set) and the designee.
+    pub den: Option<(Option<DenStatus>, Option<String>)>,
+}
+
 pub struct SchoolListView<'a> {
-    pub page: &'a SchoolPage,
-    pub filter: &'a SchoolFilter,
+    pub rows: &'a [SchoolListRow],
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub filter: &'a SchoolListFilter,
     pub localities: &'a [String],
 }
 
+/// The list's filters as the form and the links carry them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchoolListFilter {
+    pub schools: SchoolFilter,
+    pub den_status: Option<StatusKind>,
+    pub with_cases: bool,
+}
+
 pub fn list(chrome: &Chrome, view: SchoolListView) -> Markup {
-    let SchoolListView { page: result, filter, localities } = view;
+    let filter = view.filter;
     page(
         chrome,
         "Unități de învățământ",
         "/schools",
         html! {
             h1 { "Unități de învățământ" }
-            (filter_form(filter, localities))
-            p.summary { (super::format_count(result.total)) " unități găsite" }
-            @if result.schools.is_empty() {
+            (status_chips(filter))
+            (filter_form(filter, view.localities))
+            p.summary { (super::format_count(view.total)) " unități găsite" }
+            @if view.rows.is_empty() {
                 p { "Nicio unitate nu corespunde căutării. Importați rețeaua școlară din pagina " a href="/imports" { "Importuri" } "." }
             } @else {
                 div.table-wrap {
@@ -32,35 +73,54 @@ pub fn list(chrome: &Chrome, view: SchoolListView) -> Markup {
                             th.optional scope="col" { "Statut" }
                             th scope="col" { "Localitate" }
                             th.optional scope="col" { "Mediu" }
-                            th scope="col" { "Stare" }
+                            th scope="col" { "Situație D.E.N." }
+                            th.optional scope="col" { "Persoana desemnată" }
                         } }
                         tbody {
-                            @for school in &result.schools { (row(school)) }
+                            @for school in view.rows { (row(school)) }
                         }
                     }
                 }
-                (pagination(result, filter))
+                (pagination(&view, filter))
             }
         },
     )
 }
 
-fn row(school: &StoredSchool) -> Markup {
-    let r = &school.record;
+fn row(school: &SchoolListRow) -> Markup {
     html! {
         tr {
-            td { code { (r.code) } }
-            td { a href={ "/schools/" (r.code) } { (r.display_name()) } }
-            td.optional { (status_label(&r.status)) }
-            td { (r.locality.as_deref().unwrap_or("")) }
-            td.optional { (r.area.as_deref().unwrap_or("")) }
-            td { (active_badge(school.active)) }
+            td { code { (school.code) } }
+            td { a href={ "/schools/" (school.code) } { (school.name) } " " @if !school.active { (active_badge(false)) } }
+            td.optional { (status_label(&school.unit_status)) }
+            td { (school.locality.as_deref().unwrap_or("")) }
+            td.optional { (school.area.as_deref().unwrap_or("")) }
+            td { @if let Some((status, _)) = &school.den { (status_badge(*status)) } @else { span.muted { "vezi unitatea PJ" } } }
+            td.optional { @if let Some((_, Some(designee))) = &school.den { (designee) } }
+        }
+    }
+}
+
+fn status_chips(filter: &SchoolListFilter) -> Markup {
+    html! {
+        nav aria-label="Situație D.E.N." {
+            ul.chips {
+                li { a href="/schools" aria-current=(filter.den_status.is_none() && !filter.with_cases) { "Toate" } }
+                li { a href="/schools?dosare=da" aria-current=(filter.with_cases && filter.den_status.is_none()) { "Cu dosare pe rol" } }
+                @for kind in StatusKind::ALL {
+                    li { a class={ "st-" (kind.slug()) } href={ "/schools?stare=" (kind.slug()) } aria-current=(filter.den_status == Some(kind)) { (kind.label()) } }
+                }
+            }
         }
     }
 }
 
 fn status_label(status: &str) -> &'static str {
-    if status == "PJ" { "PJ (personalitate juridică)" } else { "AR (structură arondată)" }
+    if status == "PJ" {
+        "PJ (personalitate juridică)"
+    } else {
+        "AR (structură arondată)"
+    }
 }
 
 fn active_badge(active: bool) -> Markup {
@@ -69,9 +129,14 @@ fn active_badge(active: bool) -> Markup {
     }
 }
 
-fn filter_form(filter: &SchoolFilter, localities: &[String]) -> Markup {
-    let locality_options: Vec<(&str, &str)> =
-        std::iter::once(("", "toate")).chain(localities.iter().map(|l| (l.as_str(), l.as_str()))).collect();
+fn filter_form(list_filter: &SchoolListFilter, localities: &[String]) -> Markup {
+    let filter = &list_filter.schools;
+    let den_options: Vec<(&str, &str)> = std::iter::once(("", "oricare"))
+        .chain(StatusKind::ALL.iter().map(|k| (k.slug(), k.label())))
+        .collect();
+    let locality_options: Vec<(&str, &str)> = std::iter::once(("", "toate"))
+        .chain(localities.iter().map(|l| (l.as_str(), l.as_str())))
+        .collect();
     html! {
         form.filters method="get" action="/schools" role="search" {
             div.field.field-wide {
@@ -81,7 +146,9 @@ fn filter_form(filter: &SchoolFilter, localities: &[String]) -> Markup {
             (select_field("locality", "Localitate", &locality_options, filter.locality.as_deref().unwrap_or("")))
             (select_field("area", "Mediu", &[("", "oricare"), ("URBAN", "urban"), ("RURAL", "rural")], filter.area.as_deref().unwrap_or("")))
             (select_field("status", "Statut", &[("", "PJ și AR"), ("PJ", "doar PJ"), ("AR", "doar AR")], filter.status.as_deref().unwrap_or("")))
-            (select_field("active", "Stare", &[("activ", "active"), ("inactiv", "inactive"), ("toate", "toate")], active_param(filter.active)))
+            (select_field("active", "În rețea", &[("activ", "active"), ("inactiv", "inactive"), ("toate", "toate")], active_param(filter.active)))
+            (select_field("stare", "Situație D.E.N.", &den_options, list_filter.den_status.map_or("", StatusKind::slug)))
+            (select_field("dosare", "Dosare", &[("", "cu sau fără"), ("da", "doar cu dosare pe rol")], if list_filter.with_cases { "da" } else { "" }))
             button type="submit" { "Filtrează" }
         }
     }
@@ -110,9 +177,21 @@ fn active_param(active: ActiveFilter) -> &'static str {
 }
 
 /// Query string of a filter, for pagination links.
-fn query_string(filter: &SchoolFilter, page: u64) -> String {
+fn query_string(list_filter: &SchoolListFilter, page: u64) -> String {
+    let filter = &list_filter.schools;
     let mut pairs: Vec<(&str, String)> = Vec::new();
-    let optional = [("q", &filter.query), ("locality", &filter.locality), ("area", &filter.area), ("status", &filter.status)];
+    if let Some(kind) = list_filter.den_status {
+        pairs.push(("stare", kind.slug().to_string()));
+    }
+    if list_filter.with_cases {
+        pairs.push(("dosare", "da".to_string()));
+    }
+    let optional = [
+        ("q", &filter.query),
+        ("locality", &filter.locality),
+        ("area", &filter.area),
+        ("status", &filter.status),
+    ];
     for (key, value) in optional {
         if let Some(value) = value {
             pairs.push((key, value.clone()));
@@ -120,20 +199,14 @@ fn query_string(filter: &SchoolFilter, page: u64) -> String {
     }
     pairs.push(("active", active_param(filter.active).into()));
     pairs.push(("page", page.to_string()));
-    pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", super::percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn pagination(result: &SchoolPage, filter: &SchoolFilter) -> Markup {
+fn pagination(result: &SchoolListView, filter: &SchoolListFilter) -> Markup {
     html! {
         @if result.pages > 1 {
             nav.pagination aria-label="Pagini" {
@@ -154,10 +227,21 @@ pub struct SchoolDetailView<'a> {
     pub parent: Option<&'a StoredSchool>,
     pub units: &'a [StoredSchool],
     pub updated_at: String,
+    pub board: Option<&'a BoardRow>,
+    pub campaign: Option<&'a Campaign>,
+    pub extension: Option<&'a Extension>,
+    /// Newest first; the current one has no end date.
+    pub designees: &'a [StoredDesignee],
+    pub steps: &'a [StepRecord],
+    pub cases: &'a [(StoredCase, LinkFacts)],
+    pub audit: &'a [AuditEntry],
+    pub today: NaiveDate,
+    pub timezone: Tz,
 }
 
 pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
     let r = &view.school.record;
+    let can_write = chrome.user.as_ref().is_some_and(|u| u.can_write);
     page(
         chrome,
         r.display_name(),
@@ -165,11 +249,20 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
         html! {
             p { a href="/schools" { "‹ Toate unitățile" } }
             h1 { (r.display_name()) " " (active_badge(view.school.active)) }
-            (identity_card(r, &view.updated_at))
             @if let Some(parent) = view.parent {
-                h2 { "Unitatea cu personalitate juridică" }
-                p { a href={ "/schools/" (parent.record.code) } { (parent.record.display_name()) } " (" (parent.record.code) ")" }
+                p { "Structură arondată la "
+                    a href={ "/schools/" (parent.record.code) } { (parent.record.display_name()) } " (" (parent.record.code) "). "
+                    "Dosarele, persoana desemnată și contul D.E.N. se țin la unitatea PJ." }
             }
+            @if let Some(row) = view.board {
+                (den_summary(&view, row))
+                (designee_section(&view))
+                (timeline(&view))
+                (cases_section(view.cases))
+                @if can_write { (action_forms(chrome, &view, row)) }
+            }
+            h2 { "Date de identificare" }
+            (identity_card(r, &view.updated_at))
             @if r.status == "PJ" {
                 h2 { "Structuri arondate (" (view.units.len()) ")" }
                 @if view.units.is_empty() {
@@ -186,23 +279,237 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
                     }
                 }
             }
+            (audit_section(view.audit, view.timezone))
         },
     )
 }
 
-fn identity_card(r: &SchoolRecord, updated_at: &str) -> Markup {
-    let address = [r.street.as_deref(), r.street_number.as_deref(), r.locality.as_deref(), r.postal_code.as_deref()]
+fn den_summary(view: &SchoolDetailView, row: &BoardRow) -> Markup {
+    html! {
+        h2 { "Situația contului D.E.N." }
+        dl.card {
+            dt { "Situație" } dd { (status_badge(row.status)) }
+            dt { "Pas curent" } dd { (row.school.step.label()) @if let Some(on) = row.school.step_on { " (" (date(on)) ")" } }
+            dt { "Dosare pe rol" } dd { (row.school.active_cases) }
+            @if let Some(due) = row.due { dt { "Termen" } dd { (date(due)) } }
+            @if let Some(extension) = view.extension {
+                dt { "Prelungire" } dd { "până la " (date(extension.until)) " — " (extension.reason) " (" (extension.recorded_by) ")" }
+            }
+            @if view.campaign.is_none() { dt { "Campanie" } dd { "nicio campanie activă" } }
+        }
+    }
+}
+
+fn designee_section(view: &SchoolDetailView) -> Markup {
+    let current = view.designees.iter().find(|d| d.valid_to.is_none());
+    let tz = view.timezone;
+    html! {
+        h2 { "Persoana desemnată" }
+        @match current {
+            Some(d) => dl.card {
+                dt { "Nume" } dd { (d.facts.full_name) }
+                dt { "Funcția" } dd { (d.facts.function) }
+                dt { "Decizie internă" } dd { (decision(&d.facts)) }
+                dt { "E-mail" } dd { (d.facts.email.as_deref().unwrap_or("—")) }
+                dt { "Telefon mobil" } dd { (d.facts.phone.as_deref().unwrap_or("—")) }
+                dt { "Confirmare" } dd {
+                    @match (d.confirmed_at, d.confirmed_by.as_deref()) {
+                        (Some(at), Some("link")) => { "confirmată de unitate la " (format_datetime(at, tz)) }
+                        (Some(at), _) => { "înregistrată de " (d.recorded_by) " la " (format_datetime(at, tz)) }
+                        _ => span.badge.badge-bad { "neconfirmată de unitate" },
+                    }
+                }
+            },
+            None => p { "Unitatea nu a comunicat încă persoana desemnată." },
+        }
+        @if view.designees.len() > 1 {
+            details {
+                summary { "Persoane desemnate anterior (" (view.designees.len() - 1) ")" }
+                div.table-wrap { table {
+                    thead { tr { th scope="col" { "Nume" } th scope="col" { "Funcția" } th scope="col" { "Decizie" } th scope="col" { "Între" } } }
+                    tbody { @for d in view.designees.iter().filter(|d| d.valid_to.is_some()) { tr {
+                        td { (d.facts.full_name) } td { (d.facts.function) } td { (decision(&d.facts)) }
+                        td { (format_datetime(d.valid_from, tz)) " – " (d.valid_to.map(|t| format_datetime(t, tz)).unwrap_or_default()) }
+                    } } }
+                } }
+            }
+        }
+    }
+}
+
+fn decision(facts: &DesigneeFacts) -> String {
+    match (&facts.decision_number, facts.decision_date) {
+        (Some(n), Some(d)) => format!("nr. {n} din {}", date(d)),
+        (Some(n), None) => format!("nr. {n}"),
+        (None, Some(d)) => format!("din {}", date(d)),
+        (None, None) => "—".into(),
+    }
+}
+
+fn timeline(view: &SchoolDetailView) -> Markup {
+    html! {
+        h2 { "Pașii spre contul D.E.N." }
+        @if view.steps.is_empty() {
+            p { "Niciun pas înregistrat." }
+        } @else {
+            ol.timeline {
+                @for step in view.steps {
+                    li {
+                        strong { (date(step.on)) " — " (step.step.label()) }
+                        br;
+                        span.muted { "înregistrat de " (step.recorded_by) " (" (source_label(&step.source)) "), " (format_datetime(step.recorded_at, view.timezone)) }
+                        @if let Some(note) = &step.note { br; (note) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn source_label(source: &str) -> &'static str {
+    match source {
+        "import" => "import",
+        "link" => "link trimis unității",
+        _ => "personal ISJ",
+    }
+}
+
+fn cases_section(cases: &[(StoredCase, LinkFacts)]) -> Markup {
+    html! {
+        h2 { "Dosare (" (cases.len()) ")" }
+        @if cases.is_empty() {
+            p { "Niciun dosar înregistrat pentru unitate." }
+        } @else {
+            div.table-wrap { table {
+                thead { tr {
+                    th scope="col" { "Dosar" } th scope="col" { "Instanța" } th scope="col" { "Calitate procesuală" } th scope="col" { "Stadiu" }
+                    th scope="col" { "Termen următor" } th scope="col" { "Cerere acces" } th scope="col" { "Acces aprobat" }
+                } }
+                tbody { @for (case, link) in cases { tr {
+                    td { a href={ "/cases/" (case.id) } { (case.number) } @if !case.active { " " span.badge.badge-muted { "închis" } } }
+                    td { (courts::display_name(&case.court)) }
+                    td { (link.role.as_deref().unwrap_or("—")) @if let Some(side) = link.role.as_deref().and_then(side) { span.muted { " (" (side) ")" } } }
+                    td { (case.facts.stage.as_deref().map(|s| label(STAGES, s)).unwrap_or_default()) }
+                    td { (optional_date(case.facts.next_hearing)) }
+                    td { (optional_date(link.access_requested_on)) }
+                    td { (optional_date(link.access_approved_on)) }
+                } } }
+            } }
+        }
+    }
+}
+
+fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Markup {
+    let code = &view.school.record.code;
+    let next_steps: Vec<DenStep> = DenStep::ALL
         .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+        .filter(|s| *s != DenStep::NoCase && row.school.step.can_advance_to(*s))
+        .collect();
+    let today = view.today.format("%Y-%m-%d").to_string();
+    let current = view
+        .designees
+        .iter()
+        .find(|d| d.valid_to.is_none())
+        .map(|d| &d.facts);
+    let value = |f: fn(&DesigneeFacts) -> Option<String>| current.and_then(f).unwrap_or_default();
+    html! {
+        h2 { "Acțiuni" }
+        div.actions {
+            @if !next_steps.is_empty() {
+                form method="post" action={ "/schools/" (code) "/step" } {
+                    h3 { "Înregistrează un pas" }
+                    (csrf_field(chrome))
+                    label for="step" { "Pasul" }
+                    select id="step" name="step" { @for step in &next_steps { option value=(step.as_str()) { (step.label()) } } }
+                    label for="on" { "Data" }
+                    input type="date" id="on" name="on" value=(today) max=(today) required;
+                    label for="note" { "Notă (dovadă, număr de înregistrare)" }
+                    textarea id="note" name="note" rows="2" maxlength="1000" {}
+                    button type="submit" { "Înregistrează pasul" }
+                }
+            }
+            form method="post" action={ "/schools/" (code) "/designee" } {
+                h3 { @if current.is_some() { "Înlocuiește persoana desemnată" } @else { "Persoana desemnată" } }
+                (csrf_field(chrome))
+                label for="full_name" { "Nume și prenume" }
+                input id="full_name" name="full_name" required maxlength="200" value=(value(|f| Some(f.full_name.clone())));
+                label for="function" { "Funcția" }
+                select id="function" name="function" {
+                    @for function in FUNCTIONS { option value=(function) selected[current.is_some_and(|f| f.function == *function)] { (function) } }
+                }
+                label for="decision_number" { "Decizie internă nr." }
+                input id="decision_number" name="decision_number" maxlength="50" value=(value(|f| f.decision_number.clone()));
+                label for="decision_date" { "din data" }
+                input type="date" id="decision_date" name="decision_date" value=(value(|f| f.decision_date.map(|d| d.format("%Y-%m-%d").to_string())));
+                label for="email" { "E-mail instituțional" }
+                input type="email" id="email" name="email" maxlength="200" value=(value(|f| f.email.clone()));
+                label for="phone" { "Telefon mobil" }
+                input type="tel" id="phone" name="phone" maxlength="30" value=(value(|f| f.phone.clone()));
+                button type="submit" { "Salvează persoana desemnată" }
+            }
+            @if let Some(campaign) = view.campaign {
+                form method="post" action={ "/schools/" (code) "/extension" } {
+                    h3 { "Prelungește termenul" }
+                    (csrf_field(chrome))
+                    p.muted { "Termenul campaniei: " (date(campaign.deadline)) }
+                    label for="until" { "Noul termen" }
+                    input type="date" id="until" name="until" required min=((campaign.deadline + chrono::Duration::days(1)).format("%Y-%m-%d").to_string());
+                    label for="reason" { "Motivul" }
+                    textarea id="reason" name="reason" rows="2" required maxlength="1000" {}
+                    button type="submit" { "Prelungește" }
+                }
+            }
+        }
+    }
+}
+
+/// The record's audit entries with what changed.
+pub fn audit_section(entries: &[AuditEntry], tz: Tz) -> Markup {
+    html! {
+        h2 { "Istoric modificări" }
+        @if entries.is_empty() {
+            p { "Nicio modificare înregistrată." }
+        } @else {
+            div.table-wrap { table {
+                thead { tr { th scope="col" { "Când" } th scope="col" { "Cine" } th scope="col" { "Ce" } th scope="col" { "Înainte" } th scope="col" { "După" } } }
+                tbody { @for e in entries { tr {
+                    td { (format_datetime(e.at, tz)) } td { (e.actor) } td { (e.action) @if let Some(d) = &e.details { br; span.muted { (d) } } }
+                    td { @if let Some(b) = &e.before { pre.json { (b) } } }
+                    td { @if let Some(a) = &e.after { pre.json { (a) } } }
+                } } }
+            } }
+        }
+    }
+}
+
+fn identity_card(r: &SchoolRecord, updated_at: &str) -> Markup {
+    let address = [
+        r.street.as_deref(),
+        r.street_number.as_deref(),
+        r.locality.as_deref(),
+        r.postal_code.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
     let rows: Vec<(&str, String)> = vec![
         ("Cod SIIIR", r.code.clone()),
         ("Statut", status_label(&r.status).to_string()),
         ("Cod SIIIR PJ", r.pj_code.clone()),
         ("Denumire scurtă", r.short_name.clone().unwrap_or_default()),
         ("Tip unitate", r.unit_type.clone().unwrap_or_default()),
-        ("Județ", r.county.as_deref().map(|c| crate::domain::county::county_name(c).unwrap_or(c).to_string()).unwrap_or_default()),
+        (
+            "Județ",
+            r.county
+                .as_deref()
+                .map(|c| {
+                    crate::domain::county::county_name(c)
+                        .unwrap_or(c)
+                        .to_string()
+                })
+                .unwrap_or_default(),
+        ),
         ("Localitate", r.locality.clone().unwrap_or_default()),
         ("Mediu", r.area.clone().unwrap_or_default()),
         ("Cod SIRUTA", r.siruta.clone().unwrap_or_default()),
@@ -211,9 +518,15 @@ fn identity_card(r: &SchoolRecord, updated_at: &str) -> Markup {
         ("Telefon", r.phone.clone().unwrap_or_default()),
         ("Fax", r.fax.clone().unwrap_or_default()),
         ("E-mail oficial", r.email.clone().unwrap_or_default()),
-        ("Forma de proprietate", r.ownership.clone().unwrap_or_default()),
+        (
+            "Forma de proprietate",
+            r.ownership.clone().unwrap_or_default(),
+        ),
         ("Forma de finanțare", r.funding.clone().unwrap_or_default()),
-        ("An școlar (ultimul import)", r.school_year.clone().unwrap_or_default()),
+        (
+            "An școlar (ultimul import)",
+            r.school_year.clone().unwrap_or_default(),
+        ),
         ("Actualizat la", updated_at.to_string()),
     ];
     html! {

@@ -75,7 +75,11 @@ fn status(row: &UserRow) -> Markup {
 }
 
 fn actions(chrome: &Chrome, user: &StaffUser) -> Markup {
-    let toggle = if user.disabled { ("enable", "Reactivează") } else { ("disable", "Dezactivează") };
+    let toggle = if user.disabled {
+        ("enable", "Reactivează")
+    } else {
+        ("disable", "Dezactivează")
+    };
     html! {
         form.inline method="post" action={ "/users/" (user.id) "/" (toggle.0) } {
             (csrf_field(chrome))
@@ -146,7 +150,12 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
     )
 }
 
-pub fn audit(chrome: &Chrome, entries: &[(AuditEntry, String)], actor: &str, action: &str) -> Markup {
+pub fn audit(
+    chrome: &Chrome,
+    entries: &[(AuditEntry, String)],
+    actor: &str,
+    action: &str,
+) -> Markup {
     page(
         chrome,
         "Istoric modificări",

@@ -23,11 +23,22 @@ pub struct Throttled;
 impl FromRequestParts<AppState> for Throttled {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.login_throttle.allow(client_address(parts, &state.config.trusted_proxies)) {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state
+            .login_throttle
+            .allow(client_address(parts, &state.config.trusted_proxies))
+        {
             Ok(Throttled)
         } else {
-            Err((StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, "60")], "Prea multe încercări. Reîncercați peste un minut.").into_response())
+            Err((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, "60")],
+                "Prea multe încercări. Reîncercați peste un minut.",
+            )
+                .into_response())
         }
     }
 }
@@ -37,12 +48,20 @@ pub async fn login_page(State(state): State<AppState>, chrome: Chrome) -> Respon
 }
 
 /// The login form with a fresh pre-session CSRF token (double-submitted in a cookie).
-fn login_form(state: &AppState, chrome: &Chrome, error: Option<&str>, status: StatusCode) -> Response {
+fn login_form(
+    state: &AppState,
+    chrome: &Chrome,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let token = tokens::new_token();
     let mut response = render(chrome, crate::views::auth::login(chrome, &token, error));
     *response.status_mut() = status;
     let name = session::login_csrf_cookie_name(state.secure_cookies);
-    response.headers_mut().append(header::SET_COOKIE, session::set_cookie(name, &token, state.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::set_cookie(name, &token, state.secure_cookies),
+    );
     response
 }
 
@@ -60,18 +79,35 @@ pub async fn login_submit(
     headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
-    let expected = session::cookie(&headers, session::login_csrf_cookie_name(state.secure_cookies)).unwrap_or_default();
+    let expected = session::cookie(
+        &headers,
+        session::login_csrf_cookie_name(state.secure_cookies),
+    )
+    .unwrap_or_default();
     if expected.is_empty() || !tokens::constant_time_eq(&expected, &form.csrf) {
         return Err(WebError::Forbidden);
     }
-    match login::check_password(&state.db, &form.email, &form.password, state.clock.now()).await.map_err(account_error)? {
+    match login::check_password(&state.db, &form.email, &form.password, state.clock.now())
+        .await
+        .map_err(account_error)?
+    {
         PasswordOutcome::SecondFactor(new) => {
             let mut response = Redirect::to("/login/totp").into_response();
             set_session(&state, &mut response, &new.cookie);
             Ok(response)
         }
-        PasswordOutcome::Rejected => Ok(login_form(&state, &chrome, Some("Adresa de e-mail sau parola nu sunt corecte."), StatusCode::UNAUTHORIZED)),
-        PasswordOutcome::Locked => Ok(login_form(&state, &chrome, Some(LOCKED), StatusCode::UNAUTHORIZED)),
+        PasswordOutcome::Rejected => Ok(login_form(
+            &state,
+            &chrome,
+            Some("Adresa de e-mail sau parola nu sunt corecte."),
+            StatusCode::UNAUTHORIZED,
+        )),
+        PasswordOutcome::Locked => Ok(login_form(
+            &state,
+            &chrome,
+            Some(LOCKED),
+            StatusCode::UNAUTHORIZED,
+        )),
     }
 }
 
@@ -79,16 +115,25 @@ const LOCKED: &str = "Contul este blocat temporar după prea multe încercări g
 
 fn set_session(state: &AppState, response: &mut Response, value: &str) {
     let name = session::session_cookie_name(state.secure_cookies);
-    response.headers_mut().append(header::SET_COOKIE, session::set_cookie(name, value, state.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::set_cookie(name, value, state.secure_cookies),
+    );
 }
 
 fn clear_session(state: &AppState, response: &mut Response) {
     let name = session::session_cookie_name(state.secure_cookies);
-    response.headers_mut().append(header::SET_COOKIE, session::clear_cookie(name, state.secure_cookies));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::clear_cookie(name, state.secure_cookies),
+    );
 }
 
 pub async fn code_page(chrome: Chrome, pending: Pending) -> Response {
-    render(&chrome, crate::views::auth::second_factor(&chrome, &pending.session.csrf_token, None))
+    render(
+        &chrome,
+        crate::views::auth::second_factor(&chrome, &pending.session.csrf_token, None),
+    )
 }
 
 #[derive(Deserialize)]
@@ -108,12 +153,30 @@ pub async fn code_submit(
         return Err(WebError::Forbidden);
     }
     let now = state.clock.now();
-    let outcome = login::check_code(&state.db, &state.key, &pending.session, &pending.account, &form.code, now).await.map_err(account_error)?;
+    let outcome = login::check_code(
+        &state.db,
+        &state.key,
+        &pending.session,
+        &pending.account,
+        &form.code,
+        now,
+    )
+    .await
+    .map_err(account_error)?;
     match outcome {
-        CodeOutcome::LoggedIn { session, must_reenrol } => {
+        CodeOutcome::LoggedIn {
+            session,
+            must_reenrol,
+        } => {
             let mut response = if must_reenrol {
                 let text = "Ați folosit un cod de rezervă. Configurați din nou aplicația de autentificare din pagina Securitate.";
-                super::flash::redirect_with(&Flash { kind: FlashKind::Error, text: text.into() }, "/")
+                super::flash::redirect_with(
+                    &Flash {
+                        kind: FlashKind::Error,
+                        text: text.into(),
+                    },
+                    "/",
+                )
             } else {
                 Redirect::to("/").into_response()
             };
@@ -121,7 +184,11 @@ pub async fn code_submit(
             Ok(response)
         }
         CodeOutcome::Wrong => {
-            let page = crate::views::auth::second_factor(&chrome, &pending.session.csrf_token, Some("Codul nu este corect sau a fost deja folosit."));
+            let page = crate::views::auth::second_factor(
+                &chrome,
+                &pending.session.csrf_token,
+                Some("Codul nu este corect sau a fost deja folosit."),
+            );
             Ok((StatusCode::UNAUTHORIZED, render(&chrome, page)).into_response())
         }
         CodeOutcome::Restart => {
@@ -137,7 +204,11 @@ pub async fn code_submit(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, staff: Staff, Form(form): Form<CsrfForm>) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
     login::logout(&state.db, &staff.session, &staff.account, state.clock.now()).await?;
     let mut response = Redirect::to("/login").into_response();
@@ -145,25 +216,62 @@ pub async fn logout(State(state): State<AppState>, staff: Staff, Form(form): For
     Ok(response)
 }
 
-pub async fn enrolment_page(State(state): State<AppState>, chrome: Chrome, Path(token): Path<String>) -> Result<Response, WebError> {
-    let target = accounts::link_target(&state.db, &token, state.clock.now()).await.map_err(account_error)?;
+pub async fn enrolment_page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
+    let target = accounts::link_target(&state.db, &token, state.clock.now())
+        .await
+        .map_err(account_error)?;
     let email = target.user.as_ref().map(|u| u.email.clone());
-    let setup = authenticator_setup(&state, &totp::new_secret(), email.as_deref().unwrap_or("administrator"))?;
-    enrolment_form(&chrome, &token, email.as_deref(), &setup, None, StatusCode::OK)
+    let setup = authenticator_setup(
+        &state,
+        &totp::new_secret(),
+        email.as_deref().unwrap_or("administrator"),
+    )?;
+    enrolment_form(
+        &chrome,
+        &token,
+        email.as_deref(),
+        &setup,
+        None,
+        StatusCode::OK,
+    )
 }
 
 /// What a page needs to show a TOTP secret for `account`.
-pub(super) fn authenticator_setup(state: &AppState, secret: &[u8], account: &str) -> Result<AuthenticatorSetup, WebError> {
-    let uri = totp::provisioning_uri(secret, account).ok_or_else(|| WebError::Internal("otpauth".into()))?;
+pub(super) fn authenticator_setup(
+    state: &AppState,
+    secret: &[u8],
+    account: &str,
+) -> Result<AuthenticatorSetup, WebError> {
+    let uri = totp::provisioning_uri(secret, account)
+        .ok_or_else(|| WebError::Internal("otpauth".into()))?;
     Ok(AuthenticatorSetup {
         qr_svg: totp::qr_svg(&uri).ok_or_else(|| WebError::Internal("QR".into()))?,
         secret_base32: totp::secret_base32(secret),
-        sealed_secret: state.key.encrypt(secret).map_err(|e| WebError::Internal(e.to_string()))?,
+        sealed_secret: state
+            .key
+            .encrypt(secret)
+            .map_err(|e| WebError::Internal(e.to_string()))?,
     })
 }
 
-fn enrolment_form(chrome: &Chrome, token: &str, email: Option<&str>, setup: &AuthenticatorSetup, error: Option<&str>, status: StatusCode) -> Result<Response, WebError> {
-    let view = EnrolmentView { token, email, authenticator: setup, error };
+fn enrolment_form(
+    chrome: &Chrome,
+    token: &str,
+    email: Option<&str>,
+    setup: &AuthenticatorSetup,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let view = EnrolmentView {
+        token,
+        email,
+        authenticator: setup,
+        error,
+    };
     let mut response = render(chrome, crate::views::auth::enrolment(chrome, view));
     *response.status_mut() = status;
     no_referrer(&mut response);
@@ -197,15 +305,32 @@ pub async fn enrolment_submit(
         code: fields.code,
     };
     match accounts::complete(&state.db, &state.key, &token, form, state.clock.now()).await {
-        Ok(codes) => Ok(render(&chrome, crate::views::auth::recovery_codes(&chrome, &codes))),
+        Ok(codes) => Ok(render(
+            &chrome,
+            crate::views::auth::recovery_codes(&chrome, &codes),
+        )),
         Err(AccountError::LinkInvalid) => Err(WebError::NotFound),
-        Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => Err(WebError::Internal(e.to_string())),
+        Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => {
+            Err(WebError::Internal(e.to_string()))
+        }
         Err(e) => {
-            let target = accounts::link_target(&state.db, &token, state.clock.now()).await.map_err(account_error)?;
-            let secret = state.key.decrypt(&sealed).map_err(|_| WebError::BadRequest("Formular modificat; reîncărcați pagina.".into()))?;
+            let target = accounts::link_target(&state.db, &token, state.clock.now())
+                .await
+                .map_err(account_error)?;
+            let secret = state.key.decrypt(&sealed).map_err(|_| {
+                WebError::BadRequest("Formular modificat; reîncărcați pagina.".into())
+            })?;
             let email = target.user.as_ref().map(|u| u.email.clone());
-            let setup = authenticator_setup(&state, &secret, email.as_deref().unwrap_or("administrator"))?;
-            enrolment_form(&chrome, &token, email.as_deref(), &setup, Some(&e.to_string()), StatusCode::UNPROCESSABLE_ENTITY)
+            let setup =
+                authenticator_setup(&state, &secret, email.as_deref().unwrap_or("administrator"))?;
+            enrolment_form(
+                &chrome,
+                &token,
+                email.as_deref(),
+                &setup,
+                Some(&e.to_string()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     }
 }

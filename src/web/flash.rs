@@ -12,8 +12,12 @@ pub fn set(flash: &Flash) -> HeaderValue {
         FlashKind::Success => 's',
         FlashKind::Error => 'e',
     };
-    let value = format!("{COOKIE}={kind}{}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict", hex::encode(&flash.text));
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("isj_flash=; Max-Age=0"))
+    let value = format!(
+        "{COOKIE}={kind}{}; Path=/; Max-Age=60; HttpOnly; SameSite=Strict",
+        hex::encode(&flash.text)
+    );
+    HeaderValue::from_str(&value)
+        .unwrap_or_else(|_| HeaderValue::from_static("isj_flash=; Max-Age=0"))
 }
 
 /// `Set-Cookie` value that removes the message once shown.
@@ -25,14 +29,21 @@ pub fn clear() -> HeaderValue {
 pub fn redirect_with(message: &Flash, target: &str) -> axum::response::Response {
     use axum::response::IntoResponse;
     let mut response = axum::response::Redirect::to(target).into_response();
-    response.headers_mut().append(header::SET_COOKIE, set(message));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set(message));
     response
 }
 
 /// The message in the request's cookies, if any.
 pub fn take(headers: &HeaderMap) -> Option<Flash> {
-    let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
-    let value = cookies.flat_map(|c| c.split(';')).find_map(|pair| pair.trim().strip_prefix("isj_flash="))?;
+    let cookies = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let value = cookies
+        .flat_map(|c| c.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix("isj_flash="))?;
     let (kind, text) = value.split_at_checked(1)?;
     let kind = match kind {
         "s" => FlashKind::Success,

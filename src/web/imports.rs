@@ -35,7 +35,10 @@ const MAX_PENDING: usize = 4;
 impl PendingUploads {
     fn put(&self, upload: PendingUpload) -> String {
         let id = uuid::Uuid::new_v4().simple().to_string();
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.len() >= MAX_PENDING {
             entries.pop_front();
         }
@@ -45,19 +48,30 @@ impl PendingUploads {
 
     /// Takes the upload out: applying is single use.
     fn take(&self, id: &str) -> Option<PendingUpload> {
-        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let index = entries.iter().position(|(key, _)| key == id)?;
         entries.remove(index).map(|(_, upload)| upload)
     }
 }
 
-pub async fn index(State(state): State<AppState>, staff: Staff, chrome: Chrome) -> Result<Response, WebError> {
+pub async fn index(
+    State(state): State<AppState>,
+    staff: Staff,
+    chrome: Chrome,
+) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let page = index_page(&state, &chrome, None).await?;
     Ok(render(&chrome, page))
 }
 
-async fn index_page(state: &AppState, chrome: &Chrome, refusal: Option<&str>) -> Result<maud::Markup, WebError> {
+async fn index_page(
+    state: &AppState,
+    chrome: &Chrome,
+    refusal: Option<&str>,
+) -> Result<maud::Markup, WebError> {
     let batches = db::imports::recent(&state.db, 20).await?;
     let batches: Vec<_> = batches
         .into_iter()
@@ -66,21 +80,54 @@ async fn index_page(state: &AppState, chrome: &Chrome, refusal: Option<&str>) ->
             (b, when)
         })
         .collect();
-    Ok(crate::views::imports::index(chrome, ImportsView { batches: &batches, county: &state.config.county, refusal }))
+    Ok(crate::views::imports::index(
+        chrome,
+        ImportsView {
+            batches: &batches,
+            county: &state.config.county,
+            refusal,
+        },
+    ))
 }
 
 /// Receives the file and shows the dry-run result.
-pub async fn upload(State(state): State<AppState>, Editor(staff): Editor, chrome: Chrome, multipart: Multipart) -> Result<Response, WebError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    Editor(staff): Editor,
+    chrome: Chrome,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let (upload, csrf) = read_upload(multipart).await?;
     staff.check_csrf(&csrf)?;
-    let options = ImportOptions { county: upload.county.clone(), dry_run: true, ..ImportOptions::default() };
-    let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
-    let result = upload.kind.run(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes.clone(), &options, &Silent).await;
+    let options = ImportOptions {
+        county: upload.county.clone(),
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    let _permit = state
+        .import_gate
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let result = upload
+        .kind
+        .run(
+            &state.db,
+            state.clock.as_ref(),
+            &upload.file_name,
+            upload.bytes.clone(),
+            &options,
+            &Silent,
+        )
+        .await;
     match result {
         Ok(outcome) => {
             let id = state.uploads.put(upload);
-            Ok(render(&chrome, crate::views::imports::preview(&chrome, &id, &outcome.report)))
+            Ok(render(
+                &chrome,
+                crate::views::imports::preview(&chrome, &id, &outcome.report),
+            ))
         }
         Err(e) => refused(&state, &chrome, e).await,
     }
@@ -100,9 +147,28 @@ pub async fn apply(
         let message = Flash { kind: FlashKind::Error, text: "Verificarea a expirat sau importul a fost deja aplicat; încărcați fișierul din nou.".into() };
         return Ok(redirect_with(&message, "/imports"));
     };
-    let options = ImportOptions { county: upload.county.clone(), actor: staff.account.email.clone(), ..ImportOptions::default() };
-    let _permit = state.import_gate.acquire().await.map_err(|e| WebError::Internal(e.to_string()))?;
-    match upload.kind.run(&state.db, state.clock.as_ref(), &upload.file_name, upload.bytes, &options, &Silent).await {
+    let options = ImportOptions {
+        county: upload.county.clone(),
+        actor: staff.account.email.clone(),
+        ..ImportOptions::default()
+    };
+    let _permit = state
+        .import_gate
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    match upload
+        .kind
+        .run(
+            &state.db,
+            state.clock.as_ref(),
+            &upload.file_name,
+            upload.bytes,
+            &options,
+            &Silent,
+        )
+        .await
+    {
         Ok(outcome) => {
             let r = &outcome.report;
             let text = format!(
@@ -113,21 +179,44 @@ pub async fn apply(
                 r.unchanged,
                 r.rejected_rows()
             );
-            let target = outcome.batch_id.map_or_else(|| "/imports".to_string(), |id| format!("/imports/batch/{id}"));
-            Ok(redirect_with(&Flash { kind: FlashKind::Success, text }, &target))
+            let target = outcome.batch_id.map_or_else(
+                || "/imports".to_string(),
+                |id| format!("/imports/batch/{id}"),
+            );
+            Ok(redirect_with(
+                &Flash {
+                    kind: FlashKind::Success,
+                    text,
+                },
+                &target,
+            ))
         }
         Err(e) => refused(&state, &chrome, e).await,
     }
 }
 
-pub async fn batch(State(state): State<AppState>, staff: Staff, chrome: Chrome, Path(id): Path<i32>) -> Result<Response, WebError> {
+pub async fn batch(
+    State(state): State<AppState>,
+    staff: Staff,
+    chrome: Chrome,
+    Path(id): Path<i32>,
+) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let batch = db::imports::find(&state.db, id).await?.ok_or(WebError::NotFound)?;
+    let batch = db::imports::find(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let when = crate::views::format_datetime(batch.created_at, state.config.timezone);
-    Ok(render(&chrome, crate::views::imports::batch(&chrome, &batch, &when)))
+    Ok(render(
+        &chrome,
+        crate::views::imports::batch(&chrome, &batch, &when),
+    ))
 }
 
-async fn refused(state: &AppState, chrome: &Chrome, error: ImportError) -> Result<Response, WebError> {
+async fn refused(
+    state: &AppState,
+    chrome: &Chrome,
+    error: ImportError,
+) -> Result<Response, WebError> {
     if !error.is_refusal() {
         return Err(WebError::Internal(error.to_string()));
     }
@@ -146,7 +235,10 @@ async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String)
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name() {
             Some("file") => {
-                let name = field.file_name().map(sanitize_file_name).unwrap_or_else(|| "fișier".into());
+                let name = field
+                    .file_name()
+                    .map(sanitize_file_name)
+                    .unwrap_or_else(|| "fișier".into());
                 let bytes = field.bytes().await.map_err(multipart_error)?;
                 if bytes.len() > MAX_UPLOAD_BYTES {
                     return Err(WebError::TooLarge);
@@ -156,7 +248,8 @@ async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String)
             Some("csrf") => csrf = field.text().await.map_err(multipart_error)?,
             Some("kind") => {
                 let text = field.text().await.map_err(multipart_error)?;
-                kind = ImportKind::parse(text.trim()).ok_or_else(|| WebError::BadRequest("Tip de import necunoscut.".into()))?;
+                kind = ImportKind::parse(text.trim())
+                    .ok_or_else(|| WebError::BadRequest("Tip de import necunoscut.".into()))?;
             }
             Some("county") => {
                 let text = field.text().await.map_err(multipart_error)?;
@@ -165,13 +258,26 @@ async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String)
             _ => {}
         }
     }
-    let (file_name, bytes) = file.ok_or_else(|| WebError::BadRequest("Alegeți un fișier de importat.".into()))?;
+    let (file_name, bytes) =
+        file.ok_or_else(|| WebError::BadRequest("Alegeți un fișier de importat.".into()))?;
     let county = county.filter(|_| kind == ImportKind::Schools);
-    Ok((PendingUpload { file_name, bytes, kind, county }, csrf))
+    Ok((
+        PendingUpload {
+            file_name,
+            bytes,
+            kind,
+            county,
+        },
+        csrf,
+    ))
 }
 
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE { WebError::TooLarge } else { WebError::BadRequest(format!("Încărcare invalidă: {}", e.body_text())) }
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge
+    } else {
+        WebError::BadRequest(format!("Încărcare invalidă: {}", e.body_text()))
+    }
 }
 
 /// Only the last path component, without control characters, at most 200 characters.
@@ -184,13 +290,25 @@ fn sanitize_file_name(name: &str) -> String {
 /// `;`, as Excel in Romanian settings opens it).
 pub async fn template(_staff: Staff, Path(kind): Path<String>) -> Result<Response, WebError> {
     let (file_name, csv) = match kind.as_str() {
-        "dosare" => ("sablon-dosare.csv", crate::domain::columns::template_csv(crate::domain::case_import::CASE_COLUMNS)),
-        "persoane-desemnate" => ("sablon-persoane-desemnate.csv", crate::domain::columns::template_csv(crate::domain::designee::DESIGNEE_COLUMNS)),
+        "dosare" => (
+            "sablon-dosare.csv",
+            crate::domain::columns::template_csv(crate::domain::case_import::CASE_COLUMNS),
+        ),
+        "persoane-desemnate" => (
+            "sablon-persoane-desemnate.csv",
+            crate::domain::columns::template_csv(crate::domain::designee::DESIGNEE_COLUMNS),
+        ),
         _ => return Err(WebError::NotFound),
     };
     let disposition = format!("attachment; filename=\"{file_name}\"");
     Ok(axum::response::IntoResponse::into_response((
-        [(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (axum::http::header::CONTENT_DISPOSITION, disposition)],
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_string(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
         csv,
     )))
 }

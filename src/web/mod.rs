@@ -2,13 +2,17 @@
 //! function and render a view.
 
 mod auth;
+mod board;
+mod cases;
 mod chrome;
 mod error;
 mod flash;
 mod health;
 mod imports;
+mod overview;
 mod schools;
 mod session;
+mod settings;
 mod staff;
 pub mod throttle;
 
@@ -18,7 +22,6 @@ use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::response::Redirect;
 use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -44,10 +47,17 @@ pub struct AppState {
     pub uploads: Arc<imports::PendingUploads>,
     /// One import at a time: parsing is CPU and memory heavy.
     pub import_gate: Arc<tokio::sync::Semaphore>,
+    /// The campaign board, rebuilt after each change.
+    pub board: Arc<board::BoardCache>,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: Config, clock: Arc<dyn Clock>, key: SecretKey) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        key: SecretKey,
+    ) -> Self {
         AppState {
             db,
             secure_cookies: config.secure_cookies(),
@@ -57,20 +67,29 @@ impl AppState {
             login_throttle: Arc::default(),
             uploads: Arc::default(),
             import_gate: Arc::new(tokio::sync::Semaphore::new(1)),
+            board: Arc::default(),
         }
     }
 }
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024);
-    let hsts = state.secure_cookies.then(|| header_layer(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"));
+    let hsts = state.secure_cookies.then(|| {
+        header_layer(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        )
+    });
     Router::new()
-        .route("/", get(|_: session::Staff| async { Redirect::to("/schools") }))
+        .route("/", get(overview::overview))
         .route("/health", get(health::health))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/login/totp", get(auth::code_page).post(auth::code_submit))
         .route("/logout", post(auth::logout))
-        .route("/setup/{token}", get(auth::enrolment_page).post(auth::enrolment_submit))
+        .route(
+            "/setup/{token}",
+            get(auth::enrolment_page).post(auth::enrolment_submit),
+        )
         .route("/users", get(staff::users).post(staff::add_user))
         .route("/users/{id}/disable", post(staff::disable))
         .route("/users/{id}/enable", post(staff::enable))
@@ -80,10 +99,23 @@ pub fn router(state: AppState) -> Router {
         .route("/account/totp", post(staff::replace_totp))
         .route("/account/recovery", post(staff::regenerate_recovery))
         .route("/audit", get(staff::audit))
+        .route("/settings", get(settings::page))
+        .route("/settings/campaign", post(settings::set_campaign))
         .route("/static/app.css", get(static_css))
         .route("/schools", get(schools::list))
         .route("/schools/{code}", get(schools::detail))
-        .route("/imports", get(imports::index).post(imports::upload).layer(upload_limit))
+        .route("/schools/{code}/step", post(schools::record_step))
+        .route("/schools/{code}/designee", post(schools::record_designee))
+        .route("/schools/{code}/extension", post(schools::extend))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::detail))
+        .route("/cases/{id}/status", post(cases::set_status))
+        .route(
+            "/imports",
+            get(imports::index)
+                .post(imports::upload)
+                .layer(upload_limit),
+        )
         .route("/imports/{upload_id}/apply", post(imports::apply))
         .route("/imports/batch/{id}", get(imports::batch))
         .route("/imports/template/{kind}", get(imports::template))
@@ -105,35 +137,56 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 
 /// Link tokens are credentials: `/setup/abc…` is logged as `/setup/…`.
 fn redacted_path(path: &str) -> String {
-    if path.starts_with("/setup/") { "/setup/…".to_string() } else { path.to_string() }
+    if path.starts_with("/setup/") {
+        "/setup/…".to_string()
+    } else {
+        path.to_string()
+    }
 }
 
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-fn header_layer(name: header::HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+fn header_layer(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
 async fn static_css() -> impl axum::response::IntoResponse {
-    let headers = [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")];
+    let headers = [
+        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=3600"),
+    ];
     (headers, include_str!("../../static/app.css"))
 }
 
 /// `serve`: migrate, then listen until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let db = crate::db::connect(&config.database_url).await.context("conectarea la baza de date")?;
-    crate::db::migrate(&db).await.context("migrarea bazei de date")?;
+    let db = crate::db::connect(&config.database_url)
+        .await
+        .context("conectarea la baza de date")?;
+    crate::db::migrate(&db)
+        .await
+        .context("migrarea bazei de date")?;
     let key = SecretKey::load_or_create(&config.secret_key_file)?;
-    let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("ascultarea pe {}", config.bind))?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("ascultarea pe {}", config.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "isj-tracker pornit: http://{address}/");
     if let Some(token) = crate::auth::accounts::setup_link_if_empty(&db, SystemClock.now()).await? {
         // Printed, never logged: the link creates the first administrator (valid 1 hour, once).
-        println!("Niciun cont încă. Creați primul administrator aici (valabil o oră): {}/setup/{token}", config.base_url());
+        println!(
+            "Niciun cont încă. Creați primul administrator aici (valabil o oră): {}/setup/{token}",
+            config.base_url()
+        );
     }
     let app = router(AppState::new(db, config, Arc::new(SystemClock), key));
     let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 

@@ -13,24 +13,36 @@ use crate::domain::staff::Role;
 
 /// Cookie names: `__Host-` (Secure, whole host) when served over HTTPS.
 pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-isj_session" } else { "isj_session" }
+    if secure {
+        "__Host-isj_session"
+    } else {
+        "isj_session"
+    }
 }
 
 pub fn login_csrf_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-isj_login" } else { "isj_login" }
+    if secure {
+        "__Host-isj_login"
+    } else {
+        "isj_login"
+    }
 }
 
 /// `Set-Cookie` for a value that lives as long as the browser session.
 pub fn set_cookie(name: &str, value: &str, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("isj_invalid=; Max-Age=0"))
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("isj_invalid=; Max-Age=0"))
 }
 
 pub fn clear_cookie(name: &str, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static("isj_invalid=; Max-Age=0"))
+    HeaderValue::from_str(&format!(
+        "{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("isj_invalid=; Max-Age=0"))
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -40,7 +52,11 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|c| c.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(prefix.as_str()).map(str::to_string))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(prefix.as_str())
+                .map(str::to_string)
+        })
         .filter(|v| !v.is_empty())
 }
 
@@ -59,7 +75,9 @@ impl IntoResponse for Denied {
         match self {
             Denied::Login => Redirect::to("/login").into_response(),
             Denied::Forbidden => super::WebError::Forbidden.into_response(),
-            Denied::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "serviciu indisponibil").into_response(),
+            Denied::Unavailable => {
+                (StatusCode::SERVICE_UNAVAILABLE, "serviciu indisponibil").into_response()
+            }
         }
     }
 }
@@ -78,7 +96,11 @@ pub struct Staff {
 
 impl Staff {
     pub fn check_csrf(&self, sent: &str) -> Result<(), super::WebError> {
-        if constant_time_eq(sent, &self.session.csrf_token) { Ok(()) } else { Err(super::WebError::Forbidden) }
+        if constant_time_eq(sent, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(super::WebError::Forbidden)
+        }
     }
 
     pub fn chrome_user(&self) -> crate::views::layout::SignedIn {
@@ -92,20 +114,28 @@ impl Staff {
     }
 }
 
-async fn session_of(parts: &Parts, state: &AppState) -> Result<Option<(Session, StaffUser)>, Denied> {
+async fn session_of(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<(Session, StaffUser)>, Denied> {
     let Some(value) = cookie(&parts.headers, session_cookie_name(state.secure_cookies)) else {
         return Ok(None);
     };
-    crate::auth::login::current(&state.db, &value, state.clock.now()).await.map_err(|e| {
-        tracing::error!(error = %e, "session check failed");
-        Denied::Unavailable
-    })
+    crate::auth::login::current(&state.db, &value, state.clock.now())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session check failed");
+            Denied::Unavailable
+        })
 }
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Denied;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match session_of(parts, state).await? {
             Some((session, account)) if session.full => Ok(Staff { session, account }),
             _ => Err(Denied::Login),
@@ -119,9 +149,16 @@ pub struct Editor(pub Staff);
 impl FromRequestParts<AppState> for Editor {
     type Rejection = Denied;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let staff = Staff::from_request_parts(parts, state).await?;
-        if staff.account.role.can_write() { Ok(Editor(staff)) } else { Err(Denied::Forbidden) }
+        if staff.account.role.can_write() {
+            Ok(Editor(staff))
+        } else {
+            Err(Denied::Forbidden)
+        }
     }
 }
 
@@ -131,9 +168,16 @@ pub struct Admin(pub Staff);
 impl FromRequestParts<AppState> for Admin {
     type Rejection = Denied;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let staff = Staff::from_request_parts(parts, state).await?;
-        if staff.account.role == Role::Admin { Ok(Admin(staff)) } else { Err(Denied::Forbidden) }
+        if staff.account.role == Role::Admin {
+            Ok(Admin(staff))
+        } else {
+            Err(Denied::Forbidden)
+        }
     }
 }
 
@@ -146,7 +190,10 @@ pub struct Pending {
 impl FromRequestParts<AppState> for Pending {
     type Rejection = Denied;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match session_of(parts, state).await? {
             Some((session, account)) if !session.full => Ok(Pending { session, account }),
             _ => Err(Denied::Login),
@@ -155,8 +202,14 @@ impl FromRequestParts<AppState> for Pending {
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another site.
-pub async fn reject_cross_site(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let unsafe_method = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+pub async fn reject_cross_site(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let unsafe_method = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
     if unsafe_method && is_cross_site(request.headers()) {
         return super::WebError::Forbidden.into_response();
     }

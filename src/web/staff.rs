@@ -19,29 +19,57 @@ use crate::views::staff::{SecurityView, UserRow};
 /// Errors the person can fix come back as a message; the rest are internal errors.
 fn outcome(result: Result<String, AccountError>, target: &str) -> Result<Response, WebError> {
     match result {
-        Ok(text) => Ok(redirect_with(&Flash { kind: FlashKind::Success, text }, target)),
-        Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => Err(WebError::Internal(e.to_string())),
-        Err(e) => Ok(redirect_with(&Flash { kind: FlashKind::Error, text: e.to_string() }, target)),
+        Ok(text) => Ok(redirect_with(
+            &Flash {
+                kind: FlashKind::Success,
+                text,
+            },
+            target,
+        )),
+        Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => {
+            Err(WebError::Internal(e.to_string()))
+        }
+        Err(e) => Ok(redirect_with(
+            &Flash {
+                kind: FlashKind::Error,
+                text: e.to_string(),
+            },
+            target,
+        )),
     }
 }
 
-async fn users_page(state: &AppState, chrome: &Chrome, new_link: Option<&str>) -> Result<Response, WebError> {
+async fn users_page(
+    state: &AppState,
+    chrome: &Chrome,
+    new_link: Option<&str>,
+) -> Result<Response, WebError> {
     let users = db::staff::all(&state.db).await?;
     let now = state.clock.now();
     let rows: Vec<UserRow> = users
         .iter()
         .map(|user| UserRow {
             user,
-            locked_until: user.locked_until.filter(|t| *t > now).map(|t| crate::views::format_datetime(t, state.config.timezone)),
+            locked_until: user
+                .locked_until
+                .filter(|t| *t > now)
+                .map(|t| crate::views::format_datetime(t, state.config.timezone)),
         })
         .collect();
     let link = new_link.map(|token| format!("{}/setup/{token}", state.config.base_url()));
-    let mut response = render(chrome, crate::views::staff::users(chrome, &rows, link.as_deref()));
+    let mut response = render(
+        chrome,
+        crate::views::staff::users(chrome, &rows, link.as_deref()),
+    );
     no_referrer(&mut response);
     Ok(response)
 }
 
-pub async fn users(State(state): State<AppState>, Admin(admin): Admin, chrome: Chrome) -> Result<Response, WebError> {
+pub async fn users(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    chrome: Chrome,
+) -> Result<Response, WebError> {
     users_page(&state, &chrome.signed_in(admin.chrome_user()), None).await
 }
 
@@ -53,25 +81,57 @@ pub struct NewUserForm {
     role: String,
 }
 
-pub async fn add_user(State(state): State<AppState>, Admin(admin): Admin, chrome: Chrome, Form(form): Form<NewUserForm>) -> Result<Response, WebError> {
+pub async fn add_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    chrome: Chrome,
+    Form(form): Form<NewUserForm>,
+) -> Result<Response, WebError> {
     admin.check_csrf(&form.csrf)?;
-    let role = Role::parse(&form.role).ok_or_else(|| WebError::BadRequest("Rol necunoscut.".into()))?;
-    match manage::add(&state.db, &admin.account, &form.email, &form.name, role, state.clock.now()).await {
+    let role =
+        Role::parse(&form.role).ok_or_else(|| WebError::BadRequest("Rol necunoscut.".into()))?;
+    match manage::add(
+        &state.db,
+        &admin.account,
+        &form.email,
+        &form.name,
+        role,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(token) => users_page(&state, &chrome.signed_in(admin.chrome_user()), Some(&token)).await,
         Err(e) => outcome(Err(e), "/users"),
     }
 }
 
-pub async fn disable(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<i32>, Form(form): Form<CsrfForm>) -> Result<Response, WebError> {
+pub async fn disable(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i32>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
     admin.check_csrf(&form.csrf)?;
     let result = manage::set_disabled(&state.db, &admin.account, id, true, state.clock.now()).await;
-    outcome(result.map(|()| "Contul a fost dezactivat; sesiunile lui s-au închis.".to_string()), "/users")
+    outcome(
+        result.map(|()| "Contul a fost dezactivat; sesiunile lui s-au închis.".to_string()),
+        "/users",
+    )
 }
 
-pub async fn enable(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<i32>, Form(form): Form<CsrfForm>) -> Result<Response, WebError> {
+pub async fn enable(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Path(id): Path<i32>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
     admin.check_csrf(&form.csrf)?;
-    let result = manage::set_disabled(&state.db, &admin.account, id, false, state.clock.now()).await;
-    outcome(result.map(|()| "Contul a fost reactivat.".to_string()), "/users")
+    let result =
+        manage::set_disabled(&state.db, &admin.account, id, false, state.clock.now()).await;
+    outcome(
+        result.map(|()| "Contul a fost reactivat.".to_string()),
+        "/users",
+    )
 }
 
 #[derive(Deserialize)]
@@ -90,17 +150,36 @@ pub async fn reset_second_factor(
 ) -> Result<Response, WebError> {
     admin.check_csrf(&form.csrf)?;
     let now = state.clock.now();
-    match manage::reset_second_factor(&state.db, &state.key, &admin.account, id, &form.password, &form.code, now).await {
+    match manage::reset_second_factor(
+        &state.db,
+        &state.key,
+        &admin.account,
+        id,
+        &form.password,
+        &form.code,
+        now,
+    )
+    .await
+    {
         Ok(token) => users_page(&state, &chrome.signed_in(admin.chrome_user()), Some(&token)).await,
         Err(e) => outcome(Err(e), "/users"),
     }
 }
 
-pub async fn security(State(state): State<AppState>, staff: Staff, chrome: Chrome) -> Result<Response, WebError> {
+pub async fn security(
+    State(state): State<AppState>,
+    staff: Staff,
+    chrome: Chrome,
+) -> Result<Response, WebError> {
     security_page(&state, &chrome.signed_in(staff.chrome_user()), &staff, None).await
 }
 
-async fn security_page(state: &AppState, chrome: &Chrome, staff: &Staff, new_codes: Option<&[String]>) -> Result<Response, WebError> {
+async fn security_page(
+    state: &AppState,
+    chrome: &Chrome,
+    staff: &Staff,
+    new_codes: Option<&[String]>,
+) -> Result<Response, WebError> {
     let setup = super::auth::authenticator_setup(state, &totp::new_secret(), &staff.account.email)?;
     let view = SecurityView {
         must_reenrol: staff.account.must_reenrol,
@@ -121,10 +200,26 @@ pub struct PasswordForm {
     again: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, staff: Staff, Form(form): Form<PasswordForm>) -> Result<Response, WebError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
-    let result = manage::change_password(&state.db, &staff.session, &staff.account, &form.current, &form.new, &form.again, state.clock.now()).await;
-    outcome(result.map(|()| "Parola a fost schimbată; celelalte sesiuni s-au închis.".to_string()), "/account/security")
+    let result = manage::change_password(
+        &state.db,
+        &staff.session,
+        &staff.account,
+        &form.current,
+        &form.new,
+        &form.again,
+        state.clock.now(),
+    )
+    .await;
+    outcome(
+        result.map(|()| "Parola a fost schimbată; celelalte sesiuni s-au închis.".to_string()),
+        "/account/security",
+    )
 }
 
 #[derive(Deserialize)]
@@ -135,11 +230,28 @@ pub struct TotpForm {
     code: String,
 }
 
-pub async fn replace_totp(State(state): State<AppState>, staff: Staff, Form(form): Form<TotpForm>) -> Result<Response, WebError> {
+pub async fn replace_totp(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<TotpForm>,
+) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
     let now = state.clock.now();
-    let result = manage::replace_authenticator(&state.db, &state.key, &staff.session, &staff.account, &form.password, &form.sealed_secret, &form.code, now).await;
-    outcome(result.map(|()| "Aplicația de autentificare a fost înlocuită.".to_string()), "/account/security")
+    let result = manage::replace_authenticator(
+        &state.db,
+        &state.key,
+        &staff.session,
+        &staff.account,
+        &form.password,
+        &form.sealed_secret,
+        &form.code,
+        now,
+    )
+    .await;
+    outcome(
+        result.map(|()| "Aplicația de autentificare a fost înlocuită.".to_string()),
+        "/account/security",
+    )
 }
 
 #[derive(Deserialize)]
@@ -148,10 +260,25 @@ pub struct RecoveryForm {
     password: String,
 }
 
-pub async fn regenerate_recovery(State(state): State<AppState>, staff: Staff, chrome: Chrome, Form(form): Form<RecoveryForm>) -> Result<Response, WebError> {
+pub async fn regenerate_recovery(
+    State(state): State<AppState>,
+    staff: Staff,
+    chrome: Chrome,
+    Form(form): Form<RecoveryForm>,
+) -> Result<Response, WebError> {
     staff.check_csrf(&form.csrf)?;
-    match manage::regenerate_recovery(&state.db, &staff.account, &form.password, state.clock.now()).await {
-        Ok(codes) => security_page(&state, &chrome.signed_in(staff.chrome_user()), &staff, Some(&codes)).await,
+    match manage::regenerate_recovery(&state.db, &staff.account, &form.password, state.clock.now())
+        .await
+    {
+        Ok(codes) => {
+            security_page(
+                &state,
+                &chrome.signed_in(staff.chrome_user()),
+                &staff,
+                Some(&codes),
+            )
+            .await
+        }
         Err(e) => outcome(Err(e), "/account/security"),
     }
 }
@@ -162,10 +289,21 @@ pub struct AuditParams {
     action: Option<String>,
 }
 
-pub async fn audit(State(state): State<AppState>, Editor(staff): Editor, chrome: Chrome, Query(params): Query<AuditParams>) -> Result<Response, WebError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    Editor(staff): Editor,
+    chrome: Chrome,
+    Query(params): Query<AuditParams>,
+) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let trimmed = |v: Option<String>| v.map(|s| s.trim().chars().take(100).collect::<String>()).filter(|s| !s.is_empty());
-    let filter = db::audit::AuditFilter { actor: trimmed(params.actor), action: trimmed(params.action) };
+    let trimmed = |v: Option<String>| {
+        v.map(|s| s.trim().chars().take(100).collect::<String>())
+            .filter(|s| !s.is_empty())
+    };
+    let filter = db::audit::AuditFilter {
+        actor: trimmed(params.actor),
+        action: trimmed(params.action),
+    };
     let entries = db::audit::recent(&state.db, &filter, 500).await?;
     let rows: Vec<_> = entries
         .into_iter()
@@ -174,6 +312,11 @@ pub async fn audit(State(state): State<AppState>, Editor(staff): Editor, chrome:
             (e, when)
         })
         .collect();
-    let page = crate::views::staff::audit(&chrome, &rows, filter.actor.as_deref().unwrap_or(""), filter.action.as_deref().unwrap_or(""));
+    let page = crate::views::staff::audit(
+        &chrome,
+        &rows,
+        filter.actor.as_deref().unwrap_or(""),
+        filter.action.as_deref().unwrap_or(""),
+    );
     Ok(render(&chrome, page))
 }

@@ -26,13 +26,19 @@ impl Default for LoginThrottle {
 impl LoginThrottle {
     /// A throttle allowing `limit` attempts per address and minute.
     pub fn with_limit(limit: u32) -> Self {
-        LoginThrottle { limit, seen: Mutex::default() }
+        LoginThrottle {
+            limit,
+            seen: Mutex::default(),
+        }
     }
 
     /// Counts an attempt; false when the address is over the limit.
     pub fn allow(&self, address: IpAddr) -> bool {
         let now = Instant::now();
-        let mut seen = self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if seen.len() > 10_000 {
             seen.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
         }
@@ -56,7 +62,12 @@ pub fn client_address(parts: &Parts, trusted_proxies: &[IpAddr]) -> IpAddr {
     if !trusted_proxies.contains(&peer) {
         return peer;
     }
-    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).last();
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .last();
     forwarded
         .and_then(|list| list.rsplit(',').next())
         .and_then(|last| last.trim().parse().ok())

@@ -14,7 +14,8 @@ use super::helpers::*;
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn browser_available() -> bool {
-    let present = std::path::Path::new("/usr/bin/chromium").exists() && std::path::Path::new("/usr/bin/chromedriver").exists();
+    let present = std::path::Path::new("/usr/bin/chromium").exists()
+        && std::path::Path::new("/usr/bin/chromedriver").exists();
     if !present && std::env::var("ISJ_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
         panic!("Chromium and chromedriver are required (ISJ_REQUIRE_BROWSER=1) but not installed");
     }
@@ -47,23 +48,55 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let args = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-dev-shm-usage", "--window-size=1280,900",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
         ];
         let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
         let capabilities = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}}}});
-        let created: Value = http.post(format!("{base}/session")).json(&capabilities).send().await.expect("new session").json().await.expect("json");
-        let session = created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {created}")).to_string();
-        Browser { http, base, session }
+        let created: Value = http
+            .post(format!("{base}/session"))
+            .json(&capabilities)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("json");
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_string();
+        Browser {
+            http,
+            base,
+            session,
+        }
     }
 
     async fn command(&self, method: reqwest::Method, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let request = self.http.request(method.clone(), url);
-        let request = if method == reqwest::Method::GET { request } else { request.json(&body) };
-        let reply: Value = request.send().await.expect("webdriver").json().await.expect("json");
+        let request = if method == reqwest::Method::GET {
+            request
+        } else {
+            request.json(&body)
+        };
+        let reply: Value = request
+            .send()
+            .await
+            .expect("webdriver")
+            .json()
+            .await
+            .expect("json");
         if reply["value"].get("error").is_some() {
             panic!("webdriver {path}: {reply}");
         }
@@ -71,27 +104,52 @@ impl Browser {
     }
 
     async fn go(&self, url: &str) {
-        self.command(reqwest::Method::POST, "/url", json!({"url": url})).await;
+        self.command(reqwest::Method::POST, "/url", json!({"url": url}))
+            .await;
     }
 
     async fn find(&self, css: &str) -> String {
-        let found = self.command(reqwest::Method::POST, "/element", json!({"using": "css selector", "value": css})).await;
+        let found = self
+            .command(
+                reqwest::Method::POST,
+                "/element",
+                json!({"using": "css selector", "value": css}),
+            )
+            .await;
         found[ELEMENT].as_str().expect("element id").to_string()
     }
 
     async fn type_into(&self, css: &str, text: &str) {
         let element = self.find(css).await;
-        self.command(reqwest::Method::POST, &format!("/element/{element}/value"), json!({"text": text})).await;
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{element}/value"),
+            json!({"text": text}),
+        )
+        .await;
     }
 
     async fn click(&self, css: &str) {
         let element = self.find(css).await;
-        self.command(reqwest::Method::POST, &format!("/element/{element}/click"), json!({})).await;
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{element}/click"),
+            json!({}),
+        )
+        .await;
     }
 
     async fn text(&self, css: &str) -> String {
         let element = self.find(css).await;
-        self.command(reqwest::Method::GET, &format!("/element/{element}/text"), json!({})).await.as_str().unwrap_or("").to_string()
+        self.command(
+            reqwest::Method::GET,
+            &format!("/element/{element}/text"),
+            json!({}),
+        )
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_string()
     }
 
     /// Waits (up to 5 s) until the address contains `part`: a form submission has landed.
@@ -107,12 +165,18 @@ impl Browser {
     }
 
     async fn current_url(&self) -> String {
-        self.command(reqwest::Method::GET, "/url", json!({})).await.as_str().unwrap_or("").to_string()
+        self.command(reqwest::Method::GET, "/url", json!({}))
+            .await
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     async fn screenshot(&self, name: &str) -> std::path::PathBuf {
         use base64_decode::decode;
-        let png = self.command(reqwest::Method::GET, "/screenshot", json!({})).await;
+        let png = self
+            .command(reqwest::Method::GET, "/screenshot", json!({}))
+            .await;
         let bytes = decode(png.as_str().expect("base64"));
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
         std::fs::create_dir_all(&dir).expect("artifact folder");
@@ -122,7 +186,11 @@ impl Browser {
     }
 
     async fn quit(&self) {
-        let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
     }
 }
 
@@ -141,7 +209,8 @@ mod base64_decode {
         digits
             .chunks(4)
             .flat_map(|chunk| {
-                let n = chunk.iter().fold(0u32, |acc, d| (acc << 6) | u32::from(*d)) << (6 * (4 - chunk.len()));
+                let n = chunk.iter().fold(0u32, |acc, d| (acc << 6) | u32::from(*d))
+                    << (6 * (4 - chunk.len()));
                 let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
                 bytes.into_iter().take(chunk.len().saturating_sub(1))
             })
@@ -152,42 +221,74 @@ mod base64_decode {
 #[tokio::test]
 async fn setup_link_to_signed_in_pages_in_chromium() {
     if !browser_available() {
-        eprintln!("Chromium not installed: browser test skipped (set ISJ_REQUIRE_BROWSER=1 to fail instead)");
+        eprintln!(
+            "Chromium not installed: browser test skipped (set ISJ_REQUIRE_BROWSER=1 to fail instead)"
+        );
         return;
     }
     let db = TestDb::new().await;
     assert_eq!(db.import(&hd_csv(), &[]).status, 0);
     let port = free_port();
     let bind = format!("127.0.0.1:{port}");
-    let mut server = db.command(&["serve", "--bind", &bind]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("serve");
+    let mut server = db
+        .command(&["serve", "--bind", &bind])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
     let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout")).read_line(&mut line).expect("setup link");
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("setup link");
     let _server = KillOnDrop(server);
-    let link = line.split_whitespace().find(|w| w.contains("/setup/")).expect("link").to_string();
+    let link = line
+        .split_whitespace()
+        .find(|w| w.contains("/setup/"))
+        .expect("link")
+        .to_string();
 
     let driver_port = free_port();
-    let driver = Command::new("/usr/bin/chromedriver").arg(format!("--port={driver_port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("chromedriver");
+    let driver = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={driver_port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver");
     let _driver = KillOnDrop(driver);
     let browser = Browser::start(driver_port, &db.dir.path().join("chromium-profile")).await;
 
     browser.go(&link).await;
     browser.type_into("#email", "admin@isj.test").await;
     browser.type_into("#name", "Administratoare Ședință").await;
-    browser.type_into("#password", "o frază lungă și sigură").await;
-    browser.type_into("#password_again", "o frază lungă și sigură").await;
+    browser
+        .type_into("#password", "o frază lungă și sigură")
+        .await;
+    browser
+        .type_into("#password_again", "o frază lungă și sigură")
+        .await;
     let secret_text = browser.text("#totp-secret").await;
     let secret = secret_from_base32(&secret_text);
     browser.type_into("#code", &current_code(&secret)).await;
     browser.click("button[type=submit]").await;
     let heading = browser.text("h1").await;
-    assert!(heading.contains("Contul este activ"), "{heading}: {}", browser.text("main").await);
+    assert!(
+        heading.contains("Contul este activ"),
+        "{heading}: {}",
+        browser.text("main").await
+    );
 
     browser.go(&format!("http://{bind}/login")).await;
     browser.type_into("#email", "admin@isj.test").await;
-    browser.type_into("#password", "o frază lungă și sigură").await;
+    browser
+        .type_into("#password", "o frază lungă și sigură")
+        .await;
     browser.click("button[type=submit]").await;
     let url = browser.wait_for_url("/login/totp").await;
-    assert!(url.ends_with("/login/totp"), "{url}: {}", browser.text("main").await);
+    assert!(
+        url.ends_with("/login/totp"),
+        "{url}: {}",
+        browser.text("main").await
+    );
     browser.type_into("#code", &next_code(&secret)).await;
     browser.click("button[type=submit]").await;
     let url = browser.wait_for_url("/schools").await;
@@ -196,8 +297,16 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     browser.click("form.filters button[type=submit]").await;
     assert!(browser.wait_for_url("q=hateg").await.contains("q=hateg"));
     let summary = browser.text("p.summary").await;
-    assert!(summary.contains("unități găsite") && !summary.starts_with('0'), "{summary}");
-    assert!(browser.text("header").await.contains("Administratoare Ședință"));
+    assert!(
+        summary.contains("unități găsite") && !summary.starts_with('0'),
+        "{summary}"
+    );
+    assert!(
+        browser
+            .text("header")
+            .await
+            .contains("Administratoare Ședință")
+    );
     let shot = browser.screenshot("signed-in-schools.png").await;
     assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
     browser.quit().await;

@@ -12,7 +12,10 @@ async fn integrity_ok(db: &TestDb) -> bool {
     }
     let connection = db.connect().await;
     let row = connection
-        .query_one_raw(Statement::from_string(connection.get_database_backend(), "PRAGMA integrity_check"))
+        .query_one_raw(Statement::from_string(
+            connection.get_database_backend(),
+            "PRAGMA integrity_check",
+        ))
         .await
         .expect("pragma")
         .expect("row");
@@ -34,7 +37,13 @@ async fn kill_during_a_national_import_leaves_old_or_new_data() {
         assert_eq!(db.import(&hd_csv(), &[]).status, 0);
         let national = national_xlsx();
         let mut child = db
-            .command(&["import", "schools", &national.to_string_lossy(), "--format", "json"])
+            .command(&[
+                "import",
+                "schools",
+                &national.to_string_lossy(),
+                "--format",
+                "json",
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -48,13 +57,19 @@ async fn kill_during_a_national_import_leaves_old_or_new_data() {
             (schools, batches) == (256, 1) || (schools, batches) == (18200, 2),
             "mixed state after kill at {fraction}: {schools} schools, {batches} batches"
         );
-        assert!(integrity_ok(&db).await, "integrity check after kill at {fraction}");
+        assert!(
+            integrity_ok(&db).await,
+            "integrity check after kill at {fraction}"
+        );
         // The next run completes normally from whatever state was left.
         let retry = db.import(&national_xlsx(), &[]);
         assert_eq!(retry.status, 0);
         assert_eq!(db.scalar("SELECT COUNT(*) FROM school").await, 18200);
         outcomes.push(schools);
     }
-    assert!(outcomes.contains(&256), "no kill landed before the commit ({full:?}): {outcomes:?}");
+    assert!(
+        outcomes.contains(&256),
+        "no kill landed before the commit ({full:?}): {outcomes:?}"
+    );
     eprintln!("full import {full:?}; states after kills: {outcomes:?}");
 }

@@ -6,7 +6,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures")
+        .join(name)
 }
 
 pub fn national_xlsx() -> PathBuf {
@@ -18,7 +20,9 @@ pub fn hd_csv() -> PathBuf {
 }
 
 pub fn test_data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// A fresh database for one test: a SQLite file in a temporary folder, or a new database
@@ -34,10 +38,18 @@ impl TestDb {
         let url = match std::env::var("ISJ_TEST_POSTGRES_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let admin = sea_orm::Database::connect(&admin_url).await.expect("PostgreSQL reachable");
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                let admin = sea_orm::Database::connect(&admin_url)
+                    .await
+                    .expect("PostgreSQL reachable");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
                 admin.close().await.ok();
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b).to_string();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b)
+                    .to_string();
                 format!("{base}/{name}")
             }
             _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
@@ -63,7 +75,11 @@ impl TestDb {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_isj-tracker"));
-        command.args(args).env("ISJ_DATABASE_URL", &self.url).env("RUST_LOG", "warn").current_dir(self.dir.path());
+        command
+            .args(args)
+            .env("ISJ_DATABASE_URL", &self.url)
+            .env("RUST_LOG", "warn")
+            .current_dir(self.dir.path());
         command
     }
 
@@ -82,12 +98,17 @@ impl TestDb {
 
 pub async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_string(),
+        ))
         .await
         .expect("query")
         .expect("one row");
     // COUNT(*) is BIGINT, ids are INTEGER on PostgreSQL; SQLite has one integer type.
-    row.try_get_by_index::<i64>(0).or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from)).expect("integer")
+    row.try_get_by_index::<i64>(0)
+        .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
+        .expect("integer")
 }
 
 pub struct CliRun {
@@ -108,11 +129,18 @@ impl From<Output> for CliRun {
 
 impl CliRun {
     pub fn json(&self) -> Value {
-        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}): {}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
     }
 
     pub fn count(&self, key: &str) -> u64 {
-        self.json()[key].as_u64().unwrap_or_else(|| panic!("no {key} in {}", self.stdout))
+        self.json()[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no {key} in {}", self.stdout))
     }
 }
 
@@ -158,18 +186,39 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> 
     spawn_app_with(clock, 1000).await
 }
 
-pub async fn spawn_app_with(clock: Arc<dyn isj_tracker::clock::Clock>, login_attempts_per_minute: u32) -> TestApp {
+pub async fn spawn_app_with(
+    clock: Arc<dyn isj_tracker::clock::Clock>,
+    login_attempts_per_minute: u32,
+) -> TestApp {
     let db = TestDb::new().await;
     let address = serve_in_process(&db, clock, login_attempts_per_minute).await;
-    let key = Arc::new(isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key")).expect("key"));
-    let mut app = TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key };
-    let user = app.create_user("juridic@isj.test", isj_tracker::domain::staff::Role::Juridic).await;
+    let key = Arc::new(
+        isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
+            .expect("key"),
+    );
+    let mut app = TestApp {
+        address,
+        db,
+        client: cookie_client(),
+        anonymous: cookie_client(),
+        key,
+    };
+    let user = app
+        .create_user(
+            "juridic@isj.test",
+            isj_tracker::domain::staff::Role::Juridic,
+        )
+        .await;
     app.client = app.signed_in(&user).await;
     app
 }
 
 /// Runs the router for this database (and its folder's key file); returns the base URL.
-async fn serve_in_process(db: &TestDb, clock: Arc<dyn isj_tracker::clock::Clock>, login_attempts_per_minute: u32) -> String {
+async fn serve_in_process(
+    db: &TestDb,
+    clock: Arc<dyn isj_tracker::clock::Clock>,
+    login_attempts_per_minute: u32,
+) -> String {
     let connection = db.connect().await;
     let key_file = db.dir.path().join("secret.key");
     let config = isj_tracker::config::Config {
@@ -184,10 +233,15 @@ async fn serve_in_process(db: &TestDb, clock: Arc<dyn isj_tracker::clock::Clock>
     };
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
     let mut state = isj_tracker::web::AppState::new(connection, config, clock, key);
-    state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(login_attempts_per_minute));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(
+        login_attempts_per_minute,
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = format!("http://{}", listener.local_addr().expect("address"));
-    let service = isj_tracker::web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = isj_tracker::web::router(state)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move {
         axum::serve(listener, service).await.expect("server");
     });
@@ -197,21 +251,47 @@ async fn serve_in_process(db: &TestDb, clock: Arc<dyn isj_tracker::clock::Clock>
 /// A second server on the same database and key, as after a restart.
 pub async fn spawn_app_on(app: &TestApp) -> TestApp {
     let address = serve_in_process(&app.db, Arc::new(isj_tracker::clock::SystemClock), 1000).await;
-    let db = TestDb { url: app.db.url.clone(), dir: tempfile::tempdir().expect("dir") };
-    TestApp { address, db, client: cookie_client(), anonymous: cookie_client(), key: app.key.clone() }
+    let db = TestDb {
+        url: app.db.url.clone(),
+        dir: tempfile::tempdir().expect("dir"),
+    };
+    TestApp {
+        address,
+        db,
+        client: cookie_client(),
+        anonymous: cookie_client(),
+        key: app.key.clone(),
+    }
 }
 
 impl TestApp {
     /// Signs in with the code of the next time step (the current one may be spent already).
     pub async fn signed_in_later(&self, user: &TestUser) -> reqwest::Client {
         let client = cookie_client();
-        assert_eq!(self.post_password(&client, &user.email, &user.password).await.status(), 303);
-        assert_eq!(self.post_code(&client, &next_code(&user.secret)).await.status(), 303, "second sign-in for {}", user.email);
+        assert_eq!(
+            self.post_password(&client, &user.email, &user.password)
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            self.post_code(&client, &next_code(&user.secret))
+                .await
+                .status(),
+            303,
+            "second sign-in for {}",
+            user.email
+        );
         client
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let response = self.client.get(format!("{}{path}", self.address)).send().await.expect("GET");
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
@@ -221,7 +301,11 @@ impl TestApp {
     }
 
     /// An enrolled account, made directly in the database.
-    pub async fn create_user(&self, email: &str, role: isj_tracker::domain::staff::Role) -> TestUser {
+    pub async fn create_user(
+        &self,
+        email: &str,
+        role: isj_tracker::domain::staff::Role,
+    ) -> TestUser {
         let connection = self.db.connect().await;
         let password = format!("parola-de-test-{}", uuid::Uuid::new_v4().simple());
         let secret = isj_tracker::auth::totp::new_secret();
@@ -234,33 +318,76 @@ impl TestApp {
             totp_secret: Some(self.key.encrypt(&secret).expect("seal")),
             recovery_hashes: hashes,
         };
-        isj_tracker::db::staff::create(&connection, new, chrono::Utc::now()).await.expect("create").expect("new e-mail");
-        TestUser { email: email.to_string(), password, secret, recovery_codes: codes }
+        isj_tracker::db::staff::create(&connection, new, chrono::Utc::now())
+            .await
+            .expect("create")
+            .expect("new e-mail");
+        TestUser {
+            email: email.to_string(),
+            password,
+            secret,
+            recovery_codes: codes,
+        }
     }
 
     /// The login form's CSRF token (its cookie lands in the client's store).
     pub async fn login_csrf(&self, client: &reqwest::Client) -> String {
-        let page = client.get(self.url("/login")).send().await.expect("login page").text().await.expect("body");
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("body");
         hidden_value(&page, "csrf")
     }
 
     /// Password step; returns the response (303 to /login/totp when right).
-    pub async fn post_password(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+    pub async fn post_password(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         let csrf = self.login_csrf(client).await;
-        let form = [("csrf", csrf.as_str()), ("email", email), ("password", password)];
-        client.post(self.url("/login")).form(&form).send().await.expect("POST /login")
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ];
+        client
+            .post(self.url("/login"))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST /login")
     }
 
     pub async fn post_code(&self, client: &reqwest::Client, code: &str) -> reqwest::Response {
-        let page = client.get(self.url("/login/totp")).send().await.expect("code page").text().await.expect("body");
+        let page = client
+            .get(self.url("/login/totp"))
+            .send()
+            .await
+            .expect("code page")
+            .text()
+            .await
+            .expect("body");
         let csrf = hidden_value(&page, "csrf");
-        client.post(self.url("/login/totp")).form(&[("csrf", csrf.as_str()), ("code", code)]).send().await.expect("POST code")
+        client
+            .post(self.url("/login/totp"))
+            .form(&[("csrf", csrf.as_str()), ("code", code)])
+            .send()
+            .await
+            .expect("POST code")
     }
 
     /// A client that went through password and TOTP.
     pub async fn signed_in(&self, user: &TestUser) -> reqwest::Client {
         let client = cookie_client();
-        let response = self.post_password(&client, &user.email, &user.password).await;
+        let response = self
+            .post_password(&client, &user.email, &user.password)
+            .await;
         assert_eq!(response.status(), 303, "password step for {}", user.email);
         let code = current_code(&user.secret);
         let response = self.post_code(&client, &code).await;
@@ -270,7 +397,14 @@ impl TestApp {
 
     /// The CSRF token of a signed-in client's session (from any page's forms).
     pub async fn csrf_of(&self, client: &reqwest::Client) -> String {
-        let page = client.get(self.url("/imports")).send().await.expect("page").text().await.expect("body");
+        let page = client
+            .get(self.url("/imports"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
         hidden_value(&page, "csrf")
     }
 }
@@ -288,20 +422,35 @@ pub fn next_code(secret: &[u8]) -> String {
 
 /// The base32 key an enrolment page shows (`id="totp-secret"`), and the secret it encodes.
 pub fn shown_secret(page: &str) -> (String, Vec<u8>) {
-    let text = page.split("id=\"totp-secret\">").nth(1).and_then(|s| s.split('<').next()).expect("secret shown");
+    let text = page
+        .split("id=\"totp-secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("secret shown");
     (text.to_string(), secret_from_base32(text))
 }
 
 pub fn secret_from_base32(text: &str) -> Vec<u8> {
-    totp_rs::Secret::try_from_base32(text.trim()).expect("base32").as_bytes().to_vec()
+    totp_rs::Secret::try_from_base32(text.trim())
+        .expect("base32")
+        .as_bytes()
+        .to_vec()
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("address").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("address")
+        .port()
 }
 
 /// The value of the first hidden input with this name.
 pub fn hidden_value(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    page.split(&marker).nth(1).and_then(|rest| rest.split('"').next()).unwrap_or_default().to_string()
+    page.split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_string()
 }

@@ -9,6 +9,7 @@ mod helpers;
 mod hostile;
 mod import_cli;
 mod import_formats;
+mod litigation;
 mod routes;
 mod serve;
 mod web;

@@ -37,27 +37,116 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
     ("GET", "/setup/{token}", "/setup/0000", Access::Public),
     ("POST", "/setup/{token}", "/setup/0000", Access::Public),
     ("GET", "/schools", "/schools", Access::Staff),
-    ("GET", "/schools/{code}", "/schools/2061103288", Access::Staff),
+    (
+        "GET",
+        "/schools/{code}",
+        "/schools/2061103288",
+        Access::Staff,
+    ),
+    (
+        "POST",
+        "/schools/{code}/step",
+        "/schools/2061103288/step",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/schools/{code}/designee",
+        "/schools/2061103288/designee",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/schools/{code}/extension",
+        "/schools/2061103288/extension",
+        Access::Editor,
+    ),
+    ("GET", "/cases", "/cases", Access::Staff),
+    ("GET", "/cases/{id}", "/cases/1", Access::Staff),
+    (
+        "POST",
+        "/cases/{id}/status",
+        "/cases/1/status",
+        Access::Editor,
+    ),
+    ("GET", "/settings", "/settings", Access::Staff),
+    (
+        "POST",
+        "/settings/campaign",
+        "/settings/campaign",
+        Access::Editor,
+    ),
     ("GET", "/imports", "/imports", Access::Staff),
     ("POST", "/imports", "/imports", Access::Editor),
-    ("POST", "/imports/{upload_id}/apply", "/imports/x/apply", Access::Editor),
-    ("GET", "/imports/batch/{id}", "/imports/batch/1", Access::Staff),
+    (
+        "POST",
+        "/imports/{upload_id}/apply",
+        "/imports/x/apply",
+        Access::Editor,
+    ),
+    (
+        "GET",
+        "/imports/batch/{id}",
+        "/imports/batch/1",
+        Access::Staff,
+    ),
+    (
+        "GET",
+        "/imports/template/{kind}",
+        "/imports/template/dosare",
+        Access::Staff,
+    ),
     ("GET", "/users", "/users", Access::Admin),
     ("POST", "/users", "/users", Access::Admin),
-    ("POST", "/users/{id}/disable", "/users/1/disable", Access::Admin),
-    ("POST", "/users/{id}/enable", "/users/1/enable", Access::Admin),
-    ("POST", "/users/{id}/reset-2fa", "/users/1/reset-2fa", Access::Admin),
-    ("GET", "/account/security", "/account/security", Access::Staff),
-    ("POST", "/account/password", "/account/password", Access::Staff),
+    (
+        "POST",
+        "/users/{id}/disable",
+        "/users/1/disable",
+        Access::Admin,
+    ),
+    (
+        "POST",
+        "/users/{id}/enable",
+        "/users/1/enable",
+        Access::Admin,
+    ),
+    (
+        "POST",
+        "/users/{id}/reset-2fa",
+        "/users/1/reset-2fa",
+        Access::Admin,
+    ),
+    (
+        "GET",
+        "/account/security",
+        "/account/security",
+        Access::Staff,
+    ),
+    (
+        "POST",
+        "/account/password",
+        "/account/password",
+        Access::Staff,
+    ),
     ("POST", "/account/totp", "/account/totp", Access::Staff),
-    ("POST", "/account/recovery", "/account/recovery", Access::Staff),
+    (
+        "POST",
+        "/account/recovery",
+        "/account/recovery",
+        Access::Staff,
+    ),
     ("GET", "/audit", "/audit", Access::Editor),
 ];
 
 #[test]
 fn the_table_lists_every_route_of_the_router() {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).expect("router source");
-    let routed: BTreeSet<&str> = source.split(".route(\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs"))
+        .expect("router source");
+    let routed: BTreeSet<&str> = source
+        .split(".route(\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
     let listed: BTreeSet<&str> = ROUTES.iter().map(|r| r.1).collect();
     assert_eq!(routed, listed);
 }
@@ -77,14 +166,21 @@ async fn client_for(app: &TestApp, who: Who) -> reqwest::Client {
         Who::Pending => {
             let user = app.create_user("pending@isj.test", Role::Admin).await;
             let client = cookie_client();
-            assert_eq!(app.post_password(&client, &user.email, &user.password).await.status(), 303);
+            assert_eq!(
+                app.post_password(&client, &user.email, &user.password)
+                    .await
+                    .status(),
+                303
+            );
             return client;
         }
         Who::Inspector => Role::Inspector,
         Who::Juridic => Role::Juridic,
         Who::Admin => Role::Admin,
     };
-    let user = app.create_user(&format!("matrix-{role:?}@isj.test").to_lowercase(), role).await;
+    let user = app
+        .create_user(&format!("matrix-{role:?}@isj.test").to_lowercase(), role)
+        .await;
     app.signed_in(&user).await
 }
 
@@ -93,7 +189,13 @@ async fn route_by_role_matrix() {
     let app = spawn_app().await;
     assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
     let mut mismatches = Vec::new();
-    for who in [Who::Anonymous, Who::Pending, Who::Inspector, Who::Juridic, Who::Admin] {
+    for who in [
+        Who::Anonymous,
+        Who::Pending,
+        Who::Inspector,
+        Who::Juridic,
+        Who::Admin,
+    ] {
         let client = client_for(&app, who).await;
         for (method, _, path, access) in ROUTES {
             if *path == "/logout" && allowed(*access, who) {
@@ -101,12 +203,18 @@ async fn route_by_role_matrix() {
             }
             let request = match *method {
                 "GET" => client.get(app.url(path)),
-                _ => client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body("x=1"),
+                _ => client
+                    .post(app.url(path))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("x=1"),
             };
             let status = request.send().await.expect("request").status().as_u16();
             let ok = if allowed(*access, who) {
                 // Allowed: a page, or a refusal of the empty form, never a server error.
-                status < 500 && (*method == "GET" || !(200..300).contains(&status) || *access == Access::Public)
+                status < 500
+                    && (*method == "GET"
+                        || !(200..300).contains(&status)
+                        || *access == Access::Public)
             } else if matches!(who, Who::Anonymous | Who::Pending) {
                 status == 303
             } else {
@@ -117,7 +225,11 @@ async fn route_by_role_matrix() {
             }
         }
     }
-    assert!(mismatches.is_empty(), "unexpected statuses:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "unexpected statuses:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -127,9 +239,20 @@ async fn every_get_route_sends_the_security_headers() {
     for (method, _, path, _) in ROUTES.iter().filter(|r| r.0 == "GET") {
         let response = admin.get(app.url(path)).send().await.expect("GET");
         let headers = response.headers();
-        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let get = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
         let context = format!("{method} {path} ({})", response.status());
-        assert!(get("content-security-policy").contains("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"), "{context}");
+        assert!(
+            get("content-security-policy").contains(
+                "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+            ),
+            "{context}"
+        );
         assert_eq!(get("x-content-type-options"), "nosniff", "{context}");
         assert!(!get("referrer-policy").is_empty(), "{context}");
         if !response.status().is_redirection() {

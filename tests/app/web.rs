@@ -13,9 +13,15 @@ async fn app_with_hunedoara() -> TestApp {
 
 fn found(body: &str) -> u64 {
     let marker = " unități găsite";
-    let end = body.find(marker).unwrap_or_else(|| panic!("no count in page"));
+    let end = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("no count in page"));
     let start = body[..end].rfind('>').map_or(0, |i| i + 1);
-    body[start..end].replace('.', "").trim().parse().expect("count")
+    body[start..end]
+        .replace('.', "")
+        .trim()
+        .parse()
+        .expect("count")
 }
 
 #[tokio::test]
@@ -64,10 +70,16 @@ async fn school_page_shows_units_and_parent() {
     let app = app_with_hunedoara().await;
     let (status, pj) = app.get_text("/schools/2061103288").await;
     assert_eq!(status, 200);
-    assert!(pj.contains("GRĂDINIȚA CU PROGRAM NORMAL ISCRONI"), "attached unit listed");
+    assert!(
+        pj.contains("GRĂDINIȚA CU PROGRAM NORMAL ISCRONI"),
+        "attached unit listed"
+    );
     assert!(pj.contains("sclaninoasa@yahoo.com"));
     let (_, ar) = app.get_text("/schools/2062102079").await;
-    assert!(ar.contains("href=\"/schools/2061103288\""), "link to its PJ");
+    assert!(
+        ar.contains("href=\"/schools/2061103288\""),
+        "link to its PJ"
+    );
     assert_eq!(app.get_text("/schools/9999999999").await.0, 404);
     assert_eq!(app.get_text("/schools/abc").await.0, 404);
     assert_eq!(app.get_text("/nu-exista").await.0, 404);
@@ -85,11 +97,21 @@ async fn upload_preview_then_apply_once() {
     let app = spawn_app().await;
     let bytes = std::fs::read(test_data("hd-sample.xlsx")).expect("sample");
     let csrf = app.csrf_of(&app.client).await;
-    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("retea.xlsx", bytes, "hd", &csrf)).send().await.expect("upload");
+    let response = app
+        .client
+        .post(format!("{}/imports", app.address))
+        .multipart(upload_form("retea.xlsx", bytes, "hd", &csrf))
+        .send()
+        .await
+        .expect("upload");
     assert_eq!(response.status(), 200);
     let preview = response.text().await.expect("body");
     assert!(preview.contains("Aplică importul"));
-    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 0, "preview writes nothing");
+    assert_eq!(
+        app.db.scalar("SELECT COUNT(*) FROM school").await,
+        0,
+        "preview writes nothing"
+    );
     let action = preview
         .split("action=\"")
         .filter_map(|s| s.split('"').next())
@@ -98,19 +120,51 @@ async fn upload_preview_then_apply_once() {
         .to_string();
     assert!(action.starts_with("/imports/") && action.ends_with("/apply"));
 
-    let applied = app.client.post(format!("{}{action}", app.address)).form(&[("csrf", csrf.as_str())]).send().await.expect("apply");
+    let applied = app
+        .client
+        .post(format!("{}{action}", app.address))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("apply");
     assert_eq!(applied.status(), 303);
-    let location = applied.headers()["location"].to_str().expect("location").to_string();
+    let location = applied.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
     assert!(location.starts_with("/imports/batch/"));
     assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 30);
-    let page = app.client.get(format!("{}{location}", app.address)).send().await.expect("batch page");
-    assert!(page.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap_or("").contains("Max-Age=0")));
+    let page = app
+        .client
+        .get(format!("{}{location}", app.address))
+        .send()
+        .await
+        .expect("batch page");
+    assert!(
+        page.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap_or("").contains("Max-Age=0"))
+    );
     let body = page.text().await.expect("body");
-    assert!(body.contains("Import aplicat: 30 unități noi"), "flash shown");
+    assert!(
+        body.contains("Import aplicat: 30 unități noi"),
+        "flash shown"
+    );
 
-    let again = app.client.post(format!("{}{action}", app.address)).form(&[("csrf", csrf.as_str())]).send().await.expect("apply again");
+    let again = app
+        .client
+        .post(format!("{}{action}", app.address))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("apply again");
     assert_eq!(again.headers()["location"], "/imports");
-    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM import_batch").await, 1, "an upload applies once");
+    assert_eq!(
+        app.db.scalar("SELECT COUNT(*) FROM import_batch").await,
+        1,
+        "an upload applies once"
+    );
     let (_, history) = app.get_text("/imports").await;
     assert!(history.contains("retea.xlsx"));
 }
@@ -120,12 +174,30 @@ async fn refused_and_oversized_uploads() {
     let app = spawn_app().await;
     let pdf = b"%PDF-1.4 not a spreadsheet".to_vec();
     let csrf = app.csrf_of(&app.client).await;
-    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("x.xlsx", pdf, "", &csrf)).send().await.expect("upload");
+    let response = app
+        .client
+        .post(format!("{}/imports", app.address))
+        .multipart(upload_form("x.xlsx", pdf, "", &csrf))
+        .send()
+        .await
+        .expect("upload");
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.expect("body").contains("Fișier refuzat"));
+    assert!(
+        response
+            .text()
+            .await
+            .expect("body")
+            .contains("Fișier refuzat")
+    );
 
     let big = vec![b'a'; 21 * 1024 * 1024];
-    let response = app.client.post(format!("{}/imports", app.address)).multipart(upload_form("big.csv", big, "", &csrf)).send().await.expect("upload");
+    let response = app
+        .client
+        .post(format!("{}/imports", app.address))
+        .multipart(upload_form("big.csv", big, "", &csrf))
+        .send()
+        .await
+        .expect("upload");
     assert_eq!(response.status(), 413);
     assert_eq!(app.db.scalar("SELECT COUNT(*) FROM school").await, 0);
 }
@@ -133,11 +205,26 @@ async fn refused_and_oversized_uploads() {
 #[tokio::test]
 async fn health_and_headers() {
     let app = spawn_app().await;
-    let response = app.client.get(format!("{}/health", app.address)).send().await.expect("health");
+    let response = app
+        .client
+        .get(format!("{}/health", app.address))
+        .send()
+        .await
+        .expect("health");
     assert_eq!(response.status(), 200);
-    let response = app.client.get(format!("{}/schools", app.address)).send().await.expect("page");
+    let response = app
+        .client
+        .get(format!("{}/schools", app.address))
+        .send()
+        .await
+        .expect("page");
     let headers = response.headers();
-    assert!(headers["content-security-policy"].to_str().unwrap_or("").contains("frame-ancestors 'none'"));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap_or("")
+            .contains("frame-ancestors 'none'")
+    );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["content-type"], "text/html; charset=utf-8");
 }

@@ -1,0 +1,170 @@
+//! Court cases: the filtered list and one case with its schools.
+
+use chrono_tz::Tz;
+use maud::{Markup, html};
+
+use super::den::{date, optional_date};
+use super::layout::{Chrome, csrf_field, page};
+use super::schools::audit_section;
+use crate::db::audit::AuditEntry;
+use crate::db::cases::{CaseFilter, CaseLink, CasePage, StoredCase};
+use crate::domain::case_import::side;
+use crate::domain::case_kinds::{CATEGORIES, STAGES, label};
+use crate::domain::courts;
+
+pub struct CaseListView<'a> {
+    pub page: &'a CasePage,
+    pub filter: &'a CaseFilter,
+    pub courts: &'a [String],
+    pub stages: &'a [String],
+    pub categories: &'a [String],
+}
+
+pub fn list(chrome: &Chrome, view: CaseListView) -> Markup {
+    let filter = view.filter;
+    let option_list = |values: &[String], current: &Option<String>, name: fn(&str) -> String| {
+        html! {
+            option value="" { "toate" }
+            @for value in values { option value=(value) selected[current.as_deref() == Some(value.as_str())] { (name(value)) } }
+        }
+    };
+    page(
+        chrome,
+        "Dosare",
+        "/cases",
+        html! {
+            h1 { "Dosare" }
+            form.filters method="get" action="/cases" {
+                div.field { label for="court" { "Instanța" } select id="court" name="court" { (option_list(view.courts, &filter.court, courts::display_name)) } }
+                div.field { label for="stage" { "Stadiu procesual" } select id="stage" name="stage" { (option_list(view.stages, &filter.stage, |s| label(STAGES, s))) } }
+                div.field { label for="category" { "Materie" } select id="category" name="category" { (option_list(view.categories, &filter.category, |c| label(CATEGORIES, c))) } }
+                div.field { label for="school" { "Cod SIIIR unitate" } input id="school" name="school" inputmode="numeric" maxlength="10" value=(filter.school.as_deref().unwrap_or("")); }
+                div.field { label for="from" { "Termen de la" } input type="date" id="from" name="from" value=(iso(filter.hearing_from)); }
+                div.field { label for="to" { "până la" } input type="date" id="to" name="to" value=(iso(filter.hearing_to)); }
+                div.field { label for="closed" { "Închise" } select id="closed" name="closed" {
+                    option value="" { "doar dosarele pe rol" } option value="da" selected[filter.include_closed] { "și dosarele închise" }
+                } }
+                button type="submit" { "Filtrează" }
+            }
+            p.summary { (super::format_count(view.page.total)) " dosare găsite" }
+            @if !view.page.cases.is_empty() {
+                div.table-wrap { table {
+                    caption.visually-hidden { "Lista dosarelor" }
+                    thead { tr {
+                        th scope="col" { "Număr dosar" } th scope="col" { "Instanța" } th scope="col" { "Materie / stadiu" }
+                        th.optional scope="col" { "Obiect" } th scope="col" { "Termen următor" } th scope="col" { "Unități (calitate)" }
+                    } }
+                    tbody { @for (case, links) in &view.page.cases { tr {
+                        td { a href={ "/cases/" (case.id) } { (case.number) } @if !case.active { " " span.badge.badge-muted { "închis" } } }
+                        td { (courts::display_name(&case.court)) }
+                        td { (kinds(case)) }
+                        td.optional { (case.facts.object.as_deref().unwrap_or("")) }
+                        td { (optional_date(case.facts.next_hearing)) }
+                        td { @for (i, link) in links.iter().enumerate() {
+                            @if i > 0 { br; }
+                            a href={ "/schools/" (link.school_code) } { (link.school_name) }
+                            @if let Some(role) = &link.facts.role { " (" (role) ")" }
+                        } }
+                    } } }
+                } }
+                @if view.page.pages > 1 {
+                    nav.pagination aria-label="Pagini" {
+                        @if view.page.page > 1 { a rel="prev" href={ "/cases?" (query(filter, view.page.page - 1)) } { "‹ Pagina anterioară" } }
+                        span { "Pagina " (view.page.page) " din " (view.page.pages) }
+                        @if view.page.page < view.page.pages { a rel="next" href={ "/cases?" (query(filter, view.page.page + 1)) } { "Pagina următoare ›" } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn kinds(case: &StoredCase) -> String {
+    let category = case.facts.category.as_deref().map(|c| label(CATEGORIES, c));
+    let stage = case.facts.stage.as_deref().map(|s| label(STAGES, s));
+    [category, stage]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+fn iso(day: Option<chrono::NaiveDate>) -> String {
+    day.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+fn query(filter: &CaseFilter, page: u64) -> String {
+    let from = iso(filter.hearing_from);
+    let to = iso(filter.hearing_to);
+    let pairs = [
+        ("court", filter.court.as_deref()),
+        ("stage", filter.stage.as_deref()),
+        ("category", filter.category.as_deref()),
+        ("school", filter.school.as_deref()),
+        ("from", Some(from.as_str()).filter(|s| !s.is_empty())),
+        ("to", Some(to.as_str()).filter(|s| !s.is_empty())),
+        ("closed", filter.include_closed.then_some("da")),
+    ];
+    let mut out: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", super::percent_encode(v))))
+        .collect();
+    out.push(format!("page={page}"));
+    out.join("&")
+}
+
+pub struct CaseDetailView<'a> {
+    pub case: &'a StoredCase,
+    pub links: &'a [CaseLink],
+    pub audit: &'a [AuditEntry],
+    pub timezone: Tz,
+}
+
+pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
+    let case = view.case;
+    let can_write = chrome.user.as_ref().is_some_and(|u| u.can_write);
+    page(
+        chrome,
+        &format!("Dosar {}", case.number),
+        "/cases",
+        html! {
+            p { a href="/cases" { "‹ Toate dosarele" } }
+            h1 { "Dosarul " (case.number) @if !case.active { " " span.badge.badge-muted { "închis" } } }
+            dl.card {
+                dt { "Instanța" } dd { (courts::display_name(&case.court)) }
+                dt { "Materie / stadiu" } dd { (kinds(case)) }
+                dt { "Obiect" } dd { (case.facts.object.as_deref().unwrap_or("—")) }
+                dt { "Termen următor" } dd { (case.facts.next_hearing.map(date).unwrap_or_else(|| "necunoscut".into())) }
+                dt { "Sursa" } dd { (case.source) }
+            }
+            h2 { "Unități în dosar (" (view.links.len()) ")" }
+            div.table-wrap { table {
+                thead { tr {
+                    th scope="col" { "Unitate" } th scope="col" { "Calitate procesuală" } th scope="col" { "Cerere acces electronic" }
+                    th scope="col" { "Acces aprobat" } th scope="col" { "Observații" }
+                } }
+                tbody { @for link in view.links { tr {
+                    td { a href={ "/schools/" (link.school_code) } { (link.school_name) } }
+                    td { (link.facts.role.as_deref().unwrap_or("—")) @if let Some(side) = link.facts.role.as_deref().and_then(side) { span.muted { " (" (side) ")" } } }
+                    td { (optional_date(link.facts.access_requested_on)) }
+                    td { (optional_date(link.facts.access_approved_on)) }
+                    td { (link.facts.notes.as_deref().unwrap_or("")) }
+                } } }
+            } }
+            @if can_write {
+                form.inline method="post" action={ "/cases/" (case.id) "/status" } {
+                    (csrf_field(chrome))
+                    @if case.active {
+                        input type="hidden" name="active" value="nu";
+                        button type="submit" { "Marchează dosarul ca închis" }
+                    } @else {
+                        input type="hidden" name="active" value="da";
+                        button type="submit" { "Redeschide dosarul" }
+                    }
+                }
+            }
+            (audit_section(view.audit, view.timezone))
+        },
+    )
+}

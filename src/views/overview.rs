@@ -1,0 +1,162 @@
+//! The overview (Panou): campaign progress, statuses, localities, overdue schools and the
+//! hearings of the next two weeks.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::den::{colour, date, days_phrase, status_badge};
+use super::layout::{Chrome, page};
+use crate::db::cases::Hearing;
+use crate::db::den::Campaign;
+use crate::domain::board::{Board, BoardRow, LocalityBar};
+use crate::domain::den::StatusKind;
+
+pub struct OverviewView<'a> {
+    pub campaign: Option<&'a Campaign>,
+    pub board: &'a Board,
+    pub overdue: Vec<&'a BoardRow>,
+    pub overdue_total: usize,
+    pub hearings: &'a [Hearing],
+}
+
+pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
+    let board = view.board;
+    let counts = board.counts();
+    let (with_account, concerned) = board.progress();
+    let percent = if concerned == 0 {
+        0
+    } else {
+        with_account * 100 / concerned
+    };
+    page(
+        chrome,
+        "Panou",
+        "/",
+        html! {
+            @match view.campaign {
+                Some(campaign) => {
+                    h1 { "Campania „" (campaign.title) "” — termen-limită " (date(campaign.deadline)) }
+                    p.summary { "(" (days_phrase(board.days_to_deadline().unwrap_or(0))) ")" }
+                    div.progress role="img" aria-label={ (with_account) " din " (concerned) " unități cu dosare au cont D.E.N." } {
+                        span style={ "width:" (percent) "%" } {}
+                    }
+                    p { strong { (with_account) " din " (concerned) } " unități cu dosare au cont D.E.N." }
+                    ul.chips {
+                        @for kind in StatusKind::ALL {
+                            li { a class={ "st-" (kind.slug()) } href={ "/schools?stare=" (kind.slug()) } {
+                                (kind.label()) " " strong { (counts.get(&kind).copied().unwrap_or(0)) }
+                            } }
+                        }
+                    }
+                    h2 { "Situația pe localități" }
+                    (locality_chart(&board.localities(15)))
+                }
+                None => {
+                    h1 { "Panou" }
+                    p.flash.flash-error { "Nu există o campanie D.E.N. activă. Stabiliți termenul-limită în " a href="/settings" { "Setări" } "." }
+                }
+            }
+            h2 { "Unități cu termen depășit (" (view.overdue_total) ")" }
+            @if view.overdue.is_empty() {
+                p { "Nicio unitate nu are termenul depășit." }
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th scope="col" { "Unitate" } th scope="col" { "Localitate" } th scope="col" { "Persoana desemnată" }
+                        th scope="col" { "Pas curent" } th scope="col" { "Situație" }
+                    } }
+                    tbody { @for row in &view.overdue { tr {
+                        td { a href={ "/schools/" (row.school.code) } { (row.school.name) } }
+                        td { (row.school.locality.as_deref().unwrap_or("")) }
+                        td { (row.school.designee.as_deref().unwrap_or("—")) }
+                        td { (row.school.step.label()) }
+                        td { (status_badge(row.status)) }
+                    } } }
+                } }
+                @if view.overdue_total > view.overdue.len() {
+                    p { a href="/schools?stare=depasit" { "Toate cele " (view.overdue_total) " unități cu termen depășit ›" } }
+                }
+            }
+            h2 { "Termene de judecată în următoarele 14 zile" }
+            @if view.hearings.is_empty() {
+                p { "Niciun termen cunoscut în următoarele 14 zile." }
+            } @else {
+                div.table-wrap { table {
+                    thead { tr { th scope="col" { "Data" } th scope="col" { "Dosar" } th scope="col" { "Instanța" } th scope="col" { "Unitate" } } }
+                    tbody { @for hearing in view.hearings { tr {
+                        td { (date(hearing.on)) }
+                        td { a href={ "/cases/" (hearing.case_id) } { (hearing.number) } }
+                        td { (crate::domain::courts::display_name(&hearing.court)) }
+                        td { @for (i, (code, name)) in hearing.schools.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            a href={ "/schools/" (code) } { (name) }
+                        } }
+                    } } }
+                } }
+            }
+        },
+    )
+}
+
+/// Horizontal stacked bars, one per locality, in the status colours; each bar also says its
+/// numbers in text so colour is never the only carrier.
+fn locality_chart(bars: &[LocalityBar]) -> Markup {
+    const ROW: u32 = 26;
+    const LABEL: u32 = 210;
+    const WIDTH: u32 = 760;
+    if bars.is_empty() {
+        return html! { p { "Nicio unitate în campanie." } };
+    }
+    let largest = bars
+        .iter()
+        .map(LocalityBar::total)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let scale = f64::from(WIDTH - LABEL - 60) / f64::from(largest);
+    let height = ROW * bars.len() as u32 + 30;
+    let mut svg = String::new();
+    for (i, bar) in bars.iter().enumerate() {
+        let y = i as u32 * ROW;
+        svg.push_str(&format!(
+            r#"<text x="{}" y="{}" text-anchor="end" font-size="13">{}</text>"#,
+            LABEL - 8,
+            y + 17,
+            escape(&bar.locality)
+        ));
+        let mut x = f64::from(LABEL);
+        for kind in StatusKind::ALL {
+            let n = bar.counts.get(&kind).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let w = f64::from(n) * scale;
+            svg.push_str(&format!(r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {n}</title></rect>"#, y + 4, ROW - 8, colour(kind), kind.label()));
+            x += w;
+        }
+        svg.push_str(&format!(
+            r#"<text x="{:.1}" y="{}" font-size="12">{}</text>"#,
+            x + 6.0,
+            y + 17,
+            bar.total()
+        ));
+    }
+    let legend_y = ROW * bars.len() as u32 + 12;
+    let mut x = LABEL;
+    for kind in StatusKind::ALL {
+        svg.push_str(&format!(r#"<rect x="{x}" y="{legend_y}" width="12" height="12" fill="{}"/><text x="{}" y="{}" font-size="12">{}</text>"#, colour(kind), x + 16, legend_y + 11, kind.label()));
+        x += 16 + 8 * kind.label().chars().count() as u32 + 14;
+    }
+    html! {
+        figure.chart {
+            svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH + 40) " " (height) } role="img" aria-labelledby="chart-title" {
+                title id="chart-title" { "Unități pe localități și situație D.E.N." }
+                (PreEscaped(svg))
+            }
+            figcaption.muted { "Primele " (bars.len()) " localități după numărul de unități cu dosare." }
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    maud::html! { (text) }.into_string()
+}
