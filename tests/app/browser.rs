@@ -164,6 +164,18 @@ impl Browser {
         self.current_url().await
     }
 
+    /// Waits until the URL no longer contains `part` (a form moved the browser on).
+    async fn wait_to_leave(&self, part: &str) -> String {
+        for _ in 0..50 {
+            let url = self.current_url().await;
+            if !url.contains(part) {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.current_url().await
+    }
+
     async fn current_url(&self) -> String {
         self.command(reqwest::Method::GET, "/url", json!({}))
             .await
@@ -291,6 +303,18 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     );
     browser.type_into("#code", &next_code(&secret)).await;
     browser.click("button[type=submit]").await;
+    let url = browser.wait_to_leave("/login").await;
+    assert!(
+        !url.contains("/login"),
+        "signed in and sent to the overview: {url}"
+    );
+    assert!(
+        browser.text("main").await.contains("Panou"),
+        "the overview without a campaign invites to set one"
+    );
+    let overview = browser.screenshot("signed-in-overview.png").await;
+    assert!(std::fs::metadata(&overview).expect("screenshot").len() > 10_000);
+    browser.click("nav a[href='/schools']").await;
     let url = browser.wait_for_url("/schools").await;
     assert!(url.ends_with("/schools"), "{url}");
     browser.type_into("#q", "hateg").await;

@@ -160,6 +160,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub anonymous: reqwest::Client,
     pub key: Arc<isj_tracker::auth::secret_key::SecretKey>,
+    /// The server's clock: second-factor codes are computed for its time.
+    pub clock: Arc<dyn isj_tracker::clock::Clock>,
 }
 
 pub struct TestUser {
@@ -191,7 +193,7 @@ pub async fn spawn_app_with(
     login_attempts_per_minute: u32,
 ) -> TestApp {
     let db = TestDb::new().await;
-    let address = serve_in_process(&db, clock, login_attempts_per_minute).await;
+    let address = serve_in_process(&db, clock.clone(), login_attempts_per_minute).await;
     let key = Arc::new(
         isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
             .expect("key"),
@@ -202,6 +204,7 @@ pub async fn spawn_app_with(
         client: cookie_client(),
         anonymous: cookie_client(),
         key,
+        clock,
     };
     let user = app
         .create_user(
@@ -261,6 +264,7 @@ pub async fn spawn_app_on(app: &TestApp) -> TestApp {
         client: cookie_client(),
         anonymous: cookie_client(),
         key: app.key.clone(),
+        clock: Arc::new(isj_tracker::clock::SystemClock),
     }
 }
 
@@ -389,7 +393,8 @@ impl TestApp {
             .post_password(&client, &user.email, &user.password)
             .await;
         assert_eq!(response.status(), 303, "password step for {}", user.email);
-        let code = current_code(&user.secret);
+        let now = u64::try_from(self.clock.now().timestamp()).expect("time");
+        let code = isj_tracker::auth::totp::code_at(&user.secret, now).expect("code");
         let response = self.post_code(&client, &code).await;
         assert_eq!(response.status(), 303, "second factor for {}", user.email);
         client

@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod browser;
+mod campaign;
 mod crash;
 mod helpers;
 mod hostile;

@@ -148,7 +148,7 @@ async fn upload_preview_then_apply_once() {
     );
     let body = page.text().await.expect("body");
     assert!(
-        body.contains("Import aplicat: 30 unități noi"),
+        body.contains("Import aplicat (rețea școlară): 30 noi"),
         "flash shown"
     );
 
