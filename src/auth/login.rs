@@ -260,7 +260,9 @@ pub async fn current(
     cookie: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(Session, StaffUser)>, DbError> {
-    let Some(session) = staff::find_session(db, &tokens::token_hash(cookie)).await? else {
+    let Some((session, account)) =
+        staff::find_session_with_user(db, &tokens::token_hash(cookie)).await?
+    else {
         return Ok(None);
     };
     let expired = if session.full {
@@ -269,7 +271,6 @@ pub async fn current(
     } else {
         now - session.created_at > Duration::minutes(PENDING_MINUTES)
     };
-    let account = staff::find(db, session.user_id).await?;
     match account {
         Some(account) if !expired && !account.disabled => {
             if session.full && now - session.last_seen_at > Duration::minutes(1) {

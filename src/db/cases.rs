@@ -456,12 +456,20 @@ pub async fn of_school<C: ConnectionTrait>(
         .filter(case_school::Column::SchoolCode.eq(school))
         .all(db)
         .await?;
-    let mut cases = Vec::with_capacity(links.len());
-    for link in links {
-        if let Some(case) = court_case::Entity::find_by_id(link.case_id).one(db).await? {
-            cases.push((stored_case(case), link_facts(&link)));
-        }
-    }
+    let ids: Vec<i32> = links.iter().map(|l| l.case_id).collect();
+    let found = court_case::Entity::find()
+        .filter(court_case::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let mut by_id: HashMap<i32, court_case::Model> = found.into_iter().map(|c| (c.id, c)).collect();
+    let mut cases: Vec<(StoredCase, LinkFacts)> = links
+        .iter()
+        .filter_map(|link| {
+            by_id
+                .remove(&link.case_id)
+                .map(|case| (stored_case(case), link_facts(link)))
+        })
+        .collect();
     cases.sort_by(|a, b| {
         (
             !a.0.active,

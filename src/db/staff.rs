@@ -343,7 +343,25 @@ pub async fn find_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult
     let found = staff_session::Entity::find_by_id(id_hash.to_string())
         .one(db)
         .await?;
-    Ok(found.map(|m| Session {
+    Ok(found.map(session))
+}
+
+/// The session and its account in one query (every signed-in request asks for both).
+pub async fn find_session_with_user<C: ConnectionTrait>(
+    db: &C,
+    id_hash: &str,
+) -> DbResult<Option<(Session, Option<StaffUser>)>> {
+    let found = staff_session::Entity::find_by_id(id_hash.to_string())
+        .find_also_related(staff_user::Entity)
+        .one(db)
+        .await?;
+    found
+        .map(|(s, u)| Ok((session(s), u.map(user).transpose()?)))
+        .transpose()
+}
+
+fn session(m: staff_session::Model) -> Session {
+    Session {
         id_hash: m.id_hash,
         user_id: m.user_id,
         full: m.state == "full",
@@ -351,7 +369,7 @@ pub async fn find_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult
         code_tries: m.code_tries,
         created_at: m.created_at,
         last_seen_at: m.last_seen_at,
-    }))
+    }
 }
 
 pub async fn touch_session<C: ConnectionTrait>(

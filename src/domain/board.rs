@@ -49,6 +49,8 @@ pub struct Board {
     pub deadline: Option<NaiveDate>,
     pub rows: Vec<BoardRow>,
     index: HashMap<String, usize>,
+    /// Positions of the rows of each status, so a status filter skips the others.
+    by_status: HashMap<StatusKind, Vec<usize>>,
 }
 
 /// Filters on the board, as the school list offers them.
@@ -84,28 +86,31 @@ impl Board {
             })
             .collect();
         // Most urgent first: overdue by days, then by due date; the name breaks ties.
-        rows.sort_by(|a, b| {
-            let urgency = |r: &BoardRow| {
-                (
-                    r.status.map(DenStatus::kind),
-                    std::cmp::Reverse(overdue_days(r)),
-                    r.due,
-                )
-            };
-            urgency(a)
-                .cmp(&urgency(b))
-                .then_with(|| fold(&a.school.name).cmp(&fold(&b.school.name)))
+        rows.sort_by_cached_key(|r| {
+            (
+                r.status.map(DenStatus::kind),
+                std::cmp::Reverse(overdue_days(r)),
+                r.due,
+                fold(&r.school.name),
+            )
         });
         let index = rows
             .iter()
             .enumerate()
             .map(|(i, r)| (r.school.code.clone(), i))
             .collect();
+        let mut by_status: HashMap<StatusKind, Vec<usize>> = HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            if let Some(status) = row.status {
+                by_status.entry(status.kind()).or_default().push(i);
+            }
+        }
         Board {
             today,
             deadline,
             rows,
             index,
+            by_status,
         }
     }
 
@@ -163,11 +168,7 @@ impl Board {
             .collect();
         let concerned =
             |b: &LocalityBar| b.total() - b.counts.get(&StatusKind::Blocked).copied().unwrap_or(0);
-        bars.sort_by(|a, b| {
-            concerned(b)
-                .cmp(&concerned(a))
-                .then_with(|| fold(&a.locality).cmp(&fold(&b.locality)))
-        });
+        bars.sort_by_cached_key(|b| (std::cmp::Reverse(concerned(b)), fold(&b.locality)));
         bars.truncate(limit);
         bars
     }
@@ -185,11 +186,12 @@ impl Board {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
-        self.rows.iter().filter(move |row| {
-            filter
-                .status
-                .is_none_or(|wanted| row.status.map(DenStatus::kind) == Some(wanted))
-                && (!filter.with_cases || row.school.active_cases > 0)
+        let positions: Box<dyn Iterator<Item = usize> + 'a> = match filter.status {
+            Some(kind) => Box::new(self.by_status.get(&kind).into_iter().flatten().copied()),
+            None => Box::new(0..self.rows.len()),
+        };
+        positions.map(|i| &self.rows[i]).filter(move |row| {
+            (!filter.with_cases || row.school.active_cases > 0)
                 && filter
                     .locality
                     .as_ref()

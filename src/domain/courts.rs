@@ -2,6 +2,9 @@
 //! 2023 WSDL) with Romanian display names, plus the High Court, which the service lacks.
 //! Codes are open strings: a value not listed here is unknown, not invalid data in storage.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::text::fold;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,16 +28,18 @@ pub const HIGH_COURT: Court = Court {
 /// `TribunalulHUNEDOARA`, `ICCJ`.
 pub fn find(text: &str) -> Option<&'static Court> {
     let key = compact(text);
-    if key.is_empty() {
-        return None;
-    }
-    if matches!(key.as_str(), "iccj" | "inaltacurtedecasatiesijustitie") {
+    if key == "iccj" {
         return Some(&HIGH_COURT);
     }
-    COURTS
-        .iter()
-        .find(|c| compact(c.code) == key || compact(c.name) == key)
+    KEYS.get(key.as_str()).copied()
 }
+
+/// Folded code and display name of every court → the court, built once.
+static KEYS: LazyLock<HashMap<String, &'static Court>> = LazyLock::new(|| {
+    all()
+        .flat_map(|c| [(compact(c.code), c), (compact(c.name), c)])
+        .collect()
+});
 
 /// The court whose ECRIS number is `number`, when it is known.
 pub fn by_number(number: u32) -> Option<&'static Court> {
@@ -45,7 +50,10 @@ pub fn by_number(number: u32) -> Option<&'static Court> {
 
 /// The display name of a stored court code; unknown codes are shown as they are.
 pub fn display_name(code: &str) -> String {
-    find(code).map_or_else(|| code.to_string(), |c| c.name.to_string())
+    let stored = all().find(|c| c.code == code);
+    stored
+        .or_else(|| find(code))
+        .map_or_else(|| code.to_string(), |c| c.name.to_string())
 }
 
 /// All known courts, High Court first, for filter lists.

@@ -7,21 +7,25 @@ use super::den::{colour, date, days_phrase, status_badge};
 use super::layout::{Chrome, page};
 use crate::db::cases::Hearing;
 use crate::db::den::Campaign;
-use crate::domain::board::{Board, BoardRow, LocalityBar};
+use std::collections::HashMap;
+
+use crate::domain::board::{BoardRow, LocalityBar};
 use crate::domain::den::StatusKind;
 
 pub struct OverviewView<'a> {
     pub campaign: Option<&'a Campaign>,
-    pub board: &'a Board,
+    pub days_to_deadline: Option<i64>,
+    pub counts: &'a HashMap<StatusKind, u32>,
+    pub progress: (u32, u32),
+    pub chart: &'a [LocalityBar],
     pub overdue: Vec<&'a BoardRow>,
     pub overdue_total: usize,
     pub hearings: &'a [Hearing],
 }
 
 pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
-    let board = view.board;
-    let counts = board.counts();
-    let (with_account, concerned) = board.progress();
+    let counts = view.counts;
+    let (with_account, concerned) = view.progress;
     let percent = if concerned == 0 {
         0
     } else {
@@ -35,7 +39,7 @@ pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
             @match view.campaign {
                 Some(campaign) => {
                     h1 { "Campania „" (campaign.title) "” — termen-limită " (date(campaign.deadline)) }
-                    p.summary { "(" (days_phrase(board.days_to_deadline().unwrap_or(0))) ")" }
+                    p.summary { "(" (days_phrase(view.days_to_deadline.unwrap_or(0))) ")" }
                     div.progress role="img" aria-label={ (with_account) " din " (concerned) " unități cu dosare au cont D.E.N." } {
                         span style={ "width:" (percent) "%" } {}
                     }
@@ -48,7 +52,7 @@ pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
                         }
                     }
                     h2 { "Situația pe localități" }
-                    (locality_chart(&board.localities(15)))
+                    (locality_chart(view.chart))
                 }
                 None => {
                     h1 { "Panou" }

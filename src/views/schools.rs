@@ -143,7 +143,14 @@ fn filter_form(list_filter: &SchoolListFilter, localities: &[String]) -> Markup 
                 label for="q" { "Caută (denumire, localitate sau cod; diacriticele sunt opționale)" }
                 input type="search" id="q" name="q" value=(filter.query.as_deref().unwrap_or(""));
             }
-            (select_field("locality", "Localitate", &locality_options, filter.locality.as_deref().unwrap_or("")))
+            @if localities.len() <= MAX_LOCALITY_OPTIONS {
+                (select_field("locality", "Localitate", &locality_options, filter.locality.as_deref().unwrap_or("")))
+            } @else {
+                div.field {
+                    label for="locality" { "Localitate (exact, ca în SIIIR)" }
+                    input type="text" id="locality" name="locality" value=(filter.locality.as_deref().unwrap_or(""));
+                }
+            }
             (select_field("area", "Mediu", &[("", "oricare"), ("URBAN", "urban"), ("RURAL", "rural")], filter.area.as_deref().unwrap_or("")))
             (select_field("status", "Statut", &[("", "PJ și AR"), ("PJ", "doar PJ"), ("AR", "doar AR")], filter.status.as_deref().unwrap_or("")))
             (select_field("active", "În rețea", &[("activ", "active"), ("inactiv", "inactive"), ("toate", "toate")], active_param(filter.active)))
@@ -153,6 +160,10 @@ fn filter_form(list_filter: &SchoolListFilter, localities: &[String]) -> Markup 
         }
     }
 }
+
+/// A county has under a hundred localities; a national base has thousands, too many for a
+/// drop-down sent with every page.
+const MAX_LOCALITY_OPTIONS: usize = 400;
 
 /// A labelled drop-down; `options` are (value, label).
 fn select_field(name: &str, label: &str, options: &[(&str, &str)], current: &str) -> Markup {

@@ -3,6 +3,7 @@
 //! changes made by the command line are seen on the next request too.
 
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
 
@@ -19,29 +20,84 @@ pub struct Snapshot {
     pub hearings: Vec<Hearing>,
     /// Localities of active schools, for the filter lists.
     pub localities: Vec<String>,
+    /// Summaries the overview shows, computed once per snapshot.
+    pub counts: std::collections::HashMap<crate::domain::den::StatusKind, u32>,
+    pub progress: (u32, u32),
+    pub chart: Vec<crate::domain::board::LocalityBar>,
 }
+
+/// Localities drawn in the overview's chart.
+const CHART_LOCALITIES: usize = 15;
 
 /// Days ahead the overview lists hearings for.
 pub const HEARING_DAYS: i64 = 14;
 
+/// How long a snapshot is trusted without asking the database whether anything changed.
+/// Changes made through this server invalidate it at once; this only delays what the
+/// command line changes.
+const RECHECK_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+struct Cached {
+    version: i64,
+    today: NaiveDate,
+    verified_at: Instant,
+    snapshot: Arc<Snapshot>,
+}
+
 #[derive(Default)]
 pub struct BoardCache {
-    current: Mutex<Option<(i64, NaiveDate, Arc<Snapshot>)>>,
+    current: Mutex<Option<Cached>>,
     /// One rebuild at a time; the others wait and reuse it.
     rebuilding: tokio::sync::Mutex<()>,
 }
 
 impl BoardCache {
-    fn fresh(&self, version: i64, today: NaiveDate) -> Option<Arc<Snapshot>> {
-        let current = self
-            .current
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
+        self.current
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The snapshot, if it was confirmed fresh less than [`RECHECK_AFTER`] ago.
+    fn recent(&self, today: NaiveDate) -> Option<Arc<Snapshot>> {
+        let current = self.lock();
         current
             .as_ref()
-            .filter(|(v, d, _)| *v == version && *d == today)
-            .map(|(_, _, s)| Arc::clone(s))
+            .filter(|c| c.today == today && c.verified_at.elapsed() < RECHECK_AFTER)
+            .map(|c| Arc::clone(&c.snapshot))
     }
+
+    /// The snapshot, if it was built at this audit version; marks it confirmed.
+    fn confirm(&self, version: i64, today: NaiveDate) -> Option<Arc<Snapshot>> {
+        let mut current = self.lock();
+        let cached = current
+            .as_mut()
+            .filter(|c| c.version == version && c.today == today)?;
+        cached.verified_at = Instant::now();
+        Some(Arc::clone(&cached.snapshot))
+    }
+
+    /// Forgets the snapshot (after a change made through the web).
+    pub fn invalidate(&self) {
+        *self.lock() = None;
+    }
+}
+
+/// Every state-changing request may have changed the board: drop it once the request ends.
+pub async fn invalidate_after_changes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let changes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let response = next.run(request).await;
+    if changes {
+        state.board.invalidate();
+    }
+    response
 }
 
 pub fn today(state: &AppState) -> NaiveDate {
@@ -54,17 +110,24 @@ pub fn today(state: &AppState) -> NaiveDate {
 
 pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {
     let today = today(state);
+    if let Some(hit) = state.board.recent(today) {
+        return Ok(hit);
+    }
     let version = db::audit::version(&state.db).await?;
-    if let Some(hit) = state.board.fresh(version, today) {
+    if let Some(hit) = state.board.confirm(version, today) {
         return Ok(hit);
     }
     let _one_at_a_time = state.board.rebuilding.lock().await;
-    if let Some(hit) = state.board.fresh(version, today) {
+    if let Some(hit) = state.board.confirm(version, today) {
         return Ok(hit);
     }
+    let board = db::board::load(&state.db, today).await?;
     let snapshot = Arc::new(Snapshot {
         campaign: db::den::active_campaign(&state.db).await?,
-        board: db::board::load(&state.db, today).await?,
+        counts: board.counts(),
+        progress: board.progress(),
+        chart: board.localities(CHART_LOCALITIES),
+        board,
         hearings: db::cases::hearings_between(
             &state.db,
             today,
@@ -74,11 +137,11 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {
         .await?,
         localities: db::schools::localities(&state.db).await?,
     });
-    let mut current = state
-        .board
-        .current
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    *current = Some((version, today, Arc::clone(&snapshot)));
+    *state.board.lock() = Some(Cached {
+        version,
+        today,
+        verified_at: Instant::now(),
+        snapshot: Arc::clone(&snapshot),
+    });
     Ok(snapshot)
 }

@@ -120,6 +120,10 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/batch/{id}", get(imports::batch))
         .route("/imports/template/{kind}", get(imports::template))
         .fallback(|| async { WebError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            board::invalidate_after_changes,
+        ))
         .layer(axum::middleware::from_fn(session::reject_cross_site))
         .layer(tower::util::option_layer(hsts))
         .layer(header_layer(header::CACHE_CONTROL, "no-store"))

@@ -26,7 +26,10 @@ pub async fn overview(
     let overdue: Vec<_> = snapshot.board.filter(&filter).collect();
     let view = OverviewView {
         campaign: snapshot.campaign.as_ref(),
-        board: &snapshot.board,
+        days_to_deadline: snapshot.board.days_to_deadline(),
+        counts: &snapshot.counts,
+        progress: snapshot.progress,
+        chart: &snapshot.chart,
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(OVERDUE_SHOWN).collect(),
         hearings: &snapshot.hearings,
