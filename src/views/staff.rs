@@ -150,6 +150,23 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
     )
 }
 
+/// The changed record, linked to its page when it has one.
+fn entity_link(entry: &AuditEntry) -> Markup {
+    let id = entry.entity_id.as_deref().unwrap_or("");
+    let href = match entry.entity.as_str() {
+        "school" => Some(format!("/schools/{id}")),
+        "court_case" => Some(format!("/cases/{id}")),
+        "import_batch" => Some(format!("/imports/batch/{id}")),
+        _ => None,
+    };
+    html! {
+        @match href {
+            Some(href) => a href=(href) { (entry.entity) " " (id) },
+            None => { (entry.entity) " " (id) },
+        }
+    }
+}
+
 pub fn audit(
     chrome: &Chrome,
     entries: &[(AuditEntry, String)],
@@ -168,15 +185,20 @@ pub fn audit(
                 button type="submit" { "Filtrează" }
             }
             div.table-wrap { table {
-                thead { tr { th scope="col" { "Când" } th scope="col" { "Cine" } th scope="col" { "Acțiune" } th scope="col" { "Obiect" } th scope="col" { "Detalii" } } }
+                thead { tr {
+                    th scope="col" { "Când" } th scope="col" { "Cine" } th scope="col" { "Acțiune" } th scope="col" { "Obiect" }
+                    th scope="col" { "Detalii" } th scope="col" { "Înainte" } th scope="col" { "După" }
+                } }
                 tbody {
                     @for (entry, when) in entries {
                         tr {
                             td { (when) }
                             td { (entry.actor) }
                             td { (entry.action) }
-                            td { (entry.entity) " " (entry.entity_id.as_deref().unwrap_or("")) }
+                            td { (entity_link(entry)) }
                             td { (entry.details.as_deref().unwrap_or("")) }
+                            td { @if let Some(before) = &entry.before { pre.json { (before) } } }
+                            td { @if let Some(after) = &entry.after { pre.json { (after) } } }
                         }
                     }
                 }

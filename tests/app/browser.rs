@@ -333,5 +333,29 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     );
     let shot = browser.screenshot("signed-in-schools.png").await;
     assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
+
+    // A school page's form works in a real browser (CSRF token, Sec-Fetch-Site, redirect).
+    browser
+        .go(&format!("http://{bind}/schools/2061100733"))
+        .await;
+    browser
+        .click("form[action$='/step'] button[type=submit]")
+        .await;
+    assert!(
+        browser
+            .wait_for_url("/schools/2061100733")
+            .await
+            .ends_with("/schools/2061100733")
+    );
+    let main = browser.text("main").await;
+    assert!(
+        main.contains("Pas înregistrat: cerere de acces depusă"),
+        "{main}"
+    );
+    assert!(
+        main.contains("pas D.E.N."),
+        "the change is in the school's audit list: {main}"
+    );
+    browser.screenshot("school-page.png").await;
     browser.quit().await;
 }

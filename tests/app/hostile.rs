@@ -30,7 +30,7 @@ fn valid_xlsx() -> Vec<u8> {
 
 /// Copies a zip, letting `change` replace entry contents (`None` keeps the entry as is),
 /// and appends `extra` entries.
-fn rezip(
+pub fn rezip(
     bytes: &[u8],
     change: impl Fn(&str, &[u8]) -> Option<Vec<u8>>,
     extra: &[(&str, Vec<u8>)],

@@ -358,3 +358,55 @@ fn templates_in_imports_match_the_importer_columns() {
         );
     }
 }
+
+#[tokio::test]
+async fn date_cells_follow_the_workbook_epoch_1900_or_1904() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let db = TestDb::new().await;
+    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, header) in ["Cod SIIIR", "Nr. dosar", "Instanța", "Termen următor"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *header).expect("header");
+    }
+    sheet.write_string(1, 0, "2061100733").expect("code");
+    sheet.write_string(1, 1, "77/97/2026").expect("number");
+    sheet
+        .write_string(1, 2, "Tribunalul Hunedoara")
+        .expect("court");
+    let date = ExcelDateTime::from_ymd(2027, 1, 15).expect("date");
+    sheet
+        .write_datetime_with_format(1, 3, &date, &Format::new().set_num_format("dd.mm.yyyy"))
+        .expect("date cell");
+    let bytes = workbook.save_to_buffer().expect("xlsx");
+    let run = import(&db, "cases", &write_file(&db, "1900.xlsx", &bytes), &[]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM court_case WHERE next_hearing = '2027-01-15'")
+            .await,
+        1
+    );
+
+    // The same serial number in a workbook that counts from 1904 is 1,462 days later.
+    let flagged = super::hostile::rezip(
+        &bytes,
+        |name, content| {
+            (name == "xl/workbook.xml").then(|| {
+                String::from_utf8_lossy(content)
+                    .replace("<workbookPr", "<workbookPr date1904=\"1\"")
+                    .into_bytes()
+            })
+        },
+        &[],
+    );
+    let run = import(&db, "cases", &write_file(&db, "1904.xlsx", &flagged), &[]);
+    assert_eq!((run.status, run.count("updated")), (0, 1), "{}", run.stdout);
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM court_case WHERE next_hearing = '2031-01-16'")
+            .await,
+        1
+    );
+}
