@@ -37,9 +37,35 @@ pub enum Command {
     /// The D.E.N. campaign.
     #[command(subcommand)]
     Campaign(CampaignCommand),
+    /// Reminder mail.
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
+    /// The mail outbox.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Decide what reminders are due and queue them (what the heartbeat does every minute),
+    /// then print what was queued. Outside working days 08:00–18:00 Europe/Bucharest nothing is due.
+    Run {
+        /// Pretend it is this moment (RFC 3339, e.g. 2026-12-14T09:00:00+02:00).
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
+        /// Print what would be queued without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Deliver the queued mail that may go now (school mail waits for working hours).
+    Send,
 }
 
 #[derive(Debug, Subcommand)]
@@ -168,6 +194,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Campaign(CampaignCommand::Set { deadline, title }) => {
             report_failure(set_campaign(&cli.config, deadline, title.as_deref()).await)
         }
+        Command::Reminders(RemindersCommand::Run { at, dry_run }) => {
+            report_failure(run_reminders(&cli.config, at, dry_run).await)
+        }
+        Command::Outbox(OutboxCommand::Send) => report_failure(send_outbox(&cli.config).await),
         Command::User(UserCommand::Add {
             email,
             role,
@@ -266,6 +296,60 @@ async fn set_campaign(
         "Campania „{}”: termen-limită {}",
         campaign.title,
         campaign.deadline.format("%d.%m.%Y")
+    );
+    Ok(())
+}
+
+async fn mailer(
+    config: &Config,
+) -> anyhow::Result<(sea_orm::DatabaseConnection, crate::mail::Mailer)> {
+    let db = connect_and_migrate(config).await?;
+    let key = std::sync::Arc::new(crate::auth::secret_key::SecretKey::load_or_create(
+        &config.secret_key_file,
+    )?);
+    Ok((db, crate::mail::Mailer::new(config, key)?))
+}
+
+async fn run_reminders(
+    config: &Config,
+    at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let (db, mailer) = mailer(config).await?;
+    let at = at.map_or_else(|| crate::clock::Clock::now(&SystemClock), |t| t.to_utc());
+    let outcome =
+        crate::jobs::reminders::run_pass(&db, &mailer.key, config, &mailer.domain, at, dry_run)
+            .await?;
+    if let Some(reason) = outcome.skipped {
+        println!("Nimic de trimis: {reason}.");
+        return Ok(());
+    }
+    let verb = if dry_run {
+        "s-ar pune în coadă"
+    } else {
+        "puse în coadă"
+    };
+    println!("{} mesaje {verb}:", outcome.mails.len());
+    for mail in &outcome.mails {
+        println!(
+            "- către {}: {} [{}]",
+            mail.recipient,
+            mail.subject,
+            mail.items.join(", ")
+        );
+    }
+    Ok(())
+}
+
+async fn send_outbox(config: &Config) -> anyhow::Result<()> {
+    let (db, mailer) = mailer(config).await?;
+    let delivery = crate::mail::deliver_due(&db, &mailer, &SystemClock).await?;
+    println!(
+        "Trimise {}, de reîncercat {}, eșuate definitiv {} ({}).",
+        delivery.sent,
+        delivery.retried,
+        delivery.dead,
+        mailer.transport.describe()
     );
     Ok(())
 }

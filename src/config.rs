@@ -66,6 +66,33 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// SMTP relay, e.g. `smtp://user:password@mail.example.ro:587` (STARTTLS when the server
+    /// offers it; `?tls=required` to insist) or `smtps://…:465`. Unset: mail is written as
+    /// `.eml` files under `ISJ_OUTBOX_DIR`.
+    #[arg(long, env = "ISJ_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Seconds to wait for the SMTP server before counting a try as failed.
+    #[arg(long, env = "ISJ_SMTP_TIMEOUT", default_value_t = 30, global = true)]
+    pub smtp_timeout: u64,
+    /// Sender of every mail.
+    #[arg(
+        long,
+        env = "ISJ_MAIL_FROM",
+        default_value = "Compartimentul Juridic ISJ <isj-tracker@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// The legal department's address: escalations and the weekly report.
+    #[arg(long, env = "ISJ_LEGAL_EMAIL", global = true)]
+    pub legal_email: Option<String>,
+    /// Folder for `.eml` files when no SMTP relay is set.
+    #[arg(
+        long,
+        env = "ISJ_OUTBOX_DIR",
+        default_value = "data/outbox",
+        global = true
+    )]
+    pub outbox_dir: std::path::PathBuf,
 }
 
 impl Config {

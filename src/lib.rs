@@ -8,6 +8,8 @@ pub mod db;
 pub mod domain;
 pub mod excel;
 pub mod import;
+pub mod jobs;
+pub mod mail;
 pub mod telemetry;
 pub mod views;
 pub mod web;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_schools;
 mod m20261123_000002_staff_access;
 mod m20261124_000003_litigation;
+mod m20261124_000004_mail;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_schools::Migration),
             Box::new(m20261123_000002_staff_access::Migration),
             Box::new(m20261124_000003_litigation::Migration),
+            Box::new(m20261124_000004_mail::Migration),
         ]
     }
 }

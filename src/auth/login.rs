@@ -116,6 +116,8 @@ pub async fn check_password(
                 "prea multe parole greșite",
             )
             .await?;
+            let what = "Contul a fost blocat 15 minute după 10 parole greșite";
+            crate::mail::security::notify(db, &account.email, what, now).await?;
         }
         return Ok(PasswordOutcome::Rejected);
     }
@@ -232,7 +234,14 @@ pub async fn check_code(
                 "prea multe coduri greșite în 24 de ore",
             )
             .await?;
+            let what =
+                "Contul a fost blocat 24 de ore după prea multe coduri de verificare greșite";
+            crate::mail::security::notify(db, &account.email, what, now).await?;
             return Ok(CodeOutcome::Locked);
+        }
+        if failures == crate::mail::security::CODE_FAILURES_WARNING {
+            let what = "Parola contului a fost introdusă corect, dar codul de verificare a fost greșit de mai multe ori";
+            crate::mail::security::notify(db, &account.email, what, now).await?;
         }
         return Ok(CodeOutcome::Wrong);
     }

@@ -617,3 +617,27 @@ pub async fn set_active<C: ConnectionTrait>(
     )
     .await
 }
+
+/// A school reports, for one of its cases, that it asked for electronic access or got it.
+pub async fn record_access<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    school: &str,
+    step: DenStep,
+    on: NaiveDate,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let column = match step {
+        DenStep::AccessRequested => case_school::Column::AccessRequestedOn,
+        DenStep::AccessApproved => case_school::Column::AccessApprovedOn,
+        _ => return Ok(()),
+    };
+    case_school::Entity::update_many()
+        .col_expr(column, Expr::value(on))
+        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
+        .filter(case_school::Column::CaseId.eq(case_id))
+        .filter(case_school::Column::SchoolCode.eq(school))
+        .exec(db)
+        .await?;
+    Ok(())
+}

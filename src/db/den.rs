@@ -23,6 +23,9 @@ pub struct Campaign {
 
 pub const DEFAULT_TITLE: &str = "Constituirea contului D.E.N.";
 
+/// Mail items that depend on a school's deadline.
+pub const DEADLINE_KINDS: &[&str] = &["reminder", "overdue", "escalation"];
+
 pub async fn active_campaign<C: ConnectionTrait>(db: &C) -> DbResult<Option<Campaign>> {
     let found = campaign::Entity::find()
         .filter(campaign::Column::Active.eq(true))
@@ -82,6 +85,10 @@ pub async fn set_campaign<C: ConnectionTrait>(
             }
         }
     };
+    if before.as_ref().map(|b| b.deadline) != Some(after.deadline) {
+        // Queued reminders name the old deadline.
+        super::outbox::cancel_queued(db, None, DEADLINE_KINDS).await?;
+    }
     let entry = AuditEntry::change(
         now,
         actor,
@@ -160,6 +167,7 @@ pub async fn set_extension<C: ConnectionTrait>(
     campaign_extension::Entity::insert(model)
         .exec_without_returning(db)
         .await?;
+    super::outbox::cancel_queued(db, Some(&[school.to_string()]), DEADLINE_KINDS).await?;
     let after = Extension {
         until,
         reason: reason.to_string(),

@@ -146,6 +146,9 @@ pub async fn record<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
+    // Queued mail went to the old person or asked to confirm the old data.
+    let kinds = ["confirm", "reminder", "overdue", "escalation"];
+    super::outbox::cancel_queued(db, Some(&[school.to_string()]), &kinds).await?;
     let entry = AuditEntry::change(
         by.now,
         by.actor,
@@ -157,4 +160,67 @@ pub async fn record<C: ConnectionTrait>(
     );
     audit::record(db, entry).await?;
     Ok(outcome)
+}
+
+/// Per school: the current designee's id, whether the school confirmed it, and its e-mail.
+pub async fn current_contacts<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<HashMap<String, (i32, bool, Option<String>)>> {
+    let rows: Vec<(
+        String,
+        i32,
+        Option<DateTime<Utc>>,
+        Option<String>,
+        Option<String>,
+    )> = designee::Entity::find()
+        .select_only()
+        .column(designee::Column::SchoolCode)
+        .column(designee::Column::Id)
+        .column(designee::Column::ConfirmedAt)
+        .column(designee::Column::ConfirmedBy)
+        .column(designee::Column::Email)
+        .filter(designee::Column::ValidTo.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(school, id, at, by, email)| (school, (id, at.is_some() && by.is_some(), email)))
+        .collect())
+}
+
+/// The school confirms its current designee as it is (through a director's link).
+pub async fn confirm_current<C: ConnectionTrait>(
+    db: &C,
+    school: &str,
+    by: &Recorder<'_>,
+) -> DbResult<bool> {
+    let Some(current) = current(db, school).await? else {
+        return Ok(false);
+    };
+    designee::Entity::update_many()
+        .col_expr(designee::Column::ConfirmedAt, Expr::value(by.now))
+        .col_expr(
+            designee::Column::ConfirmedBy,
+            Expr::value(by.confirmed_by.unwrap_or("link")),
+        )
+        .filter(designee::Column::Id.eq(current.id))
+        .exec(db)
+        .await?;
+    let after =
+        serde_json::json!({"confirmat_de": by.confirmed_by, "persoana": current.facts.full_name});
+    audit::record(
+        db,
+        AuditEntry::change(
+            by.now,
+            by.actor,
+            by.action,
+            "school",
+            school,
+            None::<&()>,
+            Some(&after),
+        ),
+    )
+    .await?;
+    Ok(true)
 }

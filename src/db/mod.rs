@@ -8,7 +8,10 @@ pub mod den;
 pub mod designees;
 pub mod entities;
 pub mod imports;
+pub mod links;
+pub mod outbox;
 pub mod schools;
+pub mod settings;
 pub mod staff;
 
 use std::time::Duration;

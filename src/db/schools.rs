@@ -400,3 +400,19 @@ pub async fn directory<C: ConnectionTrait>(
         },
     )))
 }
+
+/// The official e-mail of every active PJ.
+pub async fn pj_emails<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, String>> {
+    let rows: Vec<(String, Option<String>)> = School::find()
+        .select_only()
+        .columns([Column::Code, Column::Email])
+        .filter(Column::Status.eq("PJ"))
+        .filter(Column::Active.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(code, email)| email.map(|e| (code, e)))
+        .collect())
+}

@@ -1,6 +1,7 @@
 //! Pure domain: types, rules and validation. No database, web or spreadsheet library here.
 
 pub mod board;
+pub mod calendar;
 pub mod case_import;
 pub mod case_kinds;
 pub mod case_number;
@@ -12,6 +13,7 @@ pub mod dates;
 pub mod den;
 pub mod designee;
 pub mod directory;
+pub mod reminders;
 pub mod report;
 pub mod school;
 pub mod school_import;

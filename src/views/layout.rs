@@ -70,6 +70,7 @@ const NAV: &[(&str, &str)] = &[
     ("/schools", "Unități"),
     ("/cases", "Dosare"),
     ("/imports", "Importuri"),
+    ("/outbox", "Mesaje"),
     ("/settings", "Setări"),
 ];
 

@@ -6,6 +6,8 @@ pub mod den;
 pub mod errors;
 pub mod imports;
 pub mod layout;
+pub mod links;
+pub mod outbox;
 pub mod overview;
 pub mod schools;
 pub mod settings;

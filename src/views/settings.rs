@@ -5,8 +5,24 @@ use maud::{Markup, html};
 use super::den::date;
 use super::layout::{Chrome, csrf_field, page as layout};
 use crate::db::den::{Campaign, DEFAULT_TITLE};
+use crate::domain::reminders::ReminderRules;
 
-pub fn page(chrome: &Chrome, campaign: Option<&Campaign>) -> Markup {
+pub struct SettingsView<'a> {
+    pub campaign: Option<&'a Campaign>,
+    pub rules: &'a ReminderRules,
+    pub legal_email: Option<&'a str>,
+    pub own_email: &'a str,
+}
+
+pub fn page(chrome: &Chrome, view: SettingsView) -> Markup {
+    let campaign = view.campaign;
+    let rules = view.rules;
+    let offsets = rules
+        .offsets
+        .iter()
+        .map(|o| o.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let can_write = chrome.user.as_ref().is_some_and(|u| u.can_write);
     layout(
         chrome,
@@ -33,6 +49,27 @@ pub fn page(chrome: &Chrome, campaign: Option<&Campaign>) -> Markup {
                     button type="submit" { "Salvează termenul" }
                 }
                 p.muted { "Schimbarea termenului se vede imediat în Panou și în lista unităților; prelungirile pe unitate rămân valabile dacă sunt după noul termen." }
+            }
+            h2 { "Memento-uri" }
+            p { "Mesajele pleacă doar în zilele lucrătoare (fără sărbătorile legale), între 08:00 și 18:00, ora României; fiecare destinatar primește cel mult un rezumat pe zi. "
+                "Unitățile fără dosare pe rol primesc doar cererea de confirmare a persoanei desemnate. "
+                "Escaladările merg la " (view.legal_email.unwrap_or("— (ISJ_LEGAL_EMAIL nesetat)")) "." }
+            @if can_write {
+                form.narrow method="post" action="/settings/reminders" {
+                    (csrf_field(chrome))
+                    div.field { label for="offsets" { "Memento-uri cu atâtea zile înainte de termen (separate prin virgulă)" } input id="offsets" name="offsets" required value=(offsets); }
+                    div.field { label for="overdue_every" { "După termen: o notificare la fiecare … zile lucrătoare" } input type="number" min="1" max="30" id="overdue_every" name="overdue_every" required value=(rules.overdue_every); }
+                    div.field { label for="escalation_after" { "Escaladare la Compartimentul Juridic după … zile lucrătoare de întârziere" } input type="number" min="1" max="30" id="escalation_after" name="escalation_after" required value=(rules.escalation_after); }
+                    div.field { label for="hearing_days" { "Memento pentru termenul de judecată cu … zile înainte" } input type="number" min="1" max="30" id="hearing_days" name="hearing_days" required value=(rules.hearing_days); }
+                    button type="submit" { "Salvează regulile" }
+                }
+                form.narrow method="post" action="/settings/test-mail" {
+                    (csrf_field(chrome))
+                    p { "Verificați trimiterea e-mailurilor: un mesaj de test către " strong { (view.own_email) } "." }
+                    button type="submit" { "Trimite un mesaj de test" }
+                }
+            } @else {
+                p { "Zile înainte de termen: " (offsets) "; după termen, la fiecare " (rules.overdue_every) " zile lucrătoare; escaladare după " (rules.escalation_after) "; termene de judecată: cu " (rules.hearing_days) " zile înainte." }
             }
         },
     )

@@ -9,6 +9,8 @@ mod error;
 mod flash;
 mod health;
 mod imports;
+mod links;
+mod outbox;
 mod overview;
 mod schools;
 mod session;
@@ -49,6 +51,8 @@ pub struct AppState {
     pub import_gate: Arc<tokio::sync::Semaphore>,
     /// The campaign board, rebuilt after each change.
     pub board: Arc<board::BoardCache>,
+    /// Per-address limit on directors' link pages.
+    pub link_throttle: Arc<throttle::LoginThrottle>,
 }
 
 impl AppState {
@@ -68,6 +72,9 @@ impl AppState {
             uploads: Arc::default(),
             import_gate: Arc::new(tokio::sync::Semaphore::new(1)),
             board: Arc::default(),
+            link_throttle: Arc::new(throttle::LoginThrottle::with_limit(
+                links::LINK_REQUESTS_PER_MINUTE,
+            )),
         }
     }
 }
@@ -86,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/login/totp", get(auth::code_page).post(auth::code_submit))
         .route("/logout", post(auth::logout))
+        .route("/l/{token}", get(links::show).post(links::act))
         .route(
             "/setup/{token}",
             get(auth::enrolment_page).post(auth::enrolment_submit),
@@ -99,7 +107,11 @@ pub fn router(state: AppState) -> Router {
         .route("/account/totp", post(staff::replace_totp))
         .route("/account/recovery", post(staff::regenerate_recovery))
         .route("/audit", get(staff::audit))
+        .route("/outbox", get(outbox::page))
+        .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/settings", get(settings::page))
+        .route("/settings/reminders", post(settings::set_reminders))
+        .route("/settings/test-mail", post(settings::test_mail))
         .route("/settings/campaign", post(settings::set_campaign))
         .route("/static/app.css", get(static_css))
         .route("/schools", get(schools::list))
@@ -141,11 +153,12 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
 
 /// Link tokens are credentials: `/setup/abc…` is logged as `/setup/…`.
 fn redacted_path(path: &str) -> String {
-    if path.starts_with("/setup/") {
-        "/setup/…".to_string()
-    } else {
-        path.to_string()
+    for prefix in ["/setup/", "/l/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
     }
+    path.to_string()
 }
 
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -186,7 +199,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             config.base_url()
         );
     }
-    let app = router(AppState::new(db, config, Arc::new(SystemClock), key));
+    let state = AppState::new(db, config, Arc::new(SystemClock), key);
+    let mailer = Arc::new(crate::mail::Mailer::new(&state.config, state.key.clone())?);
+    tracing::info!(transport = %mailer.transport.describe(), "mail");
+    let jobs = crate::jobs::Jobs::new(
+        state.db.clone(),
+        state.config.clone(),
+        state.key.clone(),
+        mailer,
+        state.clock.clone(),
+    );
+    let _heartbeat = jobs.start().await.context("pornirea programatorului")?;
+    let app = router(state);
     let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())

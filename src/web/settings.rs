@@ -17,10 +17,14 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let campaign = db::den::active_campaign(&state.db).await?;
-    Ok(render(
-        &chrome,
-        crate::views::settings::page(&chrome, campaign.as_ref()),
-    ))
+    let rules = db::settings::reminder_rules(&state.db).await?;
+    let view = crate::views::settings::SettingsView {
+        campaign: campaign.as_ref(),
+        rules: &rules,
+        legal_email: state.config.legal_email.as_deref(),
+        own_email: &staff.account.email,
+    };
+    Ok(render(&chrome, crate::views::settings::page(&chrome, view)))
 }
 
 #[derive(Deserialize)]
@@ -68,6 +72,97 @@ pub async fn set_campaign(
     let text = format!(
         "Termenul-limită al campaniei este acum {}.",
         campaign.deadline.format("%d.%m.%Y")
+    );
+    Ok(redirect_with(
+        &Flash {
+            kind: FlashKind::Success,
+            text,
+        },
+        "/settings",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RulesForm {
+    csrf: String,
+    offsets: String,
+    overdue_every: String,
+    escalation_after: String,
+    hearing_days: String,
+}
+
+/// Saves the reminder rules; queued reminders are not touched (they follow the rules that
+/// decided them).
+pub async fn set_reminders(
+    State(state): State<AppState>,
+    Editor(staff): Editor,
+    Form(form): Form<RulesForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    let number = |text: &str| text.trim().parse::<i64>().unwrap_or(0);
+    let offsets: Result<Vec<i64>, _> = form
+        .offsets
+        .split([',', ';', ' '])
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().parse::<i64>())
+        .collect();
+    let rules = crate::domain::reminders::ReminderRules {
+        offsets: offsets.unwrap_or_default(),
+        overdue_every: number(&form.overdue_every),
+        escalation_after: number(&form.escalation_after),
+        hearing_days: number(&form.hearing_days),
+    };
+    let rules = match rules.validated() {
+        Ok(rules) => rules,
+        Err(message) => {
+            return Ok(redirect_with(
+                &Flash {
+                    kind: FlashKind::Error,
+                    text: format!("Regulile nu au fost salvate: {message}."),
+                },
+                "/settings",
+            ));
+        }
+    };
+    let txn = db::begin_write(&state.db).await?;
+    db::settings::set_reminder_rules(&txn, &rules, &staff.account.email, state.clock.now()).await?;
+    txn.commit().await.map_err(DbError::from)?;
+    Ok(redirect_with(
+        &Flash {
+            kind: FlashKind::Success,
+            text: "Regulile pentru memento-uri au fost salvate.".into(),
+        },
+        "/settings",
+    ))
+}
+
+/// Queues a test mail to the signed-in person (sent at the next heartbeat, at any hour).
+pub async fn test_mail(
+    State(state): State<AppState>,
+    Editor(staff): Editor,
+    Form(form): Form<super::session::CsrfForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    let now = state.clock.now();
+    let content = crate::mail::content::test_mail(&crate::domain::county::inspectorate_name(
+        &state.config.county,
+    ));
+    let mail = db::outbox::NewMail {
+        dedupe_key: format!("test:{}:{}", staff.account.email, now.timestamp_millis()),
+        kind: "test".into(),
+        recipient: staff.account.email.clone(),
+        subject: content.subject.clone(),
+        body_text: content.text(),
+        body_html: content.html(),
+        sealed_tokens: Vec::new(),
+        attachment: None,
+        respect_window: false,
+    };
+    let domain = crate::mail::sender::sender_domain(&state.config.mail_from);
+    db::outbox::enqueue(&state.db, mail, &domain, now).await?;
+    let text = format!(
+        "Mesaj de test pus în coadă pentru {}; pleacă în cel mult un minut (vedeți Mesaje).",
+        staff.account.email
     );
     Ok(redirect_with(
         &Flash {

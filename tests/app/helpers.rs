@@ -233,6 +233,11 @@ async fn serve_in_process(
         secret_key_file: key_file.clone(),
         secure_cookies: None,
         trusted_proxies: Vec::new(),
+        smtp_url: None,
+        smtp_timeout: 5,
+        mail_from: "ISJ <isj@test.invalid>".into(),
+        legal_email: Some("juridic@isj.test".into()),
+        outbox_dir: db.dir.path().join("outbox"),
     };
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
     let mut state = isj_tracker::web::AppState::new(connection, config, clock, key);

@@ -11,6 +11,7 @@ mod hostile;
 mod import_cli;
 mod import_formats;
 mod litigation;
+mod mail;
 mod routes;
 mod serve;
 mod web;

@@ -72,6 +72,27 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
     ("GET", "/settings", "/settings", Access::Staff),
     (
         "POST",
+        "/settings/reminders",
+        "/settings/reminders",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/settings/test-mail",
+        "/settings/test-mail",
+        Access::Editor,
+    ),
+    ("GET", "/outbox", "/outbox", Access::Staff),
+    (
+        "POST",
+        "/outbox/{id}/retry",
+        "/outbox/1/retry",
+        Access::Editor,
+    ),
+    ("GET", "/l/{token}", "/l/0000", Access::Public),
+    ("POST", "/l/{token}", "/l/0000", Access::Public),
+    (
+        "POST",
         "/settings/campaign",
         "/settings/campaign",
         Access::Editor,

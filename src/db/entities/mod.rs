@@ -1,3 +1,4 @@
+pub mod action_link;
 pub mod audit_log;
 pub mod campaign;
 pub mod campaign_extension;
@@ -7,6 +8,10 @@ pub mod den_step;
 pub mod designee;
 pub mod enrolment_link;
 pub mod import_batch;
+pub mod mail_item;
+pub mod mail_opt_out;
+pub mod outbox;
 pub mod school;
+pub mod setting;
 pub mod staff_session;
 pub mod staff_user;

@@ -1,0 +1,359 @@
+//! The mail outbox: rows written in the transaction that decides to send, claimed with a
+//! lease by one sender, retried with backoff, never sent twice on purpose.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use sha2::{Digest, Sha256};
+
+use super::DbResult;
+use super::entities::{mail_item, outbox};
+
+pub use outbox::Model as OutboxRow;
+
+/// A mail to enqueue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMail {
+    /// Names the mail for good: the same key is never enqueued twice.
+    pub dedupe_key: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub sealed_tokens: Vec<String>,
+    pub attachment: Option<(String, String)>,
+    /// School mail waits for working hours; security and test mail do not.
+    pub respect_window: bool,
+}
+
+/// `<hash of the dedupe key@domain>`: a resent duplicate carries the same Message-ID.
+pub fn message_id(dedupe_key: &str, domain: &str) -> String {
+    let hash = hex::encode(Sha256::digest(dedupe_key.as_bytes()));
+    format!("<{}@{domain}>", &hash[..32])
+}
+
+/// Inserts the mail unless its key exists; returns the new row's id.
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    mail: NewMail,
+    domain: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i32>> {
+    let exists = outbox::Entity::find()
+        .filter(outbox::Column::DedupeKey.eq(mail.dedupe_key.as_str()))
+        .count(db)
+        .await?
+        > 0;
+    if exists {
+        return Ok(None);
+    }
+    let tokens = (!mail.sealed_tokens.is_empty())
+        .then(|| serde_json::to_string(&mail.sealed_tokens).unwrap_or_default());
+    let (attachment_path, attachment_name) = mail
+        .attachment
+        .map_or((None, None), |(p, n)| (Some(p), Some(n)));
+    let model = outbox::ActiveModel {
+        message_id: Set(message_id(&mail.dedupe_key, domain)),
+        dedupe_key: Set(mail.dedupe_key),
+        kind: Set(mail.kind),
+        recipient: Set(mail.recipient),
+        subject: Set(mail.subject),
+        body_text: Set(mail.body_text),
+        body_html: Set(mail.body_html),
+        sealed_tokens: Set(tokens),
+        attachment_path: Set(attachment_path),
+        attachment_name: Set(attachment_name),
+        status: Set("pending".into()),
+        respect_window: Set(mail.respect_window),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        lease_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    };
+    Ok(Some(
+        outbox::Entity::insert(model).exec(db).await?.last_insert_id,
+    ))
+}
+
+/// Records which reminder items a mail carries (their keys are unique for good).
+pub async fn record_items<C: ConnectionTrait>(
+    db: &C,
+    outbox_id: i32,
+    items: &[(String, Option<String>, String)],
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    for (key, school, kind) in items {
+        let model = mail_item::ActiveModel {
+            item_key: Set(key.clone()),
+            outbox_id: Set(outbox_id),
+            school_code: Set(school.clone()),
+            kind: Set(kind.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        };
+        mail_item::Entity::insert(model)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Which of these item keys were already mailed (or are queued).
+pub async fn known_items<C: ConnectionTrait>(
+    db: &C,
+    keys: &[String],
+) -> DbResult<std::collections::HashSet<String>> {
+    let mut known = std::collections::HashSet::new();
+    for chunk in keys.chunks(500) {
+        let found: Vec<String> = mail_item::Entity::find()
+            .select_only()
+            .column(mail_item::Column::ItemKey)
+            .filter(mail_item::Column::ItemKey.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        known.extend(found);
+    }
+    Ok(known)
+}
+
+/// How long a claimed row is ours; a sender that dies holding it frees it when it expires.
+pub const LEASE: Duration = Duration::minutes(10);
+
+/// Claims the next row due: pending and due, or sending with an expired lease. Mail that
+/// respects the window is skipped outside it. The claim is a conditional UPDATE, so two
+/// senders never hold the same row.
+pub async fn claim_next(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    window_open: bool,
+) -> DbResult<Option<OutboxRow>> {
+    loop {
+        let mut query = outbox::Entity::find().filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(outbox::Column::Status.eq("pending"))
+                        .add(outbox::Column::NextAttemptAt.lte(now)),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(outbox::Column::Status.eq("sending"))
+                        .add(outbox::Column::LeaseUntil.lt(now)),
+                ),
+        );
+        if !window_open {
+            query = query.filter(outbox::Column::RespectWindow.eq(false));
+        }
+        let Some(candidate) = query.order_by_asc(outbox::Column::Id).one(db).await? else {
+            return Ok(None);
+        };
+        let claimed = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, Expr::value("sending"))
+            .col_expr(outbox::Column::LeaseUntil, Expr::value(now + LEASE))
+            .col_expr(
+                outbox::Column::Attempts,
+                Expr::col(outbox::Column::Attempts).add(1),
+            )
+            .filter(outbox::Column::Id.eq(candidate.id))
+            .filter(outbox::Column::Status.eq(candidate.status.as_str()))
+            .filter(outbox::Column::Attempts.eq(candidate.attempts))
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            return Ok(Some(OutboxRow {
+                status: "sending".into(),
+                attempts: candidate.attempts + 1,
+                lease_until: Some(now + LEASE),
+                ..candidate
+            }));
+        }
+    }
+}
+
+pub async fn mark_sent(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> DbResult<()> {
+    set_status(db, id, "sent", None, None, Some(now)).await
+}
+
+/// A failed try: retried later, or `dead` (permanent refusal, or trying for 48 hours).
+pub async fn mark_failed(
+    db: &DatabaseConnection,
+    row: &OutboxRow,
+    error: &str,
+    permanent: bool,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let give_up = permanent || now - row.created_at >= GIVE_UP_AFTER;
+    let error = error.chars().take(500).collect::<String>();
+    if give_up {
+        set_status(db, row.id, "dead", Some(error), None, None).await?;
+    } else {
+        set_status(
+            db,
+            row.id,
+            "pending",
+            Some(error),
+            Some(now + retry_delay(row.attempts)),
+            None,
+        )
+        .await?;
+    }
+    Ok(give_up)
+}
+
+/// Tries to deliver a mail for this long before giving up (reminders lose their value).
+pub const GIVE_UP_AFTER: Duration = Duration::hours(48);
+
+/// 1, 5 and 15 minutes after the first three failures, then every 30 minutes.
+pub fn retry_delay(attempts: i32) -> Duration {
+    match attempts {
+        ..=1 => Duration::minutes(1),
+        2 => Duration::minutes(5),
+        3 => Duration::minutes(15),
+        _ => Duration::minutes(30),
+    }
+}
+
+async fn set_status(
+    db: &DatabaseConnection,
+    id: i32,
+    status: &str,
+    error: Option<String>,
+    next: Option<DateTime<Utc>>,
+    sent: Option<DateTime<Utc>>,
+) -> DbResult<()> {
+    let mut update = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(status))
+        .col_expr(
+            outbox::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        );
+    if let Some(error) = error {
+        update = update.col_expr(outbox::Column::LastError, Expr::value(error));
+    }
+    if let Some(next) = next {
+        update = update.col_expr(outbox::Column::NextAttemptAt, Expr::value(next));
+    }
+    if let Some(sent) = sent {
+        update = update.col_expr(outbox::Column::SentAt, Expr::value(sent));
+    }
+    update.filter(outbox::Column::Id.eq(id)).exec(db).await?;
+    Ok(())
+}
+
+/// Puts a dead mail back in the queue (staff asked for it).
+pub async fn retry_dead<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> DbResult<bool> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("pending"))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
+        .col_expr(outbox::Column::CreatedAt, Expr::value(now))
+        .col_expr(outbox::Column::Attempts, Expr::value(0))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Status.eq("dead"))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Cancels queued (not yet claimed) mail that carries items of this kind for these schools
+/// (`None`: every school) and frees all its items, so the next pass plans them again with
+/// the new deadline or designee. Returns how many mails were cancelled.
+pub async fn cancel_queued<C: ConnectionTrait>(
+    db: &C,
+    schools: Option<&[String]>,
+    kinds: &[&str],
+) -> DbResult<u64> {
+    let mut items = mail_item::Entity::find()
+        .select_only()
+        .column(mail_item::Column::OutboxId)
+        .filter(mail_item::Column::Kind.is_in(kinds.iter().copied()));
+    if let Some(schools) = schools {
+        items = items.filter(mail_item::Column::SchoolCode.is_in(schools.iter().cloned()));
+    }
+    let mut ids: Vec<i32> = items.into_tuple().all(db).await?;
+    ids.sort_unstable();
+    ids.dedup();
+    let queued: Vec<i32> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::Id.is_in(ids))
+        .filter(outbox::Column::Status.eq("pending"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if queued.is_empty() {
+        return Ok(0);
+    }
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+        .filter(outbox::Column::Id.is_in(queued.clone()))
+        .exec(db)
+        .await?;
+    mail_item::Entity::delete_many()
+        .filter(mail_item::Column::OutboxId.is_in(queued.clone()))
+        .exec(db)
+        .await?;
+    Ok(queued.len() as u64)
+}
+
+pub async fn find(db: &DatabaseConnection, id: i32) -> DbResult<Option<OutboxRow>> {
+    Ok(outbox::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Counts per status, for the outbox page and the overview.
+pub async fn counts<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, i64)>> {
+    let rows: Vec<(String, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column_as(outbox::Column::Id.count(), "n")
+        .group_by(outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
+
+/// The newest rows of one status (all when `None`).
+pub async fn recent<C: ConnectionTrait>(
+    db: &C,
+    status: Option<&str>,
+    limit: u64,
+) -> DbResult<Vec<OutboxRow>> {
+    let mut query = outbox::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(outbox::Column::Status.eq(status));
+    }
+    Ok(query
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Mail sent about one school (its items), newest first.
+pub async fn for_school<C: ConnectionTrait>(
+    db: &C,
+    school: &str,
+    limit: u64,
+) -> DbResult<Vec<OutboxRow>> {
+    let ids: Vec<i32> = mail_item::Entity::find()
+        .select_only()
+        .column(mail_item::Column::OutboxId)
+        .filter(mail_item::Column::SchoolCode.eq(school))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Id.is_in(ids))
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}

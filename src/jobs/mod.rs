@@ -1,0 +1,96 @@
+//! Background work: a UTC heartbeat every minute decides from the database what reminders are
+//! due (in Europe/Bucharest, so DST moves nothing) and drains the outbox. A missed heartbeat
+//! only delays: the next one finds the same due items, whose keys make them go out once.
+
+pub mod reminders;
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use crate::auth::secret_key::SecretKey;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::mail::Mailer;
+
+/// What the heartbeat needs.
+#[derive(Clone)]
+pub struct Jobs {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub key: Arc<SecretKey>,
+    pub mailer: Arc<Mailer>,
+    pub clock: Arc<dyn Clock>,
+    /// One round at a time: a slow relay must not stack rounds up.
+    running: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Jobs {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Arc<Config>,
+        key: Arc<SecretKey>,
+        mailer: Arc<Mailer>,
+        clock: Arc<dyn Clock>,
+    ) -> Jobs {
+        Jobs {
+            db,
+            config,
+            key,
+            mailer,
+            clock,
+            running: Arc::default(),
+        }
+    }
+
+    /// One round: plan what is due, then send what can go. Errors are logged; the next round
+    /// tries again.
+    pub async fn tick(&self) {
+        let Ok(_one) = self.running.try_lock() else {
+            return;
+        };
+        let now = self.clock.now();
+        match reminders::run_pass(
+            &self.db,
+            &self.key,
+            &self.config,
+            &self.mailer.domain,
+            now,
+            false,
+        )
+        .await
+        {
+            Ok(outcome) if !outcome.mails.is_empty() => {
+                tracing::info!(mails = outcome.mails.len(), "reminders queued")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!("reminder pass failed: {e}"),
+        }
+        match crate::mail::deliver_due(&self.db, &self.mailer, self.clock.as_ref()).await {
+            Ok(d) if d.sent + d.retried + d.dead > 0 => tracing::info!(
+                sent = d.sent,
+                retried = d.retried,
+                dead = d.dead,
+                "outbox round"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!("outbox round failed: {e}"),
+        }
+    }
+
+    /// Starts the heartbeat (every minute, UTC) and runs one round at once.
+    pub async fn start(self) -> anyhow::Result<JobScheduler> {
+        let scheduler = JobScheduler::new().await?;
+        let jobs = self.clone();
+        scheduler
+            .add(Job::new_async("0 * * * * *", move |_, _| {
+                let jobs = jobs.clone();
+                Box::pin(async move { jobs.tick().await })
+            })?)
+            .await?;
+        scheduler.start().await?;
+        tokio::spawn(async move { self.tick().await });
+        Ok(scheduler)
+    }
+}

@@ -1,0 +1,159 @@
+//! The pages a director opens from a mail link: the school's name big, one short paragraph,
+//! one form, one button. No navigation, no staff data; readable on a phone.
+
+use chrono::NaiveDate;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::db::cases::StoredCase;
+use crate::domain::courts;
+use crate::domain::den::DenStep;
+use crate::domain::designee::{DesigneeFacts, FUNCTIONS};
+
+fn frame(inspectorate: &str, title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="ro" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (title) " — " (inspectorate) }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                header.top { span.brand { (inspectorate) " — Compartimentul Juridic" } }
+                main.narrow { (content) }
+            }
+        }
+    }
+}
+
+pub struct DesigneeFormView<'a> {
+    pub inspectorate: &'a str,
+    pub school_name: &'a str,
+    pub current: Option<&'a DesigneeFacts>,
+    pub error: Option<&'a str>,
+}
+
+pub fn designee_form(view: DesigneeFormView) -> Markup {
+    let value =
+        |f: fn(&DesigneeFacts) -> Option<String>| view.current.and_then(f).unwrap_or_default();
+    frame(
+        view.inspectorate,
+        "Persoana desemnată",
+        html! {
+            h1 { (view.school_name) }
+            p { "Vă rugăm să confirmați persoana desemnată pentru contul instituțional din Dosarul Electronic Național (D.E.N.) sau să o corectați. "
+                "Folosiți adresa de e-mail instituțională și numărul de mobil trecute în cererile de acces către instanțe." }
+            @if let Some(error) = view.error { div.flash.flash-error role="alert" { (error) } }
+            form method="post" {
+                label for="full_name" { "Nume și prenume" }
+                input id="full_name" name="full_name" required maxlength="200" autocomplete="name" value=(value(|f| Some(f.full_name.clone())));
+                label for="function" { "Funcția" }
+                select id="function" name="function" {
+                    @for function in FUNCTIONS { option value=(function) selected[view.current.is_some_and(|f| f.function == *function)] { (function) } }
+                }
+                label for="decision_number" { "Decizia internă nr." }
+                input id="decision_number" name="decision_number" maxlength="50" value=(value(|f| f.decision_number.clone()));
+                label for="decision_date" { "din data" }
+                input type="date" id="decision_date" name="decision_date" value=(value(|f| f.decision_date.map(|d| d.format("%Y-%m-%d").to_string())));
+                label for="email" { "E-mail instituțional" }
+                input type="email" id="email" name="email" required maxlength="200" autocomplete="email" value=(value(|f| f.email.clone()));
+                label for="phone" { "Telefon mobil" }
+                input type="tel" id="phone" name="phone" required maxlength="30" autocomplete="tel" value=(value(|f| f.phone.clone()));
+                button type="submit" { "Confirm" }
+            }
+        },
+    )
+}
+
+pub struct ProgressFormView<'a> {
+    pub inspectorate: &'a str,
+    pub school_name: &'a str,
+    pub current: DenStep,
+    pub cases: &'a [StoredCase],
+    pub today: NaiveDate,
+    pub error: Option<&'a str>,
+}
+
+pub fn progress_form(view: ProgressFormView) -> Markup {
+    let next: Vec<DenStep> = DenStep::ALL
+        .into_iter()
+        .filter(|s| *s != DenStep::NoCase && view.current.can_advance_to(*s))
+        .collect();
+    let today = view.today.format("%Y-%m-%d").to_string();
+    frame(
+        view.inspectorate,
+        "Progres cont D.E.N.",
+        html! {
+            h1 { (view.school_name) }
+            p { "Pasul înregistrat până acum: " strong { (view.current.label()) } ". Spuneți-ne ce ați făcut de atunci." }
+            @if let Some(error) = view.error { div.flash.flash-error role="alert" { (error) } }
+            @if next.is_empty() {
+                p { "Toți pașii sunt înregistrați. Vă mulțumim!" }
+            } @else {
+                form method="post" {
+                    label for="step" { "Ce s-a întâmplat" }
+                    select id="step" name="step" { @for step in &next { option value=(step.as_str()) { (step.label()) } } }
+                    @if !view.cases.is_empty() {
+                        label for="case" { "În dosarul (pentru cererea de acces)" }
+                        select id="case" name="case" {
+                            option value="" { "—" }
+                            @for case in view.cases { option value=(case.id) { (case.number) " — " (courts::display_name(&case.court)) } }
+                        }
+                    }
+                    label for="on" { "Data" }
+                    input type="date" id="on" name="on" value=(today) max=(today) required;
+                    button type="submit" { "Trimite" }
+                }
+            }
+        },
+    )
+}
+
+pub fn opt_out_form(inspectorate: &str, email: &str) -> Markup {
+    frame(
+        inspectorate,
+        "Dezabonare",
+        html! {
+            h1 { "Dezabonare" }
+            p { "Adresa " strong { (email) } " nu va mai primi memento-uri despre termenele de judecată. "
+                "Mesajele despre termenul contului D.E.N. și escaladările continuă: sunt obligatorii." }
+            form method="post" { button type="submit" { "Confirm" } }
+        },
+    )
+}
+
+pub fn done(inspectorate: &str, school_name: &str, recorded: &str) -> Markup {
+    frame(
+        inspectorate,
+        "Mulțumim",
+        html! {
+            h1 { "Mulțumim" }
+            p { "Am înregistrat pentru " strong { (school_name) } ": " (recorded) }
+            p.muted { "Linkul a fost folosit și nu mai poate fi deschis din nou." }
+        },
+    )
+}
+
+pub fn used(inspectorate: &str) -> Markup {
+    frame(
+        inspectorate,
+        "Link folosit",
+        html! {
+            h1 { "Linkul a fost deja folosit" }
+            p { "Datele trimise prin acest link au fost înregistrate. Pentru o nouă modificare, folosiți linkul din următorul mesaj sau contactați Compartimentul Juridic al inspectoratului." }
+        },
+    )
+}
+
+pub fn invalid(inspectorate: &str) -> Markup {
+    frame(
+        inspectorate,
+        "Link invalid",
+        html! {
+            h1 { "Link invalid sau expirat" }
+            p { "Linkul nu mai este valabil (linkurile sunt valabile 72 de ore și se pot folosi o singură dată). Folosiți linkul din cel mai recent mesaj sau contactați Compartimentul Juridic al inspectoratului." }
+        },
+    )
+}

@@ -1,0 +1,375 @@
+//! Mail through a real SMTP server (aiosmtpd, started per test on 127.0.0.1) and the outbox's
+//! promises: nothing lost while the relay is down, 4xx retried, 5xx dead at once, a kill -9
+//! with mail in flight costs at most one duplicate, each with the same Message-ID.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use isj_tracker::clock::Clock;
+use isj_tracker::db::outbox::NewMail;
+use isj_tracker::mail::{Mailer, Transport, deliver_due};
+
+use super::helpers::*;
+
+/// The Python with aiosmtpd: Debian's (`/usr/bin/python3`) or the one on PATH.
+fn python() -> String {
+    for candidate in ["/usr/bin/python3", "python3"] {
+        let ok = Command::new(candidate)
+            .args(["-c", "import aiosmtpd"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            return candidate.to_string();
+        }
+    }
+    panic!(
+        "aiosmtpd is needed for the mail tests: apt-get install python3-aiosmtpd (or pip install aiosmtpd)"
+    );
+}
+
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: PathBuf,
+    child: Child,
+}
+
+impl SmtpSink {
+    pub fn start(port: u16, dir: &Path, args: &[&str]) -> SmtpSink {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/sink.py");
+        let mut child = Command::new(python())
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir)
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the SMTP sink");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+            .expect("ready line");
+        assert_eq!(line.trim(), "ready");
+        SmtpSink {
+            port,
+            dir: dir.to_path_buf(),
+            child,
+        }
+    }
+
+    /// Message-IDs of the stored messages, in arrival order.
+    pub fn message_ids(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+        files.sort();
+        files
+            .iter()
+            .filter_map(|p| {
+                header(
+                    &std::fs::read_to_string(p).unwrap_or_default(),
+                    "Message-ID",
+                )
+            })
+            .collect()
+    }
+
+    pub fn attempts(&self) -> u32 {
+        std::fs::read_to_string(self.dir.join("attempts"))
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+pub fn header(message: &str, name: &str) -> Option<String> {
+    let prefix = format!("{}:", name.to_lowercase());
+    message
+        .lines()
+        .find(|l| l.to_lowercase().starts_with(&prefix))
+        .map(|l| l[prefix.len()..].trim().to_string())
+}
+
+/// A clock the test moves by hand.
+pub struct Movable(pub Mutex<DateTime<Utc>>);
+
+impl Movable {
+    pub fn at(start: DateTime<Utc>) -> Arc<Movable> {
+        Arc::new(Movable(Mutex::new(start)))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = at;
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let now = self.now();
+        self.set(now + by);
+    }
+}
+
+impl Clock for Movable {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub fn mailer(db: &TestDb, smtp_port: Option<u16>) -> Mailer {
+    let key =
+        isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
+            .expect("key");
+    let url = smtp_port.map(|p| format!("smtp://127.0.0.1:{p}"));
+    Mailer {
+        transport: Transport::from_config(url.as_deref(), db.dir.path().join("outbox"), 5)
+            .expect("transport"),
+        from: "ISJ Hunedoara <juridic@isj.test>".parse().expect("from"),
+        domain: "isj.test".into(),
+        key: Arc::new(key),
+        timezone: chrono_tz::Europe::Bucharest,
+    }
+}
+
+/// Queues `n` mails that ignore the sending window (like security mail).
+pub async fn queue(db: &TestDb, n: usize, now: DateTime<Utc>) {
+    let connection = db.connect().await;
+    for i in 0..n {
+        let mail = NewMail {
+            dedupe_key: format!("test:{i}"),
+            kind: "test".into(),
+            recipient: format!("director{i}@scoala.test"),
+            subject: format!("Mesaj {i} — școală"),
+            body_text: "Text".into(),
+            body_html: "<p>Text</p>".into(),
+            sealed_tokens: Vec::new(),
+            attachment: None,
+            respect_window: false,
+        };
+        isj_tracker::db::outbox::enqueue(&connection, mail, "isj.test", now)
+            .await
+            .expect("enqueue");
+    }
+}
+
+fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 2, 8, 0, 0)
+        .single()
+        .expect("time")
+}
+
+#[tokio::test]
+async fn relay_down_for_a_while_then_back_loses_nothing() {
+    let db = TestDb::new().await;
+    let clock = Movable::at(start_time());
+    queue(&db, 5, clock.now()).await;
+    let port = free_port();
+    let mailer = mailer(&db, Some(port));
+    let connection = db.connect().await;
+    let first = deliver_due(&connection, &mailer, clock.as_ref())
+        .await
+        .expect("round");
+    assert_eq!(
+        (first.sent, first.retried, first.dead),
+        (0, 1, 0),
+        "the round stops at the first connection failure"
+    );
+    clock.advance(Duration::minutes(2));
+    assert_eq!(
+        deliver_due(&connection, &mailer, clock.as_ref())
+            .await
+            .expect("round")
+            .retried,
+        1
+    );
+
+    let sink = SmtpSink::start(port, &db.dir.path().join("sink"), &[]);
+    clock.advance(Duration::minutes(30));
+    let back = deliver_due(&connection, &mailer, clock.as_ref())
+        .await
+        .expect("round");
+    assert_eq!(back.sent, 5);
+    let ids = sink.message_ids();
+    assert_eq!(ids.len(), 5);
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 5, "each mail once");
+    assert_eq!(
+        scalar(
+            &connection,
+            "SELECT COUNT(*) FROM outbox WHERE status = 'sent'"
+        )
+        .await,
+        5
+    );
+}
+
+#[tokio::test]
+async fn two_451_replies_then_250_deliver_once() {
+    let db = TestDb::new().await;
+    let clock = Movable::at(start_time());
+    queue(&db, 1, clock.now()).await;
+    let port = free_port();
+    let sink = SmtpSink::start(port, &db.dir.path().join("sink"), &["--fail-first", "2"]);
+    let mailer = mailer(&db, Some(port));
+    let connection = db.connect().await;
+    for (wait, expect_sent) in [(0, 0), (1, 0), (5, 1)] {
+        clock.advance(Duration::minutes(wait));
+        let round = deliver_due(&connection, &mailer, clock.as_ref())
+            .await
+            .expect("round");
+        assert_eq!(round.sent, expect_sent, "after {wait} more minutes");
+    }
+    assert_eq!(sink.attempts(), 3);
+    assert_eq!(sink.message_ids().len(), 1);
+    assert_eq!(scalar(&connection, "SELECT attempts FROM outbox").await, 3);
+    // Nothing is due any more.
+    clock.advance(Duration::hours(1));
+    assert_eq!(
+        deliver_due(&connection, &mailer, clock.as_ref())
+            .await
+            .expect("round")
+            .sent,
+        0
+    );
+    assert_eq!(sink.attempts(), 3);
+}
+
+#[tokio::test]
+async fn a_550_is_dead_at_once_and_shown_on_the_outbox_page() {
+    let app = spawn_app().await;
+    let clock = Movable::at(start_time());
+    queue(&app.db, 1, clock.now()).await;
+    let port = free_port();
+    let sink = SmtpSink::start(port, &app.db.dir.path().join("sink"), &["--reject"]);
+    let mailer = mailer(&app.db, Some(port));
+    let connection = app.db.connect().await;
+    let round = deliver_due(&connection, &mailer, clock.as_ref())
+        .await
+        .expect("round");
+    assert_eq!((round.sent, round.dead), (0, 1));
+    assert_eq!(sink.attempts(), 1, "no retry after a permanent refusal");
+    let (_, page) = app.get_text("/outbox?status=dead").await;
+    assert!(
+        page.contains("550") && page.contains("nelivrate") && page.contains("Reîncearcă"),
+        "{page}"
+    );
+    let id = scalar(&connection, "SELECT id FROM outbox").await;
+    let csrf = app.csrf_of(&app.client).await;
+    let response = app
+        .client
+        .post(app.url(&format!("/outbox/{id}/retry")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("retry");
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        scalar(
+            &connection,
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_relay_that_keeps_failing_is_given_up_after_48_hours() {
+    let db = TestDb::new().await;
+    let clock = Movable::at(start_time());
+    queue(&db, 1, clock.now()).await;
+    let mailer = mailer(&db, Some(free_port()));
+    let connection = db.connect().await;
+    let mut rounds = 0;
+    while scalar(
+        &connection,
+        "SELECT COUNT(*) FROM outbox WHERE status = 'dead'",
+    )
+    .await
+        == 0
+    {
+        deliver_due(&connection, &mailer, clock.as_ref())
+            .await
+            .expect("round");
+        clock.advance(Duration::minutes(30));
+        rounds += 1;
+        assert!(rounds < 200, "never gave up");
+    }
+    let attempts = scalar(&connection, "SELECT attempts FROM outbox").await;
+    // 1, 5, 15 minutes, then every 30 minutes, for 48 hours.
+    assert!((90..=100).contains(&attempts), "{attempts} attempts");
+}
+
+#[tokio::test]
+async fn kill_9_with_200_queued_delivers_all_with_at_most_one_duplicate_per_kill() {
+    let db = TestDb::new().await;
+    queue(&db, 200, Utc::now()).await;
+    let port = free_port();
+    let sink = SmtpSink::start(port, &db.dir.path().join("sink"), &["--delay", "0.01"]);
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let mut kills = 0;
+    for wait_ms in [300, 500] {
+        let mut sender = db
+            .command(&["outbox", "send"])
+            .env("ISJ_SMTP_URL", &smtp)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("outbox send");
+        std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+        if sender.try_wait().expect("status").is_none() {
+            sender.kill().expect("kill -9");
+            kills += 1;
+        }
+        sender.wait().ok();
+    }
+    // Rows a killed sender held stay leased for 10 minutes: the restart after that finds them.
+    let connection = db.connect().await;
+    connection
+        .execute_unprepared("UPDATE outbox SET lease_until = created_at WHERE status = 'sending'")
+        .await
+        .expect("expire the leases, as ten minutes would");
+    let finish = db
+        .command(&["outbox", "send"])
+        .env("ISJ_SMTP_URL", &smtp)
+        .output()
+        .expect("outbox send");
+    assert!(
+        finish.status.success(),
+        "{}",
+        String::from_utf8_lossy(&finish.stderr)
+    );
+    let ids = sink.message_ids();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 200, "none lost");
+    assert!(
+        ids.len() <= 200 + kills,
+        "{} deliveries for {kills} kills",
+        ids.len()
+    );
+    assert!(
+        kills >= 1,
+        "the sender finished before it could be killed: make the sink slower"
+    );
+    assert_eq!(
+        scalar(
+            &connection,
+            "SELECT COUNT(*) FROM outbox WHERE status = 'sent'"
+        )
+        .await,
+        200
+    );
+}
+
+use sea_orm::ConnectionTrait;
