@@ -152,6 +152,47 @@ impl Browser {
         .to_string()
     }
 
+    /// The text of an element, or `None` while the page is still changing under us.
+    async fn try_text(&self, css: &str) -> Option<String> {
+        let url = format!("{}/session/{}", self.base, self.session);
+        let found: Value = self
+            .http
+            .post(format!("{url}/element"))
+            .json(&json!({"using": "css selector", "value": css}))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        let element = found["value"][ELEMENT].as_str()?;
+        let text: Value = self
+            .http
+            .get(format!("{url}/element/{element}/text"))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        text["value"].as_str().map(str::to_string)
+    }
+
+    /// Waits (up to 5 s) until an element's text contains `needle`; returns the last text seen.
+    async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..50 {
+            if let Some(text) = self.try_text(css).await {
+                if text.contains(needle) {
+                    return text;
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        last
+    }
+
     /// Waits (up to 5 s) until the address contains `part`: a form submission has landed.
     async fn wait_for_url(&self, part: &str) -> String {
         for _ in 0..50 {
@@ -282,7 +323,7 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     let secret = secret_from_base32(&secret_text);
     browser.type_into("#code", &current_code(&secret)).await;
     browser.click("button[type=submit]").await;
-    let heading = browser.text("h1").await;
+    let heading = browser.wait_for_text("h1", "Contul este activ").await;
     assert!(
         heading.contains("Contul este activ"),
         "{heading}: {}",
@@ -308,26 +349,27 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         !url.contains("/login"),
         "signed in and sent to the overview: {url}"
     );
+    let overview = browser.wait_for_text("main", "Panou").await;
     assert!(
-        browser.text("main").await.contains("Panou"),
-        "the overview without a campaign invites to set one"
+        overview.contains("Nu există o campanie"),
+        "the overview without a campaign invites to set one: {overview}"
     );
-    let overview = browser.screenshot("signed-in-overview.png").await;
-    assert!(std::fs::metadata(&overview).expect("screenshot").len() > 10_000);
+    let shot = browser.screenshot("signed-in-overview.png").await;
+    assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
     browser.click("nav a[href='/schools']").await;
     let url = browser.wait_for_url("/schools").await;
     assert!(url.ends_with("/schools"), "{url}");
     browser.type_into("#q", "hateg").await;
     browser.click("form.filters button[type=submit]").await;
     assert!(browser.wait_for_url("q=hateg").await.contains("q=hateg"));
-    let summary = browser.text("p.summary").await;
+    let summary = browser.wait_for_text("p.summary", "unități găsite").await;
     assert!(
         summary.contains("unități găsite") && !summary.starts_with('0'),
         "{summary}"
     );
     assert!(
         browser
-            .text("header")
+            .wait_for_text("header", "Administratoare")
             .await
             .contains("Administratoare Ședință")
     );
@@ -347,7 +389,7 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
             .await
             .ends_with("/schools/2061100733")
     );
-    let main = browser.text("main").await;
+    let main = browser.wait_for_text("main", "Pas înregistrat").await;
     assert!(
         main.contains("Pas înregistrat: cerere de acces depusă"),
         "{main}"

@@ -224,21 +224,7 @@ async fn serve_in_process(
 ) -> String {
     let connection = db.connect().await;
     let key_file = db.dir.path().join("secret.key");
-    let config = isj_tracker::config::Config {
-        database_url: db.url.clone(),
-        bind: "127.0.0.1:0".parse().expect("address"),
-        base_url: None,
-        county: "HD".into(),
-        timezone: chrono_tz::Europe::Bucharest,
-        secret_key_file: key_file.clone(),
-        secure_cookies: None,
-        trusted_proxies: Vec::new(),
-        smtp_url: None,
-        smtp_timeout: 5,
-        mail_from: "ISJ <isj@test.invalid>".into(),
-        legal_email: Some("juridic@isj.test".into()),
-        outbox_dir: db.dir.path().join("outbox"),
-    };
+    let config = test_config(db);
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
     let mut state = isj_tracker::web::AppState::new(connection, config, clock, key);
     state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(
@@ -254,6 +240,25 @@ async fn serve_in_process(
         axum::serve(listener, service).await.expect("server");
     });
     address
+}
+
+/// The settings a test server runs with (mail as `.eml` files in the test's folder).
+pub fn test_config(db: &TestDb) -> isj_tracker::config::Config {
+    isj_tracker::config::Config {
+        database_url: db.url.clone(),
+        bind: "127.0.0.1:0".parse().expect("address"),
+        base_url: Some("https://isj.test".into()),
+        county: "HD".into(),
+        timezone: chrono_tz::Europe::Bucharest,
+        secret_key_file: db.dir.path().join("secret.key"),
+        secure_cookies: Some(false),
+        trusted_proxies: Vec::new(),
+        smtp_url: None,
+        smtp_timeout: 5,
+        mail_from: "ISJ <isj@test.invalid>".into(),
+        legal_email: Some("juridic@isj.test".into()),
+        outbox_dir: db.dir.path().join("outbox"),
+    }
 }
 
 /// A second server on the same database and key, as after a restart.

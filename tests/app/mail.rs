@@ -373,3 +373,41 @@ async fn kill_9_with_200_queued_delivers_all_with_at_most_one_duplicate_per_kill
 }
 
 use sea_orm::ConnectionTrait;
+
+#[tokio::test]
+async fn a_lockout_mails_the_account_holder_at_any_hour() {
+    let app = spawn_app().await;
+    let user = app
+        .create_user("blocat@isj.test", isj_tracker::domain::staff::Role::Juridic)
+        .await;
+    for _ in 0..10 {
+        let client = cookie_client();
+        app.post_password(&client, &user.email, "parola-gresita-de-tot")
+            .await;
+    }
+    let connection = app.db.connect().await;
+    assert_eq!(scalar(&connection, "SELECT COUNT(*) FROM outbox WHERE kind = 'security' AND recipient = 'blocat@isj.test' AND respect_window = false").await, 1);
+    let body = connection
+        .query_one_raw(sea_orm::Statement::from_string(
+            connection.get_database_backend(),
+            "SELECT body_text FROM outbox WHERE kind = 'security'".to_string(),
+        ))
+        .await
+        .expect("query")
+        .and_then(|r| r.try_get_by_index::<String>(0).ok())
+        .unwrap_or_default();
+    assert!(
+        body.contains("blocat") && !body.contains("parola-gresita"),
+        "{body}"
+    );
+    // Delivered at night too (the school window does not apply).
+    let night = Movable::at(
+        Utc.with_ymd_and_hms(2026, 12, 2, 1, 0, 0)
+            .single()
+            .expect("time"),
+    );
+    let round = deliver_due(&connection, &mailer(&app.db, None), night.as_ref())
+        .await
+        .expect("round");
+    assert_eq!(round.sent, 1);
+}
