@@ -18,6 +18,7 @@ pub struct OverviewView<'a> {
     pub counts: &'a HashMap<StatusKind, u32>,
     pub progress: (u32, u32),
     pub chart: &'a [LocalityBar],
+    pub dead_mail: i64,
     pub overdue: Vec<&'a BoardRow>,
     pub overdue_total: usize,
     pub hearings: &'a [Hearing],
@@ -79,6 +80,10 @@ pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
                 @if view.overdue_total > view.overdue.len() {
                     p { a href="/schools?stare=depasit" { "Toate cele " (view.overdue_total) " unități cu termen depășit ›" } }
                 }
+            }
+            @if view.dead_mail > 0 {
+                h2 { "Mesaje nelivrate (" (view.dead_mail) ")" }
+                p { a href="/outbox?status=dead" { "Vedeți mesajele nelivrate și reîncercați-le ›" } }
             }
             h2 { "Termene de judecată în următoarele 14 zile" }
             @if view.hearings.is_empty() {

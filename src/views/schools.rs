@@ -246,6 +246,8 @@ pub struct SchoolDetailView<'a> {
     pub steps: &'a [StepRecord],
     pub cases: &'a [(StoredCase, LinkFacts)],
     pub audit: &'a [AuditEntry],
+    /// Mail about this school, newest first.
+    pub mails: &'a [crate::db::outbox::OutboxRow],
     pub today: NaiveDate,
     pub timezone: Tz,
 }
@@ -289,6 +291,18 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
                         }
                     }
                 }
+            }
+            @if !view.mails.is_empty() {
+                h2 { "Mesaje trimise (" (view.mails.len()) ")" }
+                div.table-wrap { table {
+                    thead { tr { th scope="col" { "Creat" } th scope="col" { "Către" } th scope="col" { "Subiect" } th scope="col" { "Stare" } } }
+                    tbody { @for mail in view.mails { tr {
+                        td { (format_datetime(mail.created_at, view.timezone)) }
+                        td { (mail.recipient) }
+                        td { (mail.subject) }
+                        td { (crate::views::outbox::status_label(&mail.status)) }
+                    } } }
+                } }
             }
             (audit_section(view.audit, view.timezone))
         },

@@ -24,7 +24,12 @@ pub struct Snapshot {
     pub counts: std::collections::HashMap<crate::domain::den::StatusKind, u32>,
     pub progress: (u32, u32),
     pub chart: Vec<crate::domain::board::LocalityBar>,
+    /// Mail given up on (shown on the overview).
+    pub dead_mail: i64,
 }
+
+/// A snapshot is rebuilt at least this often, for what writes no audit row (mail outcomes).
+const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Localities drawn in the overview's chart.
 const CHART_LOCALITIES: usize = 15;
@@ -40,6 +45,7 @@ const RECHECK_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 struct Cached {
     version: i64,
     today: NaiveDate,
+    built_at: Instant,
     verified_at: Instant,
     snapshot: Arc<Snapshot>,
 }
@@ -63,16 +69,20 @@ impl BoardCache {
         let current = self.lock();
         current
             .as_ref()
-            .filter(|c| c.today == today && c.verified_at.elapsed() < RECHECK_AFTER)
+            .filter(|c| {
+                c.today == today
+                    && c.verified_at.elapsed() < RECHECK_AFTER
+                    && c.built_at.elapsed() < MAX_AGE
+            })
             .map(|c| Arc::clone(&c.snapshot))
     }
 
     /// The snapshot, if it was built at this audit version; marks it confirmed.
     fn confirm(&self, version: i64, today: NaiveDate) -> Option<Arc<Snapshot>> {
         let mut current = self.lock();
-        let cached = current
-            .as_mut()
-            .filter(|c| c.version == version && c.today == today)?;
+        let cached = current.as_mut().filter(|c| {
+            c.version == version && c.today == today && c.built_at.elapsed() < MAX_AGE
+        })?;
         cached.verified_at = Instant::now();
         Some(Arc::clone(&cached.snapshot))
     }
@@ -136,10 +146,16 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {
         )
         .await?,
         localities: db::schools::localities(&state.db).await?,
+        dead_mail: db::outbox::counts(&state.db)
+            .await?
+            .into_iter()
+            .find(|(s, _)| s == "dead")
+            .map_or(0, |(_, n)| n),
     });
     *state.board.lock() = Some(Cached {
         version,
         today,
+        built_at: Instant::now(),
         verified_at: Instant::now(),
         snapshot: Arc::clone(&snapshot),
     });

@@ -30,6 +30,7 @@ pub async fn overview(
         counts: &snapshot.counts,
         progress: snapshot.progress,
         chart: &snapshot.chart,
+        dead_mail: snapshot.dead_mail,
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(OVERDUE_SHOWN).collect(),
         hearings: &snapshot.hearings,

@@ -190,6 +190,7 @@ pub async fn detail(
         steps: &db::den::steps_of(&state.db, code).await?,
         cases: &db::cases::of_school(&state.db, code).await?,
         audit: &audit,
+        mails: &db::outbox::for_school(&state.db, code, 50).await?,
         today: today(&state),
         timezone: tz,
     };
