@@ -228,3 +228,23 @@ async fn opting_out_is_recorded_for_the_address() {
         1
     );
 }
+
+#[tokio::test]
+async fn link_pages_are_rate_limited_per_address() {
+    let app = app_with_a_case().await;
+    let mut statuses = Vec::new();
+    for i in 0..35 {
+        let response = app
+            .anonymous
+            .get(app.url(&format!("/l/{i:064x}")))
+            .send()
+            .await
+            .expect("GET");
+        statuses.push(response.status().as_u16());
+    }
+    assert!(statuses[..30].iter().all(|s| *s == 200), "{statuses:?}");
+    assert!(
+        statuses[30..].iter().all(|s| *s == 429),
+        "guessing tokens is slowed down: {statuses:?}"
+    );
+}

@@ -411,3 +411,44 @@ async fn a_lockout_mails_the_account_holder_at_any_hour() {
         .expect("round");
     assert_eq!(round.sent, 1);
 }
+
+#[tokio::test]
+async fn with_no_configuration_mail_lands_as_eml_files_under_data_outbox() {
+    let db = TestDb::new().await;
+    queue(&db, 2, Utc::now()).await;
+    // The command's working folder is the test's own; the default folder is data/outbox.
+    let run = db
+        .command(&["outbox", "send"])
+        .env_remove("ISJ_SMTP_URL")
+        .env_remove("ISJ_OUTBOX_DIR")
+        .output()
+        .expect("outbox send");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stdout).contains("Trimise 2"));
+    let folder = db.dir.path().join("data/outbox");
+    let files: Vec<String> = std::fs::read_dir(&folder)
+        .expect("data/outbox")
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert_eq!(files.len(), 2);
+    for mail in &files {
+        assert!(
+            header(mail, "Message-ID").is_some_and(|id| id.ends_with("@isj.test>")),
+            "the Message-ID derived from the key"
+        );
+        assert!(
+            mail.contains("multipart/alternative")
+                && mail.contains("text/html")
+                && mail.contains("text/plain")
+        );
+        assert!(
+            header(mail, "Subject").is_some_and(|s| s.contains("=?utf-8?")),
+            "diacritics are RFC 2047-encoded"
+        );
+    }
+}
