@@ -37,6 +37,19 @@ pub enum Command {
     /// The D.E.N. campaign.
     #[command(subcommand)]
     Campaign(CampaignCommand),
+    /// Write a report: den-status, cases, designees or reminders.
+    Export {
+        /// den-status | cases | designees | reminders
+        report: String,
+        /// Where to write it (default: ISJ_REPORTS_DIR/<report>-<yyyy-mm-dd>.<format>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Xlsx)]
+        format: ReportFormat,
+        /// CSV separator: `;` (Excel with Romanian settings) or `,`.
+        #[arg(long, default_value = ";")]
+        separator: char,
+    },
     /// Reminder mail.
     #[command(subcommand)]
     Reminders(RemindersCommand),
@@ -167,6 +180,12 @@ pub struct ImportArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Xlsx,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Text,
     Json,
@@ -194,6 +213,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Campaign(CampaignCommand::Set { deadline, title }) => {
             report_failure(set_campaign(&cli.config, deadline, title.as_deref()).await)
         }
+        Command::Export {
+            report,
+            out,
+            format,
+            separator,
+        } => report_failure(export(&cli.config, &report, out, format, separator).await),
         Command::Reminders(RemindersCommand::Run { at, dry_run }) => {
             report_failure(run_reminders(&cli.config, at, dry_run).await)
         }
@@ -338,6 +363,50 @@ async fn run_reminders(
             mail.items.join(", ")
         );
     }
+    Ok(())
+}
+
+async fn export(
+    config: &Config,
+    report: &str,
+    out: Option<PathBuf>,
+    format: ReportFormat,
+    separator: char,
+) -> anyhow::Result<()> {
+    use crate::reports::{FileFormat, ReportKind};
+    let kind = ReportKind::parse(report).ok_or_else(|| {
+        anyhow::anyhow!("raport necunoscut „{report}”: den-status, cases, designees sau reminders")
+    })?;
+    let format = match format {
+        ReportFormat::Xlsx => FileFormat::Xlsx,
+        ReportFormat::Csv if separator == ';' || separator == ',' => {
+            FileFormat::Csv(separator as u8)
+        }
+        ReportFormat::Csv => anyhow::bail!("separatorul CSV poate fi „;” sau „,”"),
+    };
+    let db = connect_and_migrate(config).await?;
+    let now = crate::clock::Clock::now(&SystemClock);
+    let inspectorate = crate::domain::county::inspectorate_name(&config.county);
+    let filter = crate::reports::ReportFilter::default();
+    let (_, bytes) = crate::reports::export(
+        &db,
+        kind,
+        &filter,
+        format,
+        "linie de comandă",
+        now,
+        config.timezone,
+        &inspectorate,
+    )
+    .await?;
+    let day = now.with_timezone(&config.timezone).format("%Y-%m-%d");
+    let path = out.unwrap_or_else(|| {
+        config
+            .reports_dir
+            .join(format!("{}-{day}.{}", kind.name(), format.extension()))
+    });
+    crate::reports::write_file(&path, &bytes)?;
+    println!("{}", path.display());
     Ok(())
 }
 

@@ -85,6 +85,14 @@ pub struct Config {
     /// The legal department's address: escalations and the weekly report.
     #[arg(long, env = "ISJ_LEGAL_EMAIL", global = true)]
     pub legal_email: Option<String>,
+    /// Folder where `export` and the weekly report write files.
+    #[arg(
+        long,
+        env = "ISJ_REPORTS_DIR",
+        default_value = "reports",
+        global = true
+    )]
+    pub reports_dir: std::path::PathBuf,
     /// Folder for `.eml` files when no SMTP relay is set.
     #[arg(
         long,

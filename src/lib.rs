@@ -10,6 +10,7 @@ pub mod excel;
 pub mod import;
 pub mod jobs;
 pub mod mail;
+pub mod reports;
 pub mod telemetry;
 pub mod views;
 pub mod web;

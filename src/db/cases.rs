@@ -324,7 +324,11 @@ pub struct CasePage {
     pub pages: u64,
 }
 
-pub async fn search<C: ConnectionTrait>(db: &C, filter: &CaseFilter) -> DbResult<CasePage> {
+/// The cases a filter selects, in list order (soonest hearing first).
+async fn filtered<C: ConnectionTrait>(
+    db: &C,
+    filter: &CaseFilter,
+) -> DbResult<sea_orm::Select<court_case::Entity>> {
     let mut query = court_case::Entity::find();
     if let Some(court) = &filter.court {
         query = query.filter(court_case::Column::Court.eq(court.as_str()));
@@ -354,11 +358,39 @@ pub async fn search<C: ConnectionTrait>(db: &C, filter: &CaseFilter) -> DbResult
             .await?;
         query = query.filter(court_case::Column::Id.is_in(ids));
     }
-    let paginator = query
+    Ok(query
         .order_by_asc(court_case::Column::NextHearing)
         .order_by_desc(court_case::Column::Year)
-        .order_by_asc(court_case::Column::Id)
-        .paginate(db, PAGE_SIZE);
+        .order_by_asc(court_case::Column::Id))
+}
+
+/// Every case the filter selects, with its schools (for reports).
+pub async fn all_matching<C: ConnectionTrait>(
+    db: &C,
+    filter: &CaseFilter,
+) -> DbResult<Vec<(StoredCase, Vec<CaseLink>)>> {
+    let cases: Vec<StoredCase> = filtered(db, filter)
+        .await?
+        .all(db)
+        .await?
+        .into_iter()
+        .map(stored_case)
+        .collect();
+    let mut links = HashMap::new();
+    for chunk in cases.chunks(500) {
+        links.extend(links_of(db, &chunk.iter().map(|c| c.id).collect::<Vec<_>>()).await?);
+    }
+    Ok(cases
+        .into_iter()
+        .map(|c| {
+            let own = links.remove(&c.id).unwrap_or_default();
+            (c, own)
+        })
+        .collect())
+}
+
+pub async fn search<C: ConnectionTrait>(db: &C, filter: &CaseFilter) -> DbResult<CasePage> {
+    let paginator = filtered(db, filter).await?.paginate(db, PAGE_SIZE);
     let total = paginator.num_items().await?;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);

@@ -374,3 +374,25 @@ async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<
         .await?;
     Ok(())
 }
+
+/// For each school, the date each step was first recorded (for reports).
+pub async fn step_dates<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<HashMap<String, HashMap<DenStep, NaiveDate>>> {
+    let rows: Vec<(String, String, NaiveDate)> = den_step::Entity::find()
+        .select_only()
+        .column(den_step::Column::SchoolCode)
+        .column(den_step::Column::Step)
+        .column(den_step::Column::OnDate)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut dates: HashMap<String, HashMap<DenStep, NaiveDate>> = HashMap::new();
+    for (school, step, on) in rows {
+        if let Some(step) = DenStep::parse(&step) {
+            let entry = dates.entry(school).or_default().entry(step).or_insert(on);
+            *entry = (*entry).min(on);
+        }
+    }
+    Ok(dates)
+}

@@ -224,3 +224,13 @@ pub async fn confirm_current<C: ConnectionTrait>(
     .await?;
     Ok(true)
 }
+
+/// Every designee row, current and past, oldest first (for reports).
+pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StoredDesignee>> {
+    let rows = designee::Entity::find()
+        .order_by_asc(designee::Column::SchoolCode)
+        .order_by_asc(designee::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(stored).collect())
+}

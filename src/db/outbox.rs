@@ -357,3 +357,42 @@ pub async fn for_school<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// Every mail with the schools its items concern, newest first (for the mail log report).
+pub async fn log<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(OutboxRow, Vec<String>)>> {
+    let rows = outbox::Entity::find()
+        .order_by_desc(outbox::Column::Id)
+        .all(db)
+        .await?;
+    let items: Vec<(i32, Option<String>)> = mail_item::Entity::find()
+        .select_only()
+        .column(mail_item::Column::OutboxId)
+        .column(mail_item::Column::SchoolCode)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut schools: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    for (id, school) in items {
+        if let Some(school) = school {
+            let list = schools.entry(id).or_default();
+            if !list.contains(&school) {
+                list.push(school);
+            }
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let own = schools.remove(&row.id).unwrap_or_default();
+            (row, own)
+        })
+        .collect())
+}
+
+pub async fn exists<C: ConnectionTrait>(db: &C, dedupe_key: &str) -> DbResult<bool> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::DedupeKey.eq(dedupe_key))
+        .count(db)
+        .await?
+        > 0)
+}

@@ -15,6 +15,7 @@ pub mod designee;
 pub mod directory;
 pub mod reminders;
 pub mod report;
+pub mod report_table;
 pub mod school;
 pub mod school_import;
 pub mod staff;

@@ -6,6 +6,7 @@
 mod csv_text;
 pub mod guard;
 mod ods_scan;
+pub mod report_writer;
 mod workbook;
 mod xls_scan;
 

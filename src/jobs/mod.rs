@@ -3,6 +3,7 @@
 //! only delays: the next one finds the same due items, whose keys make them go out once.
 
 pub mod reminders;
+pub mod weekly;
 
 use std::sync::Arc;
 
@@ -66,6 +67,13 @@ impl Jobs {
             }
             Ok(_) => {}
             Err(e) => tracing::error!("reminder pass failed: {e}"),
+        }
+        match weekly::run_if_due(&self.db, &self.config, &self.mailer.domain, now).await {
+            Ok(Some(path)) => {
+                tracing::info!(path = %path.display(), "weekly report written and queued")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!("weekly report failed: {e}"),
         }
         match crate::mail::deliver_due(&self.db, &self.mailer, self.clock.as_ref()).await {
             Ok(d) if d.sent + d.retried + d.dead > 0 => tracing::info!(

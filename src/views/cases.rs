@@ -46,7 +46,10 @@ pub fn list(chrome: &Chrome, view: CaseListView) -> Markup {
                 } }
                 button type="submit" { "Filtrează" }
             }
-            p.summary { (super::format_count(view.page.total)) " dosare găsite" }
+            p.summary {
+                (super::format_count(view.page.total)) " dosare găsite · "
+                a href={ "/reports/cases.xlsx?" (query(filter, 1)) } { "descarcă lista (xlsx)" }
+            }
             @if !view.page.cases.is_empty() {
                 div.table-wrap { table {
                     caption.visually-hidden { "Lista dosarelor" }

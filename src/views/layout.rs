@@ -70,6 +70,7 @@ const NAV: &[(&str, &str)] = &[
     ("/schools", "Unități"),
     ("/cases", "Dosare"),
     ("/imports", "Importuri"),
+    ("/reports", "Rapoarte"),
     ("/outbox", "Mesaje"),
     ("/settings", "Setări"),
 ];

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod links;
 pub mod outbox;
 pub mod overview;
+pub mod reports;
 pub mod schools;
 pub mod settings;
 pub mod staff;

@@ -60,7 +60,10 @@ pub fn list(chrome: &Chrome, view: SchoolListView) -> Markup {
             h1 { "Unități de învățământ" }
             (status_chips(filter))
             (filter_form(filter, view.localities))
-            p.summary { (super::format_count(view.total)) " unități găsite" }
+            p.summary {
+                (super::format_count(view.total)) " unități găsite"
+                @if filter.den_status.is_some() || filter.with_cases { " · " a href={ "/reports/den-status.xlsx?" (query_string(filter, 1)) } { "descarcă situația D.E.N. a acestor unități (xlsx)" } }
+            }
             @if view.rows.is_empty() {
                 p { "Nicio unitate nu corespunde căutării. Importați rețeaua școlară din pagina " a href="/imports" { "Importuri" } "." }
             } @else {

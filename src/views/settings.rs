@@ -7,7 +7,18 @@ use super::layout::{Chrome, csrf_field, page as layout};
 use crate::db::den::{Campaign, DEFAULT_TITLE};
 use crate::domain::reminders::ReminderRules;
 
+const WEEKDAYS: [&str; 7] = [
+    "luni",
+    "marți",
+    "miercuri",
+    "joi",
+    "vineri",
+    "sâmbătă",
+    "duminică",
+];
+
 pub struct SettingsView<'a> {
+    pub weekly: crate::db::settings::WeeklySchedule,
     pub campaign: Option<&'a Campaign>,
     pub rules: &'a ReminderRules,
     pub legal_email: Option<&'a str>,
@@ -67,6 +78,16 @@ pub fn page(chrome: &Chrome, view: SettingsView) -> Markup {
                     (csrf_field(chrome))
                     p { "Verificați trimiterea e-mailurilor: un mesaj de test către " strong { (view.own_email) } "." }
                     button type="submit" { "Trimite un mesaj de test" }
+                }
+                h2 { "Raportul săptămânal" }
+                form.narrow method="post" action="/settings/weekly-report" {
+                    (csrf_field(chrome))
+                    p { "Situația D.E.N. se scrie în dosarul de rapoarte și se trimite atașat la " (view.legal_email.unwrap_or("— (ISJ_LEGAL_EMAIL nesetat)")) "." }
+                    div.field { label for="weekday" { "Ziua" } select id="weekday" name="weekday" {
+                        @for (n, day) in WEEKDAYS.iter().enumerate() { option value=(n + 1) selected[view.weekly.weekday as usize == n + 1] { (day) } }
+                    } }
+                    div.field { label for="time" { "Ora (ora României)" } input type="time" id="time" name="time" required value=(format!("{:02}:{:02}", view.weekly.hour, view.weekly.minute)); }
+                    button type="submit" { "Salvează programul" }
                 }
             } @else {
                 p { "Zile înainte de termen: " (offsets) "; după termen, la fiecare " (rules.overdue_every) " zile lucrătoare; escaladare după " (rules.escalation_after) "; termene de judecată: cu " (rules.hearing_days) " zile înainte." }

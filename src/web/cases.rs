@@ -28,7 +28,7 @@ pub struct ListParams {
 
 impl ListParams {
     /// Unparseable values are dropped (no filter) rather than failing the page.
-    fn into_filter(self) -> CaseFilter {
+    pub(super) fn into_filter(self) -> CaseFilter {
         let non_empty =
             |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let day = |v: Option<String>| {

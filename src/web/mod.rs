@@ -12,6 +12,7 @@ mod imports;
 mod links;
 mod outbox;
 mod overview;
+mod reports;
 mod schools;
 mod session;
 mod settings;
@@ -107,11 +108,14 @@ pub fn router(state: AppState) -> Router {
         .route("/account/totp", post(staff::replace_totp))
         .route("/account/recovery", post(staff::regenerate_recovery))
         .route("/audit", get(staff::audit))
+        .route("/reports", get(reports::index))
+        .route("/reports/{file}", get(reports::download))
         .route("/outbox", get(outbox::page))
         .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/settings", get(settings::page))
         .route("/settings/reminders", post(settings::set_reminders))
         .route("/settings/test-mail", post(settings::test_mail))
+        .route("/settings/weekly-report", post(settings::set_weekly))
         .route("/settings/campaign", post(settings::set_campaign))
         .route("/static/app.css", get(static_css))
         .route("/schools", get(schools::list))

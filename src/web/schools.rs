@@ -34,7 +34,7 @@ pub struct ListParams {
 
 impl ListParams {
     /// Unknown or empty values mean "no filter" rather than an error page.
-    fn into_filter(self) -> SchoolListFilter {
+    pub(super) fn into_filter(self) -> SchoolListFilter {
         let non_empty =
             |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let unit_status = non_empty(self.status.clone())

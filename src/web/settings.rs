@@ -18,7 +18,9 @@ pub async fn page(
     let chrome = chrome.signed_in(staff.chrome_user());
     let campaign = db::den::active_campaign(&state.db).await?;
     let rules = db::settings::reminder_rules(&state.db).await?;
+    let weekly = db::settings::weekly_schedule(&state.db).await?;
     let view = crate::views::settings::SettingsView {
+        weekly,
         campaign: campaign.as_ref(),
         rules: &rules,
         legal_email: state.config.legal_email.as_deref(),
@@ -168,6 +170,54 @@ pub async fn test_mail(
         &Flash {
             kind: FlashKind::Success,
             text,
+        },
+        "/settings",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct WeeklyForm {
+    csrf: String,
+    weekday: String,
+    time: String,
+}
+
+/// Changes when the weekly report goes out (local time).
+pub async fn set_weekly(
+    State(state): State<AppState>,
+    Editor(staff): Editor,
+    Form(form): Form<WeeklyForm>,
+) -> Result<Response, WebError> {
+    staff.check_csrf(&form.csrf)?;
+    let weekday = form
+        .weekday
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=7).contains(d));
+    let time = chrono::NaiveTime::parse_from_str(form.time.trim(), "%H:%M").ok();
+    let (Some(weekday), Some(time)) = (weekday, time) else {
+        return Ok(redirect_with(
+            &Flash {
+                kind: FlashKind::Error,
+                text: "Alegeți ziua și ora (HH:MM).".into(),
+            },
+            "/settings",
+        ));
+    };
+    let schedule = db::settings::WeeklySchedule {
+        weekday,
+        hour: chrono::Timelike::hour(&time),
+        minute: chrono::Timelike::minute(&time),
+    };
+    let txn = db::begin_write(&state.db).await?;
+    db::settings::set_weekly_schedule(&txn, &schedule, &staff.account.email, state.clock.now())
+        .await?;
+    txn.commit().await.map_err(DbError::from)?;
+    Ok(redirect_with(
+        &Flash {
+            kind: FlashKind::Success,
+            text: "Programul raportului săptămânal a fost salvat.".into(),
         },
         "/settings",
     ))

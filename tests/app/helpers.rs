@@ -258,6 +258,7 @@ pub fn test_config(db: &TestDb) -> isj_tracker::config::Config {
         mail_from: "ISJ <isj@test.invalid>".into(),
         legal_email: Some("juridic@isj.test".into()),
         outbox_dir: db.dir.path().join("outbox"),
+        reports_dir: db.dir.path().join("reports"),
     }
 }
 

@@ -14,6 +14,7 @@ mod links;
 mod litigation;
 mod mail;
 mod reminders;
+mod reports;
 mod routes;
 mod serve;
 mod web;

@@ -82,6 +82,19 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         "/settings/test-mail",
         Access::Editor,
     ),
+    (
+        "POST",
+        "/settings/weekly-report",
+        "/settings/weekly-report",
+        Access::Editor,
+    ),
+    ("GET", "/reports", "/reports", Access::Staff),
+    (
+        "GET",
+        "/reports/{file}",
+        "/reports/designees.xlsx",
+        Access::Staff,
+    ),
     ("GET", "/outbox", "/outbox", Access::Staff),
     (
         "POST",
@@ -277,7 +290,12 @@ async fn every_get_route_sends_the_security_headers() {
         );
         assert_eq!(get("x-content-type-options"), "nosniff", "{context}");
         assert!(!get("referrer-policy").is_empty(), "{context}");
-        if !response.status().is_redirection() {
+        if path.ends_with(".xlsx") {
+            assert!(
+                get("content-type").starts_with("application/vnd.openxmlformats"),
+                "{context}"
+            );
+        } else if !response.status().is_redirection() {
             assert!(get("content-type").contains("charset=utf-8"), "{context}");
         }
         if !path.starts_with("/static") {

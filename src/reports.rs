@@ -1,0 +1,553 @@
+//! The legal department's reports: built from the database into tables (one builder per
+//! report), written as xlsx or CSV, used by `/reports`, `export` and the weekly job.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sea_orm::DatabaseConnection;
+
+use crate::db::cases::CaseFilter;
+use crate::db::{self, DbError};
+use crate::domain::board::BoardFilter;
+use crate::domain::case_import::side;
+use crate::domain::case_kinds::{CATEGORIES, STAGES, label};
+use crate::domain::courts;
+use crate::domain::den::{DenStatus, DenStep, StatusKind};
+use crate::domain::report_table::{Report, Summary, Table, Value, col};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    DenStatus,
+    Cases,
+    Designees,
+    Reminders,
+}
+
+impl ReportKind {
+    pub const ALL: [ReportKind; 4] = [
+        ReportKind::DenStatus,
+        ReportKind::Cases,
+        ReportKind::Designees,
+        ReportKind::Reminders,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportKind::DenStatus => "den-status",
+            ReportKind::Cases => "cases",
+            ReportKind::Designees => "designees",
+            ReportKind::Reminders => "reminders",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ReportKind> {
+        ReportKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ReportKind::DenStatus => "Situația conturilor D.E.N. pe unități",
+            ReportKind::Cases => "Dosare și acces electronic",
+            ReportKind::Designees => "Persoane desemnate",
+            ReportKind::Reminders => "Mesaje trimise (memento-uri)",
+        }
+    }
+}
+
+/// What a report is filtered by (only the first two reports take filters).
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub board: BoardFilter,
+    pub cases: CaseFilter,
+}
+
+pub async fn build(
+    db: &DatabaseConnection,
+    kind: ReportKind,
+    filter: &ReportFilter,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<Report, DbError> {
+    let today = now.with_timezone(&tz).date_naive();
+    let generated_at = now.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string();
+    let (tables, summary, filter_text) = match kind {
+        ReportKind::DenStatus => {
+            let (table, summary) = den_status(db, &filter.board, today).await?;
+            (vec![table], Some(summary), describe_board(&filter.board))
+        }
+        ReportKind::Cases => (
+            vec![cases(db, &filter.cases).await?],
+            None,
+            describe_cases(&filter.cases),
+        ),
+        ReportKind::Designees => (designees(db, tz).await?, None, "toate unitățile".into()),
+        ReportKind::Reminders => (
+            vec![reminders(db, tz).await?],
+            None,
+            "toate mesajele".into(),
+        ),
+    };
+    Ok(Report {
+        name: kind.name().into(),
+        title: kind.title().into(),
+        filter: filter_text,
+        generated_at,
+        tables,
+        summary,
+    })
+}
+
+fn describe_board(filter: &BoardFilter) -> String {
+    let mut parts = Vec::new();
+    if let Some(kind) = filter.status {
+        parts.push(format!("situație: {}", kind.label()));
+    }
+    if filter.with_cases {
+        parts.push("doar unitățile cu dosare pe rol".into());
+    }
+    if let Some(q) = &filter.query {
+        parts.push(format!("căutare: „{q}”"));
+    }
+    if let Some(l) = &filter.locality {
+        parts.push(format!("localitate: {l}"));
+    }
+    if let Some(a) = &filter.area {
+        parts.push(format!("mediu: {}", a.to_lowercase()));
+    }
+    if parts.is_empty() {
+        "toate unitățile cu personalitate juridică active".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn describe_cases(filter: &CaseFilter) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &filter.court {
+        parts.push(format!("instanța: {}", courts::display_name(c)));
+    }
+    if let Some(s) = &filter.stage {
+        parts.push(format!("stadiu: {}", label(STAGES, s)));
+    }
+    if let Some(c) = &filter.category {
+        parts.push(format!("materie: {}", label(CATEGORIES, c)));
+    }
+    if let Some(s) = &filter.school {
+        parts.push(format!("unitatea {s}"));
+    }
+    let day = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+    match (filter.hearing_from, filter.hearing_to) {
+        (Some(f), Some(t)) => parts.push(format!("termen între {} și {}", day(f), day(t))),
+        (Some(f), None) => parts.push(format!("termen de la {}", day(f))),
+        (None, Some(t)) => parts.push(format!("termen până la {}", day(t))),
+        (None, None) => {}
+    }
+    parts.push(if filter.include_closed {
+        "inclusiv dosarele închise".into()
+    } else {
+        "doar dosarele pe rol".into()
+    });
+    parts.join("; ")
+}
+
+async fn den_status(
+    db: &DatabaseConnection,
+    filter: &BoardFilter,
+    today: chrono::NaiveDate,
+) -> Result<(Table, Summary), DbError> {
+    let board = db::board::load(db, today).await?;
+    let designees: HashMap<String, db::designees::StoredDesignee> = db::designees::all(db)
+        .await?
+        .into_iter()
+        .filter(|d| d.valid_to.is_none())
+        .map(|d| (d.school_code.clone(), d))
+        .collect();
+    let steps = db::den::step_dates(db).await?;
+    let columns = vec![
+        col("Cod SIIIR", 12.0),
+        col("Unitate", 48.0),
+        col("Localitate", 18.0),
+        col("Mediu", 9.0),
+        col("Dosare pe rol", 9.0),
+        col("Persoana desemnată", 24.0),
+        col("Funcția", 16.0),
+        col("E-mail", 28.0),
+        col("Telefon", 15.0),
+        col("Confirmată la", 12.0),
+        col("Cerere acces", 12.0),
+        col("Acces aprobat", 12.0),
+        col("Cont D.E.N. creat", 12.0),
+        col("Comunicat ISJ", 12.0),
+        col("Termen", 12.0),
+        col("Situație", 24.0),
+        col("Zile de întârziere", 10.0),
+    ];
+    let mut rows = Vec::new();
+    let mut summary_rows: Vec<&crate::domain::board::BoardRow> = Vec::new();
+    for row in board.filter(filter) {
+        summary_rows.push(row);
+        let school = &row.school;
+        let designee = designees.get(&school.code);
+        let step =
+            |s: DenStep| Value::Date(steps.get(&school.code).and_then(|m| m.get(&s)).copied());
+        let status = match row.status {
+            Some(status) => Value::Status(status.kind(), status.label()),
+            None => Value::text("fără campanie"),
+        };
+        let late = match row.status {
+            Some(DenStatus::Overdue { days }) => Value::Int(days),
+            _ => Value::text(""),
+        };
+        rows.push(vec![
+            Value::Code(school.code.clone()),
+            Value::text(&school.name),
+            Value::opt(school.locality.as_deref()),
+            Value::opt(school.area.as_deref()),
+            Value::Int(i64::from(school.active_cases)),
+            Value::opt(designee.map(|d| d.facts.full_name.as_str())),
+            Value::opt(designee.map(|d| d.facts.function.as_str())),
+            Value::opt(designee.and_then(|d| d.facts.email.as_deref())),
+            Value::Code(
+                designee
+                    .and_then(|d| d.facts.phone.clone())
+                    .unwrap_or_default(),
+            ),
+            Value::Date(
+                designee
+                    .and_then(|d| d.confirmed_at)
+                    .map(|t| t.date_naive()),
+            ),
+            step(DenStep::AccessRequested),
+            step(DenStep::AccessApproved),
+            step(DenStep::AccountCreated),
+            step(DenStep::Reported),
+            Value::Date(row.due),
+            status,
+            late,
+        ]);
+    }
+    Ok((
+        Table {
+            sheet: "Situație D.E.N.".into(),
+            columns,
+            rows,
+        },
+        summarise(&summary_rows),
+    ))
+}
+
+fn summarise(rows: &[&crate::domain::board::BoardRow]) -> Summary {
+    let kinds = StatusKind::ALL;
+    let mut by_status: Vec<(StatusKind, u32)> = kinds.iter().map(|k| (*k, 0)).collect();
+    let mut by_locality: HashMap<String, Vec<u32>> = HashMap::new();
+    for row in rows {
+        let Some(kind) = row.status.map(DenStatus::kind) else {
+            continue;
+        };
+        let index = kinds.iter().position(|k| *k == kind).unwrap_or(0);
+        by_status[index].1 += 1;
+        let locality = row
+            .school
+            .locality
+            .clone()
+            .unwrap_or_else(|| "(fără localitate)".into());
+        by_locality
+            .entry(locality)
+            .or_insert_with(|| vec![0; kinds.len()])[index] += 1;
+    }
+    let mut by_locality: Vec<(String, Vec<u32>)> = by_locality.into_iter().collect();
+    by_locality.sort_by_cached_key(|(l, _)| crate::domain::text::fold(l));
+    Summary {
+        by_status,
+        by_locality,
+    }
+}
+
+async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, DbError> {
+    let found = db::cases::all_matching(db, filter).await?;
+    let columns = vec![
+        col("Număr dosar", 18.0),
+        col("Instanța", 28.0),
+        col("Materie", 22.0),
+        col("Stadiu", 14.0),
+        col("Obiect", 30.0),
+        col("Unități și calitate procesuală", 48.0),
+        col("Termen următor", 12.0),
+        col("Acces electronic", 48.0),
+        col("Stare", 10.0),
+    ];
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map_or("—".to_string(), |d| d.format("%d.%m.%Y").to_string())
+    };
+    let rows = found
+        .into_iter()
+        .map(|(case, links)| {
+            let schools = links
+                .iter()
+                .map(|l| {
+                    let role = l
+                        .facts
+                        .role
+                        .as_deref()
+                        .map(|r| {
+                            format!(
+                                " — {r}{}",
+                                side(r).map(|s| format!(" ({s})")).unwrap_or_default()
+                            )
+                        })
+                        .unwrap_or_default();
+                    format!("{} ({}){role}", l.school_name, l.school_code)
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let access = links
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{}: cerere {}, aprobat {}",
+                        l.school_code,
+                        day(l.facts.access_requested_on),
+                        day(l.facts.access_approved_on)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            vec![
+                Value::Code(case.number.clone()),
+                Value::text(courts::display_name(&case.court)),
+                Value::text(
+                    case.facts
+                        .category
+                        .as_deref()
+                        .map(|c| label(CATEGORIES, c))
+                        .unwrap_or_default(),
+                ),
+                Value::text(
+                    case.facts
+                        .stage
+                        .as_deref()
+                        .map(|s| label(STAGES, s))
+                        .unwrap_or_default(),
+                ),
+                Value::opt(case.facts.object.as_deref()),
+                Value::text(schools),
+                Value::Date(case.facts.next_hearing),
+                Value::text(access),
+                Value::text(if case.active { "pe rol" } else { "închis" }),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        sheet: "Dosare".into(),
+        columns,
+        rows,
+    })
+}
+
+async fn designees(db: &DatabaseConnection, tz: Tz) -> Result<Vec<Table>, DbError> {
+    let all = db::designees::all(db).await?;
+    let names = db::schools::directory(db).await?;
+    let columns = |history: bool| {
+        let mut columns = vec![
+            col("Cod SIIIR", 12.0),
+            col("Unitate", 44.0),
+            col("Nume și prenume", 24.0),
+            col("Funcția", 16.0),
+            col("Nr. decizie", 10.0),
+            col("Data deciziei", 12.0),
+            col("E-mail", 28.0),
+            col("Telefon", 15.0),
+            col("Confirmată la", 12.0),
+            col("Valabilă de la", 12.0),
+        ];
+        if history {
+            columns.push(col("Valabilă până la", 12.0));
+        }
+        columns
+    };
+    let row = |d: &db::designees::StoredDesignee, history: bool| {
+        let mut cells = vec![
+            Value::Code(d.school_code.clone()),
+            Value::text(
+                names
+                    .get(&d.school_code)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            ),
+            Value::text(&d.facts.full_name),
+            Value::text(&d.facts.function),
+            Value::opt(d.facts.decision_number.as_deref()),
+            Value::Date(d.facts.decision_date),
+            Value::opt(d.facts.email.as_deref()),
+            Value::Code(d.facts.phone.clone().unwrap_or_default()),
+            Value::Date(d.confirmed_at.map(|t| t.with_timezone(&tz).date_naive())),
+            Value::Date(Some(d.valid_from.with_timezone(&tz).date_naive())),
+        ];
+        if history {
+            cells.push(Value::Date(
+                d.valid_to.map(|t| t.with_timezone(&tz).date_naive()),
+            ));
+        }
+        cells
+    };
+    let current = all
+        .iter()
+        .filter(|d| d.valid_to.is_none())
+        .map(|d| row(d, false))
+        .collect();
+    let history = all.iter().map(|d| row(d, true)).collect();
+    Ok(vec![
+        Table {
+            sheet: "Persoane desemnate".into(),
+            columns: columns(false),
+            rows: current,
+        },
+        Table {
+            sheet: "Istoric".into(),
+            columns: columns(true),
+            rows: history,
+        },
+    ])
+}
+
+async fn reminders(db: &DatabaseConnection, tz: Tz) -> Result<Table, DbError> {
+    let log = db::outbox::log(db).await?;
+    let columns = vec![
+        col("Creat", 12.0),
+        col("Trimis", 12.0),
+        col("Către", 30.0),
+        col("Destinatar", 12.0),
+        col("Unități (cod SIIIR)", 24.0),
+        col("Tip", 14.0),
+        col("Subiect", 50.0),
+        col("Stare", 12.0),
+        col("Încercări", 9.0),
+        col("Ultima eroare", 30.0),
+    ];
+    let rows = log
+        .into_iter()
+        .map(|(row, schools)| {
+            let role = match row.kind.as_str() {
+                "security" | "test" => "personal ISJ",
+                "report" => "Compartimentul Juridic",
+                _ if schools.is_empty() => "—",
+                _ => "unitate",
+            };
+            vec![
+                Value::Date(Some(row.created_at.with_timezone(&tz).date_naive())),
+                Value::Date(row.sent_at.map(|t| t.with_timezone(&tz).date_naive())),
+                Value::text(&row.recipient),
+                Value::text(role),
+                Value::Code(schools.join(", ")),
+                Value::text(kind_label(&row.kind)),
+                Value::text(&row.subject),
+                Value::text(crate::views::outbox::status_label(&row.status)),
+                Value::Int(i64::from(row.attempts)),
+                Value::opt(row.last_error.as_deref()),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        sheet: "Mesaje".into(),
+        columns,
+        rows,
+    })
+}
+
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "digest" => "memento / rezumat",
+        "security" => "securitate",
+        "test" => "test",
+        "report" => "raport săptămânal",
+        other => other,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Xlsx,
+    /// CSV with this separator.
+    Csv(u8),
+}
+
+impl FileFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Xlsx => "xlsx",
+            FileFormat::Csv(_) => "csv",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileFormat::Csv(_) => "text/csv; charset=utf-8",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{0}")]
+    Db(#[from] DbError),
+    #[error("scrierea fișierului xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("scrierea fișierului CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("{path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The report's bytes, with an audit row naming who exported what with which filter.
+pub async fn export(
+    db: &DatabaseConnection,
+    kind: ReportKind,
+    filter: &ReportFilter,
+    format: FileFormat,
+    who: &str,
+    now: DateTime<Utc>,
+    tz: Tz,
+    inspectorate: &str,
+) -> Result<(Report, Vec<u8>), ReportError> {
+    let report = build(db, kind, filter, now, tz).await?;
+    let bytes = match format {
+        FileFormat::Xlsx => crate::excel::report_writer::xlsx(&report, inspectorate)?,
+        FileFormat::Csv(separator) => crate::excel::report_writer::csv(&report, separator)?,
+    };
+    let entry = db::audit::AuditEntry {
+        at: now,
+        actor: who.to_string(),
+        action: "export raport".into(),
+        entity: "report".into(),
+        entity_id: Some(kind.name().into()),
+        details: Some(format!(
+            "{} ({}), filtru: {}",
+            kind.title(),
+            format.extension(),
+            report.filter
+        )),
+        before: None,
+        after: None,
+    };
+    db::audit::record(db, entry).await?;
+    Ok((report, bytes))
+}
+
+/// Writes next to the final name, then renames: a reader never sees half a file.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let failed = |source| ReportError::File {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(failed)?;
+    }
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes).map_err(failed)?;
+    std::fs::rename(&partial, path).map_err(failed)
+}

@@ -1,0 +1,342 @@
+//! Reports read back with calamine (headers, a date cell, a code with a leading zero, a
+//! diacritic name, a neutralised formula), converted by LibreOffice where it is installed,
+//! downloaded over HTTP, and the weekly report across a DST change.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use chrono::{Duration, TimeZone, Utc};
+use isj_tracker::clock::Clock;
+
+use super::helpers::*;
+use super::litigation::{CASES, DESIGNEES, sample};
+use super::mail::{Movable, header, mailer};
+
+const FAR_CODE: &str = "0161102892";
+const FORMULA: &str = "=HYPERLINK(\"http://exemplu.invalid\";\"click\")";
+
+/// HD with the sample lists, one Alba school (code starting with 0) with a case, and a
+/// designee whose name is a formula.
+async fn reporting_db() -> TestDb {
+    let db = TestDb::new().await;
+    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let alba = format!(
+        "Judet PJ,Cod SIIIR unitate,Cod SIIIR PJ,Statut unitate,Denumire lunga unitate,Localitate unitate\r\nAB,{FAR_CODE},{FAR_CODE},PJ,Școala Gimnazială „Ion Agârbiceanu” Alba Iulia,ALBA IULIA\r\n"
+    );
+    assert_eq!(
+        db.import(&write_file(&db, "ab.csv", alba.as_bytes()), &[])
+            .status,
+        0
+    );
+    for (kind, file) in [("cases", sample(CASES)), ("designees", sample(DESIGNEES))] {
+        assert_eq!(db.cli(&["import", kind, &file.to_string_lossy()]).status, 3);
+    }
+    let extra = format!(
+        "Cod SIIIR;Nr. dosar;Instanța;Termen următor\r\n{FAR_CODE};500/107/2026;Tribunalul Alba;20.01.2027\r\n"
+    );
+    assert_eq!(
+        db.cli(&[
+            "import",
+            "cases",
+            &write_file(&db, "ab-cases.csv", extra.as_bytes()).to_string_lossy()
+        ])
+        .status,
+        0
+    );
+    let person = format!(
+        "Cod SIIIR;Nume și prenume;Funcția\r\n{FAR_CODE};\"{}\";director\r\n",
+        FORMULA.replace('"', "\"\"")
+    );
+    let run = db.cli(&[
+        "import",
+        "designees",
+        &write_file(&db, "formula.csv", person.as_bytes()).to_string_lossy(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert_eq!(
+        db.cli(&["campaign", "set", "--deadline", "2026-12-15"])
+            .status,
+        0
+    );
+    db
+}
+
+fn export(db: &TestDb, report: &str, format: &str) -> PathBuf {
+    let path = db.dir.path().join(format!("{report}.{format}"));
+    let run = db.cli(&[
+        "export",
+        report,
+        "--format",
+        format,
+        "--out",
+        &path.to_string_lossy(),
+    ]);
+    assert_eq!(run.status, 0, "{report}: {}", run.stderr);
+    path
+}
+
+/// The first sheet's rows from the header (row 5) on.
+fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut workbook = open_workbook_auto(path).expect("opens");
+    let range = workbook.worksheet_range(name).expect("sheet");
+    range.rows().skip(4).map(|r| r.to_vec()).collect()
+}
+
+fn text(cell: &Data) -> String {
+    cell.to_string()
+}
+
+#[tokio::test]
+async fn every_report_reads_back_with_typed_cells() {
+    let db = reporting_db().await;
+    let den = export(&db, "den-status", "xlsx");
+    let rows = sheet(&den, "Situație D.E.N.");
+    let headers: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(&headers[..3], ["Cod SIIIR", "Unitate", "Localitate"]);
+    assert!(headers.contains(&"Situație".to_string()) && headers.contains(&"Termen".to_string()));
+    let far = rows
+        .iter()
+        .find(|r| text(&r[0]) == FAR_CODE)
+        .expect("the Alba school, leading zero kept");
+    assert!(matches!(&far[0], Data::String(_)), "codes are text");
+    assert!(text(&far[1]).contains("Agârbiceanu"), "diacritics intact");
+    assert_eq!(
+        text(&far[5]),
+        format!("'{FORMULA}"),
+        "a formula typed as a name is neutralised"
+    );
+    let deadline = headers.iter().position(|h| h == "Termen").expect("column");
+    match &far[deadline] {
+        Data::DateTime(d) => assert_eq!(
+            d.as_datetime().map(|t| t.date()),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 15)
+        ),
+        other => panic!("the deadline is a date cell, not {other:?}"),
+    }
+    let summary = sheet(&den, "Sumar");
+    assert_eq!(text(&summary[0][0]), "Situație");
+
+    let cases = sheet(&export(&db, "cases", "xlsx"), "Dosare");
+    let alba = cases
+        .iter()
+        .find(|r| text(&r[0]) == "500/107/2026")
+        .expect("the Alba case");
+    assert!(
+        matches!(&alba[6], Data::DateTime(_)),
+        "next hearing is a date cell"
+    );
+    assert!(text(&alba[1]).contains("Tribunalul Alba"));
+
+    let designees = export(&db, "designees", "xlsx");
+    let current = sheet(&designees, "Persoane desemnate");
+    assert!(current.iter().any(|r| text(&r[2]) == format!("'{FORMULA}")));
+    assert!(sheet(&designees, "Istoric").len() >= current.len());
+    let reminders = sheet(&export(&db, "reminders", "xlsx"), "Mesaje");
+    assert_eq!(text(&reminders[0][0]), "Creat");
+
+    let csv = std::fs::read(export(&db, "den-status", "csv")).expect("csv");
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM");
+    let csv = String::from_utf8_lossy(&csv);
+    assert!(
+        csv.contains("Cod SIIIR;Unitate;")
+            && csv.contains(&format!("{FAR_CODE};"))
+            && csv.contains("'=HYPERLINK")
+    );
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export raport'")
+            .await,
+        5,
+        "every export is audited"
+    );
+}
+
+/// `soffice` converts every report to CSV without error (skipped where LibreOffice is absent,
+/// unless ISJ_REQUIRE_LIBREOFFICE=1, as in CI).
+#[tokio::test]
+async fn libreoffice_opens_every_report() {
+    let present = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        assert!(
+            std::env::var("ISJ_REQUIRE_LIBREOFFICE").is_err(),
+            "LibreOffice (soffice) is required here"
+        );
+        eprintln!("LibreOffice absent: skipped");
+        return;
+    }
+    let db = reporting_db().await;
+    let out = db.dir.path().join("converted");
+    for report in ["den-status", "cases", "designees", "reminders"] {
+        let xlsx = export(&db, report, "xlsx");
+        let run = Command::new("soffice")
+            .args([
+                "--headless",
+                "--norestore",
+                &format!(
+                    "-env:UserInstallation=file://{}",
+                    db.dir.path().join("lo-profile").display()
+                ),
+            ])
+            .args([
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):59,34,76",
+                "--outdir",
+            ])
+            .arg(&out)
+            .arg(&xlsx)
+            .output()
+            .expect("soffice");
+        assert!(
+            run.status.success(),
+            "{report}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let converted =
+            std::fs::read_to_string(out.join(format!("{report}.csv"))).expect("converted file");
+        assert!(converted.contains("Generat la"), "{report}: {converted}");
+    }
+}
+
+#[tokio::test]
+async fn the_filtered_view_downloads_and_is_audited() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    assert_eq!(
+        app.db
+            .cli(&["import", "cases", &sample(CASES).to_string_lossy()])
+            .status,
+        3
+    );
+    assert_eq!(
+        app.db
+            .cli(&["campaign", "set", "--deadline", "2026-12-15"])
+            .status,
+        0
+    );
+    let response = app
+        .client
+        .get(app.url("/reports/den-status.xlsx?stare=blocat"))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or("")
+            .contains("den-status-")
+    );
+    let path = app.db.dir.path().join("download.xlsx");
+    std::fs::write(&path, response.bytes().await.expect("body")).expect("save");
+    let rows = sheet(&path, "Situație D.E.N.");
+    let status = rows[0]
+        .iter()
+        .position(|c| text(c) == "Situație")
+        .expect("column");
+    assert!(
+        rows.len() > 1
+            && rows[1..]
+                .iter()
+                .all(|r| text(&r[status]).starts_with("blocat")),
+        "only the filtered schools"
+    );
+    let mut workbook = open_workbook_auto(&path).expect("opens");
+    let range = workbook.worksheet_range("Situație D.E.N.").expect("sheet");
+    assert!(
+        range
+            .get_value((1, 0))
+            .map(text)
+            .unwrap_or_default()
+            .contains("Blocat"),
+        "the filter is written on the sheet"
+    );
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export raport' AND actor = 'juridic@isj.test' AND details LIKE '%Blocat%'").await, 1);
+    let (status, page) = app.get_text("/reports").await;
+    assert!(status == 200 && page.contains("/reports/cases.xlsx"));
+}
+
+#[tokio::test]
+async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_attachment() {
+    let db = TestDb::new().await;
+    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    assert_eq!(
+        db.cli(&["campaign", "set", "--deadline", "2026-12-15"])
+            .status,
+        0
+    );
+    let connection = db.connect().await;
+    let config = test_config(&db);
+    let mailer = mailer(&db, None);
+    // Thursday 15.10.2026 to Thursday 05.11: Mondays 19.10 (summer time), 26.10 and 02.11 (winter).
+    let clock = Movable::at(
+        Utc.with_ymd_and_hms(2026, 10, 15, 0, 0, 0)
+            .single()
+            .expect("start"),
+    );
+    for _ in 0..21 * 24 * 2 {
+        isj_tracker::jobs::weekly::run_if_due(&connection, &config, &mailer.domain, clock.now())
+            .await
+            .expect("weekly");
+        isj_tracker::mail::deliver_due(&connection, &mailer, clock.as_ref())
+            .await
+            .expect("delivery");
+        clock.advance(Duration::minutes(30));
+    }
+    let keys = connection
+        .query_all_raw(sea_orm::Statement::from_string(
+            connection.get_database_backend(),
+            "SELECT dedupe_key, sent_at FROM outbox WHERE kind = 'report' ORDER BY id".to_string(),
+        ))
+        .await
+        .expect("query");
+    let sent: Vec<(String, chrono::DateTime<chrono_tz::Tz>)> = keys
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index::<String>(0).unwrap_or_default(),
+                r.try_get_by_index::<chrono::DateTime<Utc>>(1)
+                    .unwrap_or_default()
+                    .with_timezone(&chrono_tz::Europe::Bucharest),
+            )
+        })
+        .collect();
+    // The first run (a Thursday) finds the week of 12.10 already due: it catches up once.
+    let weeks: Vec<&str> = sent
+        .iter()
+        .map(|(k, _)| k.split(':').nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(weeks, vec!["2026-W42", "2026-W43", "2026-W44", "2026-W45"]);
+    for (_, at) in &sent[1..] {
+        assert_eq!(
+            (chrono::Datelike::weekday(at), chrono::Timelike::hour(at)),
+            (chrono::Weekday::Mon, 8),
+            "Monday 08:00 local, summer or winter: {at}"
+        );
+    }
+    let eml: Vec<String> = std::fs::read_dir(db.dir.path().join("outbox"))
+        .expect("eml")
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert_eq!(eml.len(), 4);
+    assert!(
+        eml.iter()
+            .all(|m| m.contains("Content-Disposition: attachment")
+                && m.contains("den-status-")
+                && header(m, "To").is_some_and(|t| t.contains("juridic@isj.test")))
+    );
+    assert_eq!(
+        std::fs::read_dir(db.dir.path().join("reports"))
+            .expect("reports dir")
+            .count(),
+        4,
+        "each week's file is in ISJ_REPORTS_DIR"
+    );
+}
+
+use sea_orm::ConnectionTrait;
