@@ -157,10 +157,9 @@ async fn den_status(
     today: chrono::NaiveDate,
 ) -> Result<(Table, Summary), DbError> {
     let board = db::board::load(db, today).await?;
-    let designees: HashMap<String, db::designees::StoredDesignee> = db::designees::all(db)
+    let designees: HashMap<String, db::designees::StoredDesignee> = db::designees::all_current(db)
         .await?
         .into_iter()
-        .filter(|d| d.valid_to.is_none())
         .map(|d| (d.school_code.clone(), d))
         .collect();
     let steps = db::den::step_dates(db).await?;

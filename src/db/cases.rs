@@ -376,10 +376,7 @@ pub async fn all_matching<C: ConnectionTrait>(
         .into_iter()
         .map(stored_case)
         .collect();
-    let mut links = HashMap::new();
-    for chunk in cases.chunks(500) {
-        links.extend(links_of(db, &chunk.iter().map(|c| c.id).collect::<Vec<_>>()).await?);
-    }
+    let mut links = links_of(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
     Ok(cases
         .into_iter()
         .map(|c| {
@@ -433,12 +430,20 @@ async fn links_of<C: ConnectionTrait>(
     db: &C,
     case_ids: &[i32],
 ) -> DbResult<HashMap<i32, Vec<CaseLink>>> {
-    let rows = case_school::Entity::find()
-        .filter(case_school::Column::CaseId.is_in(case_ids.iter().copied()))
-        .order_by_asc(case_school::Column::Id)
-        .all(db)
-        .await?;
-    let codes: Vec<String> = rows.iter().map(|r| r.school_code.clone()).collect();
+    // Past a thousand cases, one read of every link beats a thousand-value IN list.
+    let many = case_ids.len() > 1000;
+    let mut query = case_school::Entity::find().order_by_asc(case_school::Column::Id);
+    if !many {
+        query = query.filter(case_school::Column::CaseId.is_in(case_ids.iter().copied()));
+    }
+    let mut rows = query.all(db).await?;
+    if many {
+        let wanted: std::collections::HashSet<i32> = case_ids.iter().copied().collect();
+        rows.retain(|r| wanted.contains(&r.case_id));
+    }
+    let mut codes: Vec<String> = rows.iter().map(|r| r.school_code.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
     let names = school_names(db, &codes).await?;
     let mut grouped: HashMap<i32, Vec<CaseLink>> = HashMap::new();
     for row in rows {
@@ -461,6 +466,23 @@ async fn school_names<C: ConnectionTrait>(
     codes: &[String],
 ) -> DbResult<HashMap<String, String>> {
     let mut names = HashMap::new();
+    if codes.len() > 1000 {
+        let rows: Vec<(String, Option<String>, Option<String>)> = school::Entity::find()
+            .select_only()
+            .columns([
+                school::Column::Code,
+                school::Column::LongName,
+                school::Column::ShortName,
+            ])
+            .into_tuple()
+            .all(db)
+            .await?;
+        return Ok(rows
+            .into_iter()
+            .map(|(code, long, short)| (long.or(short).unwrap_or_else(|| code.clone()), code))
+            .map(|(n, c)| (c, n))
+            .collect());
+    }
     for chunk in codes.chunks(500) {
         let rows: Vec<(String, Option<String>, Option<String>)> = school::Entity::find()
             .select_only()
@@ -519,27 +541,20 @@ pub async fn of_school<C: ConnectionTrait>(
 
 /// Number of active cases per school.
 pub async fn active_case_counts<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, u32>> {
-    let active: std::collections::HashSet<i32> = court_case::Entity::find()
-        .select_only()
-        .column(court_case::Column::Id)
-        .filter(court_case::Column::Status.eq("active"))
-        .into_tuple::<i32>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let links: Vec<(i32, String)> = case_school::Entity::find()
-        .select_only()
-        .column(case_school::Column::CaseId)
-        .column(case_school::Column::SchoolCode)
-        .into_tuple()
-        .all(db)
+    // An IN list of active case ids is several times faster on SQLite than the join.
+    let sql = "SELECT school_code, COUNT(*) FROM case_school \
+               WHERE case_id IN (SELECT id FROM court_case WHERE status = 'active') GROUP BY school_code";
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql.to_string(),
+        ))
         .await?;
-    let mut counts = HashMap::new();
-    for (case_id, school) in links {
-        if active.contains(&case_id) {
-            *counts.entry(school).or_insert(0) += 1;
-        }
+    let mut counts = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let school: String = row.try_get_by_index(0)?;
+        let count: i64 = row.try_get_by_index(1)?;
+        counts.insert(school, u32::try_from(count).unwrap_or(u32::MAX));
     }
     Ok(counts)
 }

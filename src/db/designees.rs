@@ -234,3 +234,12 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StoredDesignee>> {
         .await?;
     Ok(rows.into_iter().map(stored).collect())
 }
+
+/// Every current designee (for reports).
+pub async fn all_current<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StoredDesignee>> {
+    let rows = designee::Entity::find()
+        .filter(designee::Column::ValidTo.is_null())
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(stored).collect())
+}
