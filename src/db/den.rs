@@ -244,19 +244,8 @@ fn step_record(m: den_step::Model) -> DbResult<StepRecord> {
 pub async fn current_steps<C: ConnectionTrait>(
     db: &C,
 ) -> DbResult<HashMap<String, (DenStep, NaiveDate)>> {
-    let rows: Vec<(String, String, NaiveDate)> = den_step::Entity::find()
-        .select_only()
-        .column(den_step::Column::SchoolCode)
-        .column(den_step::Column::Step)
-        .column(den_step::Column::OnDate)
-        .into_tuple()
-        .all(db)
-        .await?;
     let mut current: HashMap<String, (DenStep, NaiveDate)> = HashMap::new();
-    for (school, step, on) in rows {
-        let Some(step) = DenStep::parse(&step) else {
-            continue;
-        };
+    for (school, step, on) in step_rows(db).await? {
         let entry = current.entry(school).or_insert((step, on));
         if step > entry.0 {
             *entry = (step, on);
@@ -379,6 +368,16 @@ async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<
 pub async fn step_dates<C: ConnectionTrait>(
     db: &C,
 ) -> DbResult<HashMap<String, HashMap<DenStep, NaiveDate>>> {
+    let mut dates: HashMap<String, HashMap<DenStep, NaiveDate>> = HashMap::new();
+    for (school, step, on) in step_rows(db).await? {
+        let entry = dates.entry(school).or_default().entry(step).or_insert(on);
+        *entry = (*entry).min(on);
+    }
+    Ok(dates)
+}
+
+/// Every recorded step (school, step, date); unknown step names are skipped.
+async fn step_rows<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, DenStep, NaiveDate)>> {
     let rows: Vec<(String, String, NaiveDate)> = den_step::Entity::find()
         .select_only()
         .column(den_step::Column::SchoolCode)
@@ -387,12 +386,8 @@ pub async fn step_dates<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    let mut dates: HashMap<String, HashMap<DenStep, NaiveDate>> = HashMap::new();
-    for (school, step, on) in rows {
-        if let Some(step) = DenStep::parse(&step) {
-            let entry = dates.entry(school).or_default().entry(step).or_insert(on);
-            *entry = (*entry).min(on);
-        }
-    }
-    Ok(dates)
+    Ok(rows
+        .into_iter()
+        .filter_map(|(school, step, on)| DenStep::parse(&step).map(|step| (school, step, on)))
+        .collect())
 }

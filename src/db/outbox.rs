@@ -30,6 +30,29 @@ pub struct NewMail {
     pub respect_window: bool,
 }
 
+impl NewMail {
+    /// A mail with no links or attachment, from its rendered content.
+    pub fn plain(
+        dedupe_key: String,
+        kind: &str,
+        recipient: &str,
+        content: &crate::mail::MailContent,
+        respect_window: bool,
+    ) -> NewMail {
+        NewMail {
+            dedupe_key,
+            kind: kind.to_string(),
+            recipient: recipient.to_string(),
+            subject: content.subject.clone(),
+            body_text: content.text(),
+            body_html: content.html(),
+            sealed_tokens: Vec::new(),
+            attachment: None,
+            respect_window,
+        }
+    }
+}
+
 /// `<hash of the dedupe key@domain>`: a resent duplicate carries the same Message-ID.
 pub fn message_id(dedupe_key: &str, domain: &str) -> String {
     let hash = hex::encode(Sha256::digest(dedupe_key.as_bytes()));

@@ -1,7 +1,9 @@
-//! Settings edited in the web interface, stored as JSON values by key.
+//! Settings edited in the web interface, stored as JSON values by key; each change is audited
+//! with the old and new value.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde::{Serialize, de::DeserializeOwned};
 
 use super::DbResult;
 use super::audit::{self, AuditEntry};
@@ -9,31 +11,35 @@ use super::entities::{mail_opt_out, setting};
 use crate::domain::reminders::ReminderRules;
 
 const REMINDER_RULES: &str = "reminder_rules";
+const WEEKLY_REPORT: &str = "weekly_report";
 
-/// The reminder rules, or the defaults when never set (or unreadable).
-pub async fn reminder_rules<C: ConnectionTrait>(db: &C) -> DbResult<ReminderRules> {
-    let stored = setting::Entity::find_by_id(REMINDER_RULES.to_string())
-        .one(db)
-        .await?;
+/// A stored setting, or its default when never set (or unreadable).
+async fn get<C: ConnectionTrait, T: DeserializeOwned + Default>(db: &C, key: &str) -> DbResult<T> {
+    let stored = setting::Entity::find_by_id(key.to_string()).one(db).await?;
     Ok(stored
         .and_then(|s| serde_json::from_str(&s.value).ok())
         .unwrap_or_default())
 }
 
-pub async fn set_reminder_rules<C: ConnectionTrait>(
+async fn set<C, T>(
     db: &C,
-    rules: &ReminderRules,
+    key: &str,
+    value: &T,
+    action: &str,
     actor: &str,
     now: DateTime<Utc>,
-) -> DbResult<()> {
-    let before = reminder_rules(db).await?;
-    let value = serde_json::to_string(rules).unwrap_or_default();
-    setting::Entity::delete_by_id(REMINDER_RULES.to_string())
+) -> DbResult<()>
+where
+    C: ConnectionTrait,
+    T: Serialize + DeserializeOwned + Default,
+{
+    let before: T = get(db, key).await?;
+    setting::Entity::delete_by_id(key.to_string())
         .exec(db)
         .await?;
     let model = setting::ActiveModel {
-        key: Set(REMINDER_RULES.into()),
-        value: Set(value),
+        key: Set(key.into()),
+        value: Set(serde_json::to_string(value).unwrap_or_default()),
         updated_at: Set(now),
         updated_by: Set(actor.into()),
     };
@@ -45,12 +51,65 @@ pub async fn set_reminder_rules<C: ConnectionTrait>(
         AuditEntry::change(
             now,
             actor,
-            "reguli memento",
+            action,
             "setting",
-            REMINDER_RULES,
+            key,
             Some(&before),
-            Some(rules),
+            Some(value),
         ),
+    )
+    .await
+}
+
+pub async fn reminder_rules<C: ConnectionTrait>(db: &C) -> DbResult<ReminderRules> {
+    get(db, REMINDER_RULES).await
+}
+
+pub async fn set_reminder_rules<C: ConnectionTrait>(
+    db: &C,
+    rules: &ReminderRules,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    set(db, REMINDER_RULES, rules, "reguli memento", actor, now).await
+}
+
+/// When the weekly D.E.N. report is written and mailed (local time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct WeeklySchedule {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+    pub hour: u32,
+    pub minute: u32,
+}
+
+impl Default for WeeklySchedule {
+    fn default() -> Self {
+        WeeklySchedule {
+            weekday: 1,
+            hour: 8,
+            minute: 0,
+        }
+    }
+}
+
+pub async fn weekly_schedule<C: ConnectionTrait>(db: &C) -> DbResult<WeeklySchedule> {
+    get(db, WEEKLY_REPORT).await
+}
+
+pub async fn set_weekly_schedule<C: ConnectionTrait>(
+    db: &C,
+    schedule: &WeeklySchedule,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    set(
+        db,
+        WEEKLY_REPORT,
+        schedule,
+        "program raport săptămânal",
+        actor,
+        now,
     )
     .await
 }
@@ -76,68 +135,4 @@ pub async fn opt_out<C: ConnectionTrait>(db: &C, email: &str, now: DateTime<Utc>
     .exec_without_returning(db)
     .await?;
     Ok(())
-}
-
-const WEEKLY_REPORT: &str = "weekly_report";
-
-/// When the weekly D.E.N. report is written and mailed (local time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct WeeklySchedule {
-    /// 1 = Monday … 7 = Sunday.
-    pub weekday: u32,
-    pub hour: u32,
-    pub minute: u32,
-}
-
-impl Default for WeeklySchedule {
-    fn default() -> Self {
-        WeeklySchedule {
-            weekday: 1,
-            hour: 8,
-            minute: 0,
-        }
-    }
-}
-
-pub async fn weekly_schedule<C: ConnectionTrait>(db: &C) -> DbResult<WeeklySchedule> {
-    let stored = setting::Entity::find_by_id(WEEKLY_REPORT.to_string())
-        .one(db)
-        .await?;
-    Ok(stored
-        .and_then(|s| serde_json::from_str(&s.value).ok())
-        .unwrap_or_default())
-}
-
-pub async fn set_weekly_schedule<C: ConnectionTrait>(
-    db: &C,
-    schedule: &WeeklySchedule,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    let before = weekly_schedule(db).await?;
-    setting::Entity::delete_by_id(WEEKLY_REPORT.to_string())
-        .exec(db)
-        .await?;
-    let model = setting::ActiveModel {
-        key: Set(WEEKLY_REPORT.into()),
-        value: Set(serde_json::to_string(schedule).unwrap_or_default()),
-        updated_at: Set(now),
-        updated_by: Set(actor.into()),
-    };
-    setting::Entity::insert(model)
-        .exec_without_returning(db)
-        .await?;
-    audit::record(
-        db,
-        AuditEntry::change(
-            now,
-            actor,
-            "program raport săptămânal",
-            "setting",
-            WEEKLY_REPORT,
-            Some(&before),
-            Some(schedule),
-        ),
-    )
-    .await
 }

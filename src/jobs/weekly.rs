@@ -70,15 +70,8 @@ pub async fn run_if_due(
         opt_out: None,
     };
     let mail = NewMail {
-        dedupe_key: key,
-        kind: "report".into(),
-        recipient: legal.to_string(),
-        subject: content.subject.clone(),
-        body_text: content.text(),
-        body_html: content.html(),
-        sealed_tokens: Vec::new(),
         attachment: Some((absolute.display().to_string(), name)),
-        respect_window: false,
+        ..NewMail::plain(key, "report", legal, &content, false)
     };
     crate::db::outbox::enqueue(db, mail, domain, at).await?;
     Ok(Some(path))

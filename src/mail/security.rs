@@ -27,17 +27,8 @@ pub async fn notify<C: ConnectionTrait>(
         signature: "isj-tracker".into(),
         opt_out: None,
     };
-    let mail = NewMail {
-        dedupe_key: format!("security:{email}:{what}:{}", now.format("%Y-%m-%dT%H")),
-        kind: "security".into(),
-        recipient: email.to_string(),
-        subject: content.subject.clone(),
-        body_text: content.text(),
-        body_html: content.html(),
-        sealed_tokens: Vec::new(),
-        attachment: None,
-        respect_window: false,
-    };
+    let key = format!("security:{email}:{what}:{}", now.format("%Y-%m-%dT%H"));
+    let mail = NewMail::plain(key, "security", email, &content, false);
     enqueue(db, mail, "isj-tracker.local", now).await?;
     Ok(())
 }

@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::chrome::{no_referrer, render};
 use super::session::{self, CsrfForm, Pending, Staff};
-use super::throttle::client_address;
 use super::{AppState, WebError};
 use crate::auth::accounts::{self, AccountError, EnrolmentForm};
 use crate::auth::login::{self, CodeOutcome, PasswordOutcome};
@@ -27,19 +26,13 @@ impl FromRequestParts<AppState> for Throttled {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state
-            .login_throttle
-            .allow(client_address(parts, &state.config.trusted_proxies))
-        {
-            Ok(Throttled)
-        } else {
-            Err((
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, "60")],
-                "Prea multe încercări. Reîncercați peste un minut.",
-            )
-                .into_response())
-        }
+        super::throttle::refuse_if_over(
+            &state.login_throttle,
+            parts,
+            &state.config.trusted_proxies,
+            "Prea multe încercări. Reîncercați peste un minut.",
+        )?;
+        Ok(Throttled)
     }
 }
 

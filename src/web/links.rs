@@ -10,7 +10,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
-use super::throttle::client_address;
 use super::{AppState, WebError};
 use crate::db::links::{Link, Lookup, Purpose};
 use crate::db::{self, DbError};
@@ -31,19 +30,14 @@ impl FromRequestParts<AppState> for LinkThrottled {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state
-            .link_throttle
-            .allow(client_address(parts, &state.config.trusted_proxies))
-        {
-            Ok(LinkThrottled)
-        } else {
-            Err((
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, "60")],
-                "Prea multe cereri. Reîncercați peste un minut.",
-            )
-                .into_response())
-        }
+        let message = "Prea multe cereri. Reîncercați peste un minut.";
+        super::throttle::refuse_if_over(
+            &state.link_throttle,
+            parts,
+            &state.config.trusted_proxies,
+            message,
+        )?;
+        Ok(LinkThrottled)
     }
 }
 

@@ -149,17 +149,8 @@ pub async fn test_mail(
     let content = crate::mail::content::test_mail(&crate::domain::county::inspectorate_name(
         &state.config.county,
     ));
-    let mail = db::outbox::NewMail {
-        dedupe_key: format!("test:{}:{}", staff.account.email, now.timestamp_millis()),
-        kind: "test".into(),
-        recipient: staff.account.email.clone(),
-        subject: content.subject.clone(),
-        body_text: content.text(),
-        body_html: content.html(),
-        sealed_tokens: Vec::new(),
-        attachment: None,
-        respect_window: false,
-    };
+    let key = format!("test:{}:{}", staff.account.email, now.timestamp_millis());
+    let mail = db::outbox::NewMail::plain(key, "test", &staff.account.email, &content, false);
     let domain = crate::mail::sender::sender_domain(&state.config.mail_from);
     db::outbox::enqueue(&state.db, mail, &domain, now).await?;
     let text = format!(

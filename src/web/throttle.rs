@@ -88,3 +88,23 @@ mod tests {
         assert!(throttle.allow(b));
     }
 }
+
+/// 429 with `Retry-After` when the request's address is over `throttle`'s limit.
+pub fn refuse_if_over(
+    throttle: &LoginThrottle,
+    parts: &Parts,
+    trusted_proxies: &[IpAddr],
+    message: &'static str,
+) -> Result<(), axum::response::Response> {
+    use axum::response::IntoResponse;
+    if throttle.allow(client_address(parts, trusted_proxies)) {
+        Ok(())
+    } else {
+        Err((
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "60")],
+            message,
+        )
+            .into_response())
+    }
+}
