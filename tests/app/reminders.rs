@@ -437,3 +437,58 @@ async fn reminders_run_prints_what_it_queues_and_dry_run_writes_nothing() {
     );
     assert_eq!(db.scalar("SELECT COUNT(*) FROM outbox").await, queued);
 }
+
+#[tokio::test]
+async fn an_opted_out_address_gets_no_hearing_reminders_but_still_deadline_mail() {
+    let db = scenario("2026-12-15").await;
+    let connection = db.connect().await;
+    // A hearing for school A three days after the pass, the day the 14-day reminder goes.
+    connection
+        .execute_unprepared(
+            "UPDATE court_case SET next_hearing = '2026-11-30' WHERE number = '10/97/2026'",
+        )
+        .await
+        .expect("hearing");
+    isj_tracker::db::settings::opt_out(&connection, "comun@scoli.test", Utc::now())
+        .await
+        .expect("opt out");
+    let config = test_config(&db);
+    let mailer = mailer(&db, None);
+    let key =
+        isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
+            .expect("key");
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 27, 8, 0, 0)
+        .single()
+        .expect("t");
+    let outcome = run_pass(&connection, &key, &config, &mailer.domain, at, false)
+        .await
+        .expect("pass");
+    let to = |address: &str| {
+        outcome
+            .mails
+            .iter()
+            .filter(|m| m.recipient == address)
+            .flat_map(|m| m.items.clone())
+            .collect::<Vec<_>>()
+    };
+    let shared = to("comun@scoli.test");
+    assert!(
+        shared.iter().all(|i| !i.starts_with("hearing:")),
+        "{shared:?}"
+    );
+    assert!(
+        shared.iter().any(|i| i.starts_with("reminder:")),
+        "deadline mail cannot be refused: {shared:?}"
+    );
+    let official: Vec<String> = outcome
+        .mails
+        .iter()
+        .filter(|m| m.recipient != "comun@scoli.test")
+        .flat_map(|m| m.items.clone())
+        .collect();
+    assert!(
+        official.iter().any(|i| i.starts_with("hearing:")),
+        "the school's official address still gets it: {official:?}"
+    );
+}
