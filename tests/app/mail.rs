@@ -13,21 +13,26 @@ use isj_tracker::mail::{Mailer, Transport, deliver_due};
 
 use super::helpers::*;
 
-/// The Python with aiosmtpd: Debian's (`/usr/bin/python3`) or the one on PATH.
-fn python() -> String {
-    for candidate in ["/usr/bin/python3", "python3"] {
-        let ok = Command::new(candidate)
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if ok {
-            return candidate.to_string();
-        }
+/// The Python with aiosmtpd: Debian's (`/usr/bin/python3`) or the one on PATH. Without it the
+/// SMTP tests are skipped, unless ISJ_REQUIRE_SMTP=1 (as in CI).
+fn python() -> Option<String> {
+    let found = ["/usr/bin/python3", "python3"]
+        .into_iter()
+        .find(|candidate| {
+            Command::new(candidate)
+                .args(["-c", "import aiosmtpd"])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var("ISJ_REQUIRE_SMTP").is_err(),
+            "aiosmtpd is required here: apt-get install python3-aiosmtpd"
+        );
+        eprintln!("aiosmtpd absent (apt-get install python3-aiosmtpd): SMTP test skipped");
     }
-    panic!(
-        "aiosmtpd is needed for the mail tests: apt-get install python3-aiosmtpd (or pip install aiosmtpd)"
-    );
+    found.map(str::to_string)
 }
 
 pub struct SmtpSink {
@@ -39,7 +44,7 @@ pub struct SmtpSink {
 impl SmtpSink {
     pub fn start(port: u16, dir: &Path, args: &[&str]) -> SmtpSink {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/sink.py");
-        let mut child = Command::new(python())
+        let mut child = Command::new(python().expect("checked by the test"))
             .arg(script)
             .arg(port.to_string())
             .arg(dir)
@@ -168,6 +173,9 @@ fn start_time() -> DateTime<Utc> {
 
 #[tokio::test]
 async fn relay_down_for_a_while_then_back_loses_nothing() {
+    if python().is_none() {
+        return;
+    }
     let db = TestDb::new().await;
     let clock = Movable::at(start_time());
     queue(&db, 5, clock.now()).await;
@@ -215,6 +223,9 @@ async fn relay_down_for_a_while_then_back_loses_nothing() {
 
 #[tokio::test]
 async fn two_451_replies_then_250_deliver_once() {
+    if python().is_none() {
+        return;
+    }
     let db = TestDb::new().await;
     let clock = Movable::at(start_time());
     queue(&db, 1, clock.now()).await;
@@ -246,6 +257,9 @@ async fn two_451_replies_then_250_deliver_once() {
 
 #[tokio::test]
 async fn a_550_is_dead_at_once_and_shown_on_the_outbox_page() {
+    if python().is_none() {
+        return;
+    }
     let app = spawn_app().await;
     let clock = Movable::at(start_time());
     queue(&app.db, 1, clock.now()).await;
@@ -312,6 +326,9 @@ async fn a_relay_that_keeps_failing_is_given_up_after_48_hours() {
 
 #[tokio::test]
 async fn kill_9_with_200_queued_delivers_all_with_at_most_one_duplicate_per_kill() {
+    if python().is_none() {
+        return;
+    }
     let db = TestDb::new().await;
     queue(&db, 200, Utc::now()).await;
     let port = free_port();
