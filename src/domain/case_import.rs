@@ -215,9 +215,25 @@ impl<'a> CasePlanner<'a> {
             return;
         }
         self.report.rows_read += 1;
+        if self.is_total(&row) {
+            self.report.skipped += 1;
+            return;
+        }
         if let Some((case, link)) = self.parse(row) {
             self.accept(case, link);
         }
+    }
+
+    /// A `Total …` line that hand-made lists end with: no case number, no school code, and a
+    /// cell starting with "total".
+    fn is_total(&self, row: &Row) -> bool {
+        let empty = |field| row.cell(self.columns.index(field)).is_blank();
+        empty(CaseField::Number)
+            && empty(CaseField::Code)
+            && row.cells.iter().any(|c| {
+                c.text()
+                    .is_some_and(|t| super::text::fold(&t).starts_with("total"))
+            })
     }
 
     pub fn finish(self) -> (CasePlan, ImportReport) {
@@ -610,7 +626,9 @@ mod tests {
                 "",
             ],
             ["", "", "", "", "", "", "", ""],
+            ["", "TOTAL: 6 dosare", "", "", "", "", "", ""],
         ]);
+        assert_eq!(report.skipped, 1, "a total line is skipped, not rejected");
         assert_eq!(
             plan.cases
                 .iter()
@@ -640,7 +658,7 @@ mod tests {
         assert_eq!(by_row(4), vec!["Instanța"]);
         assert_eq!(by_row(5), vec!["Nr. dosar"]);
         assert_eq!(by_row(6), vec!["Termen următor", "Data cerere acces"]);
-        assert_eq!(report.rows_read, 6, "blank rows are not counted");
+        assert_eq!(report.rows_read, 7, "blank rows are not counted");
     }
 
     #[test]
