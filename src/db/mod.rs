@@ -40,16 +40,15 @@ pub type DbResult<T> = Result<T, DbError>;
 /// Opens the database named by `url`, creating a SQLite file (and its folder) on first use.
 /// SQLite gets WAL, `synchronous=FULL`, `busy_timeout=5000` and foreign keys.
 pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
-    if let Some(path) = sqlite_file_path(url) {
-        if let Some(parent) = std::path::Path::new(&path)
+    if let Some(path) = sqlite_file_path(url)
+        && let Some(parent) = std::path::Path::new(&path)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).map_err(|source| DbError::Directory {
-                path: parent.display().to_string(),
-                source,
-            })?;
-        }
+    {
+        std::fs::create_dir_all(parent).map_err(|source| DbError::Directory {
+            path: parent.display().to_string(),
+            source,
+        })?;
     }
     let mut options = ConnectOptions::new(url.to_string());
     options

@@ -275,16 +275,16 @@ impl<'a> CasePlanner<'a> {
         if self.report.rejected.len() > errors_before {
             return None;
         }
-        if let (Some(requested), Some(approved)) = (access_requested_on, access_approved_on) {
-            if approved < requested {
-                let value = approved.format("%d.%m.%Y").to_string();
-                self.report.warn(
-                    number,
-                    &self.header(CaseField::AccessApproved),
-                    &value,
-                    "accesul apare aprobat înainte de data cererii",
-                );
-            }
+        if let (Some(requested), Some(approved)) = (access_requested_on, access_approved_on)
+            && approved < requested
+        {
+            let value = approved.format("%d.%m.%Y").to_string();
+            self.report.warn(
+                number,
+                &self.header(CaseField::AccessApproved),
+                &value,
+                "accesul apare aprobat înainte de data cererii",
+            );
         }
         let (parts, court, school_code) = (parts?, court?, school?);
         let mut text = |field| row.take_text(self.columns.index(field));

@@ -33,10 +33,10 @@ impl<F: Copy + PartialEq> ColumnMap<F> {
             if folded.is_empty() {
                 continue;
             }
-            if let Some(spec) = specs.iter().find(|s| s.matches(&folded)) {
-                if !found.iter().any(|(f, _, _)| *f == spec.field) {
-                    found.push((spec.field, index, header.trim().to_string()));
-                }
+            if let Some(spec) = specs.iter().find(|s| s.matches(&folded))
+                && !found.iter().any(|(f, _, _)| *f == spec.field)
+            {
+                found.push((spec.field, index, header.trim().to_string()));
             }
         }
         ColumnMap { found }

@@ -316,40 +316,40 @@ fn warn_contact_shapes(
             );
         }
     }
-    if let Some(cif) = &record.cif {
-        if !cif_is_valid(cif) {
-            report.warn(
-                row,
-                &header(SchoolField::Cif),
-                cif,
-                "codul fiscal nu trece verificarea cifrei de control",
-            );
-        }
+    if let Some(cif) = &record.cif
+        && !cif_is_valid(cif)
+    {
+        report.warn(
+            row,
+            &header(SchoolField::Cif),
+            cif,
+            "codul fiscal nu trece verificarea cifrei de control",
+        );
     }
     for (field, value) in [
         (SchoolField::Phone, &record.phone),
         (SchoolField::Fax, &record.fax),
     ] {
-        if let Some(value) = value {
-            if !phone_is_plausible(value) {
-                report.warn(
-                    row,
-                    &header(field),
-                    value,
-                    "număr de telefon cu formă neobișnuită",
-                );
-            }
-        }
-    }
-    if let Some(email) = &record.email {
-        if !email_is_plausible(email) {
+        if let Some(value) = value
+            && !phone_is_plausible(value)
+        {
             report.warn(
                 row,
-                &header(SchoolField::Email),
-                email,
-                "adresă de e-mail cu formă neobișnuită",
+                &header(field),
+                value,
+                "număr de telefon cu formă neobișnuită",
             );
         }
+    }
+    if let Some(email) = &record.email
+        && !email_is_plausible(email)
+    {
+        report.warn(
+            row,
+            &header(SchoolField::Email),
+            email,
+            "adresă de e-mail cu formă neobișnuită",
+        );
     }
 }
 

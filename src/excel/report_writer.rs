@@ -59,10 +59,7 @@ pub fn xlsx(report: &Report, inspectorate: &str) -> Result<Vec<u8>, XlsxError> {
         .set_subject(&report.filter)
         .set_author("isj-tracker")
         .set_company(inspectorate)
-        .set_comment(&format!(
-            "Generat la {} (ora României)",
-            report.generated_at
-        ));
+        .set_comment(format!("Generat la {} (ora României)", report.generated_at));
     workbook.set_properties(&properties);
     let formats = formats();
     for table in &report.tables {

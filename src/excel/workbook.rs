@@ -33,13 +33,12 @@ pub(super) fn read_xlsx<S: RowSink>(
         while let Some(cell) = reader.next_cell().map_err(xlsx_error)? {
             let (row, column) = cell.get_position();
             let value = to_cell(cell.get_value());
-            if current.as_ref().is_some_and(|(r, _)| *r != row) {
-                if let Some((r, cells)) = current.take() {
-                    if let Feed::GiveUp = sheet.feed(r, cells, finder, sink)? {
-                        gave_up = true;
-                        break;
-                    }
-                }
+            if current.as_ref().is_some_and(|(r, _)| *r != row)
+                && let Some((r, cells)) = current.take()
+                && let Feed::GiveUp = sheet.feed(r, cells, finder, sink)?
+            {
+                gave_up = true;
+                break;
             }
             let (_, cells) = current.get_or_insert_with(|| (row, Vec::new()));
             place(cells, column, value, &sheet, row)?;

@@ -67,7 +67,7 @@ pub fn client_address(parts: &Parts, trusted_proxies: &[IpAddr]) -> IpAddr {
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .last();
+        .next_back();
     forwarded
         .and_then(|list| list.rsplit(',').next())
         .and_then(|last| last.trim().parse().ok())

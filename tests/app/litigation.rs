@@ -58,14 +58,6 @@ fn import(db: &TestDb, kind: &str, file: &Path, extra: &[&str]) -> CliRun {
     db.cli(&args)
 }
 
-pub async fn hunedoara_with_lists() -> TestDb {
-    let db = TestDb::new().await;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
-    assert_eq!(import(&db, "cases", &sample(CASES), &[]).status, 3);
-    assert_eq!(import(&db, "designees", &sample(DESIGNEES), &[]).status, 3);
-    db
-}
-
 #[tokio::test]
 async fn the_case_sample_rejects_exactly_the_marked_rows_and_is_idempotent() {
     let db = TestDb::new().await;

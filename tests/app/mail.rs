@@ -36,7 +36,6 @@ fn python() -> Option<String> {
 }
 
 pub struct SmtpSink {
-    pub port: u16,
     pub dir: PathBuf,
     child: Child,
 }
@@ -58,7 +57,6 @@ impl SmtpSink {
             .expect("ready line");
         assert_eq!(line.trim(), "ready");
         SmtpSink {
-            port,
             dir: dir.to_path_buf(),
             child,
         }

@@ -9,6 +9,8 @@ use calamine::{Data, Reader, open_workbook_auto};
 use chrono::{Duration, TimeZone, Utc};
 use isj_tracker::clock::Clock;
 
+use sea_orm::ConnectionTrait;
+
 use super::helpers::*;
 use super::litigation::{CASES, DESIGNEES, sample};
 use super::mail::{Movable, header, mailer};
@@ -338,5 +340,3 @@ async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_atta
         "each week's file is in ISJ_REPORTS_DIR"
     );
 }
-
-use sea_orm::ConnectionTrait;
