@@ -136,7 +136,7 @@ fn describe_cases(filter: &CaseFilter) -> String {
     if let Some(s) = &filter.school {
         parts.push(format!("unitatea {s}"));
     }
-    let day = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+    let day = crate::domain::dates::show;
     match (filter.hearing_from, filter.hearing_to) {
         (Some(f), Some(t)) => parts.push(format!("termen între {} și {}", day(f), day(t))),
         (Some(f), None) => parts.push(format!("termen de la {}", day(f))),
@@ -276,9 +276,7 @@ async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, Db
         col("Acces electronic", 48.0),
         col("Stare", 10.0),
     ];
-    let day = |d: Option<chrono::NaiveDate>| {
-        d.map_or("—".to_string(), |d| d.format("%d.%m.%Y").to_string())
-    };
+    let day = |d: Option<chrono::NaiveDate>| d.map_or("—".to_string(), crate::domain::dates::show);
     let rows = found
         .into_iter()
         .map(|(case, links)| {

@@ -280,12 +280,7 @@ pub async fn record_step<C: ConnectionTrait>(db: &C, new: NewStep<'_>) -> Result
     if new.step == DenStep::NoCase {
         return Err(StepError::NoCase);
     }
-    let current = steps_of(db, new.school)
-        .await?
-        .into_iter()
-        .map(|s| s.step)
-        .max()
-        .unwrap_or(DenStep::NoCase);
+    let current = current_step(db, new.school).await?;
     if !current.can_advance_to(new.step) {
         return Err(StepError::NotForward(current.label()));
     }
@@ -317,12 +312,7 @@ pub async fn catch_up_steps<C: ConnectionTrait>(
     actor: &str,
     now: DateTime<Utc>,
 ) -> DbResult<usize> {
-    let mut current = steps_of(db, school)
-        .await?
-        .into_iter()
-        .map(|s| s.step)
-        .max()
-        .unwrap_or(DenStep::NoCase);
+    let mut current = current_step(db, school).await?;
     steps.sort();
     let mut added = 0;
     for (step, on) in steps {
@@ -390,4 +380,14 @@ async fn step_rows<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, DenStep,
         .into_iter()
         .filter_map(|(school, step, on)| DenStep::parse(&step).map(|step| (school, step, on)))
         .collect())
+}
+
+/// The furthest step one school has reached (`NoCase` before any).
+pub async fn current_step<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<DenStep> {
+    Ok(steps_of(db, school)
+        .await?
+        .into_iter()
+        .map(|s| s.step)
+        .max()
+        .unwrap_or(DenStep::NoCase))
 }

@@ -66,12 +66,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     domain: &str,
     now: DateTime<Utc>,
 ) -> DbResult<Option<i32>> {
-    let exists = outbox::Entity::find()
-        .filter(outbox::Column::DedupeKey.eq(mail.dedupe_key.as_str()))
-        .count(db)
-        .await?
-        > 0;
-    if exists {
+    if exists(db, &mail.dedupe_key).await? {
         return Ok(None);
     }
     let tokens = (!mail.sealed_tokens.is_empty())

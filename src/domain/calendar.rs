@@ -1,7 +1,7 @@
 //! Romanian working days and the hours mail may go out. Public holidays are computed (Codul
 //! muncii art. 139), including the Orthodox Easter, Good Friday and Pentecost (Rusalii).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// Orthodox Easter Sunday (Gregorian date): the Julian computus, then the 13-day calendar
@@ -71,9 +71,9 @@ pub fn working_day_on_or_before(day: NaiveDate) -> NaiveDate {
     day
 }
 
-/// Mail to schools goes out only on working days between 08:00 and 18:00 local time.
-pub const WINDOW_START: NaiveTime = NaiveTime::from_hms_opt(8, 0, 0).expect("08:00");
-pub const WINDOW_END: NaiveTime = NaiveTime::from_hms_opt(18, 0, 0).expect("18:00");
+/// Mail to schools goes out only on working days from 08:00 to 18:00 local time (hours).
+pub const WINDOW_START_HOUR: u32 = 8;
+pub const WINDOW_END_HOUR: u32 = 18;
 
 pub fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
@@ -81,7 +81,8 @@ pub fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
 
 pub fn in_send_window(at: DateTime<Utc>, tz: Tz) -> bool {
     let local = at.with_timezone(&tz);
-    is_working_day(local.date_naive()) && local.time() >= WINDOW_START && local.time() < WINDOW_END
+    is_working_day(local.date_naive())
+        && (WINDOW_START_HOUR..WINDOW_END_HOUR).contains(&local.hour())
 }
 
 /// The next moment the window opens after `at` (or `at` itself when inside it).
@@ -93,10 +94,10 @@ pub fn next_window_start(at: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
     loop {
         if is_working_day(day) {
             // 08:00 exists every day in Bucharest (the DST jumps happen at 03:00/04:00).
-            if let Some(start) = tz
-                .from_local_datetime(&day.and_time(WINDOW_START))
-                .earliest()
-            {
+            let opening = day
+                .and_hms_opt(WINDOW_START_HOUR, 0, 0)
+                .and_then(|t| tz.from_local_datetime(&t).earliest());
+            if let Some(start) = opening {
                 let start = start.with_timezone(&Utc);
                 if start > at {
                     return start;

@@ -278,7 +278,7 @@ impl<'a> CasePlanner<'a> {
         if let (Some(requested), Some(approved)) = (access_requested_on, access_approved_on)
             && approved < requested
         {
-            let value = approved.format("%d.%m.%Y").to_string();
+            let value = dates::show(approved);
             self.report.warn(
                 number,
                 &self.header(CaseField::AccessApproved),

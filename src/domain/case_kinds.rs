@@ -1,7 +1,7 @@
 //! Case categories (`CategorieCaz`) and procedural stages (`StadiuProcesual`) of the portal,
 //! kept as open strings: a known value is stored as the portal code, anything else as typed.
 
-use super::text::fold;
+use super::text::compact;
 
 pub const CATEGORIES: &[(&str, &str)] = &[
     ("Penal", "Penal"),
@@ -66,10 +66,6 @@ pub fn label(list: &[(&'static str, &'static str)], stored: &str) -> String {
     list.iter()
         .find(|(code, _)| *code == stored)
         .map_or_else(|| stored.to_string(), |(_, label)| label.to_string())
-}
-
-fn compact(text: &str) -> String {
-    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 #[cfg(test)]

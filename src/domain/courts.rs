@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::text::fold;
+use super::text::compact;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Court {
@@ -59,10 +59,6 @@ pub fn display_name(code: &str) -> String {
 /// All known courts, High Court first, for filter lists.
 pub fn all() -> impl Iterator<Item = &'static Court> {
     std::iter::once(&HIGH_COURT).chain(COURTS.iter())
-}
-
-fn compact(text: &str) -> String {
-    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 pub const COURTS: &[Court] = &[

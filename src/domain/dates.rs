@@ -40,6 +40,11 @@ const MONTHS: &[(&str, u32)] = &[
     ("dec", 12),
 ];
 
+/// A date as Romanian users read it: `dd.mm.yyyy`.
+pub fn show(day: NaiveDate) -> String {
+    day.format("%d.%m.%Y").to_string()
+}
+
 /// A date from a cell; `Ok(None)` for an empty cell.
 pub fn parse_cell(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     let date = match cell {

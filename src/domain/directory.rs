@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use super::cell::Cell;
 use super::report::ImportReport;
 use super::school::SiiirCode;
-use super::text::fold;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct KnownSchool {
@@ -26,7 +25,7 @@ pub struct SchoolDirectory {
 
 /// Names compared with case, diacritics, quotes, spaces and punctuation folded away.
 pub fn name_key(name: &str) -> String {
-    fold(name).chars().filter(|c| c.is_alphanumeric()).collect()
+    super::text::compact(name)
 }
 
 impl SchoolDirectory {

@@ -29,7 +29,7 @@ impl Value {
     pub fn display(&self) -> String {
         match self {
             Value::Text(t) | Value::Code(t) | Value::Status(_, t) => neutralise(t),
-            Value::Date(Some(d)) => d.format("%d.%m.%Y").to_string(),
+            Value::Date(Some(d)) => super::dates::show(*d),
             Value::Date(None) => String::new(),
             Value::Int(n) => n.to_string(),
         }

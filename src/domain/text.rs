@@ -86,6 +86,21 @@ fn push_folded(out: &mut String, c: char) {
     out.push(base);
 }
 
+/// Only the letters and digits of [`fold`]: names compared with spaces, quotes, dots and
+/// dashes ignored too (`Alba-Iulia` = `ALBA IULIA`, `Școala „X”` = `scoala x`).
+pub fn compact(raw: &str) -> String {
+    fold(raw).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// "o zi", "7 zile", "22 de zile": Romanian puts "de" after numbers ending in 20–99 or 00.
+pub fn days(n: i64) -> String {
+    match n.abs() {
+        1 => "o zi".into(),
+        m if m % 100 >= 20 || (m % 100 == 0 && m > 0) => format!("{n} de zile"),
+        _ => format!("{n} zile"),
+    }
+}
+
 /// Folds a column header: like [`fold`], and dots or colons ending a word do not count
 /// (`Mediu loc. PJ` = `mediu loc pj`, `Nr. dosar:` = `nr dosar`).
 pub fn fold_header(raw: &str) -> String {

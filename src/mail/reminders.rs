@@ -12,17 +12,9 @@ use crate::domain::reminders::{Audience, DueItem, ItemKind};
 /// Links a school's people get: (confirm or change the designee, report progress).
 pub type SchoolLinks = HashMap<String, (String, String)>;
 
-fn date(day: NaiveDate) -> String {
-    day.format("%d.%m.%Y").to_string()
-}
+use crate::domain::dates::show as date;
 
-fn days(n: i64) -> String {
-    match n {
-        1 => "o zi".into(),
-        n if n % 100 >= 20 || (n % 100 == 0 && n > 0) => format!("{n} de zile"),
-        n => format!("{n} zile"),
-    }
-}
+use crate::domain::text::days;
 
 fn step_sentence(step: DenStep) -> String {
     format!("Pasul în care se află unitatea: {}.", step.label())

@@ -16,7 +16,7 @@ pub fn status_badge(status: Option<DenStatus>) -> Markup {
 
 /// `dd.mm.yyyy`.
 pub fn date(on: NaiveDate) -> String {
-    on.format("%d.%m.%Y").to_string()
+    crate::domain::dates::show(on)
 }
 
 pub fn optional_date(on: Option<NaiveDate>) -> String {
@@ -34,23 +34,14 @@ pub fn colour(kind: StatusKind) -> &'static str {
     }
 }
 
-/// "mai sunt 22 de zile" / "a expirat de 3 zile" / "este astăzi".
+/// "mai sunt 22 de zile" / "termenul a trecut de 3 zile" / "termenul este astăzi".
 pub fn days_phrase(days: i64) -> String {
     match days {
         0 => "termenul este astăzi".into(),
         1 => "mai este o zi".into(),
         -1 => "termenul a trecut de o zi".into(),
-        d if d > 1 => format!("mai sunt {d} {}zile", de(d)),
-        d => format!("termenul a trecut de {} {}zile", -d, de(-d)),
-    }
-}
-
-/// Romanian puts "de" between a number ending in 20–99 (mod 100) and its noun.
-fn de(n: i64) -> &'static str {
-    if n % 100 >= 20 || n % 100 == 0 && n > 0 {
-        "de "
-    } else {
-        ""
+        d if d > 1 => format!("mai sunt {}", crate::domain::text::days(d)),
+        d => format!("termenul a trecut de {}", crate::domain::text::days(-d)),
     }
 }
 

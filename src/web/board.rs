@@ -111,11 +111,7 @@ pub async fn invalidate_after_changes(
 }
 
 pub fn today(state: &AppState) -> NaiveDate {
-    state
-        .clock
-        .now()
-        .with_timezone(&state.config.timezone)
-        .date_naive()
+    crate::domain::calendar::local_date(state.clock.now(), state.config.timezone)
 }
 
 pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {

@@ -85,12 +85,7 @@ async fn form(state: &AppState, link: &Link, error: Option<&str>) -> Result<Mark
             })
         }
         Purpose::Progress => {
-            let steps = db::den::steps_of(&state.db, &link.school_code).await?;
-            let current = steps
-                .iter()
-                .map(|s| s.step)
-                .max()
-                .unwrap_or(DenStep::NoCase);
+            let current = db::den::current_step(&state.db, &link.school_code).await?;
             let cases: Vec<_> = db::cases::of_school(&state.db, &link.school_code)
                 .await?
                 .into_iter()

@@ -299,19 +299,6 @@ async fn an_inspector_reads_but_cannot_change() {
 }
 
 /// A clock the test moves by hand.
-struct Movable(Mutex<DateTime<Utc>>);
-
-impl isj_tracker::clock::Clock for Movable {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock")
-    }
-}
-
-impl Movable {
-    fn advance(&self, by: Duration) {
-        *self.0.lock().expect("clock") += by;
-    }
-}
 
 async fn sign_in_at(app: &TestApp, user: &TestUser, at: DateTime<Utc>) -> reqwest::Client {
     let client = cookie_client();

@@ -470,3 +470,27 @@ pub fn hidden_value(page: &str, name: &str) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A clock the test moves by hand.
+pub struct Movable(pub std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl Movable {
+    pub fn at(start: chrono::DateTime<chrono::Utc>) -> Arc<Movable> {
+        Arc::new(Movable(std::sync::Mutex::new(start)))
+    }
+
+    pub fn set(&self, at: chrono::DateTime<chrono::Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = at;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let now = isj_tracker::clock::Clock::now(self);
+        self.set(now + by);
+    }
+}
+
+impl isj_tracker::clock::Clock for Movable {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

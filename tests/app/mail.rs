@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use isj_tracker::clock::Clock;
@@ -101,30 +101,6 @@ pub fn header(message: &str, name: &str) -> Option<String> {
         .lines()
         .find(|l| l.to_lowercase().starts_with(&prefix))
         .map(|l| l[prefix.len()..].trim().to_string())
-}
-
-/// A clock the test moves by hand.
-pub struct Movable(pub Mutex<DateTime<Utc>>);
-
-impl Movable {
-    pub fn at(start: DateTime<Utc>) -> Arc<Movable> {
-        Arc::new(Movable(Mutex::new(start)))
-    }
-
-    pub fn set(&self, at: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = at;
-    }
-
-    pub fn advance(&self, by: Duration) {
-        let now = self.now();
-        self.set(now + by);
-    }
-}
-
-impl Clock for Movable {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
 }
 
 pub fn mailer(db: &TestDb, smtp_port: Option<u16>) -> Mailer {

@@ -10,7 +10,7 @@ use isj_tracker::mail::deliver_due;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use super::helpers::*;
-use super::mail::{Movable, mailer};
+use super::mail::mailer;
 
 const A: &str = "2061100733";
 const B: &str = "2061103288";

@@ -13,7 +13,7 @@ use sea_orm::ConnectionTrait;
 
 use super::helpers::*;
 use super::litigation::{CASES, DESIGNEES, sample};
-use super::mail::{Movable, header, mailer};
+use super::mail::{header, mailer};
 
 const FAR_CODE: &str = "0161102892";
 const FORMULA: &str = "=HYPERLINK(\"http://exemplu.invalid\";\"click\")";
