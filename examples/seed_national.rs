@@ -60,8 +60,12 @@ async fn main() -> anyhow::Result<()> {
         actor: "seed".into(),
         ..ImportOptions::default()
     };
-    let outcome =
-        import_schools(&db, &SystemClock, "national.xlsx", bytes, &options, &Silent).await?;
+    let ctx = isj_tracker::app::Ctx {
+        db: &db,
+        clock: &SystemClock,
+        timezone: chrono_tz::Europe::Bucharest,
+    };
+    let outcome = import_schools(ctx, "national.xlsx", bytes, &options, &Silent).await?;
     eprintln!("schools: {} inserted", outcome.report.inserted);
 
     let pj: Vec<String> = school::Entity::find()

@@ -308,15 +308,15 @@ async fn set_campaign(
     deadline: chrono::NaiveDate,
     title: Option<&str>,
 ) -> anyhow::Result<()> {
-    if !(2000..=2100).contains(&chrono::Datelike::year(&deadline)) {
-        anyhow::bail!("termenul {deadline} nu este plauzibil");
-    }
     let db = connect_and_migrate(config).await?;
-    let now = crate::clock::Clock::now(&SystemClock);
-    let txn = crate::db::begin_write(&db).await?;
+    let ctx = crate::app::Ctx {
+        db: &db,
+        clock: &SystemClock,
+        timezone: config.timezone,
+    };
     let campaign =
-        crate::db::den::set_campaign(&txn, deadline, title, "linie de comandă", now).await?;
-    txn.commit().await.map_err(crate::db::DbError::from)?;
+        crate::app::campaign::set_deadline(ctx, &crate::app::Actor::CommandLine, deadline, title)
+            .await?;
     println!(
         "Campania „{}”: termen-limită {}",
         campaign.title,
@@ -343,7 +343,7 @@ async fn run_reminders(
     let (db, mailer) = mailer(config).await?;
     let at = at.map_or_else(|| crate::clock::Clock::now(&SystemClock), |t| t.to_utc());
     let outcome =
-        crate::jobs::reminders::run_pass(&db, &mailer.key, config, &mailer.domain, at, dry_run)
+        crate::app::reminders::run_pass(&db, &mailer.key, config, &mailer.domain, at, dry_run)
             .await?;
     if let Some(reason) = outcome.skipped {
         println!("Nimic de trimis: {reason}.");
@@ -457,10 +457,12 @@ async fn import(config: &Config, kind: ImportKind, args: &ImportArgs) -> u8 {
         Box::new(Silent)
     };
     let progress = progress.as_ref();
-    match kind
-        .run(&db, &SystemClock, &file_name, bytes, &options, progress)
-        .await
-    {
+    let ctx = crate::app::Ctx {
+        db: &db,
+        clock: &SystemClock,
+        timezone: config.timezone,
+    };
+    match crate::import::run(kind, ctx, &file_name, bytes, &options, progress).await {
         Ok(outcome) => {
             print_report(args.format, &outcome.report);
             if outcome.report.rejected.is_empty() {
@@ -497,7 +499,7 @@ fn print_report(format: OutputFormat, report: &ImportReport) {
             Ok(json) => println!("{json}"),
             Err(e) => eprintln!("eroare: {e}"),
         },
-        OutputFormat::Text => print!("{}", crate::views::imports::report_as_text(report)),
+        OutputFormat::Text => print!("{}", crate::domain::report::report_as_text(report)),
     }
 }
 

@@ -1,5 +1,6 @@
 //! isj-tracker: tracks schools' D.E.N. accounts for a county school inspectorate.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod clock;

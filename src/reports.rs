@@ -425,21 +425,16 @@ async fn reminders(db: &DatabaseConnection, tz: Tz) -> Result<Table, DbError> {
     let rows = log
         .into_iter()
         .map(|(row, schools)| {
-            let role = match row.kind.as_str() {
-                "security" | "test" => "personal ISJ",
-                "report" => "Compartimentul Juridic",
-                _ if schools.is_empty() => "—",
-                _ => "unitate",
-            };
+            let role = row.kind.map_or("—", |k| k.audience(!schools.is_empty()));
             vec![
                 Value::Date(Some(row.created_at.with_timezone(&tz).date_naive())),
                 Value::Date(row.sent_at.map(|t| t.with_timezone(&tz).date_naive())),
                 Value::text(&row.recipient),
                 Value::text(role),
                 Value::Code(schools.join(", ")),
-                Value::text(kind_label(&row.kind)),
+                Value::text(row.kind.map_or("—", |k| k.label())),
                 Value::text(&row.subject),
-                Value::text(crate::views::outbox::status_label(&row.status)),
+                Value::text(row.status.label()),
                 Value::Int(i64::from(row.attempts)),
                 Value::opt(row.last_error.as_deref()),
             ]
@@ -450,16 +445,6 @@ async fn reminders(db: &DatabaseConnection, tz: Tz) -> Result<Table, DbError> {
         columns,
         rows,
     })
-}
-
-fn kind_label(kind: &str) -> &str {
-    match kind {
-        "digest" => "memento / rezumat",
-        "security" => "securitate",
-        "test" => "test",
-        "report" => "raport săptămânal",
-        other => other,
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -489,6 +474,8 @@ impl FileFormat {
 pub enum ReportError {
     #[error("{0}")]
     Db(#[from] DbError),
+    #[error("{}", .0.chain())]
+    App(#[from] crate::app::AppError),
     #[error("scrierea fișierului xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("scrierea fișierului CSV: {0}")]

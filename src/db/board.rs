@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use super::DbResult;
 use super::entities::school;
 use crate::domain::board::{Board, BoardSchool};
-use crate::domain::den::DenStep;
+use crate::domain::school::UnitStatus;
 
 pub async fn load<C: ConnectionTrait>(db: &C, today: NaiveDate) -> DbResult<Board> {
     let campaign = super::den::active_campaign(db).await?;
@@ -16,8 +16,9 @@ pub async fn load<C: ConnectionTrait>(db: &C, today: NaiveDate) -> DbResult<Boar
         None => Default::default(),
     };
     let case_counts = super::cases::active_case_counts(db).await?;
-    let steps = super::den::current_steps(db).await?;
-    let designees = super::designees::current_names(db).await?;
+    let procedures = super::den::procedures(db).await?;
+    let designees = super::designees::current_contacts(db).await?;
+    let names = super::designees::current_names(db).await?;
     let rows: Vec<(
         String,
         Option<String>,
@@ -33,7 +34,7 @@ pub async fn load<C: ConnectionTrait>(db: &C, today: NaiveDate) -> DbResult<Boar
             school::Column::Locality,
             school::Column::Area,
         ])
-        .filter(school::Column::Status.eq("PJ"))
+        .filter(school::Column::Status.eq(UnitStatus::Pj.as_str()))
         .filter(school::Column::Active.eq(true))
         .into_tuple()
         .all(db)
@@ -41,17 +42,24 @@ pub async fn load<C: ConnectionTrait>(db: &C, today: NaiveDate) -> DbResult<Boar
     let schools = rows
         .into_iter()
         .map(|(code, long, short, locality, area)| {
-            let (step, step_on) = steps
-                .get(&code)
-                .map_or((DenStep::NoCase, None), |(s, on)| (*s, Some(*on)));
+            let procedure = procedures.get(&code).cloned().unwrap_or_default();
+            let step = procedure.effective_step();
+            let step_on = procedure
+                .recorded
+                .iter()
+                .filter(|(s, _)| *s == step)
+                .map(|(_, on)| *on)
+                .min();
+            let confirmed = designees.get(&code).is_some_and(|(_, confirmed, _)| *confirmed);
             BoardSchool {
+                complete: procedure.complete(confirmed),
                 name: long.or(short).unwrap_or_else(|| code.clone()),
                 locality,
                 area,
                 active_cases: case_counts.get(&code).copied().unwrap_or(0),
                 step,
                 step_on,
-                designee: designees.get(&code).cloned(),
+                designee: names.get(&code).cloned(),
                 extension: extensions.get(&code).copied(),
                 code,
             }

@@ -9,34 +9,15 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::Serialize;
 
-use super::audit::{self, AuditEntry};
 use super::entities::{case_school, court_case, school};
-use super::{DbError, DbResult};
-use crate::domain::case_import::{CaseFacts, CaseKey, CasePlan, LinkFacts, PlannedCase};
+use super::DbResult;
+use crate::domain::case_import::{CaseFacts, CaseKey, LinkFacts, PlannedCase};
+use crate::domain::den::CaseAccess;
 use crate::domain::den::DenStep;
+pub use crate::domain::cases::{CaseFilter, CaseLink, CasePage, CaseStatus, Hearing, StoredCase};
 
 pub const PAGE_SIZE: u64 = 50;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StoredCase {
-    pub id: i32,
-    pub court: String,
-    pub number: String,
-    pub year: i32,
-    pub facts: CaseFacts,
-    pub active: bool,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CaseLink {
-    pub case_id: i32,
-    pub school_code: String,
-    pub school_name: String,
-    pub facts: LinkFacts,
-}
 
 fn stored_case(m: court_case::Model) -> StoredCase {
     StoredCase {
@@ -50,7 +31,7 @@ fn stored_case(m: court_case::Model) -> StoredCase {
             object: m.object,
             next_hearing: m.next_hearing,
         },
-        active: m.status == "active",
+        active: CaseStatus::parse(&m.status) == CaseStatus::Active,
         source: m.source,
     }
 }
@@ -65,165 +46,82 @@ fn link_facts(m: &case_school::Model) -> LinkFacts {
     }
 }
 
-/// Stated values replace stored ones; what a list leaves empty keeps what is stored (it may
-/// have been entered by hand).
-fn overlay<T: Clone>(stored: &Option<T>, stated: &Option<T>) -> Option<T> {
-    stated.clone().or_else(|| stored.clone())
+/// The stored case with this identity, if any.
+pub async fn find_by_key<C: ConnectionTrait>(db: &C, key: &CaseKey) -> DbResult<Option<StoredCase>> {
+    Ok(court_case::Entity::find()
+        .filter(court_case::Column::Court.eq(key.court.as_str()))
+        .filter(court_case::Column::Number.eq(key.number.as_str()))
+        .one(db)
+        .await?
+        .map(stored_case))
 }
 
-fn overlay_case(stored: &CaseFacts, stated: &CaseFacts) -> CaseFacts {
-    CaseFacts {
-        category: overlay(&stored.category, &stated.category),
-        stage: overlay(&stored.stage, &stated.stage),
-        object: overlay(&stored.object, &stated.object),
-        next_hearing: overlay(&stored.next_hearing, &stated.next_hearing),
-    }
-}
-
-fn overlay_link(stored: &LinkFacts, stated: &LinkFacts) -> LinkFacts {
-    LinkFacts {
-        role: overlay(&stored.role, &stated.role),
-        opposing_party: overlay(&stored.opposing_party, &stated.opposing_party),
-        access_requested_on: overlay(&stored.access_requested_on, &stated.access_requested_on),
-        access_approved_on: overlay(&stored.access_approved_on, &stated.access_approved_on),
-        notes: overlay(&stored.notes, &stated.notes),
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LinkCounts {
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-}
-
-/// Applies a validated list inside the caller's transaction; counts are per row (link). A
-/// row is `updated` when its link or, for the first row naming a case, the case changed.
-/// In a dry run nothing is written but the counts are the same.
-pub async fn apply_plan<C: ConnectionTrait>(
-    db: &C,
-    plan: &CasePlan,
-    now: DateTime<Utc>,
-    write: bool,
-) -> DbResult<LinkCounts> {
-    let mut counts = LinkCounts::default();
-    let mut case_ids: HashMap<CaseKey, Option<i32>> = HashMap::new();
-    // Row that first named each changed case: the case change is counted there.
-    let mut changed_at: std::collections::HashSet<u32> = std::collections::HashSet::new();
-    for case in &plan.cases {
-        let (id, changed) = upsert_case(db, case, now, write).await?;
-        case_ids.insert(case.key.clone(), id);
-        if changed {
-            changed_at.insert(case.row);
-        }
-    }
-    for link in &plan.links {
-        let case_changed = changed_at.contains(&link.row);
-        let stored = match case_ids.get(&link.case).copied().flatten() {
-            Some(case_id) => find_link(db, case_id, &link.school_code).await?,
-            None => None,
-        };
-        match stored {
-            None => {
-                counts.inserted += 1;
-                if let (true, Some(case_id)) = (write, case_ids.get(&link.case).copied().flatten())
-                {
-                    insert_link(db, case_id, &link.school_code, &link.facts, now).await?;
-                }
-            }
-            Some(model) => {
-                let merged = overlay_link(&link_facts(&model), &link.facts);
-                let link_changed = merged != link_facts(&model);
-                if link_changed && write {
-                    update_link(db, model.id, &merged, now).await?;
-                }
-                if link_changed || case_changed {
-                    counts.updated += 1
-                } else {
-                    counts.unchanged += 1
-                }
-            }
-        }
-    }
-    Ok(counts)
-}
-
-/// Returns the case id (none for a new case in a dry run) and whether anything changed.
-async fn upsert_case<C: ConnectionTrait>(
+/// Stores a new active case; returns its id.
+pub async fn insert_case<C: ConnectionTrait>(
     db: &C,
     case: &PlannedCase,
+    source: &str,
     now: DateTime<Utc>,
-    write: bool,
-) -> DbResult<(Option<i32>, bool)> {
-    let found = court_case::Entity::find()
-        .filter(court_case::Column::Court.eq(case.key.court.as_str()))
-        .filter(court_case::Column::Number.eq(case.key.number.as_str()))
-        .one(db)
-        .await?;
-    match found {
-        Some(model) => {
-            let stored = stored_case(model);
-            let merged = overlay_case(&stored.facts, &case.facts);
-            let changed = merged != stored.facts;
-            if changed && write {
-                court_case::Entity::update_many()
-                    .col_expr(court_case::Column::Category, Expr::value(merged.category))
-                    .col_expr(court_case::Column::Stage, Expr::value(merged.stage))
-                    .col_expr(court_case::Column::Object, Expr::value(merged.object))
-                    .col_expr(
-                        court_case::Column::NextHearing,
-                        Expr::value(merged.next_hearing),
-                    )
-                    .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
-                    .filter(court_case::Column::Id.eq(stored.id))
-                    .exec(db)
-                    .await?;
-            }
-            Ok((Some(stored.id), changed))
-        }
-        None if !write => Ok((None, true)),
-        None => {
-            let parts = &case.parts;
-            let model = court_case::ActiveModel {
-                court: Set(case.key.court.clone()),
-                number: Set(case.key.number.clone()),
-                sequence: Set(parts.sequence as i32),
-                court_number: Set(parts.court_code as i32),
-                year: Set(i32::from(parts.year)),
-                stars: Set(i32::from(parts.stars)),
-                suffix: Set(parts.suffix.clone()),
-                category: Set(case.facts.category.clone()),
-                stage: Set(case.facts.stage.clone()),
-                object: Set(case.facts.object.clone()),
-                next_hearing: Set(case.facts.next_hearing),
-                status: Set("active".into()),
-                source: Set("import".into()),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            };
-            let id = court_case::Entity::insert(model)
-                .exec(db)
-                .await?
-                .last_insert_id;
-            Ok((Some(id), true))
-        }
-    }
+) -> DbResult<i32> {
+    let parts = &case.parts;
+    let model = court_case::ActiveModel {
+        court: Set(case.key.court.clone()),
+        number: Set(case.key.number.clone()),
+        sequence: Set(parts.sequence as i32),
+        court_number: Set(parts.court_code as i32),
+        year: Set(i32::from(parts.year)),
+        stars: Set(i32::from(parts.stars)),
+        suffix: Set(parts.suffix.clone()),
+        category: Set(case.facts.category.clone()),
+        stage: Set(case.facts.stage.clone()),
+        object: Set(case.facts.object.clone()),
+        next_hearing: Set(case.facts.next_hearing),
+        status: Set(CaseStatus::Active.as_str().into()),
+        source: Set(source.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(court_case::Entity::insert(model)
+        .exec(db)
+        .await?
+        .last_insert_id)
 }
 
-async fn find_link<C: ConnectionTrait>(
+/// Replaces a case's facts (category, stage, object, next hearing).
+pub async fn update_facts<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    facts: &CaseFacts,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    court_case::Entity::update_many()
+        .col_expr(court_case::Column::Category, Expr::value(facts.category.clone()))
+        .col_expr(court_case::Column::Stage, Expr::value(facts.stage.clone()))
+        .col_expr(court_case::Column::Object, Expr::value(facts.object.clone()))
+        .col_expr(court_case::Column::NextHearing, Expr::value(facts.next_hearing))
+        .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
+        .filter(court_case::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The link of a school to a case: its id and facts.
+pub async fn find_link<C: ConnectionTrait>(
     db: &C,
     case_id: i32,
     school: &str,
-) -> DbResult<Option<case_school::Model>> {
+) -> DbResult<Option<(i32, LinkFacts)>> {
     Ok(case_school::Entity::find()
         .filter(case_school::Column::CaseId.eq(case_id))
         .filter(case_school::Column::SchoolCode.eq(school))
         .one(db)
-        .await?)
+        .await?
+        .map(|m| (m.id, link_facts(&m))))
 }
 
-async fn insert_link<C: ConnectionTrait>(
+pub async fn insert_link<C: ConnectionTrait>(
     db: &C,
     case_id: i32,
     school: &str,
@@ -248,7 +146,7 @@ async fn insert_link<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn update_link<C: ConnectionTrait>(
+pub async fn update_link<C: ConnectionTrait>(
     db: &C,
     id: i32,
     facts: &LinkFacts,
@@ -276,53 +174,7 @@ async fn update_link<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The D.E.N. steps the access dates of a plan imply, per school (earliest date per step).
-pub fn implied_steps(plan: &CasePlan) -> HashMap<String, Vec<(DenStep, NaiveDate)>> {
-    let mut steps: HashMap<String, HashMap<DenStep, NaiveDate>> = HashMap::new();
-    for link in &plan.links {
-        let dated = [
-            (DenStep::AccessRequested, link.facts.access_requested_on),
-            (DenStep::AccessApproved, link.facts.access_approved_on),
-        ];
-        for (step, on) in dated {
-            if let Some(on) = on {
-                let entry = steps
-                    .entry(link.school_code.clone())
-                    .or_default()
-                    .entry(step)
-                    .or_insert(on);
-                *entry = (*entry).min(on);
-            }
-        }
-    }
-    steps
-        .into_iter()
-        .map(|(school, steps)| (school, steps.into_iter().collect()))
-        .collect()
-}
-
 // ---- reading ----
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CaseFilter {
-    pub court: Option<String>,
-    pub stage: Option<String>,
-    pub category: Option<String>,
-    /// A SIIIR code of the school.
-    pub school: Option<String>,
-    pub hearing_from: Option<NaiveDate>,
-    pub hearing_to: Option<NaiveDate>,
-    pub include_closed: bool,
-    pub page: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct CasePage {
-    pub cases: Vec<(StoredCase, Vec<CaseLink>)>,
-    pub total: u64,
-    pub page: u64,
-    pub pages: u64,
-}
 
 /// The cases a filter selects, in list order (soonest hearing first).
 async fn filtered<C: ConnectionTrait>(
@@ -346,7 +198,7 @@ async fn filtered<C: ConnectionTrait>(
         query = query.filter(court_case::Column::NextHearing.lte(to));
     }
     if !filter.include_closed {
-        query = query.filter(court_case::Column::Status.eq("active"));
+        query = query.filter(court_case::Column::Status.eq(CaseStatus::Active.as_str()));
     }
     if let Some(school) = &filter.school {
         let ids: Vec<i32> = case_school::Entity::find()
@@ -559,15 +411,6 @@ pub async fn active_case_counts<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<
     Ok(counts)
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hearing {
-    pub on: NaiveDate,
-    pub case_id: i32,
-    pub number: String,
-    pub court: String,
-    pub schools: Vec<(String, String)>,
-}
-
 /// Active cases with a next hearing between `from` and `to` (inclusive), soonest first.
 pub async fn hearings_between<C: ConnectionTrait>(
     db: &C,
@@ -576,7 +419,7 @@ pub async fn hearings_between<C: ConnectionTrait>(
     limit: u64,
 ) -> DbResult<Vec<Hearing>> {
     let cases = court_case::Entity::find()
-        .filter(court_case::Column::Status.eq("active"))
+        .filter(court_case::Column::Status.eq(CaseStatus::Active.as_str()))
         .filter(court_case::Column::NextHearing.between(from, to))
         .order_by_asc(court_case::Column::NextHearing)
         .order_by_asc(court_case::Column::Id)
@@ -621,52 +464,24 @@ pub async fn distinct_values<C: ConnectionTrait>(
     Ok(values)
 }
 
-/// Closes or reopens a case; a school whose cases are all closed is blocked again.
-pub async fn set_active<C: ConnectionTrait>(
+/// Marks a case pending or closed.
+pub async fn set_status<C: ConnectionTrait>(
     db: &C,
     id: i32,
-    active: bool,
-    actor: &str,
+    status: CaseStatus,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    let (before, _) = find(db, id)
-        .await?
-        .ok_or_else(|| DbError::Corrupt(format!("dosarul {id} nu există")))?;
     court_case::Entity::update_many()
-        .col_expr(
-            court_case::Column::Status,
-            Expr::value(if active { "active" } else { "closed" }),
-        )
+        .col_expr(court_case::Column::Status, Expr::value(status.as_str()))
         .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
         .filter(court_case::Column::Id.eq(id))
         .exec(db)
         .await?;
-    let after = StoredCase {
-        active,
-        ..before.clone()
-    };
-    let action = if active {
-        "redeschidere dosar"
-    } else {
-        "închidere dosar"
-    };
-    audit::record(
-        db,
-        AuditEntry::change(
-            now,
-            actor,
-            action,
-            "court_case",
-            &id.to_string(),
-            Some(&before),
-            Some(&after),
-        ),
-    )
-    .await
+    Ok(())
 }
 
-/// A school reports, for one of its cases, that it asked for electronic access or got it.
-pub async fn record_access<C: ConnectionTrait>(
+/// Sets the date a school asked for, or got, electronic access in one case.
+pub async fn set_access_date<C: ConnectionTrait>(
     db: &C,
     case_id: i32,
     school: &str,
@@ -687,4 +502,45 @@ pub async fn record_access<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Every school's electronic access per case (for the board).
+pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, CaseAccess)>> {
+    let links: Vec<(String, i32, Option<NaiveDate>, Option<NaiveDate>)> = case_school::Entity::find()
+        .select_only()
+        .column(case_school::Column::SchoolCode)
+        .column(case_school::Column::CaseId)
+        .column(case_school::Column::AccessRequestedOn)
+        .column(case_school::Column::AccessApprovedOn)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let cases: Vec<(i32, String, String)> = court_case::Entity::find()
+        .select_only()
+        .column(court_case::Column::Id)
+        .column(court_case::Column::Number)
+        .column(court_case::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let cases: HashMap<i32, (String, bool)> = cases
+        .into_iter()
+        .map(|(id, number, status)| (id, (number, CaseStatus::parse(&status) == CaseStatus::Active)))
+        .collect();
+    Ok(links
+        .into_iter()
+        .filter_map(|(school, case_id, requested_on, approved_on)| {
+            let (number, active) = cases.get(&case_id)?;
+            Some((
+                school,
+                CaseAccess {
+                    case_id,
+                    number: number.clone(),
+                    active: *active,
+                    requested_on,
+                    approved_on,
+                },
+            ))
+        })
+        .collect())
 }

@@ -7,24 +7,13 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::Serialize;
 
-use super::audit::{self, AuditEntry};
 use super::entities::{campaign, campaign_extension, den_step};
 use super::{DbError, DbResult};
-use crate::domain::den::DenStep;
+pub use crate::domain::den::{Campaign, Extension, StepRecord, StepSource};
+use crate::domain::den::{CaseAccess, DEFAULT_CAMPAIGN_TITLE, DenStep, SchoolProcedure};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Campaign {
-    pub id: i32,
-    pub title: String,
-    pub deadline: NaiveDate,
-}
 
-pub const DEFAULT_TITLE: &str = "Constituirea contului D.E.N.";
-
-/// Mail items that depend on a school's deadline.
-pub const DEADLINE_KINDS: &[&str] = &["reminder", "overdue", "escalation"];
 
 pub async fn active_campaign<C: ConnectionTrait>(db: &C) -> DbResult<Option<Campaign>> {
     let found = campaign::Entity::find()
@@ -39,75 +28,45 @@ pub async fn active_campaign<C: ConnectionTrait>(db: &C) -> DbResult<Option<Camp
     }))
 }
 
-/// Creates the active campaign or changes its deadline (and title when given); audited.
-pub async fn set_campaign<C: ConnectionTrait>(
+/// Writes the campaign's deadline (and title when given): updates `current`, or creates
+/// the active campaign when there is none.
+pub async fn save_campaign<C: ConnectionTrait>(
     db: &C,
+    current: Option<&Campaign>,
     deadline: NaiveDate,
     title: Option<&str>,
-    actor: &str,
     now: DateTime<Utc>,
 ) -> DbResult<Campaign> {
-    let before = active_campaign(db).await?;
-    let title = title.map(str::trim).filter(|t| !t.is_empty());
-    let after = match &before {
+    let saved = match current {
         Some(current) => {
-            let mut model: campaign::ActiveModel = campaign::Entity::find_by_id(current.id)
-                .one(db)
-                .await?
-                .ok_or_else(|| DbError::Corrupt("campania a dispărut".into()))?
-                .into();
+            let mut model: campaign::ActiveModel = campaign::ActiveModel {
+                id: Set(current.id),
+                ..Default::default()
+            };
             model.deadline = Set(deadline);
             if let Some(title) = title {
                 model.title = Set(title.to_string());
             }
             model.updated_at = Set(now);
-            let m = model.update(db).await?;
-            Campaign {
-                id: m.id,
-                title: m.title,
-                deadline: m.deadline,
-            }
+            model.update(db).await?
         }
         None => {
             let model = campaign::ActiveModel {
-                title: Set(title.unwrap_or(DEFAULT_TITLE).to_string()),
+                title: Set(title.unwrap_or(DEFAULT_CAMPAIGN_TITLE).to_string()),
                 deadline: Set(deadline),
                 active: Set(true),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
             };
-            let m = model.insert(db).await?;
-            Campaign {
-                id: m.id,
-                title: m.title,
-                deadline: m.deadline,
-            }
+            model.insert(db).await?
         }
     };
-    if before.as_ref().map(|b| b.deadline) != Some(after.deadline) {
-        // Queued reminders name the old deadline.
-        super::outbox::cancel_queued(db, None, DEADLINE_KINDS).await?;
-    }
-    let entry = AuditEntry::change(
-        now,
-        actor,
-        "termen campanie",
-        "campaign",
-        &after.id.to_string(),
-        before.as_ref(),
-        Some(&after),
-    );
-    audit::record(db, entry).await?;
-    Ok(after)
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Extension {
-    pub until: NaiveDate,
-    pub reason: String,
-    pub recorded_by: String,
-    pub recorded_at: DateTime<Utc>,
+    Ok(Campaign {
+        id: saved.id,
+        title: saved.title,
+        deadline: saved.deadline,
+    })
 }
 
 pub async fn extensions<C: ConnectionTrait>(
@@ -139,17 +98,13 @@ pub async fn extension_of<C: ConnectionTrait>(
     }))
 }
 
-/// Gives a school a later deadline in the campaign (or changes it); audited.
-pub async fn set_extension<C: ConnectionTrait>(
+/// Stores a school's extension in a campaign, replacing any earlier one.
+pub async fn save_extension<C: ConnectionTrait>(
     db: &C,
     campaign_id: i32,
     school: &str,
-    until: NaiveDate,
-    reason: &str,
-    actor: &str,
-    now: DateTime<Utc>,
+    extension: &Extension,
 ) -> DbResult<()> {
-    let before = extension_of(db, campaign_id, school).await?;
     campaign_extension::Entity::delete_many()
         .filter(campaign_extension::Column::CampaignId.eq(campaign_id))
         .filter(campaign_extension::Column::SchoolCode.eq(school))
@@ -158,63 +113,16 @@ pub async fn set_extension<C: ConnectionTrait>(
     let model = campaign_extension::ActiveModel {
         campaign_id: Set(campaign_id),
         school_code: Set(school.to_string()),
-        until: Set(until),
-        reason: Set(reason.to_string()),
-        recorded_by: Set(actor.to_string()),
-        recorded_at: Set(now),
+        until: Set(extension.until),
+        reason: Set(extension.reason.clone()),
+        recorded_by: Set(extension.recorded_by.clone()),
+        recorded_at: Set(extension.recorded_at),
         ..Default::default()
     };
     campaign_extension::Entity::insert(model)
         .exec_without_returning(db)
         .await?;
-    super::outbox::cancel_queued(db, Some(&[school.to_string()]), DEADLINE_KINDS).await?;
-    let after = Extension {
-        until,
-        reason: reason.to_string(),
-        recorded_by: actor.to_string(),
-        recorded_at: now,
-    };
-    audit::record(
-        db,
-        AuditEntry::change(
-            now,
-            actor,
-            "prelungire termen",
-            "school",
-            school,
-            before.as_ref(),
-            Some(&after),
-        ),
-    )
-    .await
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StepRecord {
-    pub step: DenStep,
-    pub on: NaiveDate,
-    pub source: String,
-    pub recorded_by: String,
-    pub note: Option<String>,
-    pub recorded_at: DateTime<Utc>,
-}
-
-/// Where a step was recorded from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepSource {
-    Staff,
-    Import,
-    DirectorLink,
-}
-
-impl StepSource {
-    fn as_str(self) -> &'static str {
-        match self {
-            StepSource::Staff => "staff",
-            StepSource::Import => "import",
-            StepSource::DirectorLink => "link",
-        }
-    }
+    Ok(())
 }
 
 /// Every step of one school, oldest first.
@@ -233,27 +141,14 @@ fn step_record(m: den_step::Model) -> DbResult<StepRecord> {
     Ok(StepRecord {
         step,
         on: m.on_date,
-        source: m.source,
+        source: StepSource::parse(&m.source),
         recorded_by: m.recorded_by,
         note: m.note,
         recorded_at: m.recorded_at,
     })
 }
 
-/// The furthest step each school has reached, with its date.
-pub async fn current_steps<C: ConnectionTrait>(
-    db: &C,
-) -> DbResult<HashMap<String, (DenStep, NaiveDate)>> {
-    let mut current: HashMap<String, (DenStep, NaiveDate)> = HashMap::new();
-    for (school, step, on) in step_rows(db).await? {
-        let entry = current.entry(school).or_insert((step, on));
-        if step > entry.0 {
-            *entry = (step, on);
-        }
-    }
-    Ok(current)
-}
-
+/// A step to store in a school's history.
 pub struct NewStep<'a> {
     pub school: &'a str,
     pub step: DenStep,
@@ -264,80 +159,7 @@ pub struct NewStep<'a> {
     pub now: DateTime<Utc>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StepError {
-    #[error("unitatea a ajuns deja la pasul „{0}”; pașii se înregistrează doar înainte")]
-    NotForward(&'static str),
-    #[error("pasul „fără cerere” nu se înregistrează")]
-    NoCase,
-    #[error("{0}")]
-    Db(#[from] DbError),
-}
-
-/// Records a step forward for one school, audited. Steps never go back: a mistake is
-/// corrected by the next step, and the history keeps both.
-pub async fn record_step<C: ConnectionTrait>(db: &C, new: NewStep<'_>) -> Result<(), StepError> {
-    if new.step == DenStep::NoCase {
-        return Err(StepError::NoCase);
-    }
-    let current = current_step(db, new.school).await?;
-    if !current.can_advance_to(new.step) {
-        return Err(StepError::NotForward(current.label()));
-    }
-    insert_step(db, &new).await?;
-    let after = serde_json::json!({"pas": new.step.as_str(), "data": new.on, "nota": new.note});
-    let before = serde_json::json!({"pas": current.as_str()});
-    audit::record(
-        db,
-        AuditEntry::change(
-            new.now,
-            new.actor,
-            "pas D.E.N.",
-            "school",
-            new.school,
-            Some(&before),
-            Some(&after),
-        ),
-    )
-    .await?;
-    Ok(())
-}
-
-/// Records, from an import, the steps a school has not reached yet (oldest first); returns
-/// how many were new. Steps already reached are left as they are.
-pub async fn catch_up_steps<C: ConnectionTrait>(
-    db: &C,
-    school: &str,
-    mut steps: Vec<(DenStep, NaiveDate)>,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> DbResult<usize> {
-    let mut current = current_step(db, school).await?;
-    steps.sort();
-    let mut added = 0;
-    for (step, on) in steps {
-        if current.can_advance_to(step) {
-            insert_step(
-                db,
-                &NewStep {
-                    school,
-                    step,
-                    on,
-                    source: StepSource::Import,
-                    actor,
-                    note: None,
-                    now,
-                },
-            )
-            .await?;
-            current = step;
-            added += 1;
-        }
-    }
-    Ok(added)
-}
-
-async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<()> {
+pub async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<()> {
     let model = den_step::ActiveModel {
         school_code: Set(new.school.to_string()),
         step: Set(new.step.as_str().to_string()),
@@ -352,6 +174,39 @@ async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// One school's recorded steps and its cases' electronic access: what the rules check.
+pub async fn procedure_of<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<SchoolProcedure> {
+    let recorded = steps_of(db, school)
+        .await?
+        .into_iter()
+        .map(|s| (s.step, s.on))
+        .collect();
+    let cases = super::cases::of_school(db, school)
+        .await?
+        .into_iter()
+        .map(|(case, link)| CaseAccess {
+            case_id: case.id,
+            number: case.number,
+            active: case.active,
+            requested_on: link.access_requested_on,
+            approved_on: link.access_approved_on,
+        })
+        .collect();
+    Ok(SchoolProcedure { recorded, cases })
+}
+
+/// Every school's procedure, in a few reads (for the board).
+pub async fn procedures<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, SchoolProcedure>> {
+    let mut all: HashMap<String, SchoolProcedure> = HashMap::new();
+    for (school, step, on) in step_rows(db).await? {
+        all.entry(school).or_default().recorded.push((step, on));
+    }
+    for (school, access) in super::cases::access_of_all(db).await? {
+        all.entry(school).or_default().cases.push(access);
+    }
+    Ok(all)
 }
 
 /// For each school, the date each step was first recorded (for reports).
@@ -380,14 +235,4 @@ async fn step_rows<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, DenStep,
         .into_iter()
         .filter_map(|(school, step, on)| DenStep::parse(&step).map(|step| (school, step, on)))
         .collect())
-}
-
-/// The furthest step one school has reached (`NoCase` before any).
-pub async fn current_step<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<DenStep> {
-    Ok(steps_of(db, school)
-        .await?
-        .into_iter()
-        .map(|s| s.step)
-        .max()
-        .unwrap_or(DenStep::NoCase))
 }

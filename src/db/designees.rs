@@ -9,24 +9,12 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::Serialize;
 
 use super::DbResult;
-use super::audit::{self, AuditEntry};
 use super::entities::designee;
 use crate::domain::designee::DesigneeFacts;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StoredDesignee {
-    pub id: i32,
-    pub school_code: String,
-    pub facts: DesigneeFacts,
-    pub valid_from: DateTime<Utc>,
-    pub valid_to: Option<DateTime<Utc>>,
-    pub confirmed_at: Option<DateTime<Utc>>,
-    pub confirmed_by: Option<String>,
-    pub recorded_by: String,
-}
+pub use crate::domain::designee::StoredDesignee;
 
 fn stored(m: designee::Model) -> StoredDesignee {
     StoredDesignee {
@@ -81,85 +69,52 @@ pub async fn current_names<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<Strin
     Ok(rows.into_iter().collect())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recorded {
-    Inserted,
-    Replaced,
-    Unchanged,
-}
-
-/// Who records a designee and whether that counts as the school's confirmation.
-pub struct Recorder<'a> {
-    pub actor: &'a str,
-    pub action: &'a str,
-    /// `Some("staff")`, `Some("link")`: the data comes from the school's decision.
+/// A designee row to open.
+pub struct NewDesignee<'a> {
+    pub school: &'a str,
+    pub facts: &'a DesigneeFacts,
+    /// `staff` or `link` when the school's decision stands behind the data.
     pub confirmed_by: Option<&'a str>,
+    pub recorded_by: &'a str,
     pub now: DateTime<Utc>,
 }
 
-/// Records the school's designee: unchanged data changes nothing, other data closes the
-/// current row and opens a new one. Audited with before and after; `write` false only counts.
-pub async fn record<C: ConnectionTrait>(
+/// Opens a new current row and closes `previous` (if any), pointing it at the new one.
+pub async fn replace_current<C: ConnectionTrait>(
     db: &C,
-    school: &str,
-    facts: &DesigneeFacts,
-    by: &Recorder<'_>,
-    write: bool,
-) -> DbResult<Recorded> {
-    let before = current(db, school).await?;
-    if before.as_ref().is_some_and(|b| &b.facts == facts) {
-        return Ok(Recorded::Unchanged);
-    }
-    let outcome = if before.is_some() {
-        Recorded::Replaced
-    } else {
-        Recorded::Inserted
-    };
-    if !write {
-        return Ok(outcome);
-    }
+    new: &NewDesignee<'_>,
+    previous: Option<i32>,
+) -> DbResult<i32> {
+    let facts = new.facts;
     let model = designee::ActiveModel {
-        school_code: Set(school.to_string()),
+        school_code: Set(new.school.to_string()),
         full_name: Set(facts.full_name.clone()),
         function: Set(facts.function.clone()),
         decision_number: Set(facts.decision_number.clone()),
         decision_date: Set(facts.decision_date),
         email: Set(facts.email.clone()),
         phone: Set(facts.phone.clone()),
-        valid_from: Set(by.now),
+        valid_from: Set(new.now),
         valid_to: Set(None),
-        confirmed_at: Set(by.confirmed_by.map(|_| by.now)),
-        confirmed_by: Set(by.confirmed_by.map(str::to_string)),
+        confirmed_at: Set(new.confirmed_by.map(|_| new.now)),
+        confirmed_by: Set(new.confirmed_by.map(str::to_string)),
         replaced_by: Set(None),
-        recorded_by: Set(by.actor.to_string()),
+        recorded_by: Set(new.recorded_by.to_string()),
         ..Default::default()
     };
     let id = designee::Entity::insert(model)
         .exec(db)
         .await?
         .last_insert_id;
-    if let Some(old) = &before {
+    if let Some(old) = previous {
         designee::Entity::update_many()
-            .col_expr(designee::Column::ValidTo, Expr::value(by.now))
+            .col_expr(designee::Column::ValidTo, Expr::value(new.now))
             .col_expr(designee::Column::ReplacedBy, Expr::value(id))
-            .filter(designee::Column::Id.eq(old.id))
+            .filter(designee::Column::Id.eq(old))
             .exec(db)
             .await?;
     }
-    // Queued mail went to the old person or asked to confirm the old data.
-    let kinds = ["confirm", "reminder", "overdue", "escalation"];
-    super::outbox::cancel_queued(db, Some(&[school.to_string()]), &kinds).await?;
-    let entry = AuditEntry::change(
-        by.now,
-        by.actor,
-        by.action,
-        "school",
-        school,
-        before.as_ref().map(|b| &b.facts),
-        Some(facts),
-    );
-    audit::record(db, entry).await?;
-    Ok(outcome)
+    Ok(id)
 }
 
 /// Per school: the current designee's id, whether the school confirmed it, and its e-mail.
@@ -189,40 +144,20 @@ pub async fn current_contacts<C: ConnectionTrait>(
         .collect())
 }
 
-/// The school confirms its current designee as it is (through a director's link).
-pub async fn confirm_current<C: ConnectionTrait>(
+/// Marks a designee row as confirmed by the school (`by`: `staff` or `link`).
+pub async fn mark_confirmed<C: ConnectionTrait>(
     db: &C,
-    school: &str,
-    by: &Recorder<'_>,
-) -> DbResult<bool> {
-    let Some(current) = current(db, school).await? else {
-        return Ok(false);
-    };
+    id: i32,
+    by: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
     designee::Entity::update_many()
-        .col_expr(designee::Column::ConfirmedAt, Expr::value(by.now))
-        .col_expr(
-            designee::Column::ConfirmedBy,
-            Expr::value(by.confirmed_by.unwrap_or("link")),
-        )
-        .filter(designee::Column::Id.eq(current.id))
+        .col_expr(designee::Column::ConfirmedAt, Expr::value(now))
+        .col_expr(designee::Column::ConfirmedBy, Expr::value(by))
+        .filter(designee::Column::Id.eq(id))
         .exec(db)
         .await?;
-    let after =
-        serde_json::json!({"confirmat_de": by.confirmed_by, "persoana": current.facts.full_name});
-    audit::record(
-        db,
-        AuditEntry::change(
-            by.now,
-            by.actor,
-            by.action,
-            "school",
-            school,
-            None::<&()>,
-            Some(&after),
-        ),
-    )
-    .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Every designee row, current and past, oldest first (for reports).

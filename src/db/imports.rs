@@ -7,16 +7,7 @@ use super::entities::import_batch::{self, Column, Entity as ImportBatch};
 use super::{DbError, DbResult};
 use crate::domain::report::ImportReport;
 
-#[derive(Debug, Clone)]
-pub struct StoredBatch {
-    pub id: i32,
-    pub kind: String,
-    pub file_name: String,
-    pub sha256: String,
-    pub actor: String,
-    pub created_at: DateTime<Utc>,
-    pub report: ImportReport,
-}
+pub use crate::domain::report::StoredBatch;
 
 pub struct NewBatch<'a> {
     pub file_name: &'a str,

@@ -33,6 +33,8 @@ pub enum DbError {
     },
     #[error("date stocate invalide: {0}")]
     Corrupt(String),
+    #[error("cheia de criptare: {0}")]
+    Crypto(String),
 }
 
 pub type DbResult<T> = Result<T, DbError>;

@@ -12,14 +12,17 @@ use sha2::{Digest, Sha256};
 use super::DbResult;
 use super::entities::{mail_item, outbox};
 
-pub use outbox::Model as OutboxRow;
+pub use crate::domain::outbox::{MailKind, OutboxRow, OutboxStatus};
+
+/// The stored row, with its body and tokens, for the sender.
+pub use outbox::Model as StoredMail;
 
 /// A mail to enqueue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMail {
     /// Names the mail for good: the same key is never enqueued twice.
     pub dedupe_key: String,
-    pub kind: String,
+    pub kind: MailKind,
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
@@ -34,14 +37,14 @@ impl NewMail {
     /// A mail with no links or attachment, from its rendered content.
     pub fn plain(
         dedupe_key: String,
-        kind: &str,
+        kind: MailKind,
         recipient: &str,
         content: &crate::mail::MailContent,
         respect_window: bool,
     ) -> NewMail {
         NewMail {
             dedupe_key,
-            kind: kind.to_string(),
+            kind,
             recipient: recipient.to_string(),
             subject: content.subject.clone(),
             body_text: content.text(),
@@ -77,7 +80,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     let model = outbox::ActiveModel {
         message_id: Set(message_id(&mail.dedupe_key, domain)),
         dedupe_key: Set(mail.dedupe_key),
-        kind: Set(mail.kind),
+        kind: Set(mail.kind.as_str().to_string()),
         recipient: Set(mail.recipient),
         subject: Set(mail.subject),
         body_text: Set(mail.body_text),
@@ -85,7 +88,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         sealed_tokens: Set(tokens),
         attachment_path: Set(attachment_path),
         attachment_name: Set(attachment_name),
-        status: Set("pending".into()),
+        status: Set(OutboxStatus::Pending.as_str().into()),
         respect_window: Set(mail.respect_window),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -152,18 +155,18 @@ pub async fn claim_next(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     window_open: bool,
-) -> DbResult<Option<OutboxRow>> {
+) -> DbResult<Option<StoredMail>> {
     loop {
         let mut query = outbox::Entity::find().filter(
             sea_orm::Condition::any()
                 .add(
                     sea_orm::Condition::all()
-                        .add(outbox::Column::Status.eq("pending"))
+                        .add(outbox::Column::Status.eq(OutboxStatus::Pending.as_str()))
                         .add(outbox::Column::NextAttemptAt.lte(now)),
                 )
                 .add(
                     sea_orm::Condition::all()
-                        .add(outbox::Column::Status.eq("sending"))
+                        .add(outbox::Column::Status.eq(OutboxStatus::Sending.as_str()))
                         .add(outbox::Column::LeaseUntil.lt(now)),
                 ),
         );
@@ -174,7 +177,7 @@ pub async fn claim_next(
             return Ok(None);
         };
         let claimed = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value("sending"))
+            .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sending.as_str()))
             .col_expr(outbox::Column::LeaseUntil, Expr::value(now + LEASE))
             .col_expr(
                 outbox::Column::Attempts,
@@ -186,8 +189,8 @@ pub async fn claim_next(
             .exec(db)
             .await?;
         if claimed.rows_affected == 1 {
-            return Ok(Some(OutboxRow {
-                status: "sending".into(),
+            return Ok(Some(StoredMail {
+                status: OutboxStatus::Sending.as_str().into(),
                 attempts: candidate.attempts + 1,
                 lease_until: Some(now + LEASE),
                 ..candidate
@@ -197,13 +200,13 @@ pub async fn claim_next(
 }
 
 pub async fn mark_sent(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> DbResult<()> {
-    set_status(db, id, "sent", None, None, Some(now)).await
+    set_status(db, id, OutboxStatus::Sent, None, None, Some(now)).await
 }
 
 /// A failed try: retried later, or `dead` (permanent refusal, or trying for 48 hours).
 pub async fn mark_failed(
     db: &DatabaseConnection,
-    row: &OutboxRow,
+    row: &StoredMail,
     error: &str,
     permanent: bool,
     now: DateTime<Utc>,
@@ -211,12 +214,12 @@ pub async fn mark_failed(
     let give_up = permanent || now - row.created_at >= GIVE_UP_AFTER;
     let error = error.chars().take(500).collect::<String>();
     if give_up {
-        set_status(db, row.id, "dead", Some(error), None, None).await?;
+        set_status(db, row.id, OutboxStatus::Dead, Some(error), None, None).await?;
     } else {
         set_status(
             db,
             row.id,
-            "pending",
+            OutboxStatus::Pending,
             Some(error),
             Some(now + retry_delay(row.attempts)),
             None,
@@ -242,13 +245,13 @@ pub fn retry_delay(attempts: i32) -> Duration {
 async fn set_status(
     db: &DatabaseConnection,
     id: i32,
-    status: &str,
+    status: OutboxStatus,
     error: Option<String>,
     next: Option<DateTime<Utc>>,
     sent: Option<DateTime<Utc>>,
 ) -> DbResult<()> {
     let mut update = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(status))
+        .col_expr(outbox::Column::Status, Expr::value(status.as_str()))
         .col_expr(
             outbox::Column::LeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -269,12 +272,12 @@ async fn set_status(
 /// Puts a dead mail back in the queue (staff asked for it).
 pub async fn retry_dead<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> DbResult<bool> {
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("pending"))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending.as_str()))
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
         .col_expr(outbox::Column::CreatedAt, Expr::value(now))
         .col_expr(outbox::Column::Attempts, Expr::value(0))
         .filter(outbox::Column::Id.eq(id))
-        .filter(outbox::Column::Status.eq("dead"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Dead.as_str()))
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)
@@ -302,7 +305,7 @@ pub async fn cancel_queued<C: ConnectionTrait>(
         .select_only()
         .column(outbox::Column::Id)
         .filter(outbox::Column::Id.is_in(ids))
-        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Status.eq(OutboxStatus::Pending.as_str()))
         .into_tuple()
         .all(db)
         .await?;
@@ -310,7 +313,7 @@ pub async fn cancel_queued<C: ConnectionTrait>(
         return Ok(0);
     }
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value("cancelled"))
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Cancelled.as_str()))
         .filter(outbox::Column::Id.is_in(queued.clone()))
         .exec(db)
         .await?;
@@ -321,12 +324,25 @@ pub async fn cancel_queued<C: ConnectionTrait>(
     Ok(queued.len() as u64)
 }
 
-pub async fn find(db: &DatabaseConnection, id: i32) -> DbResult<Option<OutboxRow>> {
-    Ok(outbox::Entity::find_by_id(id).one(db).await?)
+/// The page's view of a stored mail.
+fn row(m: outbox::Model) -> OutboxRow {
+    OutboxRow {
+        id: m.id,
+        kind: MailKind::parse(&m.kind),
+        recipient: m.recipient,
+        subject: m.subject,
+        // A status this version does not know is shown as pending rather than hidden.
+        status: OutboxStatus::parse(&m.status).unwrap_or(OutboxStatus::Pending),
+        attempts: m.attempts,
+        next_attempt_at: m.next_attempt_at,
+        last_error: m.last_error,
+        created_at: m.created_at,
+        sent_at: m.sent_at,
+    }
 }
 
 /// Counts per status, for the outbox page and the overview.
-pub async fn counts<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, i64)>> {
+pub async fn counts<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(OutboxStatus, i64)>> {
     let rows: Vec<(String, i64)> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Status)
@@ -335,24 +351,28 @@ pub async fn counts<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, i64)>> 
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows)
+    Ok(rows
+        .into_iter()
+        .filter_map(|(status, n)| OutboxStatus::parse(&status).map(|s| (s, n)))
+        .collect())
 }
 
 /// The newest rows of one status (all when `None`).
 pub async fn recent<C: ConnectionTrait>(
     db: &C,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     limit: u64,
 ) -> DbResult<Vec<OutboxRow>> {
     let mut query = outbox::Entity::find();
     if let Some(status) = status {
-        query = query.filter(outbox::Column::Status.eq(status));
+        query = query.filter(outbox::Column::Status.eq(status.as_str()));
     }
-    Ok(query
+    let rows = query
         .order_by_desc(outbox::Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    Ok(rows.into_iter().map(row).collect())
 }
 
 /// Mail sent about one school (its items), newest first.
@@ -368,12 +388,13 @@ pub async fn for_school<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(outbox::Entity::find()
+    let rows = outbox::Entity::find()
         .filter(outbox::Column::Id.is_in(ids))
         .order_by_desc(outbox::Column::Id)
         .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    Ok(rows.into_iter().map(row).collect())
 }
 
 /// Every mail with the schools its items concern, newest first (for the mail log report).
@@ -400,9 +421,9 @@ pub async fn log<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(OutboxRow, Vec<Str
     }
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let own = schools.remove(&row.id).unwrap_or_default();
-            (row, own)
+        .map(|m| {
+            let own = schools.remove(&m.id).unwrap_or_default();
+            (row(m), own)
         })
         .collect())
 }

@@ -11,48 +11,12 @@ use sea_orm::{
 
 use super::DbResult;
 use super::entities::school::{self, Column, Entity as School};
-use crate::domain::school::SchoolRecord;
+use crate::domain::school::{SchoolRecord, UnitStatus};
 use crate::domain::text::fold;
 
 pub const PAGE_SIZE: u64 = 50;
 
-/// A stored school with its bookkeeping.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredSchool {
-    pub record: SchoolRecord,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ActiveFilter {
-    #[default]
-    Active,
-    Inactive,
-    All,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SchoolFilter {
-    pub query: Option<String>,
-    pub locality: Option<String>,
-    /// `URBAN` or `RURAL`.
-    pub area: Option<String>,
-    /// `PJ` or `AR`.
-    pub status: Option<String>,
-    pub active: ActiveFilter,
-    /// 1-based.
-    pub page: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct SchoolPage {
-    pub schools: Vec<StoredSchool>,
-    pub total: u64,
-    pub page: u64,
-    pub pages: u64,
-}
+pub use crate::domain::school::{ActiveFilter, SchoolFilter, SchoolPage, StoredSchool};
 
 pub async fn search<C: ConnectionTrait>(db: &C, filter: &SchoolFilter) -> DbResult<SchoolPage> {
     let mut query = School::find();
@@ -389,7 +353,7 @@ pub async fn directory<C: ConnectionTrait>(
                 .unwrap_or_else(|| code.clone());
             (
                 KnownSchool {
-                    is_pj: status == "PJ",
+                    is_pj: UnitStatus::parse(&status) == Some(UnitStatus::Pj),
                     code,
                     pj_code,
                     active,
@@ -406,7 +370,7 @@ pub async fn pj_emails<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, S
     let rows: Vec<(String, Option<String>)> = School::find()
         .select_only()
         .columns([Column::Code, Column::Email])
-        .filter(Column::Status.eq("PJ"))
+        .filter(Column::Status.eq(UnitStatus::Pj.as_str()))
         .filter(Column::Active.eq(true))
         .into_tuple()
         .all(db)

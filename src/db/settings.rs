@@ -1,12 +1,10 @@
-//! Settings edited in the web interface, stored as JSON values by key; each change is audited
-//! with the old and new value.
+//! Settings edited in the web interface, stored as JSON values by key.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::DbResult;
-use super::audit::{self, AuditEntry};
 use super::entities::{mail_opt_out, setting};
 use crate::domain::reminders::ReminderRules;
 
@@ -21,19 +19,11 @@ async fn get<C: ConnectionTrait, T: DeserializeOwned + Default>(db: &C, key: &st
         .unwrap_or_default())
 }
 
-async fn set<C, T>(
-    db: &C,
-    key: &str,
-    value: &T,
-    action: &str,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> DbResult<()>
+async fn set<C, T>(db: &C, key: &str, value: &T, actor: &str, now: DateTime<Utc>) -> DbResult<()>
 where
     C: ConnectionTrait,
-    T: Serialize + DeserializeOwned + Default,
+    T: Serialize,
 {
-    let before: T = get(db, key).await?;
     setting::Entity::delete_by_id(key.to_string())
         .exec(db)
         .await?;
@@ -46,19 +36,7 @@ where
     setting::Entity::insert(model)
         .exec_without_returning(db)
         .await?;
-    audit::record(
-        db,
-        AuditEntry::change(
-            now,
-            actor,
-            action,
-            "setting",
-            key,
-            Some(&before),
-            Some(value),
-        ),
-    )
-    .await
+    Ok(())
 }
 
 pub async fn reminder_rules<C: ConnectionTrait>(db: &C) -> DbResult<ReminderRules> {
@@ -71,27 +49,10 @@ pub async fn set_reminder_rules<C: ConnectionTrait>(
     actor: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    set(db, REMINDER_RULES, rules, "reguli memento", actor, now).await
+    set(db, REMINDER_RULES, rules, actor, now).await
 }
 
-/// When the weekly D.E.N. report is written and mailed (local time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct WeeklySchedule {
-    /// 1 = Monday … 7 = Sunday.
-    pub weekday: u32,
-    pub hour: u32,
-    pub minute: u32,
-}
-
-impl Default for WeeklySchedule {
-    fn default() -> Self {
-        WeeklySchedule {
-            weekday: 1,
-            hour: 8,
-            minute: 0,
-        }
-    }
-}
+pub use crate::domain::reminders::WeeklySchedule;
 
 pub async fn weekly_schedule<C: ConnectionTrait>(db: &C) -> DbResult<WeeklySchedule> {
     get(db, WEEKLY_REPORT).await
@@ -103,15 +64,7 @@ pub async fn set_weekly_schedule<C: ConnectionTrait>(
     actor: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    set(
-        db,
-        WEEKLY_REPORT,
-        schedule,
-        "program raport săptămânal",
-        actor,
-        now,
-    )
-    .await
+    set(db, WEEKLY_REPORT, schedule, actor, now).await
 }
 
 /// Addresses that asked for no more non-critical mail.

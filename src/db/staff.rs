@@ -12,22 +12,7 @@ use super::entities::{enrolment_link, staff_session, staff_user};
 use super::{DbError, DbResult};
 use crate::domain::staff::Role;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct StaffUser {
-    pub id: i32,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub password_hash: Option<String>,
-    pub totp_secret: Option<String>,
-    pub totp_pending_secret: Option<String>,
-    pub recovery_hashes: Vec<String>,
-    pub must_reenrol: bool,
-    pub failed_passwords: i32,
-    pub failed_codes: i32,
-    pub locked_until: Option<DateTime<Utc>>,
-    pub disabled: bool,
-}
+pub use crate::domain::staff::StaffUser;
 
 fn user(m: staff_user::Model) -> DbResult<StaffUser> {
     let role = Role::parse(&m.role)

@@ -16,8 +16,11 @@ pub struct BoardSchool {
     pub locality: Option<String>,
     pub area: Option<String>,
     pub active_cases: u32,
+    /// The furthest step whose premises hold ([`den::SchoolProcedure::effective_step`]).
     pub step: DenStep,
     pub step_on: Option<NaiveDate>,
+    /// Account created on its premises and the current designee confirmed.
+    pub complete: bool,
     pub designee: Option<String>,
     pub extension: Option<NaiveDate>,
 }
@@ -70,7 +73,7 @@ impl Board {
             .map(|school| {
                 let due = deadline.map(|d| den::effective_deadline(d, school.extension));
                 let status =
-                    due.map(|due| den::status(school.active_cases > 0, school.step, due, today));
+                    due.map(|due| den::status(school.active_cases > 0, school.complete, due, today));
                 let search_key = fold(&format!(
                     "{} {} {}",
                     school.code,
@@ -235,6 +238,7 @@ mod tests {
             active_cases: cases,
             step,
             step_on: None,
+            complete: step >= DenStep::AccountCreated && code != "2",
             designee: None,
             extension,
         }

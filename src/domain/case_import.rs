@@ -147,6 +147,45 @@ pub struct LinkFacts {
     pub notes: Option<String>,
 }
 
+/// Stated values replace stored ones; what a list leaves empty keeps what is stored (it may
+/// have been entered by hand).
+fn overlay<T: Clone>(stored: &Option<T>, stated: &Option<T>) -> Option<T> {
+    stated.clone().or_else(|| stored.clone())
+}
+
+impl CaseFacts {
+    /// These stored facts with what a list states laid over them.
+    pub fn overlaid_by(&self, stated: &CaseFacts) -> CaseFacts {
+        CaseFacts {
+            category: overlay(&self.category, &stated.category),
+            stage: overlay(&self.stage, &stated.stage),
+            object: overlay(&self.object, &stated.object),
+            next_hearing: overlay(&self.next_hearing, &stated.next_hearing),
+        }
+    }
+}
+
+impl LinkFacts {
+    /// These stored facts with what a list states laid over them.
+    pub fn overlaid_by(&self, stated: &LinkFacts) -> LinkFacts {
+        LinkFacts {
+            role: overlay(&self.role, &stated.role),
+            opposing_party: overlay(&self.opposing_party, &stated.opposing_party),
+            access_requested_on: overlay(&self.access_requested_on, &stated.access_requested_on),
+            access_approved_on: overlay(&self.access_approved_on, &stated.access_approved_on),
+            notes: overlay(&self.notes, &stated.notes),
+        }
+    }
+}
+
+/// The column an approval date is reported under.
+pub fn access_header() -> &'static str {
+    CASE_COLUMNS
+        .iter()
+        .find(|c| c.field == CaseField::AccessApproved)
+        .map_or("Data acces aprobat", |c| c.header)
+}
+
 /// A court case as identified everywhere: (court code, normalised number).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CaseKey {
@@ -274,17 +313,6 @@ impl<'a> CasePlanner<'a> {
         let access_approved_on = date(CaseField::AccessApproved, &mut self.report);
         if self.report.rejected.len() > errors_before {
             return None;
-        }
-        if let (Some(requested), Some(approved)) = (access_requested_on, access_approved_on)
-            && approved < requested
-        {
-            let value = dates::show(approved);
-            self.report.warn(
-                number,
-                &self.header(CaseField::AccessApproved),
-                &value,
-                "accesul apare aprobat înainte de data cererii",
-            );
         }
         let (parts, court, school_code) = (parts?, court?, school?);
         let mut text = |field| row.take_text(self.columns.index(field));

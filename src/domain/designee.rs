@@ -132,6 +132,21 @@ pub fn check(
         errors.push(problem(DesigneeField::Function, "", "funcția lipsește"));
     }
     facts.function = normalise_function(&facts.function);
+    // The court validates the D.E.N. account against both, so every door asks for both.
+    if facts.email.is_none() {
+        errors.push(problem(
+            DesigneeField::Email,
+            "",
+            "e-mailul instituțional lipsește (cererile de acces îl cer)",
+        ));
+    }
+    if facts.phone.is_none() {
+        errors.push(problem(
+            DesigneeField::Phone,
+            "",
+            "telefonul mobil lipsește (cererile de acces îl cer)",
+        ));
+    }
     if let Some(email) = facts.email.take() {
         match super::staff::normalise_email(&email).filter(|e| super::school::email_is_plausible(e))
         {
@@ -187,6 +202,25 @@ pub enum DesigneeField {
     AccessApproved,
     AccountCreated,
     Reported,
+}
+
+impl DesigneeField {
+    /// The form field's name, for errors that point at it.
+    pub fn key(self) -> &'static str {
+        match self {
+            DesigneeField::Code => "school",
+            DesigneeField::Name => "full_name",
+            DesigneeField::Function => "function",
+            DesigneeField::DecisionNumber => "decision_number",
+            DesigneeField::DecisionDate => "decision_date",
+            DesigneeField::Email => "email",
+            DesigneeField::Phone => "phone",
+            DesigneeField::AccessRequested => "access_requested",
+            DesigneeField::AccessApproved => "access_approved",
+            DesigneeField::AccountCreated => "account_created",
+            DesigneeField::Reported => "reported",
+        }
+    }
 }
 
 const fn col(
@@ -270,6 +304,15 @@ const STEP_COLUMNS: [(DesigneeField, DenStep); 4] = [
     (DesigneeField::AccountCreated, DenStep::AccountCreated),
     (DesigneeField::Reported, DenStep::Reported),
 ];
+
+/// The column a step's date is reported under.
+pub fn step_header(step: DenStep) -> &'static str {
+    STEP_COLUMNS
+        .iter()
+        .find(|(_, s)| *s == step)
+        .and_then(|(field, _)| DESIGNEE_COLUMNS.iter().find(|c| c.field == *field))
+        .map_or("Data", |c| c.header)
+}
 
 pub fn designee_header_verdict(headers: &[String]) -> HeaderVerdict {
     let map = ColumnMap::from_headers(DESIGNEE_COLUMNS, headers);
@@ -444,6 +487,19 @@ fn phone_cell(cell: &Cell) -> Option<String> {
         Cell::Number(n) if n.fract() == 0.0 && *n > 0.0 => Some(format!("0{}", *n as u64)),
         other => other.text(),
     }
+}
+
+/// A designee as stored: the facts, when they held, and who confirmed them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredDesignee {
+    pub id: i32,
+    pub school_code: String,
+    pub facts: DesigneeFacts,
+    pub valid_from: chrono::DateTime<chrono::Utc>,
+    pub valid_to: Option<chrono::DateTime<chrono::Utc>>,
+    pub confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub confirmed_by: Option<String>,
+    pub recorded_by: String,
 }
 
 #[cfg(test)]

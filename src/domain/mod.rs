@@ -1,8 +1,10 @@
 //! Pure domain: types, rules and validation. No database, web or spreadsheet library here.
 
+pub mod audit;
 pub mod board;
 pub mod calendar;
 pub mod case_import;
+pub mod cases;
 pub mod case_kinds;
 pub mod case_number;
 pub mod cell;
@@ -13,6 +15,7 @@ pub mod dates;
 pub mod den;
 pub mod designee;
 pub mod directory;
+pub mod outbox;
 pub mod reminders;
 pub mod report;
 pub mod report_table;

@@ -133,6 +133,12 @@ impl ItemKind {
     }
 }
 
+/// Item kinds that name a school's deadline: a new deadline or extension withdraws them.
+pub const DEADLINE_ITEMS: &[&str] = &["reminder", "overdue", "escalation"];
+
+/// Item kinds that speak of the designee: a new designee withdraws them.
+pub const DESIGNEE_ITEMS: &[&str] = &["confirm", "reminder", "overdue", "escalation"];
+
 /// Who a mail goes to: the school's people get action links, the legal department gets links
 /// to the staff pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -273,6 +279,25 @@ pub fn due_items(
     items
 }
 
+/// When the weekly D.E.N. report is written and mailed (local time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WeeklySchedule {
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+    pub hour: u32,
+    pub minute: u32,
+}
+
+impl Default for WeeklySchedule {
+    fn default() -> Self {
+        WeeklySchedule {
+            weekday: 1,
+            hour: 8,
+            minute: 0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,7 +319,7 @@ mod tests {
         SchoolState {
             code: code.into(),
             name: format!("Școala {code}"),
-            status: den::status(cases, step, due, today),
+            status: den::status(cases, step == DenStep::Reported, due, today),
             due,
             step,
             designee,

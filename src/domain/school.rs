@@ -278,6 +278,14 @@ pub struct SchoolRecord {
 }
 
 impl SchoolRecord {
+    pub fn unit_status(&self) -> Option<UnitStatus> {
+        UnitStatus::parse(&self.status)
+    }
+
+    pub fn is_pj(&self) -> bool {
+        self.unit_status() == Some(UnitStatus::Pj)
+    }
+
     /// The name shown to users: the long name, else the short one.
     pub fn display_name(&self) -> &str {
         self.long_name
@@ -297,6 +305,44 @@ impl SchoolRecord {
         ];
         super::text::fold(&parts.into_iter().flatten().collect::<Vec<_>>().join(" | "))
     }
+}
+
+/// A stored school with its bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSchool {
+    pub record: SchoolRecord,
+    pub active: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ActiveFilter {
+    #[default]
+    Active,
+    Inactive,
+    All,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchoolFilter {
+    pub query: Option<String>,
+    pub locality: Option<String>,
+    /// `URBAN` or `RURAL`.
+    pub area: Option<String>,
+    /// `PJ` or `AR`.
+    pub status: Option<String>,
+    pub active: ActiveFilter,
+    /// 1-based.
+    pub page: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchoolPage {
+    pub schools: Vec<StoredSchool>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ impl SchoolPlanner {
             }
             None => {
                 self.seen.insert(record.code.clone(), (number, fingerprint));
-                if record.status == "PJ" {
+                if record.is_pj() {
                     self.pj_codes.insert(record.code.clone());
                 } else {
                     self.units.push((number, record.pj_code.clone()));

@@ -68,3 +68,22 @@ mod tests {
         assert_eq!(normalise_email("a b@x.ro"), None);
     }
 }
+
+/// A staff account as the pages and the sign-in checks see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffUser {
+    pub id: i32,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub totp_pending_secret: Option<String>,
+    pub recovery_hashes: Vec<String>,
+    pub must_reenrol: bool,
+    pub failed_passwords: i32,
+    pub failed_codes: i32,
+    pub locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    pub disabled: bool,
+}
+

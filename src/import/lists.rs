@@ -1,15 +1,11 @@
 //! Case and designee lists: small tables (hundreds to thousands of rows) validated against the
-//! stored schools, then applied in one transaction.
+//! stored schools, then applied by `app::imports` in one transaction.
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
-use super::{
-    Concluding, ImportError, ImportOptions, ImportOutcome, Progress, conclude, rolled_back,
-    sha256_hex,
-};
-use crate::clock::Clock;
-use crate::db::designees::{Recorded, Recorder};
-use crate::db::{self, DbError};
+use super::{Ctx, ImportError, ImportOptions, ImportOutcome, Progress, sha256_hex};
+use crate::app::{self, imports::Source};
+use crate::db;
 use crate::domain::case_import::{CasePlan, CasePlanner, case_header_verdict};
 use crate::domain::cell::Row;
 use crate::domain::columns::HeaderVerdict;
@@ -120,22 +116,10 @@ where
         .map_err(|e| ImportError::Interrupted(e.to_string()))??)
 }
 
-async fn begin(
-    db: &DatabaseConnection,
-    options: &ImportOptions,
-) -> Result<DatabaseTransaction, ImportError> {
-    Ok(if options.dry_run {
-        db.begin().await.map_err(DbError::from)?
-    } else {
-        db::begin_write(db).await?
-    })
-}
-
 /// Imports a litigation list: cases, their schools and access dates; access dates also move
-/// the schools' D.E.N. steps forward.
+/// the schools' D.E.N. history forward.
 pub async fn import_cases(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
+    ctx: Ctx<'_>,
     file_name: &str,
     bytes: Vec<u8>,
     options: &ImportOptions,
@@ -143,48 +127,21 @@ pub async fn import_cases(
 ) -> Result<ImportOutcome, ImportError> {
     progress.stage("citesc și verific lista de dosare");
     let sha256 = sha256_hex(&bytes);
-    let (plan, mut report) = plan_list(db, move |directory| {
+    let (plan, report) = plan_list(ctx.db, move |directory| {
         run_planner::<CasePlanner<'_>>(&bytes, case_header_verdict, directory)
     })
     .await?;
-    let now = clock.now();
-    let txn = begin(db, options).await?;
-    let write = !options.dry_run;
-    let applied = async {
-        let counts = db::cases::apply_plan(&txn, &plan, now, write).await?;
-        if write {
-            for (school, steps) in db::cases::implied_steps(&plan) {
-                db::den::catch_up_steps(&txn, &school, steps, &options.actor, now).await?;
-            }
-        }
-        Ok::<_, DbError>(counts)
-    }
-    .await;
-    let counts = match applied {
-        Ok(counts) => counts,
-        Err(e) => return Err(rolled_back(txn, e.into()).await),
-    };
-    (report.inserted, report.updated, report.unchanged) =
-        (counts.inserted, counts.updated, counts.unchanged);
     progress.stage("salvez");
-    conclude(
-        txn,
-        Concluding {
-            label: "import dosare",
-            file_name,
-            sha256: &sha256,
-            options,
-            now,
-        },
-        report,
-    )
-    .await
+    let source = Source {
+        file_name,
+        sha256: &sha256,
+    };
+    app::imports::apply_cases(ctx, options, source, plan, report).await
 }
 
 /// Imports the legal department's list of designees (and the D.E.N. step dates it carries).
 pub async fn import_designees(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
+    ctx: Ctx<'_>,
     file_name: &str,
     bytes: Vec<u8>,
     options: &ImportOptions,
@@ -192,62 +149,14 @@ pub async fn import_designees(
 ) -> Result<ImportOutcome, ImportError> {
     progress.stage("citesc și verific lista persoanelor desemnate");
     let sha256 = sha256_hex(&bytes);
-    let (planned, mut report) = plan_list(db, move |directory| {
+    let (planned, report) = plan_list(ctx.db, move |directory| {
         run_planner::<DesigneePlanner<'_>>(&bytes, designee_header_verdict, directory)
     })
     .await?;
-    let now = clock.now();
-    let txn = begin(db, options).await?;
-    let write = !options.dry_run;
-    let recorder = Recorder {
-        actor: &options.actor,
-        action: "import persoană desemnată",
-        confirmed_by: None,
-        now,
-    };
-    let applied = async {
-        for designee in planned {
-            match db::designees::record(
-                &txn,
-                &designee.school_code,
-                &designee.facts,
-                &recorder,
-                write,
-            )
-            .await?
-            {
-                Recorded::Inserted => report.inserted += 1,
-                Recorded::Replaced => report.updated += 1,
-                Recorded::Unchanged => report.unchanged += 1,
-            }
-            if write {
-                db::den::catch_up_steps(
-                    &txn,
-                    &designee.school_code,
-                    designee.steps,
-                    &options.actor,
-                    now,
-                )
-                .await?;
-            }
-        }
-        Ok::<_, DbError>(())
-    }
-    .await;
-    if let Err(e) = applied {
-        return Err(rolled_back(txn, e.into()).await);
-    }
     progress.stage("salvez");
-    conclude(
-        txn,
-        Concluding {
-            label: "import persoane desemnate",
-            file_name,
-            sha256: &sha256,
-            options,
-            now,
-        },
-        report,
-    )
-    .await
+    let source = Source {
+        file_name,
+        sha256: &sha256,
+    };
+    app::imports::apply_designees(ctx, options, source, planned, report).await
 }

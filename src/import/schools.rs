@@ -1,22 +1,15 @@
-//! The school import: read and validate the file off the async runtime while the async side
-//! writes batches, all in one transaction.
+//! The school import: read and validate the file off the async runtime while the apply use
+//! case writes batches, all in one transaction.
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use tokio::sync::mpsc;
 
-use super::{
-    Concluding, ImportError, ImportOptions, ImportOutcome, Progress, conclude, rolled_back,
-    sha256_hex,
-};
-
-use crate::clock::Clock;
-use crate::db::schools::SchoolWriter;
-use crate::db::{self, DbError};
+use super::{Ctx, ImportError, ImportOptions, ImportOutcome, Progress, sha256_hex};
+use crate::app::{self, imports::Source};
 use crate::domain::cell::Row;
 use crate::domain::report::ImportReport;
 use crate::domain::school::SchoolRecord;
 use crate::domain::school_import::{
-    SchoolPlanner, drop_known_orphans, orphan_pj_codes, school_header_verdict,
+    SchoolPlanner, school_header_verdict,
 };
 use crate::excel::{self, Limits, RowSink, SpreadsheetError};
 
@@ -24,11 +17,10 @@ use crate::excel::{self, Limits, RowSink, SpreadsheetError};
 const BATCH: usize = 500;
 
 /// Reads, validates and (unless dry-run) applies a school-network file. Reading and writing
-/// overlap: a blocking task parses and validates, the async side writes batches inside one
-/// transaction, which is rolled back if the file turns out to be refused.
+/// overlap: a blocking task parses and validates while `app::imports::apply_schools` writes
+/// its batches inside one transaction, rolled back if the file turns out to be refused.
 pub async fn import_schools(
-    db: &DatabaseConnection,
-    clock: &dyn Clock,
+    ctx: Ctx<'_>,
     file_name: &str,
     bytes: Vec<u8>,
     options: &ImportOptions,
@@ -40,68 +32,18 @@ pub async fn import_schools(
     let county = options.county.clone();
     let reader =
         tokio::task::spawn_blocking(move || read_and_plan(&bytes, county.as_deref(), sender));
-    let now = clock.now();
-    let txn = if options.dry_run {
-        db.begin().await.map_err(DbError::from)?
-    } else {
-        db::begin_write(db).await?
+    let planned = async {
+        let report = reader
+            .await
+            .map_err(|e| ImportError::Interrupted(e.to_string()))??;
+        progress.stage("salvez");
+        Ok(report)
     };
-    let written = write_batches(&txn, batches, now, !options.dry_run).await;
-    let planned = reader
-        .await
-        .map_err(|e| ImportError::Interrupted(e.to_string()))?;
-    let (mut writer, mut report) = match (written, planned) {
-        (Ok(writer), Ok(report)) => (writer, report),
-        (_, Err(e)) => return Err(rolled_back(txn, e).await),
-        (Err(e), Ok(_)) => return Err(rolled_back(txn, e.into()).await),
+    let source = Source {
+        file_name,
+        sha256: &sha256,
     };
-    report.file = file_name.to_string();
-    report.dry_run = options.dry_run;
-    let stored_parents = writer.stored_among(&orphan_pj_codes(&report));
-    drop_known_orphans(&mut report, &stored_parents);
-    if options.strict && !report.rejected.is_empty() {
-        let error = ImportError::StrictRejected(report.rejected_rows(), Box::new(report));
-        return Err(rolled_back(txn, error).await);
-    }
-    if let Some(county) = options
-        .county
-        .as_deref()
-        .filter(|_| report.rejected.is_empty())
-    {
-        writer.deactivate_missing(&txn, county).await?;
-    }
-    let counts = writer.counts();
-    report.inserted = counts.inserted;
-    report.updated = counts.updated;
-    report.unchanged = counts.unchanged;
-    report.deactivated = counts.deactivated;
-    progress.stage("salvez");
-    conclude(
-        txn,
-        Concluding {
-            label: "import unități",
-            file_name,
-            sha256: &sha256,
-            options,
-            now,
-        },
-        report,
-    )
-    .await
-}
-
-/// Writes batches as they come; the receiver is dropped on return, which stops the reader.
-async fn write_batches(
-    txn: &DatabaseTransaction,
-    mut batches: mpsc::Receiver<Vec<SchoolRecord>>,
-    now: chrono::DateTime<chrono::Utc>,
-    write: bool,
-) -> Result<SchoolWriter, DbError> {
-    let mut writer = SchoolWriter::load(txn, now, write).await?;
-    while let Some(batch) = batches.recv().await {
-        writer.apply(txn, batch).await?;
-    }
-    Ok(writer)
+    app::imports::apply_schools(ctx, options, source, batches, planned).await
 }
 
 fn read_and_plan(

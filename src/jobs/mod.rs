@@ -2,7 +2,6 @@
 //! due (in Europe/Bucharest, so DST moves nothing) and drains the outbox. A missed heartbeat
 //! only delays: the next one finds the same due items, whose keys make them go out once.
 
-pub mod reminders;
 pub mod weekly;
 
 use std::sync::Arc;
@@ -52,7 +51,7 @@ impl Jobs {
             return;
         };
         let now = self.clock.now();
-        match reminders::run_pass(
+        match crate::app::reminders::run_pass(
             &self.db,
             &self.key,
             &self.config,

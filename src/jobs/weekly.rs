@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
 use crate::db::outbox::NewMail;
-use crate::db::settings::WeeklySchedule;
+use crate::domain::reminders::WeeklySchedule;
 use crate::mail::content::{Block, MailContent};
 use crate::reports::{FileFormat, ReportError, ReportFilter, ReportKind};
 
@@ -71,9 +71,14 @@ pub async fn run_if_due(
     };
     let mail = NewMail {
         attachment: Some((absolute.display().to_string(), name)),
-        ..NewMail::plain(key, "report", legal, &content, false)
+        ..NewMail::plain(key, crate::domain::outbox::MailKind::Report, legal, &content, false)
     };
-    crate::db::outbox::enqueue(db, mail, domain, at).await?;
+    let ctx = crate::app::Ctx {
+        db,
+        clock: &crate::clock::FixedClock(at),
+        timezone: config.timezone,
+    };
+    crate::app::outbox::enqueue(ctx, mail, domain).await?;
     Ok(Some(path))
 }
 

@@ -14,7 +14,7 @@ use super::MailError;
 use super::transport::{SendFailure, Transport};
 use crate::auth::secret_key::SecretKey;
 use crate::clock::Clock;
-use crate::db::outbox::{self, OutboxRow};
+use crate::db::outbox::{self, StoredMail};
 use crate::domain::calendar::in_send_window;
 
 pub struct Mailer {
@@ -123,7 +123,7 @@ fn file_stem(message_id: &str) -> String {
 
 /// The message as sent: link tokens unsealed into the bodies, text and HTML alternatives,
 /// the attachment if any.
-fn build(mailer: &Mailer, row: &OutboxRow) -> Result<Message, String> {
+fn build(mailer: &Mailer, row: &StoredMail) -> Result<Message, String> {
     let tokens: Vec<String> = match &row.sealed_tokens {
         Some(json) => serde_json::from_str::<Vec<String>>(json)
             .map_err(|e| format!("jetoane ilizibile: {e}"))?,

@@ -1,9 +1,8 @@
-use std::fmt::Write;
 
 use maud::{Markup, html};
 
 use super::layout::{Chrome, csrf_field, page};
-use crate::db::imports::StoredBatch;
+use crate::domain::report::{StoredBatch, counted_noun};
 use crate::domain::report::ImportReport;
 
 pub struct ImportsView<'a> {
@@ -169,73 +168,4 @@ fn issues(report: &ImportReport) -> Markup {
     }
 }
 
-/// What an import kind is called on pages and in messages.
-pub fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "cases" => "dosare",
-        "designees" => "persoane desemnate",
-        _ => "rețea școlară",
-    }
-}
-
-/// What one counted row is, per import kind.
-fn counted_noun(kind: &str) -> &'static str {
-    match kind {
-        "cases" => "Rânduri dosar–unitate",
-        "designees" => "Persoane desemnate",
-        _ => "Unități",
-    }
-}
-
-/// The human summary printed by `import --format text`.
-pub fn report_as_text(report: &ImportReport) -> String {
-    let mut out = String::new();
-    let mode = if report.dry_run {
-        " (simulare, nimic scris)"
-    } else {
-        ""
-    };
-    let _ = writeln!(
-        out,
-        "Import {}: {}{mode}",
-        kind_label(&report.kind),
-        report.file
-    );
-    let sheet = report.sheet.as_deref().unwrap_or("CSV");
-    let _ = writeln!(
-        out,
-        "Foaia {sheet}, antetul pe rândul {}",
-        report.header_row
-    );
-    let _ = writeln!(
-        out,
-        "Rânduri citite {}, sărite {}, adăugate {}, actualizate {}, neschimbate {}, dezactivate {}",
-        report.rows_read,
-        report.skipped,
-        report.inserted,
-        report.updated,
-        report.unchanged,
-        report.deactivated
-    );
-    let _ = writeln!(
-        out,
-        "Rânduri respinse {}, avertismente {}",
-        report.rejected_rows(),
-        report.warnings.len()
-    );
-    for r in &report.rejected {
-        let _ = writeln!(
-            out,
-            "  RESPINS rândul {}, coloana „{}”, valoarea „{}”: {}",
-            r.row, r.column, r.value, r.error
-        );
-    }
-    for w in &report.warnings {
-        let _ = writeln!(
-            out,
-            "  atenție rândul {}, coloana „{}”, valoarea „{}”: {}",
-            w.row, w.column, w.value, w.warning
-        );
-    }
-    out
-}
+pub use crate::domain::report::kind_label;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, html};
 
-use crate::db::cases::StoredCase;
+use crate::domain::cases::StoredCase;
 use crate::domain::courts;
 use crate::domain::den::DenStep;
 use crate::domain::designee::{DesigneeFacts, FUNCTIONS};

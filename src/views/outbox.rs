@@ -5,36 +5,21 @@ use maud::{Markup, html};
 
 use super::format_datetime;
 use super::layout::{Chrome, csrf_field, page};
-use crate::db::outbox::OutboxRow;
-
-pub const STATUSES: &[(&str, &str)] = &[
-    ("pending", "în așteptare"),
-    ("sending", "în curs"),
-    ("sent", "trimise"),
-    ("dead", "nelivrate"),
-    ("cancelled", "anulate"),
-];
-
-pub fn status_label(status: &str) -> &str {
-    STATUSES
-        .iter()
-        .find(|(s, _)| *s == status)
-        .map_or(status, |(_, l)| l)
-}
+use crate::domain::outbox::{OutboxRow, OutboxStatus};
 
 pub struct OutboxView<'a> {
-    pub counts: &'a [(String, i64)],
-    pub status: Option<&'a str>,
+    pub counts: &'a [(OutboxStatus, i64)],
+    pub status: Option<OutboxStatus>,
     pub rows: &'a [OutboxRow],
     pub transport: &'a str,
     pub timezone: Tz,
 }
 
 pub fn outbox(chrome: &Chrome, view: OutboxView) -> Markup {
-    let count = |status: &str| {
+    let count = |status: OutboxStatus| {
         view.counts
             .iter()
-            .find(|(s, _)| s == status)
+            .find(|(s, _)| *s == status)
             .map_or(0, |(_, n)| *n)
     };
     let can_write = chrome.user.as_ref().is_some_and(|u| u.can_write);
@@ -47,8 +32,8 @@ pub fn outbox(chrome: &Chrome, view: OutboxView) -> Markup {
             p.muted { "Mesajele către unități pleacă doar în zilele lucrătoare, între 08:00 și 18:00. Livrare: " (view.transport) "." }
             ul.chips {
                 li { a href="/outbox" aria-current=(view.status.is_none()) { "Toate" } }
-                @for (status, label) in STATUSES {
-                    li { a href={ "/outbox?status=" (status) } aria-current=(view.status == Some(*status)) { (label) " " strong { (count(status)) } } }
+                @for status in OutboxStatus::ALL {
+                    li { a href={ "/outbox?status=" (status.as_str()) } aria-current=(view.status == Some(status)) { (status.label()) " " strong { (count(status)) } } }
                 }
             }
             @if view.rows.is_empty() {
@@ -63,15 +48,15 @@ pub fn outbox(chrome: &Chrome, view: OutboxView) -> Markup {
                         td { (format_datetime(row.created_at, view.timezone)) }
                         td { (row.recipient) }
                         td { (row.subject) }
-                        td { span class={ "badge " (if row.status == "dead" { "badge-bad" } else if row.status == "sent" { "badge-ok" } else { "badge-muted" }) } { (status_label(&row.status)) } }
+                        td { span class={ "badge " (match row.status { OutboxStatus::Dead => "badge-bad", OutboxStatus::Sent => "badge-ok", _ => "badge-muted" }) } { (row.status.label()) } }
                         td { (row.attempts) }
                         td {
                             @if let Some(sent) = row.sent_at { (format_datetime(sent, view.timezone)) }
-                            @else if row.status == "pending" { (format_datetime(row.next_attempt_at, view.timezone)) }
+                            @else if row.status == OutboxStatus::Pending { (format_datetime(row.next_attempt_at, view.timezone)) }
                         }
                         td {
                             (row.last_error.as_deref().unwrap_or(""))
-                            @if row.status == "dead" && can_write {
+                            @if row.status == OutboxStatus::Dead && can_write {
                                 form.inline method="post" action={ "/outbox/" (row.id) "/retry" } {
                                     (csrf_field(chrome))
                                     " " button type="submit" { "Reîncearcă" }

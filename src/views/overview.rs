@@ -5,8 +5,8 @@ use maud::{Markup, PreEscaped, html};
 
 use super::den::{colour, date, days_phrase, status_badge};
 use super::layout::{Chrome, page};
-use crate::db::cases::Hearing;
-use crate::db::den::Campaign;
+use crate::domain::cases::Hearing;
+use crate::domain::den::Campaign;
 use std::collections::HashMap;
 
 use crate::domain::board::{BoardRow, LocalityBar};

@@ -7,11 +7,11 @@ use chrono_tz::Tz;
 use super::den::{date, optional_date, status_badge};
 use super::format_datetime;
 use super::layout::csrf_field;
-use crate::db::audit::AuditEntry;
-use crate::db::cases::StoredCase;
-use crate::db::den::{Campaign, Extension, StepRecord};
-use crate::db::designees::StoredDesignee;
-use crate::db::schools::{ActiveFilter, SchoolFilter, StoredSchool};
+use crate::domain::audit::AuditEntry;
+use crate::domain::cases::StoredCase;
+use crate::domain::den::{Campaign, Extension, StepRecord};
+use crate::domain::designee::StoredDesignee;
+use crate::domain::school::{ActiveFilter, SchoolFilter, StoredSchool, UnitStatus};
 use crate::domain::board::BoardRow;
 use crate::domain::case_import::{LinkFacts, side};
 use crate::domain::case_kinds::{STAGES, label};
@@ -119,7 +119,7 @@ fn status_chips(filter: &SchoolListFilter) -> Markup {
 }
 
 fn status_label(status: &str) -> &'static str {
-    if status == "PJ" {
+    if UnitStatus::parse(status) == Some(UnitStatus::Pj) {
         "PJ (personalitate juridică)"
     } else {
         "AR (structură arondată)"
@@ -250,7 +250,7 @@ pub struct SchoolDetailView<'a> {
     pub cases: &'a [(StoredCase, LinkFacts)],
     pub audit: &'a [AuditEntry],
     /// Mail about this school, newest first.
-    pub mails: &'a [crate::db::outbox::OutboxRow],
+    pub mails: &'a [crate::domain::outbox::OutboxRow],
     pub today: NaiveDate,
     pub timezone: Tz,
 }
@@ -279,7 +279,7 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
             }
             h2 { "Date de identificare" }
             (identity_card(r, &view.updated_at))
-            @if r.status == "PJ" {
+            @if r.is_pj() {
                 h2 { "Structuri arondate (" (view.units.len()) ")" }
                 @if view.units.is_empty() {
                     p { "Unitatea nu are structuri arondate." }
@@ -303,7 +303,7 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
                         td { (format_datetime(mail.created_at, view.timezone)) }
                         td { (mail.recipient) }
                         td { (mail.subject) }
-                        td { (crate::views::outbox::status_label(&mail.status)) }
+                        td { (mail.status.label()) }
                     } } }
                 } }
             }
@@ -385,20 +385,12 @@ fn timeline(view: &SchoolDetailView) -> Markup {
                     li {
                         strong { (date(step.on)) " — " (step.step.label()) }
                         br;
-                        span.muted { "înregistrat de " (step.recorded_by) " (" (source_label(&step.source)) "), " (format_datetime(step.recorded_at, view.timezone)) }
+                        span.muted { "înregistrat de " (step.recorded_by) " (" (step.source.label()) "), " (format_datetime(step.recorded_at, view.timezone)) }
                         @if let Some(note) = &step.note { br; (note) }
                     }
                 }
             }
         }
-    }
-}
-
-fn source_label(source: &str) -> &'static str {
-    match source {
-        "import" => "import",
-        "link" => "link trimis unității",
-        _ => "personal ISJ",
     }
 }
 

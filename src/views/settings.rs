@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::den::date;
 use super::layout::{Chrome, csrf_field, page as layout};
-use crate::db::den::{Campaign, DEFAULT_TITLE};
+use crate::domain::den::{Campaign, DEFAULT_CAMPAIGN_TITLE};
 use crate::domain::reminders::ReminderRules;
 
 const WEEKDAYS: [&str; 7] = [
@@ -18,7 +18,7 @@ const WEEKDAYS: [&str; 7] = [
 ];
 
 pub struct SettingsView<'a> {
-    pub weekly: crate::db::settings::WeeklySchedule,
+    pub weekly: crate::domain::reminders::WeeklySchedule,
     pub campaign: Option<&'a Campaign>,
     pub rules: &'a ReminderRules,
     pub legal_email: Option<&'a str>,
@@ -51,7 +51,7 @@ pub fn page(chrome: &Chrome, view: SettingsView) -> Markup {
                     (csrf_field(chrome))
                     div.field {
                         label for="title" { "Titlul campaniei" }
-                        input id="title" name="title" maxlength="200" value=(campaign.map_or(DEFAULT_TITLE, |c| c.title.as_str()));
+                        input id="title" name="title" maxlength="200" value=(campaign.map_or(DEFAULT_CAMPAIGN_TITLE, |c| c.title.as_str()));
                     }
                     div.field {
                         label for="deadline" { "Termen-limită pentru constituirea contului D.E.N." }

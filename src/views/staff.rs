@@ -4,8 +4,8 @@ use maud::{Markup, html};
 
 use super::auth::{AuthenticatorSetup, authenticator_block, recovery_code_list};
 use super::layout::{Chrome, csrf_field, page};
-use crate::db::audit::AuditEntry;
-use crate::db::staff::StaffUser;
+use crate::domain::audit::AuditEntry;
+use crate::domain::staff::StaffUser;
 
 pub struct UserRow<'a> {
     pub user: &'a StaffUser,

@@ -145,7 +145,7 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {
         dead_mail: db::outbox::counts(&state.db)
             .await?
             .into_iter()
-            .find(|(s, _)| s == "dead")
+            .find(|(s, _)| *s == crate::domain::outbox::OutboxStatus::Dead)
             .map_or(0, |(_, n)| n),
     });
     *state.board.lock() = Some(Cached {

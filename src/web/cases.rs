@@ -1,18 +1,19 @@
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::chrome::render;
-use super::flash::redirect_with;
-use super::session::{Editor, Staff};
+use super::flash::outcome;
+use super::session::{CheckedForm, Editor, Staff};
 use super::{AppState, WebError};
+use crate::app::{self, Actor};
+use crate::db;
 use crate::db::cases::CaseFilter;
 use crate::db::entities::court_case;
-use crate::db::{self, DbError};
+use crate::domain::cases::CaseStatus;
 use crate::domain::school::SiiirCode;
 use crate::views::cases::{CaseDetailView, CaseListView};
-use crate::views::layout::{Chrome, Flash, FlashKind};
+use crate::views::layout::Chrome;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ListParams {
@@ -93,35 +94,25 @@ pub async fn detail(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    csrf: String,
     active: String,
 }
 
 /// Closes or reopens a case (a school whose cases are all closed is blocked again).
 pub async fn set_status(
     State(state): State<AppState>,
-    Editor(staff): Editor,
     Path(id): Path<i32>,
-    Form(form): Form<StatusForm>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, StatusForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
-    db::cases::find(&state.db, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let active = form.active == "da";
-    let txn = db::begin_write(&state.db).await?;
-    db::cases::set_active(&txn, id, active, &staff.account.email, state.clock.now()).await?;
-    txn.commit().await.map_err(DbError::from)?;
-    let text = if active {
-        "Dosarul a fost redeschis."
+    let status = if form.active == "da" {
+        CaseStatus::Active
     } else {
-        "Dosarul a fost marcat ca închis."
+        CaseStatus::Closed
     };
-    Ok(redirect_with(
-        &Flash {
-            kind: FlashKind::Success,
-            text: text.into(),
-        },
-        &format!("/cases/{id}"),
-    ))
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::cases::set_status(state.ctx(), &actor, id, status).await;
+    let text = result.map(|_| match status {
+        CaseStatus::Active => "Dosarul a fost redeschis.".to_string(),
+        CaseStatus::Closed => "Dosarul a fost marcat ca închis.".to_string(),
+    });
+    outcome(text, &format!("/cases/{id}"))
 }

@@ -1,10 +1,21 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::app::AppError;
 use crate::db::DbError;
 
+tokio::task_local! {
+    /// The id of the request being served, for its log lines and its error page.
+    pub static REQUEST_ID: String;
+}
+
+/// The current request's id (empty outside a request).
+pub fn request_id() -> String {
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
+}
+
 /// Errors a handler can end with. Users see a generic Romanian page; internals go to the log
-/// under a request id.
+/// under the request id, which the page shows.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error("pagina nu există")]
@@ -19,6 +30,22 @@ pub enum WebError {
     Db(#[from] DbError),
     #[error("eroare internă: {0}")]
     Internal(String),
+    #[error("{}", .0.chain())]
+    App(AppError),
+}
+
+/// The one mapping of use-case errors to HTTP.
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound(_) => WebError::NotFound,
+            AppError::Forbidden(_) => WebError::Forbidden,
+            AppError::Invalid { message, .. } | AppError::Conflict(message) => {
+                WebError::BadRequest(message)
+            }
+            unexpected @ AppError::Unexpected { .. } => WebError::App(unexpected),
+        }
+    }
 }
 
 impl IntoResponse for WebError {
@@ -45,8 +72,10 @@ impl IntoResponse for WebError {
                 self.to_string(),
                 None,
             ),
-            WebError::Db(_) | WebError::Internal(_) => {
-                let id = uuid::Uuid::new_v4().to_string();
+            WebError::Db(_) | WebError::Internal(_) | WebError::App(_) => {
+                let id = Some(request_id())
+                    .filter(|id| !id.is_empty())
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
                 tracing::error!(request_id = %id, error = %self, "request failed");
                 let message = "A apărut o eroare neprevăzută. Încercați din nou; dacă problema persistă, transmiteți codul de mai jos administratorului.";
                 (

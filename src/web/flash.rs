@@ -53,3 +53,24 @@ pub fn take(headers: &HeaderMap) -> Option<Flash> {
     let text = String::from_utf8(hex::decode(text).ok()?).ok()?;
     Some(Flash { kind, text })
 }
+
+/// Back to `target` with a use case's outcome: its success text, or the broken rule's
+/// message; a missing record or a failure of the system becomes the error page.
+pub fn outcome(
+    result: crate::app::AppResult<String>,
+    target: &str,
+) -> Result<axum::response::Response, super::WebError> {
+    use crate::app::AppError;
+    let flash = match result {
+        Ok(text) => Flash {
+            kind: FlashKind::Success,
+            text,
+        },
+        Err(AppError::Invalid { message, .. } | AppError::Conflict(message)) => Flash {
+            kind: FlashKind::Error,
+            text: message,
+        },
+        Err(other) => return Err(other.into()),
+    };
+    Ok(redirect_with(&flash, target))
+}

@@ -110,17 +110,15 @@ pub async fn upload(
         .acquire()
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    let result = upload
-        .kind
-        .run(
-            &state.db,
-            state.clock.as_ref(),
-            &upload.file_name,
-            upload.bytes.clone(),
-            &options,
-            &Silent,
-        )
-        .await;
+    let result = crate::import::run(
+        upload.kind,
+        state.ctx(),
+        &upload.file_name,
+        upload.bytes.clone(),
+        &options,
+        &Silent,
+    )
+    .await;
     match result {
         Ok(outcome) => {
             let id = state.uploads.put(upload);
@@ -157,18 +155,16 @@ pub async fn apply(
         .acquire()
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    match upload
-        .kind
-        .run(
-            &state.db,
-            state.clock.as_ref(),
-            &upload.file_name,
-            upload.bytes,
-            &options,
-            &Silent,
-        )
-        .await
-    {
+    let result = crate::import::run(
+        upload.kind,
+        state.ctx(),
+        &upload.file_name,
+        upload.bytes,
+        &options,
+        &Silent,
+    )
+    .await;
+    match result {
         Ok(outcome) => {
             let r = &outcome.report;
             let text = format!(

@@ -1,5 +1,5 @@
-//! HTTP: routes, state and the server loop. Handlers parse input, call one service or db
-//! function and render a view.
+//! HTTP: routes, state and the server loop. Handlers parse input, call one use case in
+//! `app` (writes) or `db` queries (reads) and render a view; none opens a transaction.
 
 mod auth;
 mod board;
@@ -57,6 +57,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What the use cases need from this state.
+    pub fn ctx(&self) -> crate::app::Ctx<'_> {
+        crate::app::Ctx {
+            db: &self.db,
+            clock: self.clock.as_ref(),
+            timezone: self.config.timezone,
+        }
+    }
+
     pub fn new(
         db: DatabaseConnection,
         config: Config,
@@ -147,12 +156,36 @@ pub fn router(state: AppState) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn(with_request_id))
         .with_state(state)
 }
 
-/// The request's span names the path without tokens and without the query string.
+/// The request's span names its id and the path without tokens and without the query string.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::debug_span!("request", method = %request.method(), path = %redacted_path(request.uri().path()))
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.as_str())
+        .unwrap_or_default();
+    tracing::debug_span!("request", request_id = %id, method = %request.method(), path = %redacted_path(request.uri().path()))
+}
+
+/// A request's id, made when it arrives.
+#[derive(Clone)]
+struct RequestId(String);
+
+/// Gives each request an id: on its tracing span, in `X-Request-Id`, and on an error page.
+async fn with_request_id(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = error::REQUEST_ID.scope(id.clone(), next.run(request)).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
 }
 
 /// Link tokens are credentials: `/setup/abc…` is logged as `/setup/…`.

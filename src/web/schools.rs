@@ -1,20 +1,20 @@
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::board::{Snapshot, snapshot, today};
 use super::chrome::render;
-use super::flash::redirect_with;
-use super::session::{Editor, Staff};
+use super::flash::outcome;
+use super::session::{CheckedForm, Editor, Staff};
 use super::{AppState, WebError};
+use crate::app::{self, Actor, AppError};
 use crate::db::schools::{self as queries, ActiveFilter, PAGE_SIZE, SchoolFilter};
 use crate::db::{self, DbError};
 use crate::domain::board::BoardFilter;
-use crate::domain::den::{DenStep, StatusKind};
-use crate::domain::designee::{self, DesigneeFacts};
-use crate::domain::school::SiiirCode;
-use crate::views::layout::{Chrome, Flash, FlashKind};
+use crate::domain::den::{DenStep, StatusKind, StepClaim};
+use crate::domain::designee::DesigneeFacts;
+use crate::domain::school::{SiiirCode, UnitStatus};
+use crate::views::layout::Chrome;
 use crate::views::schools::{SchoolDetailView, SchoolListFilter, SchoolListRow, SchoolListView};
 
 #[derive(Debug, Deserialize, Default)]
@@ -38,8 +38,8 @@ impl ListParams {
         let non_empty =
             |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let unit_status = non_empty(self.status.clone())
-            .map(|s| s.to_uppercase())
-            .filter(|s| s == "PJ" || s == "AR");
+            .and_then(|s| UnitStatus::parse(&s))
+            .map(|s| s.as_str().to_string());
         let den_status = non_empty(self.stare)
             .or(non_empty(self.status))
             .and_then(|s| StatusKind::parse(&s));
@@ -111,7 +111,7 @@ fn from_board(snapshot: &Snapshot, filter: &SchoolListFilter) -> ListPage {
         .map(|row| SchoolListRow {
             code: row.school.code.clone(),
             name: row.school.name.clone(),
-            unit_status: "PJ".into(),
+            unit_status: UnitStatus::Pj.as_str().into(),
             locality: row.school.locality.clone(),
             area: row.school.area.clone(),
             active: true,
@@ -161,12 +161,12 @@ pub async fn detail(
     let school = queries::find(&state.db, code)
         .await?
         .ok_or(WebError::NotFound)?;
-    let parent = if school.record.status == "AR" {
+    let parent = if school.record.unit_status() == Some(UnitStatus::Ar) {
         queries::find(&state.db, &school.record.pj_code).await?
     } else {
         None
     };
-    let units = if school.record.status == "PJ" {
+    let units = if school.record.is_pj() {
         queries::attached_units(&state.db, code).await?
     } else {
         Vec::new()
@@ -200,98 +200,52 @@ pub async fn detail(
     ))
 }
 
-/// The PJ a form posts to, or 404.
-async fn pj_code(state: &AppState, code: &str) -> Result<String, WebError> {
-    let code = SiiirCode::from_exact(code).ok_or(WebError::NotFound)?;
-    let school = queries::find(&state.db, code.as_str())
-        .await?
-        .ok_or(WebError::NotFound)?;
-    if school.record.status == "PJ" {
-        Ok(school.record.code)
-    } else {
-        Err(WebError::BadRequest(
-            "Obligațiile se înregistrează la unitatea PJ.".into(),
-        ))
-    }
-}
-
-fn back_to(code: &str, result: Result<String, String>) -> Response {
-    let flash = match result {
-        Ok(text) => Flash {
-            kind: FlashKind::Success,
-            text,
-        },
-        Err(text) => Flash {
-            kind: FlashKind::Error,
-            text,
-        },
-    };
-    redirect_with(&flash, &format!("/schools/{code}"))
-}
-
-fn parse_date(text: &str, what: &str) -> Result<chrono::NaiveDate, String> {
-    crate::domain::dates::parse_text(text).map_err(|e| format!("{what}: {e}"))
-}
-
 #[derive(Deserialize)]
 pub struct StepForm {
-    csrf: String,
     step: String,
     on: String,
+    #[serde(default)]
+    case: String,
     #[serde(default)]
     note: String,
 }
 
 pub async fn record_step(
     State(state): State<AppState>,
-    Editor(staff): Editor,
     Path(code): Path<String>,
-    Form(form): Form<StepForm>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, StepForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
-    let code = pj_code(&state, &code).await?;
-    let Some(step) = DenStep::parse(&form.step) else {
-        return Ok(back_to(&code, Err("Alegeți pasul.".into())));
+    let code = school_code(&code)?;
+    let back = format!("/schools/{code}");
+    let claim = match parse_claim(&form.step, &form.on, &form.case) {
+        Ok(claim) => claim,
+        Err(message) => return outcome(Err(message), &back),
     };
-    let on = match parse_date(&form.on, "Data pasului") {
-        Ok(on) if on <= today(&state) => on,
-        Ok(_) => {
-            return Ok(back_to(
-                &code,
-                Err("Data pasului nu poate fi în viitor.".into()),
-            ));
-        }
-        Err(e) => return Ok(back_to(&code, Err(e))),
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::den::record_step(state.ctx(), &actor, &code, claim, Some(&form.note)).await;
+    outcome(
+        result.map(|a| format!("Pas înregistrat: {}.", a.step.label())),
+        &back,
+    )
+}
+
+/// A step as typed in a form (staff page or director's link).
+pub(super) fn parse_claim(step: &str, on: &str, case: &str) -> Result<StepClaim, AppError> {
+    let step = DenStep::parse(step).ok_or_else(|| AppError::invalid("step", "alegeți pasul"))?;
+    let on = crate::domain::dates::parse_text(on)
+        .map_err(|e| AppError::invalid("on", format!("data pasului: {e}")))?;
+    let case = match case.trim() {
+        "" => None,
+        id => Some(
+            id.parse()
+                .map_err(|_| AppError::invalid("case", "alegeți dosarul"))?,
+        ),
     };
-    let note = Some(form.note.trim())
-        .filter(|n| !n.is_empty())
-        .map(|n| n.chars().take(1000).collect::<String>());
-    let txn = db::begin_write(&state.db).await?;
-    let new = db::den::NewStep {
-        school: &code,
-        step,
-        on,
-        source: db::den::StepSource::Staff,
-        actor: &staff.account.email,
-        note: note.as_deref(),
-        now: state.clock.now(),
-    };
-    match db::den::record_step(&txn, new).await {
-        Ok(()) => {
-            txn.commit().await.map_err(DbError::from)?;
-            Ok(back_to(
-                &code,
-                Ok(format!("Pas înregistrat: {}.", step.label())),
-            ))
-        }
-        Err(db::den::StepError::Db(e)) => Err(e.into()),
-        Err(refused) => Ok(back_to(&code, Err(refused.to_string()))),
-    }
+    Ok(StepClaim { step, on, case })
 }
 
 #[derive(Deserialize)]
 pub struct DesigneeForm {
-    csrf: String,
     full_name: String,
     function: String,
     #[serde(default)]
@@ -304,117 +258,101 @@ pub struct DesigneeForm {
     phone: String,
 }
 
+impl DesigneeForm {
+    /// The same form posted to a director's link (read as loose fields).
+    pub(super) fn from_fields<'a>(field: &impl Fn(&str) -> &'a str) -> DesigneeForm {
+        DesigneeForm {
+            full_name: field("full_name").to_string(),
+            function: field("function").to_string(),
+            decision_number: field("decision_number").to_string(),
+            decision_date: field("decision_date").to_string(),
+            email: field("email").to_string(),
+            phone: field("phone").to_string(),
+        }
+    }
+
+    /// The typed facts; only a decision date that is no date is refused here.
+    pub(super) fn facts(&self) -> Result<DesigneeFacts, AppError> {
+        let optional = |s: &str| {
+            Some(s.trim().chars().take(200).collect::<String>()).filter(|s| !s.is_empty())
+        };
+        let decision_date = optional(&self.decision_date)
+            .map(|d| crate::domain::dates::parse_text(&d))
+            .transpose()
+            .map_err(|e| AppError::invalid("decision_date", format!("data deciziei: {e}")))?;
+        Ok(DesigneeFacts {
+            full_name: self.full_name.chars().take(200).collect(),
+            function: self.function.chars().take(100).collect(),
+            decision_number: optional(&self.decision_number),
+            decision_date,
+            email: optional(&self.email),
+            phone: optional(&self.phone),
+        })
+    }
+}
+
 pub async fn record_designee(
     State(state): State<AppState>,
-    Editor(staff): Editor,
     Path(code): Path<String>,
-    Form(form): Form<DesigneeForm>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, DesigneeForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
-    let code = pj_code(&state, &code).await?;
-    let optional =
-        |s: &str| Some(s.trim().chars().take(200).collect::<String>()).filter(|s| !s.is_empty());
-    let decision_date = match optional(&form.decision_date)
-        .map(|d| parse_date(&d, "Data deciziei"))
-        .transpose()
-    {
-        Ok(date) => date,
-        Err(e) => return Ok(back_to(&code, Err(e))),
+    let code = school_code(&code)?;
+    let back = format!("/schools/{code}");
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = match form.facts() {
+        Ok(typed) => app::designees::record(state.ctx(), &actor, &code, typed).await,
+        Err(e) => Err(e),
     };
-    let typed = DesigneeFacts {
-        full_name: form.full_name.chars().take(200).collect(),
-        function: form.function.chars().take(100).collect(),
-        decision_number: optional(&form.decision_number),
-        decision_date,
-        email: optional(&form.email),
-        phone: optional(&form.phone),
-    };
-    let (facts, warnings) = match designee::check(typed) {
-        Ok(checked) => checked,
-        Err(errors) => {
-            return Ok(back_to(
-                &code,
-                Err(errors
-                    .into_iter()
-                    .map(|p| p.message)
-                    .collect::<Vec<_>>()
-                    .join("; ")),
-            ));
+    let text = result.map(|done| {
+        let mut text = match done.recorded {
+            app::designees::Recorded::Unchanged => {
+                "Datele persoanei desemnate sunt deja acestea; persoana este confirmată."
+                    .to_string()
+            }
+            _ => format!("Persoana desemnată înregistrată: {}.", done.facts.full_name),
+        };
+        for warning in done.warnings {
+            text.push_str(&format!(" Atenție: {}.", warning.message));
         }
-    };
-    let txn = db::begin_write(&state.db).await?;
-    let recorder = db::designees::Recorder {
-        actor: &staff.account.email,
-        action: "persoană desemnată",
-        confirmed_by: Some("staff"),
-        now: state.clock.now(),
-    };
-    let outcome = db::designees::record(&txn, &code, &facts, &recorder, true).await?;
-    txn.commit().await.map_err(DbError::from)?;
-    let mut text = match outcome {
-        db::designees::Recorded::Unchanged => {
-            "Datele persoanei desemnate sunt deja acestea; nimic de schimbat.".to_string()
-        }
-        _ => format!("Persoana desemnată înregistrată: {}.", facts.full_name),
-    };
-    for warning in warnings {
-        text.push_str(&format!(" Atenție: {}.", warning.message));
-    }
-    Ok(back_to(&code, Ok(text)))
+        text
+    });
+    outcome(text, &back)
 }
 
 #[derive(Deserialize)]
 pub struct ExtensionForm {
-    csrf: String,
     until: String,
     reason: String,
 }
 
 pub async fn extend(
     State(state): State<AppState>,
-    Editor(staff): Editor,
     Path(code): Path<String>,
-    Form(form): Form<ExtensionForm>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, ExtensionForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
-    let code = pj_code(&state, &code).await?;
-    let Some(campaign) = db::den::active_campaign(&state.db).await? else {
-        return Ok(back_to(
-            &code,
-            Err("Nu există o campanie activă; stabiliți întâi termenul-limită în Setări.".into()),
-        ));
-    };
-    let until = match parse_date(&form.until, "Noul termen") {
-        Ok(until) if until > campaign.deadline => until,
-        Ok(_) => {
-            return Ok(back_to(
-                &code,
-                Err("Prelungirea trebuie să fie după termenul campaniei.".into()),
-            ));
+    let code = school_code(&code)?;
+    let back = format!("/schools/{code}");
+    let until = match crate::domain::dates::parse_text(&form.until) {
+        Ok(until) => until,
+        Err(e) => {
+            return outcome(
+                Err(AppError::invalid("until", format!("noul termen: {e}"))),
+                &back,
+            );
         }
-        Err(e) => return Ok(back_to(&code, Err(e))),
     };
-    let reason: String = form.reason.trim().chars().take(1000).collect();
-    if reason.is_empty() {
-        return Ok(back_to(&code, Err("Scrieți motivul prelungirii.".into())));
-    }
-    let txn = db::begin_write(&state.db).await?;
-    db::den::set_extension(
-        &txn,
-        campaign.id,
-        &code,
-        until,
-        &reason,
-        &staff.account.email,
-        state.clock.now(),
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::campaign::extend(state.ctx(), &actor, &code, until, &form.reason).await;
+    outcome(
+        result.map(|e| format!("Termen prelungit până la {}.", e.until.format("%d.%m.%Y"))),
+        &back,
     )
-    .await?;
-    txn.commit().await.map_err(DbError::from)?;
-    Ok(back_to(
-        &code,
-        Ok(format!(
-            "Termen prelungit până la {}.",
-            until.format("%d.%m.%Y")
-        )),
-    ))
+}
+
+/// The SIIIR code in a form's path, or 404.
+fn school_code(code: &str) -> Result<String, WebError> {
+    Ok(SiiirCode::from_exact(code)
+        .ok_or(WebError::NotFound)?
+        .as_str()
+        .to_string())
 }

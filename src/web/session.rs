@@ -230,3 +230,68 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         _ => false,
     }
 }
+
+/// A guard that names a signed-in staff member (`Staff`, `Editor`, `Admin`).
+pub trait SignedIn: FromRequestParts<AppState, Rejection = Denied> + Send {
+    fn staff(&self) -> &Staff;
+}
+
+impl SignedIn for Staff {
+    fn staff(&self) -> &Staff {
+        self
+    }
+}
+
+impl SignedIn for Editor {
+    fn staff(&self) -> &Staff {
+        &self.0
+    }
+}
+
+impl SignedIn for Admin {
+    fn staff(&self) -> &Staff {
+        &self.0
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct WithCsrf<T> {
+    csrf: String,
+    #[serde(flatten)]
+    fields: T,
+}
+
+/// A form posted by a signed-in staff member, whose CSRF token was checked before the
+/// handler runs: a handler that takes it cannot forget the check.
+pub struct CheckedForm<G, T>(pub G, pub T);
+
+impl<G, T> axum::extract::FromRequest<AppState> for CheckedForm<G, T>
+where
+    G: SignedIn,
+    T: serde::de::DeserializeOwned + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let guard = G::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let request = axum::extract::Request::from_parts(parts, body);
+        let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        guard
+            .staff()
+            .check_csrf(&form.csrf)
+            .map_err(IntoResponse::into_response)?;
+        Ok(CheckedForm(guard, form.fields))
+    }
+}
+
+/// A form with no field but the CSRF token.
+#[derive(serde::Deserialize)]
+pub struct NoFields {}

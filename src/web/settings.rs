@@ -1,14 +1,14 @@
-use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::chrome::render;
-use super::flash::redirect_with;
-use super::session::{Editor, Staff};
+use super::flash::outcome;
+use super::session::{CheckedForm, Editor, NoFields, Staff};
 use super::{AppState, WebError};
-use crate::db::{self, DbError};
-use crate::views::layout::{Chrome, Flash, FlashKind};
+use crate::app::{self, Actor, AppError};
+use crate::db;
+use crate::views::layout::Chrome;
 
 pub async fn page(
     State(state): State<AppState>,
@@ -31,7 +31,6 @@ pub async fn page(
 
 #[derive(Deserialize)]
 pub struct CampaignForm {
-    csrf: String,
     deadline: String,
     #[serde(default)]
     title: String,
@@ -40,53 +39,26 @@ pub struct CampaignForm {
 /// Sets the campaign deadline (and title); creates the campaign the first time.
 pub async fn set_campaign(
     State(state): State<AppState>,
-    Editor(staff): Editor,
-    Form(form): Form<CampaignForm>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, CampaignForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
-    let error = |text: String| {
-        redirect_with(
-            &Flash {
-                kind: FlashKind::Error,
-                text,
-            },
-            "/settings",
+    let result = match crate::domain::dates::parse_text(&form.deadline) {
+        Ok(deadline) => {
+            let actor = Actor::Staff(staff.account.email.clone());
+            app::campaign::set_deadline(state.ctx(), &actor, deadline, Some(&form.title)).await
+        }
+        Err(e) => Err(AppError::invalid("deadline", format!("termenul-limită: {e}"))),
+    };
+    let text = result.map(|c| {
+        format!(
+            "Termenul-limită al campaniei este acum {}.",
+            c.deadline.format("%d.%m.%Y")
         )
-    };
-    let deadline = match crate::domain::dates::parse_text(&form.deadline) {
-        Ok(deadline) => deadline,
-        Err(e) => return Ok(error(format!("Termenul-limită: {e}"))),
-    };
-    if deadline < super::board::today(&state) {
-        return Ok(error("Termenul-limită nu poate fi în trecut.".into()));
-    }
-    let title: String = form.title.trim().chars().take(200).collect();
-    let txn = db::begin_write(&state.db).await?;
-    let campaign = db::den::set_campaign(
-        &txn,
-        deadline,
-        Some(&title),
-        &staff.account.email,
-        state.clock.now(),
-    )
-    .await?;
-    txn.commit().await.map_err(DbError::from)?;
-    let text = format!(
-        "Termenul-limită al campaniei este acum {}.",
-        campaign.deadline.format("%d.%m.%Y")
-    );
-    Ok(redirect_with(
-        &Flash {
-            kind: FlashKind::Success,
-            text,
-        },
-        "/settings",
-    ))
+    });
+    outcome(text, "/settings")
 }
 
 #[derive(Deserialize)]
 pub struct RulesForm {
-    csrf: String,
     offsets: String,
     overdue_every: String,
     escalation_after: String,
@@ -97,10 +69,8 @@ pub struct RulesForm {
 /// decided them).
 pub async fn set_reminders(
     State(state): State<AppState>,
-    Editor(staff): Editor,
-    Form(form): Form<RulesForm>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, RulesForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
     let number = |text: &str| text.trim().parse::<i64>().unwrap_or(0);
     let offsets: Result<Vec<i64>, _> = form
         .offsets
@@ -114,61 +84,31 @@ pub async fn set_reminders(
         escalation_after: number(&form.escalation_after),
         hearing_days: number(&form.hearing_days),
     };
-    let rules = match rules.validated() {
-        Ok(rules) => rules,
-        Err(message) => {
-            return Ok(redirect_with(
-                &Flash {
-                    kind: FlashKind::Error,
-                    text: format!("Regulile nu au fost salvate: {message}."),
-                },
-                "/settings",
-            ));
-        }
-    };
-    let txn = db::begin_write(&state.db).await?;
-    db::settings::set_reminder_rules(&txn, &rules, &staff.account.email, state.clock.now()).await?;
-    txn.commit().await.map_err(DbError::from)?;
-    Ok(redirect_with(
-        &Flash {
-            kind: FlashKind::Success,
-            text: "Regulile pentru memento-uri au fost salvate.".into(),
-        },
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::settings::set_reminder_rules(state.ctx(), &actor, rules).await;
+    outcome(
+        result.map(|_| "Regulile pentru memento-uri au fost salvate.".into()),
         "/settings",
-    ))
+    )
 }
 
 /// Queues a test mail to the signed-in person (sent at the next heartbeat, at any hour).
 pub async fn test_mail(
     State(state): State<AppState>,
-    Editor(staff): Editor,
-    Form(form): Form<super::session::CsrfForm>,
+    CheckedForm(Editor(staff), NoFields {}): CheckedForm<Editor, NoFields>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
-    let now = state.clock.now();
-    let content = crate::mail::content::test_mail(&crate::domain::county::inspectorate_name(
-        &state.config.county,
-    ));
-    let key = format!("test:{}:{}", staff.account.email, now.timestamp_millis());
-    let mail = db::outbox::NewMail::plain(key, "test", &staff.account.email, &content, false);
+    let inspectorate = crate::domain::county::inspectorate_name(&state.config.county);
     let domain = crate::mail::sender::sender_domain(&state.config.mail_from);
-    db::outbox::enqueue(&state.db, mail, &domain, now).await?;
-    let text = format!(
-        "Mesaj de test pus în coadă pentru {}; pleacă în cel mult un minut (vedeți Mesaje).",
-        staff.account.email
-    );
-    Ok(redirect_with(
-        &Flash {
-            kind: FlashKind::Success,
-            text,
-        },
-        "/settings",
-    ))
+    let email = &staff.account.email;
+    let result = app::outbox::queue_test_mail(state.ctx(), email, &inspectorate, &domain).await;
+    let text = result.map(|()| {
+        format!("Mesaj de test pus în coadă pentru {email}; pleacă în cel mult un minut (vedeți Mesaje).")
+    });
+    outcome(text, "/settings")
 }
 
 #[derive(Deserialize)]
 pub struct WeeklyForm {
-    csrf: String,
     weekday: String,
     time: String,
 }
@@ -176,40 +116,23 @@ pub struct WeeklyForm {
 /// Changes when the weekly report goes out (local time).
 pub async fn set_weekly(
     State(state): State<AppState>,
-    Editor(staff): Editor,
-    Form(form): Form<WeeklyForm>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, WeeklyForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
-    let weekday = form
-        .weekday
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|d| (1..=7).contains(d));
-    let time = chrono::NaiveTime::parse_from_str(form.time.trim(), "%H:%M").ok();
-    let (Some(weekday), Some(time)) = (weekday, time) else {
-        return Ok(redirect_with(
-            &Flash {
-                kind: FlashKind::Error,
-                text: "Alegeți ziua și ora (HH:MM).".into(),
-            },
-            "/settings",
-        ));
+    let weekday = form.weekday.trim().parse::<u32>().unwrap_or(0);
+    let result = match chrono::NaiveTime::parse_from_str(form.time.trim(), "%H:%M") {
+        Ok(time) => {
+            let schedule = crate::domain::reminders::WeeklySchedule {
+                weekday,
+                hour: chrono::Timelike::hour(&time),
+                minute: chrono::Timelike::minute(&time),
+            };
+            let actor = Actor::Staff(staff.account.email.clone());
+            app::settings::set_weekly_schedule(state.ctx(), &actor, schedule).await
+        }
+        Err(_) => Err(AppError::invalid("time", "alegeți ziua și ora (HH:MM)")),
     };
-    let schedule = db::settings::WeeklySchedule {
-        weekday,
-        hour: chrono::Timelike::hour(&time),
-        minute: chrono::Timelike::minute(&time),
-    };
-    let txn = db::begin_write(&state.db).await?;
-    db::settings::set_weekly_schedule(&txn, &schedule, &staff.account.email, state.clock.now())
-        .await?;
-    txn.commit().await.map_err(DbError::from)?;
-    Ok(redirect_with(
-        &Flash {
-            kind: FlashKind::Success,
-            text: "Programul raportului săptămânal a fost salvat.".into(),
-        },
+    outcome(
+        result.map(|_| "Programul raportului săptămânal a fost salvat.".into()),
         "/settings",
-    ))
+    )
 }

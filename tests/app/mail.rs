@@ -124,7 +124,7 @@ pub async fn queue(db: &TestDb, n: usize, now: DateTime<Utc>) {
     for i in 0..n {
         let mail = NewMail {
             dedupe_key: format!("test:{i}"),
-            kind: "test".into(),
+            kind: isj_tracker::domain::outbox::MailKind::Test,
             recipient: format!("director{i}@scoala.test"),
             subject: format!("Mesaj {i} — școală"),
             body_text: "Text".into(),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use isj_tracker::clock::Clock;
 use isj_tracker::domain::calendar::is_working_day;
-use isj_tracker::jobs::reminders::run_pass;
+use isj_tracker::app::reminders::run_pass;
 use isj_tracker::mail::deliver_due;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 

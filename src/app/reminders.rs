@@ -1,4 +1,5 @@
-//! The reminder pass: what is due today for the active campaign, minus what was already
+//! The reminder pass (the heartbeat's use case, also `reminders run`): what is due today for
+//! the active campaign, minus what was already
 //! mailed, grouped into one mail per recipient, written to the outbox in one transaction.
 
 use std::collections::{BTreeMap, HashMap};
@@ -135,7 +136,7 @@ pub async fn run_pass(
                 "digest:{recipient}:{today}:{}",
                 short_hash(&item_keys.join("|"))
             ),
-            kind: "digest".into(),
+            kind: crate::domain::outbox::MailKind::Digest,
             recipient: recipient.clone(),
             subject: content.subject.clone(),
             body_text: content.text(),
@@ -193,7 +194,7 @@ fn seal(
 ) -> Result<String, DbError> {
     let value = key
         .encrypt(token.as_bytes())
-        .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        .map_err(|e| DbError::Crypto(e.to_string()))?;
     sealed.push(value);
     Ok(format!("{base}/l/{}", token_placeholder(sealed.len() - 1)))
 }

@@ -1,0 +1,444 @@
+//! The apply step of every import: the rows a file's validation accepted are written in one
+//! transaction, under the same rules as a change made by hand; a row the stored data refuses
+//! (a step without its premise) is rejected with its row and column and nothing of it is
+//! written. Then the batch and an audit row are recorded and the transaction commits, or a
+//! dry run / `--strict` refusal rolls everything back.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+use tokio::sync::mpsc;
+
+use super::{Actor, AppError, Ctx};
+use crate::db::{self, DbError};
+use crate::domain::case_import::{CasePlan, CaseKey, LinkFacts, PlannedLink, access_header};
+use crate::domain::den::{DenStep, SchoolProcedure, StepRefusal};
+use crate::domain::designee::{PlannedDesignee, step_header};
+use crate::domain::report::ImportReport;
+use crate::domain::school::SchoolRecord;
+use crate::domain::school_import::{PlanError, drop_known_orphans, orphan_pj_codes};
+use crate::excel::SpreadsheetError;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Keep only rows of this county (`Judet PJ`); enables deactivation of missing schools.
+    pub county: Option<String>,
+    pub dry_run: bool,
+    /// Any rejected row refuses the whole file.
+    pub strict: bool,
+    /// Who imports (shown in the import history).
+    pub actor: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Spreadsheet(#[from] SpreadsheetError),
+    #[error("{0}")]
+    Plan(#[from] PlanError),
+    #[error("mod strict: {0} rânduri respinse, nu am scris nimic")]
+    StrictRejected(usize, Box<ImportReport>),
+    #[error("{0}")]
+    App(#[from] AppError),
+    #[error("importul a fost întrerupt: {0}")]
+    Interrupted(String),
+}
+
+impl From<DbError> for ImportError {
+    fn from(e: DbError) -> Self {
+        ImportError::App(e.into())
+    }
+}
+
+impl From<sea_orm::DbErr> for ImportError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ImportError::App(e.into())
+    }
+}
+
+impl ImportError {
+    /// True when the file itself is at fault (exit status 2), not the system.
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self, ImportError::App(_) | ImportError::Interrupted(_))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    pub report: ImportReport,
+    /// The import-history row, when something was applied.
+    pub batch_id: Option<i32>,
+}
+
+/// The file an import applies, for its history row.
+pub struct Source<'a> {
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+}
+
+async fn begin(ctx: Ctx<'_>, options: &ImportOptions) -> Result<DatabaseTransaction, ImportError> {
+    Ok(if options.dry_run {
+        ctx.db.begin().await?
+    } else {
+        ctx.begin().await?
+    })
+}
+
+async fn rolled_back(txn: DatabaseTransaction, error: ImportError) -> ImportError {
+    if let Err(e) = txn.rollback().await {
+        tracing::error!(error = %e, "rollback after a failed import");
+    }
+    error
+}
+
+/// Writes the school network's batches as the reader sends them; `planned` is the reader's
+/// verdict on the whole file, awaited once every batch is in.
+pub async fn apply_schools(
+    ctx: Ctx<'_>,
+    options: &ImportOptions,
+    source: Source<'_>,
+    batches: mpsc::Receiver<Vec<SchoolRecord>>,
+    planned: impl Future<Output = Result<ImportReport, ImportError>>,
+) -> Result<ImportOutcome, ImportError> {
+    let now = ctx.now();
+    let txn = begin(ctx, options).await?;
+    let written = write_batches(&txn, batches, now, !options.dry_run).await;
+    let (mut writer, mut report) = match (written, planned.await) {
+        (Ok(writer), Ok(report)) => (writer, report),
+        (_, Err(e)) => return Err(rolled_back(txn, e).await),
+        (Err(e), Ok(_)) => return Err(rolled_back(txn, e.into()).await),
+    };
+    let stored_parents = writer.stored_among(&orphan_pj_codes(&report));
+    drop_known_orphans(&mut report, &stored_parents);
+    // Only a complete file says which schools are gone.
+    if let (Some(county), true) = (options.county.as_deref(), report.rejected.is_empty()) {
+        writer.deactivate_missing(&txn, county).await?;
+    }
+    let counts = writer.counts();
+    report.inserted = counts.inserted;
+    report.updated = counts.updated;
+    report.unchanged = counts.unchanged;
+    report.deactivated = counts.deactivated;
+    conclude(txn, "import unități", source, options, now, report).await
+}
+
+/// Writes batches as they come; the receiver is dropped on return, which stops the reader.
+async fn write_batches(
+    txn: &DatabaseTransaction,
+    mut batches: mpsc::Receiver<Vec<SchoolRecord>>,
+    now: DateTime<Utc>,
+    write: bool,
+) -> Result<db::schools::SchoolWriter, DbError> {
+    let mut writer = db::schools::SchoolWriter::load(txn, now, write).await?;
+    while let Some(batch) = batches.recv().await {
+        writer.apply(txn, batch).await?;
+    }
+    Ok(writer)
+}
+
+/// Applies a validated litigation list: cases, their schools and the access dates, which
+/// move the schools' D.E.N. history forward.
+pub async fn apply_cases(
+    ctx: Ctx<'_>,
+    options: &ImportOptions,
+    source: Source<'_>,
+    mut plan: CasePlan,
+    mut report: ImportReport,
+) -> Result<ImportOutcome, ImportError> {
+    let now = ctx.now();
+    let txn = begin(ctx, options).await?;
+    let applied = async {
+        let refused = refuse_access_without_premise(&txn, &plan, &mut report).await?;
+        plan.links.retain(|l| !refused.contains(&l.row));
+        let kept: HashSet<&CaseKey> = plan.links.iter().map(|l| &l.case).collect();
+        let kept: HashSet<CaseKey> = kept.into_iter().cloned().collect();
+        plan.cases.retain(|c| kept.contains(&c.key));
+        let schools: HashSet<String> = plan.links.iter().map(|l| l.school_code.clone()).collect();
+        let mut before = HashMap::new();
+        for school in &schools {
+            before.insert(school.clone(), db::den::procedure_of(&txn, school).await?);
+        }
+        let counts = write_case_plan(&txn, &plan, now, !options.dry_run).await?;
+        let actor = Actor::Import(options.actor.clone());
+        for (school, procedure) in before {
+            record_reached_access(&txn, &actor, &school, &procedure, now).await?;
+        }
+        Ok::<_, ImportError>(counts)
+    }
+    .await;
+    let counts = match applied {
+        Ok(counts) => counts,
+        Err(e) => return Err(rolled_back(txn, e).await),
+    };
+    (report.inserted, report.updated, report.unchanged) =
+        (counts.inserted, counts.updated, counts.unchanged);
+    conclude(txn, "import dosare", source, options, now, report).await
+}
+
+/// Rows whose access dates break the procedure, once merged with what is stored: an
+/// approval needs a request in that case, and cannot come before it.
+async fn refuse_access_without_premise(
+    txn: &DatabaseTransaction,
+    plan: &CasePlan,
+    report: &mut ImportReport,
+) -> Result<HashSet<u32>, ImportError> {
+    let mut refused = HashSet::new();
+    for link in &plan.links {
+        let merged = match stored_link(txn, link).await? {
+            Some(stored) => stored.overlaid_by(&link.facts),
+            None => link.facts.clone(),
+        };
+        let refusal = match (merged.access_requested_on, merged.access_approved_on) {
+            (None, Some(_)) => Some(StepRefusal::NoRequest),
+            (Some(requested), Some(approved)) if approved < requested => {
+                Some(StepRefusal::BeforePrevious {
+                    previous: DenStep::AccessRequested.label(),
+                    on: crate::domain::dates::show(requested),
+                })
+            }
+            _ => None,
+        };
+        if let (Some(refusal), Some(approved)) = (refusal, merged.access_approved_on) {
+            let value = crate::domain::dates::show(approved);
+            let message = super::sentence(&refusal.to_string());
+            report.reject(link.row, access_header(), &value, message);
+            refused.insert(link.row);
+        }
+    }
+    Ok(refused)
+}
+
+async fn stored_link(
+    txn: &DatabaseTransaction,
+    link: &PlannedLink,
+) -> Result<Option<LinkFacts>, ImportError> {
+    let Some(case) = db::cases::find_by_key(txn, &link.case).await? else {
+        return Ok(None);
+    };
+    Ok(db::cases::find_link(txn, case.id, &link.school_code)
+        .await?
+        .map(|(_, facts)| facts))
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LinkCounts {
+    inserted: u64,
+    updated: u64,
+    unchanged: u64,
+}
+
+/// Writes (or in a dry run only counts) a list's cases and links; counts are per row. A row
+/// is `updated` when its link or, for the first row naming a case, the case changed. What a
+/// list leaves empty keeps what is stored (it may have been entered by hand).
+async fn write_case_plan(
+    txn: &DatabaseTransaction,
+    plan: &CasePlan,
+    now: DateTime<Utc>,
+    write: bool,
+) -> Result<LinkCounts, ImportError> {
+    let mut counts = LinkCounts::default();
+    let mut case_ids: HashMap<&CaseKey, Option<i32>> = HashMap::new();
+    let mut changed_at: HashSet<u32> = HashSet::new();
+    for case in &plan.cases {
+        let (id, changed) = match db::cases::find_by_key(txn, &case.key).await? {
+            Some(stored) => {
+                let merged = stored.facts.overlaid_by(&case.facts);
+                let changed = merged != stored.facts;
+                if changed && write {
+                    db::cases::update_facts(txn, stored.id, &merged, now).await?;
+                }
+                (Some(stored.id), changed)
+            }
+            None if !write => (None, true),
+            None => (Some(db::cases::insert_case(txn, case, "import", now).await?), true),
+        };
+        case_ids.insert(&case.key, id);
+        if changed {
+            changed_at.insert(case.row);
+        }
+    }
+    for link in &plan.links {
+        let case_id = case_ids.get(&link.case).copied().flatten();
+        let stored = match case_id {
+            Some(case_id) => db::cases::find_link(txn, case_id, &link.school_code).await?,
+            None => None,
+        };
+        match (stored, case_id) {
+            (None, case_id) => {
+                counts.inserted += 1;
+                if let (true, Some(case_id)) = (write, case_id) {
+                    db::cases::insert_link(txn, case_id, &link.school_code, &link.facts, now)
+                        .await?;
+                }
+            }
+            (Some((id, stored)), _) => {
+                let merged = stored.overlaid_by(&link.facts);
+                let link_changed = merged != stored;
+                if link_changed && write {
+                    db::cases::update_link(txn, id, &merged, now).await?;
+                }
+                if link_changed || changed_at.contains(&link.row) {
+                    counts.updated += 1
+                } else {
+                    counts.unchanged += 1
+                }
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// The access steps a list made a school reach, recorded in its history with their dates.
+async fn record_reached_access(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    school: &str,
+    before: &SchoolProcedure,
+    now: DateTime<Utc>,
+) -> Result<(), ImportError> {
+    let after = db::den::procedure_of(txn, school).await?;
+    let first = |f: fn(&crate::domain::den::CaseAccess) -> Option<chrono::NaiveDate>| {
+        after.cases.iter().filter_map(f).min()
+    };
+    let reached = [
+        (DenStep::AccessRequested, first(|c| c.requested_on)),
+        (DenStep::AccessApproved, first(|c| c.approved_on.filter(|_| c.requested_on.is_some()))),
+    ];
+    let was = before.effective_step();
+    for (step, on) in reached {
+        let Some(on) = on.filter(|_| step > was && after.effective_step() >= step) else {
+            continue;
+        };
+        let new = db::den::NewStep {
+            school,
+            step,
+            on,
+            source: crate::domain::den::StepSource::Import,
+            actor: &actor.name(),
+            note: None,
+            now,
+        };
+        db::den::insert_step(txn, &new).await?;
+    }
+    Ok(())
+}
+
+/// Applies the legal department's designee list; the step dates a row carries are checked
+/// like any step, and a refused one rejects the whole row (its savepoint is rolled back).
+pub async fn apply_designees(
+    ctx: Ctx<'_>,
+    options: &ImportOptions,
+    source: Source<'_>,
+    planned: Vec<PlannedDesignee>,
+    mut report: ImportReport,
+) -> Result<ImportOutcome, ImportError> {
+    let now = ctx.now();
+    let today = ctx.today();
+    let txn = begin(ctx, options).await?;
+    let actor = Actor::Import(options.actor.clone());
+    let applied = async {
+        for designee in planned {
+            let row = txn.begin().await?;
+            let recorded = super::designees::write(
+                &row,
+                &actor,
+                &designee.school_code,
+                &designee.facts,
+                now,
+                !options.dry_run,
+            )
+            .await?;
+            let steps = designee.steps.clone();
+            match super::den::catch_up(&row, &actor, &designee.school_code, steps, today, now)
+                .await?
+            {
+                Ok(_) => {
+                    row.commit().await?;
+                    match recorded {
+                        super::designees::Recorded::Inserted => report.inserted += 1,
+                        super::designees::Recorded::Replaced => report.updated += 1,
+                        super::designees::Recorded::Unchanged => report.unchanged += 1,
+                    }
+                }
+                Err((step, refusal)) => {
+                    row.rollback().await?;
+                    let value = designee
+                        .steps
+                        .iter()
+                        .find(|(s, _)| *s == step)
+                        .map(|(_, on)| crate::domain::dates::show(*on))
+                        .unwrap_or_default();
+                    let message = super::sentence(&refusal.to_string());
+                    report.reject(designee.row, step_header(step), &value, message);
+                }
+            }
+        }
+        Ok::<_, ImportError>(())
+    }
+    .await;
+    if let Err(e) = applied {
+        return Err(rolled_back(txn, e).await);
+    }
+    report.rejected.sort_by_key(|r| r.row);
+    conclude(txn, "import persoane desemnate", source, options, now, report).await
+}
+
+/// Ends an import whose rows are written in `txn`: refuses under `--strict`, rolls back a dry
+/// run, otherwise records the batch and an audit row and commits.
+async fn conclude(
+    txn: DatabaseTransaction,
+    label: &str,
+    source: Source<'_>,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+    mut report: ImportReport,
+) -> Result<ImportOutcome, ImportError> {
+    report.file = source.file_name.to_string();
+    report.dry_run = options.dry_run;
+    if options.strict && !report.rejected.is_empty() {
+        let error = ImportError::StrictRejected(report.rejected_rows(), Box::new(report));
+        return Err(rolled_back(txn, error).await);
+    }
+    if options.dry_run {
+        txn.rollback().await?;
+        return Ok(ImportOutcome {
+            report,
+            batch_id: None,
+        });
+    }
+    let batch = db::imports::NewBatch {
+        file_name: source.file_name,
+        sha256: source.sha256,
+        actor: &options.actor,
+        created_at: now,
+        report: &report,
+    };
+    let id = db::imports::record(&txn, batch).await?;
+    let details = format!(
+        "{} (SHA-256 {}): {} noi, {} actualizate, {} neschimbate, {} dezactivate, {} rânduri respinse",
+        source.file_name,
+        source.sha256,
+        report.inserted,
+        report.updated,
+        report.unchanged,
+        report.deactivated,
+        report.rejected_rows()
+    );
+    let entry = crate::domain::audit::AuditEntry {
+        at: now,
+        actor: options.actor.clone(),
+        action: label.to_string(),
+        entity: "import_batch".into(),
+        entity_id: Some(id.to_string()),
+        details: Some(details),
+        before: None,
+        after: None,
+    };
+    db::audit::record(&txn, entry).await?;
+    txn.commit().await?;
+    Ok(ImportOutcome {
+        report,
+        batch_id: Some(id),
+    })
+}

@@ -1,0 +1,88 @@
+//! What a director does through a one-time link: the link is used up and the change recorded
+//! in one transaction, under the same rules as the staff pages.
+
+use chrono::NaiveDate;
+
+use super::{Actor, AppError, AppResult, Ctx};
+use crate::db;
+use crate::db::links::{Link, Lookup};
+use crate::domain::den::{DenStep, StepClaim};
+use crate::domain::designee::{self, DesigneeFacts};
+
+/// The change a link's form asks for, parsed at the door.
+#[derive(Debug, Clone)]
+pub enum LinkChange {
+    Designee(DesigneeFacts),
+    Step {
+        step: DenStep,
+        on: NaiveDate,
+        case: Option<i32>,
+    },
+    OptOut,
+}
+
+/// What was recorded, in words for the thank-you page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkOutcome {
+    Done(String),
+    /// The link was used meanwhile (or expired): nothing was written.
+    Used,
+    Invalid,
+}
+
+/// Uses the link and records the change; a refused change leaves the link usable.
+pub async fn act(ctx: Ctx<'_>, token: &str, change: LinkChange) -> AppResult<LinkOutcome> {
+    let now = ctx.now();
+    let link = match db::links::lookup(ctx.db, token, now).await? {
+        Lookup::Valid(link) => link,
+        Lookup::Used => return Ok(LinkOutcome::Used),
+        Lookup::Invalid => return Ok(LinkOutcome::Invalid),
+    };
+    let txn = ctx.begin().await?;
+    if !db::links::consume(&txn, link.id, now).await? {
+        return Ok(LinkOutcome::Used);
+    }
+    // Dropping the transaction on a refusal rolls back the consumption too.
+    let text = apply(&txn, ctx, &link, change).await?;
+    txn.commit().await?;
+    Ok(LinkOutcome::Done(text))
+}
+
+async fn apply(
+    txn: &sea_orm::DatabaseTransaction,
+    ctx: Ctx<'_>,
+    link: &Link,
+    change: LinkChange,
+) -> AppResult<String> {
+    let school = link.school_code.as_str();
+    let actor = Actor::DirectorLink;
+    let now = ctx.now();
+    match change {
+        LinkChange::Designee(typed) => {
+            let (facts, _) = designee::check(typed).map_err(super::designees::problems)?;
+            super::designees::write(txn, &actor, school, &facts, now, true).await?;
+            Ok(format!(
+                "persoana desemnată {} ({}), {}, {}.",
+                facts.full_name,
+                facts.function,
+                facts.email.unwrap_or_default(),
+                facts.phone.unwrap_or_default()
+            ))
+        }
+        LinkChange::Step { step, on, case } => {
+            let claim = StepClaim { step, on, case };
+            super::den::apply_step(txn, &actor, school, claim, None, ctx.today(), now).await?;
+            Ok(format!("{} la {}.", step.label(), on.format("%d.%m.%Y")))
+        }
+        LinkChange::OptOut => {
+            let email = link
+                .email
+                .clone()
+                .ok_or(AppError::NotFound("Adresa legăturii"))?;
+            db::settings::opt_out(txn, &email, now).await?;
+            Ok(format!(
+                "adresa {email} nu mai primește memento-uri despre termenele de judecată."
+            ))
+        }
+    }
+}

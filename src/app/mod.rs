@@ -1,0 +1,214 @@
+//! The application layer: one function per use case. Every write in the service goes through
+//! here, whichever door it comes from (staff pages, directors' links, the command line,
+//! imports, background jobs): the door parses its input into domain types and calls the use
+//! case, which opens the transaction, checks the rules in `domain`, writes through `db`,
+//! writes the audit row, queues or cancels mail, and commits.
+
+pub mod campaign;
+pub mod cases;
+pub mod den;
+pub mod designees;
+pub mod imports;
+pub mod links;
+pub mod outbox;
+pub mod reminders;
+pub mod settings;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
+
+use crate::clock::Clock;
+use crate::db::{self, DbError};
+
+/// Who asks for a change; the audit trail names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in staff member, by e-mail.
+    Staff(String),
+    /// A director through a one-time link from a mail.
+    DirectorLink,
+    /// The command line on the server.
+    CommandLine,
+    /// An import, on behalf of whoever started it.
+    Import(String),
+    /// A background job.
+    System(&'static str),
+}
+
+impl Actor {
+    /// The name the audit trail and the step history show.
+    pub fn name(&self) -> String {
+        match self {
+            Actor::Staff(email) => email.clone(),
+            Actor::DirectorLink => "unitate (link din e-mail)".into(),
+            Actor::CommandLine => "linie de comandă".into(),
+            Actor::Import(by) => by.clone(),
+            Actor::System(job) => format!("sistem ({job})"),
+        }
+    }
+
+    fn step_source(&self) -> crate::domain::den::StepSource {
+        use crate::domain::den::StepSource;
+        match self {
+            Actor::DirectorLink => StepSource::DirectorLink,
+            Actor::Import(_) => StepSource::Import,
+            _ => StepSource::Staff,
+        }
+    }
+}
+
+/// What every use case needs besides its input.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub db: &'a DatabaseConnection,
+    pub clock: &'a dyn Clock,
+    pub timezone: Tz,
+}
+
+impl Ctx<'_> {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today in the inspectorate's time zone: the day deadlines are counted in.
+    pub fn today(&self) -> NaiveDate {
+        crate::domain::calendar::local_date(self.clock.now(), self.timezone)
+    }
+
+    async fn begin(&self) -> Result<DatabaseTransaction, AppError> {
+        Ok(db::begin_write(self.db).await?)
+    }
+}
+
+/// How a use case fails; the web, the CLI and the imports each map it once.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input breaks a rule; `message` is Romanian and names what is wrong.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{0} nu există")]
+    NotFound(&'static str),
+    /// The change collides with what is stored (a duplicate, a used link).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Forbidden(String),
+    /// The system failed; the cause chain is kept for the log.
+    #[error("{context}")]
+    Unexpected {
+        context: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(field: &'static str, message: impl std::fmt::Display) -> AppError {
+        AppError::Invalid {
+            field,
+            message: sentence(&message.to_string()),
+        }
+    }
+
+    pub fn unexpected(
+        context: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> AppError {
+        AppError::Unexpected {
+            context,
+            source: Box::new(source),
+        }
+    }
+
+    /// The cause chain in one line, for logs.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        text
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        AppError::unexpected("baza de date", e)
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AppError::unexpected("baza de date", DbError::from(e))
+    }
+}
+
+impl From<crate::domain::den::StepRefusal> for AppError {
+    fn from(refusal: crate::domain::den::StepRefusal) -> Self {
+        AppError::invalid("step", refusal)
+    }
+}
+
+impl From<crate::domain::den::DeadlineRefusal> for AppError {
+    fn from(refusal: crate::domain::den::DeadlineRefusal) -> Self {
+        AppError::invalid("deadline", refusal)
+    }
+}
+
+/// A rule's lower-case text as a sentence: capital first letter, final full stop.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+/// Writes one audit row in the use case's transaction.
+async fn audit<B: serde::Serialize, A: serde::Serialize>(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    action: &str,
+    entity: (&str, &str),
+    before: Option<&B>,
+    after: Option<&A>,
+) -> AppResult<()> {
+    let entry = crate::domain::audit::AuditEntry::change(
+        now,
+        &actor.name(),
+        action,
+        entity.0,
+        entity.1,
+        before,
+        after,
+    );
+    Ok(db::audit::record(txn, entry).await?)
+}
+
+/// The PJ a school obligation is recorded at, or why not.
+async fn pj(txn: &DatabaseTransaction, code: &str) -> AppResult<String> {
+    let school = db::schools::find(txn, code)
+        .await?
+        .ok_or(AppError::NotFound("Unitatea"))?;
+    if school.record.is_pj() {
+        Ok(school.record.code)
+    } else {
+        Err(AppError::invalid(
+            "school",
+            "obligațiile se înregistrează la unitatea PJ",
+        ))
+    }
+}
