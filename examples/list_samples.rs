@@ -611,7 +611,23 @@ fn write(path: &str, title: &str, headers: &[&str], rows: &[Vec<&V>]) -> Result<
     workbook.save(path)
 }
 
-fn designee_rows(schools: &Schools) -> Vec<[V; 10]> {
+/// Schools whose access was approved in an accepted row of the case list.
+fn approved_schools(cases: &[[V; 13]]) -> std::collections::HashSet<String> {
+    cases
+        .iter()
+        .filter(|row| matches!(row[11], V::D(..)))
+        .filter(|row| !matches!(&row[12], V::S(note) if note.starts_with("respins")))
+        .filter_map(|row| match &row[0] {
+            V::S(code) => Some(code.clone()),
+            V::N(n) => Some(format!("{:010}", *n as u64)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The designee list; its account dates need approved access, which only the case list
+/// gives: import that first.
+fn designee_rows(schools: &Schools, approved: &std::collections::HashSet<String>) -> Vec<[V; 10]> {
     let names = [
         "Popescu Ana",
         "Ionescu Mihai",
@@ -646,8 +662,10 @@ fn designee_rows(schools: &Schools) -> Vec<[V; 10]> {
             2 => s(&format!("+40 745 {:03} {:03}", 300 + i, 400 + i)),
             _ => s(&format!("0744.{:03}.{:03}", 500 + i, 600 + i)),
         };
-        let created = if i % 3 == 0 { V::D(2026, 11, 20) } else { V::E };
-        let note = if i % 7 == 3 {
+        let created = if i % 3 == 0 { V::D(2026, 11, 25) } else { V::E };
+        let note = if i % 3 == 0 && !approved.contains(code) {
+            "respins: cont D.E.N. fără acces aprobat în vreun dosar"
+        } else if i % 7 == 3 {
             "avertisment: adresă personală"
         } else {
             ""
@@ -765,7 +783,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &case_headers,
         &rows,
     )?;
-    let designees = designee_rows(&schools);
+    let designees = designee_rows(&schools, &approved_schools(&cases));
     let designee_headers = [
         "Cod SIIIR",
         "Nume și prenume",

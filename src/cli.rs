@@ -91,6 +91,10 @@ pub enum CampaignCommand {
         /// Title shown on the overview.
         #[arg(long)]
         title: Option<String>,
+        /// Record it as of this moment (RFC 3339), e.g. a campaign entered after the fact; the
+        /// deadline may not be before that day, as in Setări.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
 }
 
@@ -210,9 +214,11 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import(ImportCommand::Designees(args)) => ExitCode::from(
             import(&cli.config, ImportKind::Designees, &args.into_import_args()).await,
         ),
-        Command::Campaign(CampaignCommand::Set { deadline, title }) => {
-            report_failure(set_campaign(&cli.config, deadline, title.as_deref()).await)
-        }
+        Command::Campaign(CampaignCommand::Set {
+            deadline,
+            title,
+            at,
+        }) => report_failure(set_campaign(&cli.config, deadline, title.as_deref(), at).await),
         Command::Export {
             report,
             out,
@@ -307,11 +313,13 @@ async fn set_campaign(
     config: &Config,
     deadline: chrono::NaiveDate,
     title: Option<&str>,
+    at: Option<chrono::DateTime<chrono::FixedOffset>>,
 ) -> anyhow::Result<()> {
     let db = connect_and_migrate(config).await?;
+    let as_of = crate::clock::FixedClock(at.map_or_else(chrono::Utc::now, |t| t.to_utc()));
     let ctx = crate::app::Ctx {
         db: &db,
-        clock: &SystemClock,
+        clock: &as_of,
         timezone: config.timezone,
     };
     let campaign =

@@ -495,7 +495,7 @@ impl SchoolProcedure {
                 match (open.as_slice(), active.is_empty()) {
                     (_, true) => return Err(StepRefusal::NoActiveCase),
                     ([one], _) => **one,
-                    ([], _) => return Ok(None),
+                    ([], _) => return Err(StepRefusal::NotForward(DenStep::AccessRequested.label())),
                     _ => return Err(StepRefusal::ChooseCase),
                 }
             }
@@ -524,7 +524,9 @@ impl SchoolProcedure {
                     .collect();
                 match waiting.as_slice() {
                     [one] => *one,
-                    [] if self.first_approval().is_some() => return Ok(None),
+                    [] if self.first_approval().is_some() => {
+                        return Err(StepRefusal::NotForward(DenStep::AccessApproved.label()));
+                    }
                     [] => return Err(StepRefusal::NoRequest),
                     _ => return Err(StepRefusal::ChooseCase),
                 }
@@ -704,7 +706,8 @@ pub enum DeadlineRefusal {
     NoCampaign,
 }
 
-/// The campaign deadline rule, for Setări and the command line alike.
+/// The campaign deadline rule, for Setări and the command line alike: a plausible year, not
+/// before today (a past deadline would mail every school an overdue notice at once).
 pub fn check_deadline(deadline: NaiveDate, today: NaiveDate) -> Result<(), DeadlineRefusal> {
     use chrono::Datelike;
     if !(2000..=2100).contains(&deadline.year()) {
@@ -714,6 +717,41 @@ pub fn check_deadline(deadline: NaiveDate, today: NaiveDate) -> Result<(), Deadl
         return Err(DeadlineRefusal::InPast);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod deadline_tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_and_extensions() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let today = d(2026, 11, 30);
+        assert_eq!(check_deadline(d(2026, 12, 15), today), Ok(()));
+        assert_eq!(check_deadline(d(2026, 11, 30), today), Ok(()), "today is allowed");
+        assert_eq!(
+            check_deadline(d(2026, 11, 29), today),
+            Err(DeadlineRefusal::InPast)
+        );
+        assert_eq!(
+            check_deadline(d(2126, 1, 1), today),
+            Err(DeadlineRefusal::Implausible)
+        );
+        let campaign = Campaign {
+            id: 1,
+            title: DEFAULT_CAMPAIGN_TITLE.into(),
+            deadline: d(2026, 12, 15),
+        };
+        assert!(matches!(
+            check_extension(&campaign, d(2026, 12, 15), "motiv"),
+            Err(DeadlineRefusal::NotAfterCampaign(_))
+        ));
+        assert_eq!(
+            check_extension(&campaign, d(2027, 1, 15), " "),
+            Err(DeadlineRefusal::NoReason)
+        );
+        assert_eq!(check_extension(&campaign, d(2027, 1, 15), "motiv"), Ok(()));
+    }
 }
 
 /// An extension must be later than the campaign deadline and say why.

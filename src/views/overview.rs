@@ -27,10 +27,12 @@ pub struct OverviewView<'a> {
 pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
     let counts = view.counts;
     let (with_account, concerned) = view.progress;
-    let percent = if concerned == 0 {
+    // Per mille, drawn as an SVG width: the CSP forbids inline `style`, so a CSS width
+    // would be ignored and the bar drawn full.
+    let filled = if concerned == 0 {
         0
     } else {
-        with_account * 100 / concerned
+        with_account * 1000 / concerned
     };
     page(
         chrome,
@@ -41,8 +43,9 @@ pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
                 Some(campaign) => {
                     h1 { "Campania „" (campaign.title) "” — termen-limită " (date(campaign.deadline)) }
                     p.summary { "(" (days_phrase(view.days_to_deadline.unwrap_or(0))) ")" }
-                    div.progress role="img" aria-label={ (with_account) " din " (concerned) " unități cu dosare au cont D.E.N." } {
-                        span style={ "width:" (percent) "%" } {}
+                    svg.progress role="img" viewBox="0 0 1000 20" preserveAspectRatio="none" aria-label={ (with_account) " din " (concerned) " unități cu dosare au cont D.E.N." } {
+                        rect.track x="0" y="0" width="1000" height="20" {}
+                        rect.fill x="0" y="0" width=(filled) height="20" {}
                     }
                     p { strong { (with_account) " din " (concerned) } " unități cu dosare au cont D.E.N." }
                     ul.chips {

@@ -16,7 +16,7 @@ use crate::domain::board::BoardRow;
 use crate::domain::case_import::{LinkFacts, side};
 use crate::domain::case_kinds::{STAGES, label};
 use crate::domain::courts;
-use crate::domain::den::DenStep;
+use crate::domain::den::{DenStep, StepRefusal};
 use crate::domain::den::{DenStatus, StatusKind};
 use crate::domain::designee::{DesigneeFacts, FUNCTIONS};
 use crate::domain::school::SchoolRecord;
@@ -247,6 +247,8 @@ pub struct SchoolDetailView<'a> {
     /// Newest first; the current one has no end date.
     pub designees: &'a [StoredDesignee],
     pub steps: &'a [StepRecord],
+    /// Recorded steps whose premise is missing, with what is missing.
+    pub gaps: &'a [(DenStep, StepRefusal)],
     pub cases: &'a [(StoredCase, LinkFacts)],
     pub audit: &'a [AuditEntry],
     /// Mail about this school, newest first.
@@ -324,6 +326,11 @@ fn den_summary(view: &SchoolDetailView, row: &BoardRow) -> Markup {
                 dt { "Prelungire" } dd { "până la " (date(extension.until)) " — " (extension.reason) " (" (extension.recorded_by) ")" }
             }
             @if view.campaign.is_none() { dt { "Campanie" } dd { "nicio campanie activă" } }
+        }
+        @for (step, missing) in view.gaps {
+            p.flash.flash-error role="note" {
+                "Pasul „" (step.label()) "” este înregistrat, dar nu contează: " (missing) "."
+            }
         }
     }
 }
@@ -421,9 +428,21 @@ fn cases_section(cases: &[(StoredCase, LinkFacts)]) -> Markup {
 
 fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Markup {
     let code = &view.school.record.code;
+    let active: Vec<&(StoredCase, LinkFacts)> = view.cases.iter().filter(|(c, _)| c.active).collect();
+    let unrequested = active.iter().any(|(_, l)| l.access_requested_on.is_none());
+    let unapproved = view
+        .cases
+        .iter()
+        .any(|(_, l)| l.access_requested_on.is_some() && l.access_approved_on.is_none());
+    // Access steps are per case: offered while some case still lacks them.
     let next_steps: Vec<DenStep> = DenStep::ALL
         .into_iter()
-        .filter(|s| *s != DenStep::NoCase && row.school.step.can_advance_to(*s))
+        .filter(|s| match s {
+            DenStep::NoCase => false,
+            DenStep::AccessRequested => unrequested,
+            DenStep::AccessApproved => unapproved,
+            _ => row.school.step.can_advance_to(*s),
+        })
         .collect();
     let today = view.today.format("%Y-%m-%d").to_string();
     let current = view
@@ -441,6 +460,13 @@ fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Mar
                     (csrf_field(chrome))
                     label for="step" { "Pasul" }
                     select id="step" name="step" { @for step in &next_steps { option value=(step.as_str()) { (step.label()) } } }
+                    @if !view.cases.is_empty() {
+                        label for="case" { "Dosarul (pentru cererea sau aprobarea accesului)" }
+                        select id="case" name="case" {
+                            option value="" { "—" }
+                            @for (case, _) in view.cases { option value=(case.id) { (case.number) " — " (courts::display_name(&case.court)) } }
+                        }
+                    }
                     label for="on" { "Data" }
                     input type="date" id="on" name="on" value=(today) max=(today) required;
                     label for="note" { "Notă (dovadă, număr de înregistrare)" }

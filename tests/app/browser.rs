@@ -225,6 +225,24 @@ impl Browser {
             .to_string()
     }
 
+    /// Chooses the option of a `<select>` whose text starts with `text`.
+    async fn select(&self, css: &str, text: &str) {
+        let script = format!(
+            "const s = document.querySelector({css:?}); const o = [...s.options].find(o => o.text.startsWith({text:?})); s.value = o.value; return s.value;"
+        );
+        assert!(!self.script(&script).await.as_str().unwrap_or_default().is_empty(), "{text} in {css}");
+    }
+
+    /// Runs a script in the page and returns its value.
+    async fn script(&self, body: &str) -> Value {
+        self.command(
+            reqwest::Method::POST,
+            "/execute/sync",
+            json!({"script": body, "args": []}),
+        )
+        .await
+    }
+
     async fn screenshot(&self, name: &str) -> std::path::PathBuf {
         use base64_decode::decode;
         let png = self
@@ -281,6 +299,18 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     }
     let db = TestDb::new().await;
     assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    // Three schools with a case; one asked for and got access and created its account.
+    let cases = "Cod SIIIR;Nr. dosar;Instanța;Data cerere acces;Data acces aprobat\r\n\
+                 2061100733;10/97/2026;Tribunalul Hunedoara;;\r\n\
+                 2061103207;11/97/2026;Tribunalul Hunedoara;;\r\n\
+                 2061100507;12/97/2026;Tribunalul Hunedoara;03.11.2026;10.11.2026\r\n";
+    let file = write_file(&db, "dosare.csv", cases.as_bytes());
+    assert_eq!(db.cli(&["import", "cases", &file.to_string_lossy()]).status, 0);
+    let people = "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon;Data creare cont D.E.N.\r\n\
+                  2061100507;Pop Ana;director;scoala.bacia@exemplu.ro;0722000001;12.11.2026\r\n";
+    let file = write_file(&db, "persoane.csv", people.as_bytes());
+    let run = db.cli(&["import", "designees", &file.to_string_lossy()]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
     let port = free_port();
     let bind = format!("127.0.0.1:{port}");
     let mut server = db
@@ -380,6 +410,7 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     browser
         .go(&format!("http://{bind}/schools/2061100733"))
         .await;
+    browser.select("#case", "10/97/2026").await;
     browser
         .click("form[action$='/step'] button[type=submit]")
         .await;
@@ -399,5 +430,33 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         "the change is in the school's audit list: {main}"
     );
     browser.screenshot("school-page.png").await;
+
+    // The overview's bar is drawn at the true fraction under the real CSP: 1 of 3 schools
+    // with cases has an account.
+    assert_eq!(
+        db.cli(&["campaign", "set", "--deadline", "2100-12-15"]).status,
+        0
+    );
+    // The command line's change reaches the server's board within a second or two.
+    let mut overview = String::new();
+    for _ in 0..20 {
+        browser.go(&format!("http://{bind}/")).await;
+        overview = browser.text("main").await;
+        if overview.contains("din 3") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(overview.contains("1 din 3"), "{overview}");
+    let drawn = browser
+        .script("const r = document.querySelector('svg.progress .fill').getBoundingClientRect(); const t = document.querySelector('svg.progress').getBoundingClientRect(); return r.width / t.width;")
+        .await
+        .as_f64()
+        .expect("a fraction");
+    assert!(
+        (drawn - 1.0 / 3.0).abs() < 0.02,
+        "the bar shows {drawn}, not a third"
+    );
+    browser.screenshot("overview-progress.png").await;
     browser.quit().await;
 }

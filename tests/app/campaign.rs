@@ -27,7 +27,7 @@ async fn app_after_deadline() -> TestApp {
     }
     assert_eq!(
         app.db
-            .cli(&["campaign", "set", "--deadline", "2026-12-15"])
+            .cli(&["campaign", "set", "--deadline", "2026-12-15", "--at", "2026-11-02T09:00:00+02:00"])
             .status,
         0
     );
@@ -219,7 +219,7 @@ async fn recording_a_step_replacing_a_designee_and_extending_are_audited() {
         303
     );
     let (_, page) = app.get_text(&path).await;
-    assert!(page.contains("adresa de e-mail nu este validă"));
+    assert!(page.contains("Adresa de e-mail nu este validă"));
     assert_eq!(
         app.db
             .scalar(&format!(

@@ -227,6 +227,8 @@ async fn a_case_list_in_csv_from_romanian_excel_reads_the_same() {
 async fn designees_import_with_history_and_warnings() {
     let db = TestDb::new().await;
     assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    // The account dates in the designee list need the access approvals of the case list.
+    assert_eq!(import(&db, "cases", &sample(CASES), &[]).status, 3);
     let file = sample(DESIGNEES);
     let first = import(&db, "designees", &file, &[]);
     assert_eq!(first.status, 3, "{}", first.stderr);
@@ -261,7 +263,10 @@ async fn designees_import_with_history_and_warnings() {
     );
 
     // The list changes one person: the old one is kept in the history, replaced by the new.
-    let code = "2061103288";
+    let first = db
+        .scalar("SELECT MIN(CAST(school_code AS BIGINT)) FROM designee WHERE valid_to IS NULL")
+        .await;
+    let code = format!("{first:010}");
     let csv = format!(
         "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon\r\n{code};Georgescu Dana;director adjunct;scoala@exemplu.ro;0733 111 222\r\n"
     );
@@ -298,12 +303,14 @@ async fn campaign_set_from_the_command_line_is_audited() {
         "set",
         "--deadline",
         "2026-12-15",
+        "--at",
+        "2026-11-02T09:00:00+02:00",
         "--title",
         "Cont D.E.N. 2026",
     ]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.contains("15.12.2026"));
-    let run = db.cli(&["campaign", "set", "--deadline", "2027-01-15"]);
+    let run = db.cli(&["campaign", "set", "--deadline", "2027-01-15", "--at", "2026-11-02T09:00:00+02:00"]);
     assert_eq!(run.status, 0);
     assert!(
         run.stdout.contains("Cont D.E.N. 2026"),

@@ -47,7 +47,7 @@ async fn reporting_db() -> TestDb {
         0
     );
     let person = format!(
-        "Cod SIIIR;Nume și prenume;Funcția\r\n{FAR_CODE};\"{}\";director\r\n",
+        "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon\r\n{FAR_CODE};\"{}\";director;secretariat@scoala.test;0722000009\r\n",
         FORMULA.replace('"', "\"\"")
     );
     let run = db.cli(&[
@@ -59,7 +59,7 @@ async fn reporting_db() -> TestDb {
     ]);
     assert_eq!(run.status, 0, "{}", run.stdout);
     assert_eq!(
-        db.cli(&["campaign", "set", "--deadline", "2026-12-15"])
+        db.cli(&["campaign", "set", "--deadline", "2026-12-15", "--at", "2026-11-02T09:00:00+02:00"])
             .status,
         0
     );
@@ -216,7 +216,7 @@ async fn the_filtered_view_downloads_and_is_audited() {
     );
     assert_eq!(
         app.db
-            .cli(&["campaign", "set", "--deadline", "2026-12-15"])
+            .cli(&["campaign", "set", "--deadline", "2026-12-15", "--at", "2026-11-02T09:00:00+02:00"])
             .status,
         0
     );
@@ -267,7 +267,7 @@ async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_atta
     let db = TestDb::new().await;
     assert_eq!(db.import(&hd_csv(), &[]).status, 0);
     assert_eq!(
-        db.cli(&["campaign", "set", "--deadline", "2026-12-15"])
+        db.cli(&["campaign", "set", "--deadline", "2026-12-15", "--at", "2026-11-02T09:00:00+02:00"])
             .status,
         0
     );
