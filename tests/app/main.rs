@@ -17,4 +17,5 @@ mod reminders;
 mod reports;
 mod routes;
 mod serve;
+mod use_cases;
 mod web;
