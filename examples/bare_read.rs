@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Benchmark baseline: read every cell of a workbook with calamine and nothing else.
 //! Usage: bare_read FILE.xlsx — prints cells, non-empty cells and seconds.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Times the `den-status` and `cases` reports on a seeded national database beside a bare
 //! rust_xlsxwriter write of the same cells (same run, best of N), and prints the ratio.
 //!

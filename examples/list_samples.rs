@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Writes the sample litigation list and designee list in `imports/` from the committed HD
 //! school network. Parties and people are invented; courts and schools are real. Each row's
 //! `Observații` says what is special about it; rows marked `respins:` must be rejected and

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Fills a database at national scale for the benchmarks: the national SIIIR file (7,546 PJ,
 //! 10,654 AR), 20,000 cases with 1–3 schools each, designees for most PJ, D.E.N. steps, a
 //! campaign whose deadline passed three days ago and extensions for some schools. Data is

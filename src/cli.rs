@@ -12,6 +12,34 @@ use crate::config::Config;
 use crate::domain::report::ImportReport;
 use crate::import::{ImportKind, ImportOptions, Progress, Silent};
 
+/// `println!` that ends the program quietly when stdout is gone (`isj-tracker … | head`)
+/// instead of panicking on the broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` with the same care.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*))
+    };
+}
+
+/// Writes to stdout; a closed pipe means the reader has what it wanted: exit at once, with
+/// success, as `grep`/`head` pipelines expect.
+pub fn write_out(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(text).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("eroare la scrierea rezultatului: {e}");
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "isj-tracker",
@@ -289,20 +317,20 @@ async fn add_user(
     .await?
     {
         AddedUser::Link(token) => {
-            println!(
+            say!(
                 "Cont creat. Trimiteți persoanei acest link de activare (valabil 72 de ore, o singură dată):"
             );
-            println!("{}/setup/{token}", config.base_url());
+            say!("{}/setup/{token}", config.base_url());
         }
         AddedUser::Ready {
             otpauth_uri,
             recovery_codes,
         } => {
-            println!("Cont creat. Adăugați în aplicația de autentificare:");
-            println!("{otpauth_uri}");
-            println!("Coduri de rezervă (păstrați-le în siguranță, nu vor mai fi afișate):");
+            say!("Cont creat. Adăugați în aplicația de autentificare:");
+            say!("{otpauth_uri}");
+            say!("Coduri de rezervă (păstrați-le în siguranță, nu vor mai fi afișate):");
             for code in recovery_codes {
-                println!("{code}");
+                say!("{code}");
             }
         }
     }
@@ -325,7 +353,7 @@ async fn set_campaign(
     let campaign =
         crate::app::campaign::set_deadline(ctx, &crate::app::Actor::CommandLine, deadline, title)
             .await?;
-    println!(
+    say!(
         "Campania „{}”: termen-limită {}",
         campaign.title,
         campaign.deadline.format("%d.%m.%Y")
@@ -354,7 +382,7 @@ async fn run_reminders(
         crate::app::reminders::run_pass(&db, &mailer.key, config, &mailer.domain, at, dry_run)
             .await?;
     if let Some(reason) = outcome.skipped {
-        println!("Nimic de trimis: {reason}.");
+        say!("Nimic de trimis: {reason}.");
         return Ok(());
     }
     let verb = if dry_run {
@@ -362,9 +390,9 @@ async fn run_reminders(
     } else {
         "puse în coadă"
     };
-    println!("{} mesaje {verb}:", outcome.mails.len());
+    say!("{} mesaje {verb}:", outcome.mails.len());
     for mail in &outcome.mails {
-        println!(
+        say!(
             "- către {}: {} [{}]",
             mail.recipient,
             mail.subject,
@@ -414,14 +442,14 @@ async fn export(
             .join(format!("{}-{day}.{}", kind.name(), format.extension()))
     });
     crate::reports::write_file(&path, &bytes)?;
-    println!("{}", path.display());
+    say!("{}", path.display());
     Ok(())
 }
 
 async fn send_outbox(config: &Config) -> anyhow::Result<()> {
     let (db, mailer) = mailer(config).await?;
     let delivery = crate::mail::deliver_due(&db, &mailer, &SystemClock).await?;
-    println!(
+    say!(
         "Trimise {}, de reîncercat {}, eșuate definitiv {} ({}).",
         delivery.sent,
         delivery.retried,
@@ -495,7 +523,7 @@ async fn connect_and_migrate(config: &Config) -> anyhow::Result<sea_orm::Databas
 
 fn refuse(format: OutputFormat, message: &str) -> u8 {
     if format == OutputFormat::Json {
-        println!("{}", serde_json::json!({ "error": message }));
+        say!("{}", serde_json::json!({ "error": message }));
     }
     eprintln!("Fișier refuzat, nu am scris nimic: {message}");
     EXIT_REFUSED
@@ -504,10 +532,10 @@ fn refuse(format: OutputFormat, message: &str) -> u8 {
 fn print_report(format: OutputFormat, report: &ImportReport) {
     match format {
         OutputFormat::Json => match serde_json::to_string(report) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => say!("{json}"),
             Err(e) => eprintln!("eroare: {e}"),
         },
-        OutputFormat::Text => print!("{}", crate::domain::report::report_as_text(report)),
+        OutputFormat::Text => say_raw!("{}", crate::domain::report::report_as_text(report)),
     }
 }
 

@@ -22,8 +22,8 @@ pub async fn set_deadline(
     let now = ctx.now();
     let txn = ctx.begin().await?;
     let before = db::den::active_campaign(&txn).await?;
-    let after = db::den::save_campaign(&txn, before.as_ref(), deadline, title.as_deref(), now)
-        .await?;
+    let after =
+        db::den::save_campaign(&txn, before.as_ref(), deadline, title.as_deref(), now).await?;
     if before.as_ref().map(|b| b.deadline) != Some(after.deadline) {
         db::outbox::cancel_queued(&txn, None, DEADLINE_ITEMS).await?;
     }
@@ -66,7 +66,7 @@ pub async fn extend(
         recorded_at: now,
     };
     db::den::save_extension(&txn, campaign.id, &school, &after).await?;
-    db::outbox::cancel_queued(&txn, Some(&[school.clone()]), DEADLINE_ITEMS).await?;
+    db::outbox::cancel_queued(&txn, Some(std::slice::from_ref(&school)), DEADLINE_ITEMS).await?;
     audit(
         &txn,
         now,

@@ -82,7 +82,8 @@ pub(super) async fn write(
     if let Some(current) = before.as_ref().filter(|b| &b.facts == facts) {
         if let (true, Some(by), None) = (write, confirmed_by, current.confirmed_at) {
             db::designees::mark_confirmed(txn, current.id, by, now).await?;
-            let after = serde_json::json!({"confirmat_de": by, "persoana": current.facts.full_name});
+            let after =
+                serde_json::json!({"confirmat_de": by, "persoana": current.facts.full_name});
             audit(
                 txn,
                 now,

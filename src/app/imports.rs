@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::{Actor, AppError, Ctx};
 use crate::db::{self, DbError};
-use crate::domain::case_import::{CasePlan, CaseKey, LinkFacts, PlannedLink, access_header};
+use crate::domain::case_import::{CaseKey, CasePlan, LinkFacts, PlannedLink, access_header};
 use crate::domain::den::{DenStep, SchoolProcedure, StepRefusal};
 use crate::domain::designee::{PlannedDesignee, step_header};
 use crate::domain::report::ImportReport;
@@ -251,7 +251,10 @@ async fn write_case_plan(
                 (Some(stored.id), changed)
             }
             None if !write => (None, true),
-            None => (Some(db::cases::insert_case(txn, case, "import", now).await?), true),
+            None => (
+                Some(db::cases::insert_case(txn, case, "import", now).await?),
+                true,
+            ),
         };
         case_ids.insert(&case.key, id);
         if changed {
@@ -303,7 +306,10 @@ async fn record_reached_access(
     };
     let reached = [
         (DenStep::AccessRequested, first(|c| c.requested_on)),
-        (DenStep::AccessApproved, first(|c| c.approved_on.filter(|_| c.requested_on.is_some()))),
+        (
+            DenStep::AccessApproved,
+            first(|c| c.approved_on.filter(|_| c.requested_on.is_some())),
+        ),
     ];
     let was = before.effective_step();
     for (step, on) in reached {
@@ -381,7 +387,15 @@ pub async fn apply_designees(
         return Err(rolled_back(txn, e).await);
     }
     report.rejected.sort_by_key(|r| r.row);
-    conclude(txn, "import persoane desemnate", source, options, now, report).await
+    conclude(
+        txn,
+        "import persoane desemnate",
+        source,
+        options,
+        now,
+        report,
+    )
+    .await
 }
 
 /// Ends an import whose rows are written in `txn`: refuses under `--strict`, rolls back a dry

@@ -7,8 +7,8 @@ use sea_orm::{
 };
 
 use super::DbResult;
-pub use crate::domain::audit::AuditEntry;
 use super::entities::audit_log::{self, Column, Entity as AuditLog};
+pub use crate::domain::audit::AuditEntry;
 
 pub async fn record<C: ConnectionTrait>(db: &C, entry: AuditEntry) -> DbResult<()> {
     let model = audit_log::ActiveModel {

@@ -50,7 +50,9 @@ pub async fn load<C: ConnectionTrait>(db: &C, today: NaiveDate) -> DbResult<Boar
                 .filter(|(s, _)| *s == step)
                 .map(|(_, on)| *on)
                 .min();
-            let confirmed = designees.get(&code).is_some_and(|(_, confirmed, _)| *confirmed);
+            let confirmed = designees
+                .get(&code)
+                .is_some_and(|(_, confirmed, _)| *confirmed);
             BoardSchool {
                 complete: procedure.complete(confirmed),
                 name: long.or(short).unwrap_or_else(|| code.clone()),

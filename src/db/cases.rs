@@ -10,12 +10,12 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
-use super::entities::{case_school, court_case, school};
 use super::DbResult;
+use super::entities::{case_school, court_case, school};
 use crate::domain::case_import::{CaseFacts, CaseKey, LinkFacts, PlannedCase};
+pub use crate::domain::cases::{CaseFilter, CaseLink, CasePage, CaseStatus, Hearing, StoredCase};
 use crate::domain::den::CaseAccess;
 use crate::domain::den::DenStep;
-pub use crate::domain::cases::{CaseFilter, CaseLink, CasePage, CaseStatus, Hearing, StoredCase};
 
 pub const PAGE_SIZE: u64 = 50;
 
@@ -47,7 +47,10 @@ fn link_facts(m: &case_school::Model) -> LinkFacts {
 }
 
 /// The stored case with this identity, if any.
-pub async fn find_by_key<C: ConnectionTrait>(db: &C, key: &CaseKey) -> DbResult<Option<StoredCase>> {
+pub async fn find_by_key<C: ConnectionTrait>(
+    db: &C,
+    key: &CaseKey,
+) -> DbResult<Option<StoredCase>> {
     Ok(court_case::Entity::find()
         .filter(court_case::Column::Court.eq(key.court.as_str()))
         .filter(court_case::Column::Number.eq(key.number.as_str()))
@@ -96,10 +99,19 @@ pub async fn update_facts<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     court_case::Entity::update_many()
-        .col_expr(court_case::Column::Category, Expr::value(facts.category.clone()))
+        .col_expr(
+            court_case::Column::Category,
+            Expr::value(facts.category.clone()),
+        )
         .col_expr(court_case::Column::Stage, Expr::value(facts.stage.clone()))
-        .col_expr(court_case::Column::Object, Expr::value(facts.object.clone()))
-        .col_expr(court_case::Column::NextHearing, Expr::value(facts.next_hearing))
+        .col_expr(
+            court_case::Column::Object,
+            Expr::value(facts.object.clone()),
+        )
+        .col_expr(
+            court_case::Column::NextHearing,
+            Expr::value(facts.next_hearing),
+        )
         .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
         .filter(court_case::Column::Id.eq(id))
         .exec(db)
@@ -506,15 +518,16 @@ pub async fn set_access_date<C: ConnectionTrait>(
 
 /// Every school's electronic access per case (for the board).
 pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, CaseAccess)>> {
-    let links: Vec<(String, i32, Option<NaiveDate>, Option<NaiveDate>)> = case_school::Entity::find()
-        .select_only()
-        .column(case_school::Column::SchoolCode)
-        .column(case_school::Column::CaseId)
-        .column(case_school::Column::AccessRequestedOn)
-        .column(case_school::Column::AccessApprovedOn)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let links: Vec<(String, i32, Option<NaiveDate>, Option<NaiveDate>)> =
+        case_school::Entity::find()
+            .select_only()
+            .column(case_school::Column::SchoolCode)
+            .column(case_school::Column::CaseId)
+            .column(case_school::Column::AccessRequestedOn)
+            .column(case_school::Column::AccessApprovedOn)
+            .into_tuple()
+            .all(db)
+            .await?;
     let cases: Vec<(i32, String, String)> = court_case::Entity::find()
         .select_only()
         .column(court_case::Column::Id)
@@ -525,7 +538,12 @@ pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, 
         .await?;
     let cases: HashMap<i32, (String, bool)> = cases
         .into_iter()
-        .map(|(id, number, status)| (id, (number, CaseStatus::parse(&status) == CaseStatus::Active)))
+        .map(|(id, number, status)| {
+            (
+                id,
+                (number, CaseStatus::parse(&status) == CaseStatus::Active),
+            )
+        })
         .collect();
     Ok(links
         .into_iter()

@@ -13,8 +13,6 @@ use super::{DbError, DbResult};
 pub use crate::domain::den::{Campaign, Extension, StepRecord, StepSource};
 use crate::domain::den::{CaseAccess, DEFAULT_CAMPAIGN_TITLE, DenStep, SchoolProcedure};
 
-
-
 pub async fn active_campaign<C: ConnectionTrait>(db: &C) -> DbResult<Option<Campaign>> {
     let found = campaign::Entity::find()
         .filter(campaign::Column::Active.eq(true))

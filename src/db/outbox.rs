@@ -177,7 +177,10 @@ pub async fn claim_next(
             return Ok(None);
         };
         let claimed = outbox::Entity::update_many()
-            .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Sending.as_str()))
+            .col_expr(
+                outbox::Column::Status,
+                Expr::value(OutboxStatus::Sending.as_str()),
+            )
             .col_expr(outbox::Column::LeaseUntil, Expr::value(now + LEASE))
             .col_expr(
                 outbox::Column::Attempts,
@@ -272,7 +275,10 @@ async fn set_status(
 /// Puts a dead mail back in the queue (staff asked for it).
 pub async fn retry_dead<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> DbResult<bool> {
     let result = outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Pending.as_str()))
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Pending.as_str()),
+        )
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(now))
         .col_expr(outbox::Column::CreatedAt, Expr::value(now))
         .col_expr(outbox::Column::Attempts, Expr::value(0))
@@ -313,7 +319,10 @@ pub async fn cancel_queued<C: ConnectionTrait>(
         return Ok(0);
     }
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Cancelled.as_str()))
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(OutboxStatus::Cancelled.as_str()),
+        )
         .filter(outbox::Column::Id.is_in(queued.clone()))
         .exec(db)
         .await?;

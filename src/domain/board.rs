@@ -72,8 +72,8 @@ impl Board {
             .into_iter()
             .map(|school| {
                 let due = deadline.map(|d| den::effective_deadline(d, school.extension));
-                let status =
-                    due.map(|due| den::status(school.active_cases > 0, school.complete, due, today));
+                let status = due
+                    .map(|due| den::status(school.active_cases > 0, school.complete, due, today));
                 let search_key = fold(&format!(
                     "{} {} {}",
                     school.code,

@@ -86,4 +86,3 @@ pub struct Hearing {
     pub court: String,
     pub schools: Vec<(String, String)>,
 }
-

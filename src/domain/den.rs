@@ -117,74 +117,6 @@ pub fn effective_deadline(campaign: NaiveDate, extension: Option<NaiveDate>) -> 
     extension.filter(|e| *e > campaign).unwrap_or(campaign)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn statuses() {
-        let deadline = d(2026, 12, 15);
-        assert_eq!(
-            status(false, false, deadline, d(2027, 3, 1)),
-            DenStatus::Blocked,
-            "no case is never overdue"
-        );
-        assert_eq!(
-            status(true, true, deadline, d(2027, 3, 1)),
-            DenStatus::Done
-        );
-        assert_eq!(
-            status(false, true, deadline, d(2026, 12, 1)),
-            DenStatus::Done
-        );
-        assert_eq!(
-            status(true, false, deadline, d(2026, 11, 23)),
-            DenStatus::OnTrack { days_left: 22 }
-        );
-        assert_eq!(
-            status(true, false, deadline, d(2026, 12, 8)),
-            DenStatus::DueSoon { days_left: 7 }
-        );
-        assert_eq!(
-            status(true, false, deadline, d(2026, 12, 15)),
-            DenStatus::DueSoon { days_left: 0 }
-        );
-        assert_eq!(
-            status(true, false, deadline, d(2026, 12, 16)),
-            DenStatus::Overdue { days: 1 }
-        );
-        assert_eq!(DenStatus::Overdue { days: 8 }.label(), "depășit (8 zile)");
-    }
-
-    #[test]
-    fn extensions_and_steps() {
-        let campaign = d(2026, 12, 15);
-        assert_eq!(
-            effective_deadline(campaign, Some(d(2027, 1, 10))),
-            d(2027, 1, 10)
-        );
-        assert_eq!(
-            effective_deadline(campaign, Some(d(2026, 12, 1))),
-            campaign,
-            "an extension never shortens"
-        );
-        let extended = effective_deadline(campaign, Some(d(2027, 1, 10)));
-        assert_eq!(
-            status(true, false, extended, d(2026, 12, 20)),
-            DenStatus::OnTrack { days_left: 21 }
-        );
-        assert!(DenStep::AccessRequested.can_advance_to(DenStep::AccountCreated));
-        assert!(!DenStep::AccountCreated.can_advance_to(DenStep::AccessRequested));
-        for step in DenStep::ALL {
-            assert_eq!(DenStep::parse(step.as_str()), Some(step));
-        }
-    }
-}
-
 /// The five kinds of status, for filters, counts and colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StatusKind {
@@ -371,7 +303,9 @@ pub enum StepRefusal {
         "contul D.E.N. se poate crea doar după ce instanța a aprobat accesul la cel puțin un dosar; niciun acces aprobat"
     )]
     NoApprovedAccess,
-    #[error("persoana desemnată se comunică după crearea contului D.E.N.; contul nu este înregistrat")]
+    #[error(
+        "persoana desemnată se comunică după crearea contului D.E.N.; contul nu este înregistrat"
+    )]
     NoAccount,
     #[error("data nu poate fi înaintea pasului „{previous}” ({on})")]
     BeforePrevious { previous: &'static str, on: String },
@@ -495,7 +429,9 @@ impl SchoolProcedure {
                 match (open.as_slice(), active.is_empty()) {
                     (_, true) => return Err(StepRefusal::NoActiveCase),
                     ([one], _) => **one,
-                    ([], _) => return Err(StepRefusal::NotForward(DenStep::AccessRequested.label())),
+                    ([], _) => {
+                        return Err(StepRefusal::NotForward(DenStep::AccessRequested.label()));
+                    }
                     _ => return Err(StepRefusal::ChooseCase),
                 }
             }
@@ -554,6 +490,116 @@ fn after(previous: DenStep, previous_on: NaiveDate, on: NaiveDate) -> Result<(),
         })
     } else {
         Ok(())
+    }
+}
+
+/// Why a deadline or an extension is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineRefusal {
+    #[error("termenul-limită nu poate fi în trecut")]
+    InPast,
+    #[error("termenul-limită trebuie să fie între anii 2000 și 2100")]
+    Implausible,
+    #[error("prelungirea trebuie să fie după termenul campaniei ({0})")]
+    NotAfterCampaign(String),
+    #[error("scrieți motivul prelungirii")]
+    NoReason,
+    #[error("nu există o campanie activă; stabiliți întâi termenul-limită în Setări")]
+    NoCampaign,
+}
+
+/// The campaign deadline rule, for Setări and the command line alike: a plausible year, not
+/// before today (a past deadline would mail every school an overdue notice at once).
+pub fn check_deadline(deadline: NaiveDate, today: NaiveDate) -> Result<(), DeadlineRefusal> {
+    use chrono::Datelike;
+    if !(2000..=2100).contains(&deadline.year()) {
+        return Err(DeadlineRefusal::Implausible);
+    }
+    if deadline < today {
+        return Err(DeadlineRefusal::InPast);
+    }
+    Ok(())
+}
+
+/// An extension must be later than the campaign deadline and say why.
+pub fn check_extension(
+    campaign: &Campaign,
+    until: NaiveDate,
+    reason: &str,
+) -> Result<(), DeadlineRefusal> {
+    if until <= campaign.deadline {
+        return Err(DeadlineRefusal::NotAfterCampaign(super::dates::show(
+            campaign.deadline,
+        )));
+    }
+    if reason.trim().is_empty() {
+        return Err(DeadlineRefusal::NoReason);
+    }
+    check_deadline(until, campaign.deadline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn statuses() {
+        let deadline = d(2026, 12, 15);
+        assert_eq!(
+            status(false, false, deadline, d(2027, 3, 1)),
+            DenStatus::Blocked,
+            "no case is never overdue"
+        );
+        assert_eq!(status(true, true, deadline, d(2027, 3, 1)), DenStatus::Done);
+        assert_eq!(
+            status(false, true, deadline, d(2026, 12, 1)),
+            DenStatus::Done
+        );
+        assert_eq!(
+            status(true, false, deadline, d(2026, 11, 23)),
+            DenStatus::OnTrack { days_left: 22 }
+        );
+        assert_eq!(
+            status(true, false, deadline, d(2026, 12, 8)),
+            DenStatus::DueSoon { days_left: 7 }
+        );
+        assert_eq!(
+            status(true, false, deadline, d(2026, 12, 15)),
+            DenStatus::DueSoon { days_left: 0 }
+        );
+        assert_eq!(
+            status(true, false, deadline, d(2026, 12, 16)),
+            DenStatus::Overdue { days: 1 }
+        );
+        assert_eq!(DenStatus::Overdue { days: 8 }.label(), "depășit (8 zile)");
+    }
+
+    #[test]
+    fn extensions_and_steps() {
+        let campaign = d(2026, 12, 15);
+        assert_eq!(
+            effective_deadline(campaign, Some(d(2027, 1, 10))),
+            d(2027, 1, 10)
+        );
+        assert_eq!(
+            effective_deadline(campaign, Some(d(2026, 12, 1))),
+            campaign,
+            "an extension never shortens"
+        );
+        let extended = effective_deadline(campaign, Some(d(2027, 1, 10)));
+        assert_eq!(
+            status(true, false, extended, d(2026, 12, 20)),
+            DenStatus::OnTrack { days_left: 21 }
+        );
+        assert!(DenStep::AccessRequested.can_advance_to(DenStep::AccountCreated));
+        assert!(!DenStep::AccountCreated.can_advance_to(DenStep::AccessRequested));
+        for step in DenStep::ALL {
+            assert_eq!(DenStep::parse(step.as_str()), Some(step));
+        }
     }
 }
 
@@ -630,7 +676,10 @@ mod rule_tests {
     fn dates_follow_the_previous_step() {
         let today = d(11, 30);
         let requested = SchoolProcedure {
-            cases: vec![case(1, true, Some(d(11, 10)), None), case(2, true, None, None)],
+            cases: vec![
+                case(1, true, Some(d(11, 10)), None),
+                case(2, true, None, None),
+            ],
             ..Default::default()
         };
         assert!(matches!(
@@ -669,13 +718,19 @@ mod rule_tests {
     #[test]
     fn steps_without_premise_do_not_count_and_are_named() {
         let legacy = SchoolProcedure {
-            recorded: vec![(DenStep::AccountCreated, d(11, 5)), (DenStep::Reported, d(11, 6))],
+            recorded: vec![
+                (DenStep::AccountCreated, d(11, 5)),
+                (DenStep::Reported, d(11, 6)),
+            ],
             cases: vec![case(1, true, None, None)],
         };
         assert_eq!(legacy.effective_step(), DenStep::NoCase);
         assert!(!legacy.complete(true), "no approved access: not finalizat");
         let gaps = legacy.gaps();
-        assert_eq!(gaps[0], (DenStep::AccountCreated, StepRefusal::NoApprovedAccess));
+        assert_eq!(
+            gaps[0],
+            (DenStep::AccountCreated, StepRefusal::NoApprovedAccess)
+        );
         let valid = SchoolProcedure {
             recorded: vec![(DenStep::AccountCreated, d(11, 20))],
             cases: vec![case(1, false, Some(d(11, 1)), Some(d(11, 3)))],
@@ -691,34 +746,6 @@ mod rule_tests {
     }
 }
 
-/// Why a deadline or an extension is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DeadlineRefusal {
-    #[error("termenul-limită nu poate fi în trecut")]
-    InPast,
-    #[error("termenul-limită trebuie să fie între anii 2000 și 2100")]
-    Implausible,
-    #[error("prelungirea trebuie să fie după termenul campaniei ({0})")]
-    NotAfterCampaign(String),
-    #[error("scrieți motivul prelungirii")]
-    NoReason,
-    #[error("nu există o campanie activă; stabiliți întâi termenul-limită în Setări")]
-    NoCampaign,
-}
-
-/// The campaign deadline rule, for Setări and the command line alike: a plausible year, not
-/// before today (a past deadline would mail every school an overdue notice at once).
-pub fn check_deadline(deadline: NaiveDate, today: NaiveDate) -> Result<(), DeadlineRefusal> {
-    use chrono::Datelike;
-    if !(2000..=2100).contains(&deadline.year()) {
-        return Err(DeadlineRefusal::Implausible);
-    }
-    if deadline < today {
-        return Err(DeadlineRefusal::InPast);
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod deadline_tests {
     use super::*;
@@ -728,7 +755,11 @@ mod deadline_tests {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
         let today = d(2026, 11, 30);
         assert_eq!(check_deadline(d(2026, 12, 15), today), Ok(()));
-        assert_eq!(check_deadline(d(2026, 11, 30), today), Ok(()), "today is allowed");
+        assert_eq!(
+            check_deadline(d(2026, 11, 30), today),
+            Ok(()),
+            "today is allowed"
+        );
         assert_eq!(
             check_deadline(d(2026, 11, 29), today),
             Err(DeadlineRefusal::InPast)
@@ -752,21 +783,4 @@ mod deadline_tests {
         );
         assert_eq!(check_extension(&campaign, d(2027, 1, 15), "motiv"), Ok(()));
     }
-}
-
-/// An extension must be later than the campaign deadline and say why.
-pub fn check_extension(
-    campaign: &Campaign,
-    until: NaiveDate,
-    reason: &str,
-) -> Result<(), DeadlineRefusal> {
-    if until <= campaign.deadline {
-        return Err(DeadlineRefusal::NotAfterCampaign(super::dates::show(
-            campaign.deadline,
-        )));
-    }
-    if reason.trim().is_empty() {
-        return Err(DeadlineRefusal::NoReason);
-    }
-    check_deadline(until, campaign.deadline)
 }

@@ -74,7 +74,6 @@ pub struct StoredBatch {
     pub report: ImportReport,
 }
 
-
 /// The kinds of file the service imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {

@@ -86,4 +86,3 @@ pub struct StaffUser {
     pub locked_until: Option<chrono::DateTime<chrono::Utc>>,
     pub disabled: bool,
 }
-

@@ -8,9 +8,7 @@ use crate::app::{self, imports::Source};
 use crate::domain::cell::Row;
 use crate::domain::report::ImportReport;
 use crate::domain::school::SchoolRecord;
-use crate::domain::school_import::{
-    SchoolPlanner, school_header_verdict,
-};
+use crate::domain::school_import::{SchoolPlanner, school_header_verdict};
 use crate::excel::{self, Limits, RowSink, SpreadsheetError};
 
 /// Rows written per statement (30 columns each stays under every backend's parameter limit).

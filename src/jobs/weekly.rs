@@ -71,7 +71,13 @@ pub async fn run_if_due(
     };
     let mail = NewMail {
         attachment: Some((absolute.display().to_string(), name)),
-        ..NewMail::plain(key, crate::domain::outbox::MailKind::Report, legal, &content, false)
+        ..NewMail::plain(
+            key,
+            crate::domain::outbox::MailKind::Report,
+            legal,
+            &content,
+            false,
+        )
     };
     let ctx = crate::app::Ctx {
         db,

@@ -28,7 +28,13 @@ pub async fn notify<C: ConnectionTrait>(
         opt_out: None,
     };
     let key = format!("security:{email}:{what}:{}", now.format("%Y-%m-%dT%H"));
-    let mail = NewMail::plain(key, crate::domain::outbox::MailKind::Security, email, &content, false);
+    let mail = NewMail::plain(
+        key,
+        crate::domain::outbox::MailKind::Security,
+        email,
+        &content,
+        false,
+    );
     enqueue(db, mail, "isj-tracker.local", now).await?;
     Ok(())
 }

@@ -7,9 +7,9 @@ use super::den::{date, optional_date};
 use super::layout::{Chrome, csrf_field, page};
 use super::schools::audit_section;
 use crate::domain::audit::AuditEntry;
-use crate::domain::cases::{CaseFilter, CaseLink, CasePage, StoredCase};
 use crate::domain::case_import::side;
 use crate::domain::case_kinds::{CATEGORIES, STAGES, label};
+use crate::domain::cases::{CaseFilter, CaseLink, CasePage, StoredCase};
 use crate::domain::courts;
 
 pub struct CaseListView<'a> {

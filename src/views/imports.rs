@@ -1,9 +1,8 @@
-
 use maud::{Markup, html};
 
 use super::layout::{Chrome, csrf_field, page};
-use crate::domain::report::{StoredBatch, counted_noun};
 use crate::domain::report::ImportReport;
+use crate::domain::report::{StoredBatch, counted_noun};
 
 pub struct ImportsView<'a> {
     pub batches: &'a [(StoredBatch, String)],

@@ -29,11 +29,7 @@ pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
     let (with_account, concerned) = view.progress;
     // Per mille, drawn as an SVG width: the CSP forbids inline `style`, so a CSS width
     // would be ignored and the bar drawn full.
-    let filled = if concerned == 0 {
-        0
-    } else {
-        with_account * 1000 / concerned
-    };
+    let filled = (with_account * 1000).checked_div(concerned).unwrap_or(0);
     page(
         chrome,
         "Panou",

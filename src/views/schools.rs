@@ -8,18 +8,18 @@ use super::den::{date, optional_date, status_badge};
 use super::format_datetime;
 use super::layout::csrf_field;
 use crate::domain::audit::AuditEntry;
-use crate::domain::cases::StoredCase;
-use crate::domain::den::{Campaign, Extension, StepRecord};
-use crate::domain::designee::StoredDesignee;
-use crate::domain::school::{ActiveFilter, SchoolFilter, StoredSchool, UnitStatus};
 use crate::domain::board::BoardRow;
 use crate::domain::case_import::{LinkFacts, side};
 use crate::domain::case_kinds::{STAGES, label};
+use crate::domain::cases::StoredCase;
 use crate::domain::courts;
-use crate::domain::den::{DenStep, StepRefusal};
+use crate::domain::den::{Campaign, Extension, StepRecord};
 use crate::domain::den::{DenStatus, StatusKind};
+use crate::domain::den::{DenStep, StepRefusal};
+use crate::domain::designee::StoredDesignee;
 use crate::domain::designee::{DesigneeFacts, FUNCTIONS};
 use crate::domain::school::SchoolRecord;
+use crate::domain::school::{ActiveFilter, SchoolFilter, StoredSchool, UnitStatus};
 
 /// One line of the school list, from the database or from the campaign board.
 pub struct SchoolListRow {
@@ -428,7 +428,8 @@ fn cases_section(cases: &[(StoredCase, LinkFacts)]) -> Markup {
 
 fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Markup {
     let code = &view.school.record.code;
-    let active: Vec<&(StoredCase, LinkFacts)> = view.cases.iter().filter(|(c, _)| c.active).collect();
+    let active: Vec<&(StoredCase, LinkFacts)> =
+        view.cases.iter().filter(|(c, _)| c.active).collect();
     let unrequested = active.iter().any(|(_, l)| l.access_requested_on.is_none());
     let unapproved = view
         .cases

@@ -8,8 +8,8 @@ use super::session::{CheckedForm, Editor, NoFields, Staff};
 use super::{AppState, WebError};
 use crate::app::{self, Actor};
 use crate::db;
-use crate::views::layout::Chrome;
 use crate::domain::outbox::OutboxStatus;
+use crate::views::layout::Chrome;
 use crate::views::outbox::OutboxView;
 
 #[derive(Deserialize)]

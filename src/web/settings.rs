@@ -46,7 +46,10 @@ pub async fn set_campaign(
             let actor = Actor::Staff(staff.account.email.clone());
             app::campaign::set_deadline(state.ctx(), &actor, deadline, Some(&form.title)).await
         }
-        Err(e) => Err(AppError::invalid("deadline", format!("termenul-limită: {e}"))),
+        Err(e) => Err(AppError::invalid(
+            "deadline",
+            format!("termenul-limită: {e}"),
+        )),
     };
     let text = result.map(|c| {
         format!(

@@ -230,7 +230,15 @@ impl Browser {
         let script = format!(
             "const s = document.querySelector({css:?}); const o = [...s.options].find(o => o.text.startsWith({text:?})); s.value = o.value; return s.value;"
         );
-        assert!(!self.script(&script).await.as_str().unwrap_or_default().is_empty(), "{text} in {css}");
+        assert!(
+            !self
+                .script(&script)
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .is_empty(),
+            "{text} in {css}"
+        );
     }
 
     /// Runs a script in the page and returns its value.
@@ -305,7 +313,10 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
                  2061103207;11/97/2026;Tribunalul Hunedoara;;\r\n\
                  2061100507;12/97/2026;Tribunalul Hunedoara;03.11.2026;10.11.2026\r\n";
     let file = write_file(&db, "dosare.csv", cases.as_bytes());
-    assert_eq!(db.cli(&["import", "cases", &file.to_string_lossy()]).status, 0);
+    assert_eq!(
+        db.cli(&["import", "cases", &file.to_string_lossy()]).status,
+        0
+    );
     let people = "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon;Data creare cont D.E.N.\r\n\
                   2061100507;Pop Ana;director;scoala.bacia@exemplu.ro;0722000001;12.11.2026\r\n";
     let file = write_file(&db, "persoane.csv", people.as_bytes());
@@ -434,7 +445,8 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     // The overview's bar is drawn at the true fraction under the real CSP: 1 of 3 schools
     // with cases has an account.
     assert_eq!(
-        db.cli(&["campaign", "set", "--deadline", "2100-12-15"]).status,
+        db.cli(&["campaign", "set", "--deadline", "2100-12-15"])
+            .status,
         0
     );
     // The command line's change reaches the server's board within a second or two.

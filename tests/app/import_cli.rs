@@ -319,3 +319,29 @@ async fn an_attached_unit_whose_pj_is_already_stored_is_not_an_orphan() {
         "{warnings:?}"
     );
 }
+
+/// `isj-tracker … | head`: a reader that leaves early ends the program quietly.
+#[tokio::test]
+async fn a_closed_pipe_ends_the_command_quietly() {
+    let db = TestDb::new().await;
+    let hd = hd_csv();
+    let mut child = db
+        .command(&[
+            "import",
+            "schools",
+            &hd.to_string_lossy(),
+            "--dry-run",
+            "--format",
+            "text",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    // Close the reading end before the program writes anything.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}

@@ -310,7 +310,14 @@ async fn campaign_set_from_the_command_line_is_audited() {
     ]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.contains("15.12.2026"));
-    let run = db.cli(&["campaign", "set", "--deadline", "2027-01-15", "--at", "2026-11-02T09:00:00+02:00"]);
+    let run = db.cli(&[
+        "campaign",
+        "set",
+        "--deadline",
+        "2027-01-15",
+        "--at",
+        "2026-11-02T09:00:00+02:00",
+    ]);
     assert_eq!(run.status, 0);
     assert!(
         run.stdout.contains("Cont D.E.N. 2026"),

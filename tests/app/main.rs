@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The one integration-test binary: real SQLite files (or a real PostgreSQL when
 //! `ISJ_TEST_POSTGRES_URL` is set), the real binary, real HTTP.
 

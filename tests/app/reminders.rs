@@ -3,9 +3,9 @@
 //! directors' one-time links over HTTP.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use isj_tracker::app::reminders::run_pass;
 use isj_tracker::clock::Clock;
 use isj_tracker::domain::calendar::is_working_day;
-use isj_tracker::app::reminders::run_pass;
 use isj_tracker::mail::deliver_due;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -371,8 +371,15 @@ async fn a_new_deadline_cancels_queued_reminders_that_no_longer_apply() {
             .any(|m| m.items.iter().any(|i| i.starts_with("reminder:")))
     );
     assert_eq!(
-        db.cli(&["campaign", "set", "--deadline", "2027-01-15", "--at", "2026-11-02T09:00:00+02:00"])
-            .status,
+        db.cli(&[
+            "campaign",
+            "set",
+            "--deadline",
+            "2027-01-15",
+            "--at",
+            "2026-11-02T09:00:00+02:00"
+        ])
+        .status,
         0
     );
     let cancelled = scalar(

@@ -19,7 +19,8 @@ const B: &str = "2061103207";
 const NO_CASE: &str = "2061100507";
 
 /// The refusal every door must show for an account without approved access.
-const NO_APPROVAL: &str = "Contul D.E.N. se poate crea doar după ce instanța a aprobat accesul la cel puțin un dosar";
+const NO_APPROVAL: &str =
+    "Contul D.E.N. se poate crea doar după ce instanța a aprobat accesul la cel puțin un dosar";
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -46,12 +47,19 @@ async fn with_cases() -> TestDb {
         "Cod SIIIR;Nr. dosar;Instanța\r\n{A};10/97/2026;Tribunalul Hunedoara\r\n{B};11/97/2026;Tribunalul Hunedoara\r\n"
     );
     let file = write_file(&db, "dosare.csv", cases.as_bytes());
-    assert_eq!(db.cli(&["import", "cases", &file.to_string_lossy()]).status, 0);
+    assert_eq!(
+        db.cli(&["import", "cases", &file.to_string_lossy()]).status,
+        0
+    );
     db
 }
 
 async fn case_id(db: &DatabaseConnection, number: &str) -> i32 {
-    scalar(db, &format!("SELECT id FROM court_case WHERE number = '{number}'")).await as i32
+    scalar(
+        db,
+        &format!("SELECT id FROM court_case WHERE number = '{number}'"),
+    )
+    .await as i32
 }
 
 fn facts(name: &str) -> DesigneeFacts {
@@ -77,7 +85,9 @@ fn message(error: AppError) -> String {
 }
 
 async fn status_of(db: &DatabaseConnection, school: &str, today: NaiveDate) -> Option<DenStatus> {
-    let board = isj_tracker::db::board::load(db, today).await.expect("board");
+    let board = isj_tracker::db::board::load(db, today)
+        .await
+        .expect("board");
     board.get(school).and_then(|row| row.status)
 }
 
@@ -150,7 +160,10 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
         .await
         .expect("designee from a list");
     assert_eq!(outcome.recorded, app::designees::Recorded::Inserted);
-    assert_ne!(status_of(&db, A, clock.0.date_naive()).await, Some(DenStatus::Done));
+    assert_ne!(
+        status_of(&db, A, clock.0.date_naive()).await,
+        Some(DenStatus::Done)
+    );
 
     // The director confirms the same person through a link: the school is complete.
     let token = isj_tracker::db::links::issue(&db, A, Purpose::Designee, None, clock.0)
@@ -161,14 +174,27 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
         .await
         .expect("link use");
     assert!(matches!(done, app::links::LinkOutcome::Done(_)));
-    assert_eq!(status_of(&db, A, clock.0.date_naive()).await, Some(DenStatus::Done));
     assert_eq!(
-        scalar(&db, &format!("SELECT COUNT(*) FROM designee WHERE school_code = '{A}'")).await,
+        status_of(&db, A, clock.0.date_naive()).await,
+        Some(DenStatus::Done)
+    );
+    assert_eq!(
+        scalar(
+            &db,
+            &format!("SELECT COUNT(*) FROM designee WHERE school_code = '{A}'")
+        )
+        .await,
         1,
         "confirming the same data adds no row"
     );
     assert_eq!(
-        scalar(&db, &format!("SELECT COUNT(*) FROM audit_log WHERE entity_id = '{A}' AND action = 'pas D.E.N.'")).await,
+        scalar(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE entity_id = '{A}' AND action = 'pas D.E.N.'"
+            )
+        )
+        .await,
         3
     );
 }
@@ -191,7 +217,11 @@ async fn a_refused_link_change_leaves_the_link_usable_and_nothing_written() {
         .expect_err("refused");
     assert!(message(refused).starts_with(NO_APPROVAL));
     assert_eq!(
-        scalar(&db, "SELECT COUNT(*) FROM action_link WHERE consumed_at IS NOT NULL").await,
+        scalar(
+            &db,
+            "SELECT COUNT(*) FROM action_link WHERE consumed_at IS NOT NULL"
+        )
+        .await,
         0
     );
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM den_step").await, 0);
@@ -211,24 +241,37 @@ async fn campaign_extension_case_status_outbox_and_settings() {
         .await
         .expect_err("past");
     assert_eq!(message(past), "Termenul-limită nu poate fi în trecut.");
-    let campaign = app::campaign::set_deadline(ctx(&db, &clock), &cli, day(2026, 12, 15), Some(" Cont "))
-        .await
-        .expect("campaign");
+    let campaign =
+        app::campaign::set_deadline(ctx(&db, &clock), &cli, day(2026, 12, 15), Some(" Cont "))
+            .await
+            .expect("campaign");
     assert_eq!(campaign.title, "Cont");
     let early = app::campaign::extend(ctx(&db, &clock), &cli, A, day(2026, 12, 10), "motiv")
         .await
         .expect_err("before the campaign deadline");
     assert!(message(early).contains("după termenul campaniei"));
-    let ar = scalar(&db, "SELECT MIN(CAST(code AS BIGINT)) FROM school WHERE status = 'AR'").await;
-    let not_pj = app::campaign::extend(ctx(&db, &clock), &cli, &format!("{ar:010}"), day(2027, 1, 15), "motiv")
-        .await
-        .expect_err("an AR");
+    let ar = scalar(
+        &db,
+        "SELECT MIN(CAST(code AS BIGINT)) FROM school WHERE status = 'AR'",
+    )
+    .await;
+    let not_pj = app::campaign::extend(
+        ctx(&db, &clock),
+        &cli,
+        &format!("{ar:010}"),
+        day(2027, 1, 15),
+        "motiv",
+    )
+    .await
+    .expect_err("an AR");
     assert!(message(not_pj).contains("unitatea PJ"));
     app::campaign::extend(ctx(&db, &clock), &cli, A, day(2027, 1, 15), "director nou")
         .await
         .expect("extension");
     assert_eq!(
-        status_of(&db, A, clock.0.date_naive()).await.map(|s| s.kind()),
+        status_of(&db, A, clock.0.date_naive())
+            .await
+            .map(|s| s.kind()),
         Some(isj_tracker::domain::den::StatusKind::OnTrack)
     );
 
@@ -246,7 +289,9 @@ async fn campaign_extension_case_status_outbox_and_settings() {
         "no active case left"
     );
 
-    let not_dead = app::outbox::retry(ctx(&db, &clock), &cli, 1).await.expect_err("nothing to retry");
+    let not_dead = app::outbox::retry(ctx(&db, &clock), &cli, 1)
+        .await
+        .expect_err("nothing to retry");
     assert!(matches!(not_dead, AppError::Conflict(_)));
 
     let rules = isj_tracker::domain::reminders::ReminderRules {
@@ -268,14 +313,24 @@ async fn the_same_rule_refuses_from_every_door() {
     assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
     let cases = format!("Cod SIIIR;Nr. dosar;Instanța\r\n{A};10/97/2026;Tribunalul Hunedoara\r\n");
     let file = write_file(&app.db, "dosare.csv", cases.as_bytes());
-    assert_eq!(app.db.cli(&["import", "cases", &file.to_string_lossy()]).status, 0);
-    let today = isj_tracker::domain::calendar::local_date(app.clock.now(), chrono_tz::Europe::Bucharest)
-        .format("%Y-%m-%d")
-        .to_string();
+    assert_eq!(
+        app.db
+            .cli(&["import", "cases", &file.to_string_lossy()])
+            .status,
+        0
+    );
+    let today =
+        isj_tracker::domain::calendar::local_date(app.clock.now(), chrono_tz::Europe::Bucharest)
+            .format("%Y-%m-%d")
+            .to_string();
 
     // Staff page.
     let csrf = app.csrf_of(&app.client).await;
-    let form = [("csrf", csrf.as_str()), ("step", "account_created"), ("on", today.as_str())];
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("step", "account_created"),
+        ("on", today.as_str()),
+    ];
     let response = app
         .client
         .post(app.url(&format!("/schools/{A}/step")))
@@ -289,9 +344,10 @@ async fn the_same_rule_refuses_from_every_door() {
 
     // Director's link.
     let connection = app.db.connect().await;
-    let token = isj_tracker::db::links::issue(&connection, A, Purpose::Progress, None, app.clock.now())
-        .await
-        .expect("link");
+    let token =
+        isj_tracker::db::links::issue(&connection, A, Purpose::Progress, None, app.clock.now())
+            .await
+            .expect("link");
     let page = app
         .anonymous
         .post(app.url(&format!("/l/{token}")))
@@ -309,11 +365,25 @@ async fn the_same_rule_refuses_from_every_door() {
         "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon;Data creare cont D.E.N.\r\n{A};Pop Ana;director;scoala@exemplu.ro;0722000001;{today}\r\n"
     );
     let file = write_file(&app.db, "persoane.csv", people.as_bytes());
-    let run = app.db.cli(&["import", "designees", &file.to_string_lossy(), "--format", "json"]);
+    let run = app.db.cli(&[
+        "import",
+        "designees",
+        &file.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.status, 3, "{}", run.stdout);
     let rejected = &run.json()["rejected"][0];
-    assert_eq!((rejected["row"].as_u64(), rejected["column"].as_str()), (Some(2), Some("Data creare cont D.E.N.")));
-    assert!(rejected["error"].as_str().unwrap_or_default().starts_with(NO_APPROVAL));
+    assert_eq!(
+        (rejected["row"].as_u64(), rejected["column"].as_str()),
+        (Some(2), Some("Data creare cont D.E.N."))
+    );
+    assert!(
+        rejected["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(NO_APPROVAL)
+    );
     assert_eq!(
         scalar(&connection, "SELECT COUNT(*) FROM designee").await,
         0,
