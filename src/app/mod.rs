@@ -13,6 +13,7 @@ pub mod links;
 pub mod outbox;
 pub mod reminders;
 pub mod settings;
+pub mod staff;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;

@@ -3,7 +3,6 @@
 
 pub mod accounts;
 pub mod login;
-pub mod manage;
 pub mod password;
 pub mod recovery;
 pub mod secret_key;

@@ -5,16 +5,17 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::accounts::{AccountError, ENROLMENT_LINK_HOURS, hash_blocking};
-use super::secret_key::SecretKey;
-use super::{password, recovery, tokens, totp};
+use crate::auth::accounts::{AccountError, ENROLMENT_LINK_HOURS, hash_blocking};
+use crate::auth::secret_key::SecretKey;
+use crate::auth::{password, recovery, tokens, totp};
 use crate::db::audit;
 use crate::db::staff::{self, Session, StaffUser};
 use crate::db::{self, DbError};
 use crate::domain::staff::{Role, normalise_email};
 
 async fn require_password(account: &StaffUser, attempt: &str) -> Result<(), AccountError> {
-    let matches = super::login::verify_password(account.password_hash.clone(), attempt).await?;
+    let matches =
+        crate::auth::login::verify_password(account.password_hash.clone(), attempt).await?;
     if matches {
         Ok(())
     } else {
