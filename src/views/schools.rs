@@ -489,9 +489,9 @@ fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Mar
                 label for="decision_date" { "din data" }
                 input type="date" id="decision_date" name="decision_date" value=(value(|f| f.decision_date.map(|d| d.format("%Y-%m-%d").to_string())));
                 label for="email" { "E-mail instituțional" }
-                input type="email" id="email" name="email" maxlength="200" value=(value(|f| f.email.clone()));
+                input type="email" id="email" name="email" required maxlength="200" value=(value(|f| f.email.clone()));
                 label for="phone" { "Telefon mobil" }
-                input type="tel" id="phone" name="phone" maxlength="30" value=(value(|f| f.phone.clone()));
+                input type="tel" id="phone" name="phone" required maxlength="30" value=(value(|f| f.phone.clone()));
                 button type="submit" { "Salvează persoana desemnată" }
             }
             @if let Some(campaign) = view.campaign {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::chrome::{no_referrer, render};
-use super::session::{self, CsrfForm, Pending, Staff};
+use super::session::{self, CheckedForm, NoFields, Pending, Staff};
 use super::{AppState, WebError};
 use crate::auth::accounts::{self, AccountError, EnrolmentForm};
 use crate::auth::login::{self, CodeOutcome, PasswordOutcome};
@@ -199,10 +199,8 @@ pub async fn code_submit(
 
 pub async fn logout(
     State(state): State<AppState>,
-    staff: Staff,
-    Form(form): Form<CsrfForm>,
+    CheckedForm(staff, NoFields {}): CheckedForm<Staff, NoFields>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
     login::logout(&state.db, &staff.session, &staff.account, state.clock.now()).await?;
     let mut response = Redirect::to("/login").into_response();
     clear_session(&state, &mut response);

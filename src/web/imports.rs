@@ -1,14 +1,13 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::chrome::render;
 use super::flash::redirect_with;
-use super::session::{CsrfForm, Editor, Staff};
+use super::session::{CheckedForm, Editor, NoFields, Staff};
 use super::{AppState, MAX_UPLOAD_BYTES, WebError};
 use crate::db;
 use crate::import::{ImportError, ImportKind, ImportOptions, Silent};
@@ -134,12 +133,10 @@ pub async fn upload(
 /// Applies a checked upload, then shows the recorded import.
 pub async fn apply(
     State(state): State<AppState>,
-    Editor(staff): Editor,
     chrome: Chrome,
     Path(upload_id): Path<String>,
-    Form(form): Form<CsrfForm>,
+    CheckedForm(Editor(staff), NoFields {}): CheckedForm<Editor, NoFields>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
     let chrome = chrome.signed_in(staff.chrome_user());
     let Some(upload) = state.uploads.take(&upload_id) else {
         let message = Flash { kind: FlashKind::Error, text: "Verificarea a expirat sau importul a fost deja aplicat; încărcați fișierul din nou.".into() };

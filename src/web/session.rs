@@ -82,12 +82,6 @@ impl IntoResponse for Denied {
     }
 }
 
-/// A form whose only field is the session's CSRF token (logout, apply, enable…).
-#[derive(serde::Deserialize)]
-pub struct CsrfForm {
-    pub csrf: String,
-}
-
 /// A staff member with a full (two-factor) session.
 pub struct Staff {
     pub session: Session,

@@ -1,13 +1,12 @@
 //! Account pages: users (administrators), one's own security settings, the audit trail.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::chrome::{no_referrer, render};
 use super::flash::redirect_with;
-use super::session::{Admin, CsrfForm, Editor, Staff};
+use super::session::{Admin, CheckedForm, Editor, NoFields, Staff};
 use super::{AppState, WebError};
 use crate::app::staff as manage;
 use crate::auth::accounts::AccountError;
@@ -76,7 +75,6 @@ pub async fn users(
 
 #[derive(Deserialize)]
 pub struct NewUserForm {
-    csrf: String,
     email: String,
     name: String,
     role: String,
@@ -84,11 +82,9 @@ pub struct NewUserForm {
 
 pub async fn add_user(
     State(state): State<AppState>,
-    Admin(admin): Admin,
     chrome: Chrome,
-    Form(form): Form<NewUserForm>,
+    CheckedForm(Admin(admin), form): CheckedForm<Admin, NewUserForm>,
 ) -> Result<Response, WebError> {
-    admin.check_csrf(&form.csrf)?;
     let role =
         Role::parse(&form.role).ok_or_else(|| WebError::BadRequest("Rol necunoscut.".into()))?;
     match manage::add(
@@ -108,11 +104,9 @@ pub async fn add_user(
 
 pub async fn disable(
     State(state): State<AppState>,
-    Admin(admin): Admin,
     Path(id): Path<i32>,
-    Form(form): Form<CsrfForm>,
+    CheckedForm(Admin(admin), NoFields {}): CheckedForm<Admin, NoFields>,
 ) -> Result<Response, WebError> {
-    admin.check_csrf(&form.csrf)?;
     let result = manage::set_disabled(&state.db, &admin.account, id, true, state.clock.now()).await;
     outcome(
         result.map(|()| "Contul a fost dezactivat; sesiunile lui s-au închis.".to_string()),
@@ -122,11 +116,9 @@ pub async fn disable(
 
 pub async fn enable(
     State(state): State<AppState>,
-    Admin(admin): Admin,
     Path(id): Path<i32>,
-    Form(form): Form<CsrfForm>,
+    CheckedForm(Admin(admin), NoFields {}): CheckedForm<Admin, NoFields>,
 ) -> Result<Response, WebError> {
-    admin.check_csrf(&form.csrf)?;
     let result =
         manage::set_disabled(&state.db, &admin.account, id, false, state.clock.now()).await;
     outcome(
@@ -137,19 +129,16 @@ pub async fn enable(
 
 #[derive(Deserialize)]
 pub struct ReauthForm {
-    csrf: String,
     password: String,
     code: String,
 }
 
 pub async fn reset_second_factor(
     State(state): State<AppState>,
-    Admin(admin): Admin,
     chrome: Chrome,
     Path(id): Path<i32>,
-    Form(form): Form<ReauthForm>,
+    CheckedForm(Admin(admin), form): CheckedForm<Admin, ReauthForm>,
 ) -> Result<Response, WebError> {
-    admin.check_csrf(&form.csrf)?;
     let now = state.clock.now();
     match manage::reset_second_factor(
         &state.db,
@@ -195,7 +184,6 @@ async fn security_page(
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
-    csrf: String,
     current: String,
     new: String,
     again: String,
@@ -203,10 +191,8 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
-    staff: Staff,
-    Form(form): Form<PasswordForm>,
+    CheckedForm(staff, form): CheckedForm<Staff, PasswordForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
     let result = manage::change_password(
         &state.db,
         &staff.session,
@@ -225,7 +211,6 @@ pub async fn change_password(
 
 #[derive(Deserialize)]
 pub struct TotpForm {
-    csrf: String,
     sealed_secret: String,
     password: String,
     code: String,
@@ -233,10 +218,8 @@ pub struct TotpForm {
 
 pub async fn replace_totp(
     State(state): State<AppState>,
-    staff: Staff,
-    Form(form): Form<TotpForm>,
+    CheckedForm(staff, form): CheckedForm<Staff, TotpForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
     let now = state.clock.now();
     let result = manage::replace_authenticator(
         &state.db,
@@ -257,17 +240,14 @@ pub async fn replace_totp(
 
 #[derive(Deserialize)]
 pub struct RecoveryForm {
-    csrf: String,
     password: String,
 }
 
 pub async fn regenerate_recovery(
     State(state): State<AppState>,
-    staff: Staff,
     chrome: Chrome,
-    Form(form): Form<RecoveryForm>,
+    CheckedForm(staff, form): CheckedForm<Staff, RecoveryForm>,
 ) -> Result<Response, WebError> {
-    staff.check_csrf(&form.csrf)?;
     match manage::regenerate_recovery(&state.db, &staff.account, &form.password, state.clock.now())
         .await
     {

@@ -241,6 +241,15 @@ impl Browser {
         );
     }
 
+    async fn resize(&self, width: u32, height: u32) {
+        self.command(
+            reqwest::Method::POST,
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        )
+        .await;
+    }
+
     /// Runs a script in the page and returns its value.
     async fn script(&self, body: &str) -> Value {
         self.command(
@@ -421,6 +430,9 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     browser
         .go(&format!("http://{bind}/schools/2061100733"))
         .await;
+    browser.resize(390, 2600).await;
+    browser.screenshot("school-page-phone.png").await;
+    browser.resize(1280, 800).await;
     browser.select("#case", "10/97/2026").await;
     browser
         .click("form[action$='/step'] button[type=submit]")

@@ -27,14 +27,7 @@ async fn app_after_deadline() -> TestApp {
     }
     assert_eq!(
         app.db
-            .cli(&[
-                "campaign",
-                "set",
-                "--deadline",
-                "2026-12-15",
-                "--at",
-                "2026-11-02T09:00:00+02:00"
-            ])
+            .set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
             .status,
         0
     );

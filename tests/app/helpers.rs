@@ -90,6 +90,11 @@ impl TestDb {
         self.cli(&args)
     }
 
+    /// `campaign set` as of `at` (the deadline may not be before that day).
+    pub fn set_campaign(&self, deadline: &str, at: &str) -> CliRun {
+        self.cli(&["campaign", "set", "--deadline", deadline, "--at", at])
+    }
+
     pub async fn scalar(&self, sql: &str) -> i64 {
         let db = self.connect().await;
         scalar(&db, sql).await

@@ -11,6 +11,7 @@ mod helpers;
 mod hostile;
 mod import_cli;
 mod import_formats;
+mod layering;
 mod links;
 mod litigation;
 mod mail;

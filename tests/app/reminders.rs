@@ -45,15 +45,8 @@ async fn scenario(deadline: &str) -> TestDb {
         0
     );
     assert_eq!(
-        db.cli(&[
-            "campaign",
-            "set",
-            "--deadline",
-            deadline,
-            "--at",
-            "2026-01-05T09:00:00+02:00"
-        ])
-        .status,
+        db.set_campaign(deadline, "2026-01-05T09:00:00+02:00")
+            .status,
         0
     );
     db
@@ -371,15 +364,8 @@ async fn a_new_deadline_cancels_queued_reminders_that_no_longer_apply() {
             .any(|m| m.items.iter().any(|i| i.starts_with("reminder:")))
     );
     assert_eq!(
-        db.cli(&[
-            "campaign",
-            "set",
-            "--deadline",
-            "2027-01-15",
-            "--at",
-            "2026-11-02T09:00:00+02:00"
-        ])
-        .status,
+        db.set_campaign("2027-01-15", "2026-11-02T09:00:00+02:00")
+            .status,
         0
     );
     let cancelled = scalar(

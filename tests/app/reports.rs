@@ -59,15 +59,8 @@ async fn reporting_db() -> TestDb {
     ]);
     assert_eq!(run.status, 0, "{}", run.stdout);
     assert_eq!(
-        db.cli(&[
-            "campaign",
-            "set",
-            "--deadline",
-            "2026-12-15",
-            "--at",
-            "2026-11-02T09:00:00+02:00"
-        ])
-        .status,
+        db.set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
+            .status,
         0
     );
     db
@@ -223,14 +216,7 @@ async fn the_filtered_view_downloads_and_is_audited() {
     );
     assert_eq!(
         app.db
-            .cli(&[
-                "campaign",
-                "set",
-                "--deadline",
-                "2026-12-15",
-                "--at",
-                "2026-11-02T09:00:00+02:00"
-            ])
+            .set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
             .status,
         0
     );
@@ -281,15 +267,8 @@ async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_atta
     let db = TestDb::new().await;
     assert_eq!(db.import(&hd_csv(), &[]).status, 0);
     assert_eq!(
-        db.cli(&[
-            "campaign",
-            "set",
-            "--deadline",
-            "2026-12-15",
-            "--at",
-            "2026-11-02T09:00:00+02:00"
-        ])
-        .status,
+        db.set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
+            .status,
         0
     );
     let connection = db.connect().await;
