@@ -31,11 +31,11 @@ pub async fn verify_password(stored: Option<String>, attempt: &str) -> Result<bo
     let _permit = ARGON_GATE
         .acquire()
         .await
-        .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        .map_err(|e| DbError::Worker(e.to_string()))?;
     let attempt = attempt.to_string();
     tokio::task::spawn_blocking(move || password::verify(&attempt, stored.as_deref()))
         .await
-        .map_err(|e| DbError::Corrupt(e.to_string()))
+        .map_err(|e| DbError::Worker(e.to_string()))
 }
 
 /// A new session: the cookie value (never stored) and its CSRF token.

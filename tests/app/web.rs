@@ -228,3 +228,26 @@ async fn health_and_headers() {
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["content-type"], "text/html; charset=utf-8");
 }
+
+#[tokio::test]
+async fn every_answer_names_its_request() {
+    let app = spawn_app().await;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let response = app
+            .anonymous
+            .get(app.url("/health"))
+            .send()
+            .await
+            .expect("GET");
+        let id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .expect("x-request-id");
+        assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1]);
+}
