@@ -104,8 +104,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// `Secure` cookies, the `__Host-` prefix and HSTS: on when the public address is
+    /// `https://` (the usual set-up: bound to loopback behind an HTTPS proxy), or when bound
+    /// beyond loopback; `ISJ_SECURE_COOKIES` overrides.
     pub fn secure_cookies(&self) -> bool {
-        self.secure_cookies.unwrap_or(!self.bind.ip().is_loopback())
+        self.secure_cookies.unwrap_or_else(|| match &self.base_url {
+            Some(url) if url.trim().to_ascii_lowercase().starts_with("https://") => true,
+            _ => !self.bind.ip().is_loopback(),
+        })
     }
 
     pub fn base_url(&self) -> String {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod excel;
+pub mod files;
 pub mod import;
 pub mod jobs;
 pub mod mail;

@@ -8,6 +8,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    isj_tracker::files::private_by_default();
     isj_tracker::telemetry::init();
     isj_tracker::cli::run(isj_tracker::cli::Cli::parse()).await
 }

@@ -532,6 +532,6 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ReportErro
         std::fs::create_dir_all(parent).map_err(failed)?;
     }
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, bytes).map_err(failed)?;
+    crate::files::write_private(&partial, bytes).map_err(failed)?;
     std::fs::rename(&partial, path).map_err(failed)
 }

@@ -7,6 +7,7 @@ mod m20261123_000001_schools;
 mod m20261123_000002_staff_access;
 mod m20261124_000003_litigation;
 mod m20261124_000004_mail;
+mod m20261130_000005_auth_throttle;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_staff_access::Migration),
             Box::new(m20261124_000003_litigation::Migration),
             Box::new(m20261124_000004_mail::Migration),
+            Box::new(m20261130_000005_auth_throttle::Migration),
         ]
     }
 }

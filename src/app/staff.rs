@@ -1,39 +1,117 @@
 //! Changes to accounts after enrolment: by the person (password, authenticator, recovery
-//! codes; each needs the current password) and by an administrator (add, disable, reset the
-//! second factor; a reset needs the administrator's own password and code again).
+//! codes) and by an administrator (add, disable, reset someone's second factor). Each proof
+//! asked again (password, code) goes through the re-authentication limits, and every failed
+//! one is audited; a factor is only replaced by someone who holds the current ones.
+
+use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::accounts::{AccountError, ENROLMENT_LINK_HOURS, hash_blocking};
 use crate::auth::secret_key::SecretKey;
-use crate::auth::{password, recovery, tokens, totp};
+use crate::auth::{login, password, recovery, throttle, tokens, totp};
 use crate::db::audit;
 use crate::db::staff::{self, Session, StaffUser};
 use crate::db::{self, DbError};
 use crate::domain::staff::{Role, normalise_email};
 
-async fn require_password(account: &StaffUser, attempt: &str) -> Result<(), AccountError> {
-    let matches =
-        crate::auth::login::verify_password(account.password_hash.clone(), attempt).await?;
-    if matches {
-        Ok(())
-    } else {
-        Err(AccountError::WrongPassword)
+/// What a person shows again before a sensitive change.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Proof<'a> {
+    pub password: Option<&'a str>,
+    /// A current code of the authenticator, or an unused recovery code.
+    pub code: Option<&'a str>,
+}
+
+/// Where the request comes from and when: the limits count per address.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    pub address: IpAddr,
+    pub now: DateTime<Utc>,
+}
+
+/// Checks a proof under the re-authentication limits (counted before the check, so parallel
+/// guesses cannot pass them). A failure is audited; crossing a limit is audited and mailed to
+/// the holder. Success clears the account's counter.
+async fn reauthenticate(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    account: &StaffUser,
+    proof: Proof<'_>,
+    origin: Origin,
+) -> Result<(), AccountError> {
+    let (address, now) = (origin.address, origin.now);
+    let limits = throttle::reauth_limits(address, account.id);
+    if let Some(over) = throttle::take(db, &limits, now).await? {
+        let detail = format!("{}, de la {address}", over.limit.what);
+        let id = Some(account.id);
+        audit::staff_event(
+            db,
+            now,
+            &account.email,
+            "re-autentificare refuzată",
+            id,
+            &detail,
+        )
+        .await?;
+        if over.just_crossed {
+            let what = "Confirmarea parolei sau a codului a greșit de prea multe ori într-o sesiune deschisă; schimbările contului sunt oprite 15 minute";
+            crate::mail::security::notify(db, &account.email, what, now).await?;
+        }
+        return Err(AccountError::TooManyTries);
     }
+    let failed = match (proof.password, proof.code) {
+        (Some(attempt), _)
+            if !login::verify_password(account.password_hash.clone(), attempt).await? =>
+        {
+            Some(AccountError::WrongPassword)
+        }
+        (_, Some(code))
+            if login::second_factor(db, key, account, code, now)
+                .await?
+                .is_none() =>
+        {
+            Some(AccountError::WrongCode)
+        }
+        _ => None,
+    };
+    if let Some(error) = failed {
+        let detail = format!("{error}, de la {address}");
+        let id = Some(account.id);
+        audit::staff_event(
+            db,
+            now,
+            &account.email,
+            "re-autentificare eșuată",
+            id,
+            &detail,
+        )
+        .await?;
+        return Err(error);
+    }
+    let cleared = [format!("reauth:account:{}", account.id)];
+    crate::db::throttle::reset(db, &cleared).await?;
+    Ok(())
 }
 
 pub async fn change_password(
     db: &DatabaseConnection,
+    key: &SecretKey,
     session: &Session,
     account: &StaffUser,
     current: &str,
     new: &str,
     again: &str,
-    now: DateTime<Utc>,
+    origin: Origin,
 ) -> Result<(), AccountError> {
-    require_password(account, current).await?;
-    password::check_policy(new)?;
+    let now = origin.now;
+    let proof = Proof {
+        password: Some(current),
+        code: None,
+    };
+    reauthenticate(db, key, account, proof, origin).await?;
+    password::check_policy_for(new, &account.email, &account.name)?;
     if new != again {
         return Err(AccountError::PasswordMismatch);
     }
@@ -54,18 +132,29 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Replaces the authenticator: the new secret is confirmed by a code from it.
+/// The new authenticator's secret (sealed in the form) and a code from it.
+pub struct NewAuthenticator<'a> {
+    pub sealed_secret: &'a str,
+    pub code: &'a str,
+}
+
+/// Replaces the authenticator: the person proves the password and a code of the *current*
+/// authenticator (or an unused recovery code), and the new secret is confirmed by its code.
 pub async fn replace_authenticator(
     db: &DatabaseConnection,
     key: &SecretKey,
     session: &Session,
     account: &StaffUser,
-    current_password: &str,
-    sealed_secret: &str,
-    code: &str,
-    now: DateTime<Utc>,
+    proof: Proof<'_>,
+    new: NewAuthenticator<'_>,
+    origin: Origin,
 ) -> Result<(), AccountError> {
-    require_password(account, current_password).await?;
+    let now = origin.now;
+    if proof.password.is_none() || proof.code.is_none() {
+        return Err(AccountError::WrongCode);
+    }
+    reauthenticate(db, key, account, proof, origin).await?;
+    let (sealed_secret, code) = (new.sealed_secret, new.code);
     let secret = key.decrypt(sealed_secret)?;
     let step = totp::matched_step(&secret, code, now.timestamp().max(0) as u64)
         .ok_or(AccountError::WrongCode)?;
@@ -85,14 +174,20 @@ pub async fn replace_authenticator(
     Ok(())
 }
 
-/// A new set of recovery codes; the old ones stop working.
+/// A new set of recovery codes, after the password and a current code; the old ones stop
+/// working.
 pub async fn regenerate_recovery(
     db: &DatabaseConnection,
+    key: &SecretKey,
     account: &StaffUser,
-    current_password: &str,
-    now: DateTime<Utc>,
+    proof: Proof<'_>,
+    origin: Origin,
 ) -> Result<Vec<String>, AccountError> {
-    require_password(account, current_password).await?;
+    let now = origin.now;
+    if proof.password.is_none() || proof.code.is_none() {
+        return Err(AccountError::WrongCode);
+    }
+    reauthenticate(db, key, account, proof, origin).await?;
     let (codes, hashes) = recovery::new_set();
     staff::replace_recovery(db, account.id, &hashes, now).await?;
     audit::staff_event(
@@ -165,6 +260,9 @@ pub async fn set_disabled(
     if admin.id == target {
         return Err(AccountError::OwnAccount);
     }
+    if staff::find(db, target).await?.is_none() {
+        return Err(AccountError::NoSuchAccount);
+    }
     let txn = db::begin_write(db).await?;
     staff::set_disabled(&txn, target, disabled, now).await?;
     if disabled {
@@ -180,24 +278,29 @@ pub async fn set_disabled(
     Ok(())
 }
 
-/// Resets another account's second factor after the administrator proves it is them (password
-/// and a fresh code); the account's sessions end. Returns the new enrolment link token.
+/// Resets another account's second factor after the administrator proves it is them again
+/// (password and a current code); the account's sessions end, older links die, and the
+/// holder is mailed at once. An administrator cannot reset their own. Returns the new
+/// enrolment link token.
 pub async fn reset_second_factor(
     db: &DatabaseConnection,
     key: &SecretKey,
     admin: &StaffUser,
     target: i32,
-    admin_password: &str,
-    admin_code: &str,
-    now: DateTime<Utc>,
+    proof: Proof<'_>,
+    origin: Origin,
 ) -> Result<String, AccountError> {
-    require_password(admin, admin_password).await?;
-    let secret = key.decrypt(admin.totp_secret.as_deref().unwrap_or_default())?;
-    let step = totp::matched_step(&secret, admin_code, now.timestamp().max(0) as u64)
-        .ok_or(AccountError::WrongCode)?;
-    if !staff::accept_totp_step(db, admin.id, step).await? {
+    let now = origin.now;
+    if admin.id == target {
+        return Err(AccountError::OwnSecondFactor);
+    }
+    let holder = staff::find(db, target)
+        .await?
+        .ok_or(AccountError::NoSuchAccount)?;
+    if proof.password.is_none() || proof.code.is_none() {
         return Err(AccountError::WrongCode);
     }
+    reauthenticate(db, key, admin, proof, origin).await?;
     let token = tokens::new_token();
     let txn = db::begin_write(db).await?;
     staff::clear_second_factor(&txn, target, now).await?;
@@ -215,9 +318,14 @@ pub async fn reset_second_factor(
         &admin.email,
         "autentificare în doi pași resetată",
         Some(target),
-        "",
+        &holder.email,
     )
     .await?;
+    let what = format!(
+        "Administratorul {} a resetat autentificarea în doi pași a contului dumneavoastră; veți primi de la el un link de reînrolare. Sesiunile deschise au fost închise",
+        admin.email
+    );
+    crate::mail::security::notify(&txn, &holder.email, &what, now).await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(token)
 }

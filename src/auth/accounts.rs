@@ -27,6 +27,14 @@ pub enum AccountError {
     WrongPassword,
     #[error("nu vă puteți dezactiva propriul cont")]
     OwnAccount,
+    #[error(
+        "nu vă puteți reseta propria autentificare în doi pași; folosiți pagina Securitate sau cereți altui administrator"
+    )]
+    OwnSecondFactor,
+    #[error("contul nu există")]
+    NoSuchAccount,
+    #[error("prea multe confirmări greșite; reîncercați peste 15 minute")]
+    TooManyTries,
     #[error("codul de verificare nu este corect; verificați ora telefonului și încercați din nou")]
     WrongCode,
     #[error("linkul nu mai este valabil (a expirat sau a fost deja folosit)")]
@@ -84,7 +92,7 @@ pub async fn add_user(
         .to_string();
     let (password_hash, secret, codes, hashes) = match password {
         Some(password) => {
-            password::check_policy(password)?;
+            password::check_policy_for(password, &email, &name)?;
             let hash = hash_blocking(password.to_string()).await?;
             let (codes, hashes) = recovery::new_set();
             (Some(hash), Some(totp::new_secret()), codes, hashes)
@@ -187,7 +195,14 @@ pub async fn complete(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, AccountError> {
     let target = link_target(db, token, now).await?;
-    password::check_policy(&form.password)?;
+    let (email, name) = match &target.user {
+        Some(user) => (user.email.clone(), user.name.clone()),
+        None => (
+            form.email.clone().unwrap_or_default(),
+            form.name.clone().unwrap_or_default(),
+        ),
+    };
+    password::check_policy_for(&form.password, &email, &name)?;
     if form.password != form.password_again {
         return Err(AccountError::PasswordMismatch);
     }

@@ -1,26 +1,23 @@
 //! The two login steps and the session checks. A password opens a short "awaiting second
 //! factor" session; a TOTP or recovery code turns it into a full session under a new id.
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 
 use super::accounts::AccountError;
 use super::secret_key::SecretKey;
-use super::{password, recovery, tokens, totp};
+use super::{password, recovery, throttle, tokens, totp};
 use crate::db::DbError;
 use crate::db::audit;
-use crate::db::staff::{self, Failure, Session, StaffUser};
+use crate::db::staff::{self, Session, StaffUser};
 use crate::domain::staff::normalise_email;
 
 pub const PENDING_MINUTES: i64 = 5;
-pub const MAX_CODE_TRIES: i32 = 5;
 pub const IDLE_MINUTES: i64 = 30;
 pub const ABSOLUTE_HOURS: i64 = 12;
-/// Wrong second-factor codes allowed per account in 24 h (≈2 % chance a year for a guesser).
-pub const MAX_CODE_FAILURES: i32 = 20;
-pub const MAX_PASSWORD_FAILURES: i32 = 10;
-pub const PASSWORD_LOCK_MINUTES: i64 = 15;
 
 /// At most two Argon2 verifications at once (19 MiB and ~25 ms each).
 static ARGON_GATE: Semaphore = Semaphore::const_new(2);
@@ -44,19 +41,27 @@ pub struct NewSession {
     pub cookie: String,
 }
 
+/// What a sign-in password leads to. Unknown account, wrong password and a throttled
+/// address are one answer: the page and the time tell nothing of which it was.
 #[derive(Debug)]
 pub enum PasswordOutcome {
     SecondFactor(NewSession),
     Rejected,
-    Locked,
 }
 
 pub async fn check_password(
     db: &DatabaseConnection,
     email: &str,
     password: &str,
+    address: IpAddr,
     now: DateTime<Utc>,
 ) -> Result<PasswordOutcome, AccountError> {
+    let typed = normalise_email(email)
+        .unwrap_or_else(|| email.trim().to_lowercase().chars().take(200).collect());
+    let over = throttle::take(db, &throttle::password_limits(address, &typed), now).await?;
+    let account_key = throttle::password_account_key(&typed);
+    let attempts = crate::db::throttle::count(db, &account_key, 24 * 3600, now).await?;
+    tokio::time::sleep(throttle::password_delay(attempts)).await;
     let account = match normalise_email(email) {
         Some(email) => staff::find_by_email(db, &email).await?,
         None => None,
@@ -64,61 +69,21 @@ pub async fn check_password(
     let usable = account
         .as_ref()
         .filter(|a| !a.disabled && a.totp_secret.is_some());
+    // Always one verification, so a refused address costs the same time as a wrong password.
     let verified = verify_password(usable.and_then(|a| a.password_hash.clone()), password).await?;
+    if let Some(over) = over {
+        refused_by_limit(db, &typed, usable, &over, address, now).await?;
+        return Ok(PasswordOutcome::Rejected);
+    }
     let Some(account) = usable else {
-        audit::staff_event(
-            db,
-            now,
-            email,
-            "autentificare eșuată",
-            None,
-            "cont necunoscut sau inactiv",
-        )
-        .await?;
+        let detail = "cont necunoscut sau inactiv";
+        audit::staff_event(db, now, email, "autentificare eșuată", None, detail).await?;
         return Ok(PasswordOutcome::Rejected);
     };
-    if account.locked_until.is_some_and(|until| until > now) {
-        audit::staff_event(
-            db,
-            now,
-            &account.email,
-            "autentificare refuzată",
-            Some(account.id),
-            "cont blocat temporar",
-        )
-        .await?;
-        return Ok(PasswordOutcome::Locked);
-    }
     if !verified {
-        let failures = staff::record_failure(db, account, Failure::Password, now).await?;
-        audit::staff_event(
-            db,
-            now,
-            &account.email,
-            "autentificare eșuată",
-            Some(account.id),
-            "parolă greșită",
-        )
-        .await?;
-        if failures >= MAX_PASSWORD_FAILURES {
-            staff::lock_until(
-                db,
-                account.id,
-                now + Duration::minutes(PASSWORD_LOCK_MINUTES),
-            )
-            .await?;
-            audit::staff_event(
-                db,
-                now,
-                &account.email,
-                "cont blocat",
-                Some(account.id),
-                "prea multe parole greșite",
-            )
-            .await?;
-            let what = "Contul a fost blocat 15 minute după 10 parole greșite";
-            crate::mail::security::notify(db, &account.email, what, now).await?;
-        }
+        let detail = format!("parolă greșită, de la {address}");
+        let id = Some(account.id);
+        audit::staff_event(db, now, &account.email, "autentificare eșuată", id, &detail).await?;
         return Ok(PasswordOutcome::Rejected);
     }
     let session = open_session(db, account.id, false, now).await?;
@@ -132,6 +97,30 @@ pub async fn check_password(
     )
     .await?;
     Ok(PasswordOutcome::SecondFactor(session))
+}
+
+/// A sign-in refused by a limit: audited each time; the holder is mailed when it is crossed.
+async fn refused_by_limit(
+    db: &DatabaseConnection,
+    typed: &str,
+    account: Option<&StaffUser>,
+    over: &throttle::Over,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let who = account.map_or(typed, |a| a.email.as_str());
+    let detail = format!("{}, de la {address}", over.limit.what);
+    let id = account.map(|a| a.id);
+    audit::staff_event(db, now, who, "autentificare refuzată", id, &detail).await?;
+    if let (true, Some(account)) = (over.just_crossed, account) {
+        let what = format!(
+            "Adresa {address} nu mai poate încerca parola contului timp de {} minute, după {} încercări greșite; din altă rețea puteți intra în continuare",
+            throttle::SHORT_WINDOW_MINUTES,
+            over.limit.max
+        );
+        crate::mail::security::notify(db, &account.email, &what, now).await?;
+    }
+    Ok(())
 }
 
 async fn open_session(
@@ -171,83 +160,42 @@ pub async fn check_code(
     pending: &Session,
     account: &StaffUser,
     code: &str,
+    address: IpAddr,
     now: DateTime<Utc>,
 ) -> Result<CodeOutcome, AccountError> {
     if now - pending.created_at > Duration::minutes(PENDING_MINUTES) {
         staff::delete_session(db, &pending.id_hash).await?;
         return Ok(CodeOutcome::Restart);
     }
-    if account.locked_until.is_some_and(|until| until > now) {
-        return Ok(CodeOutcome::Locked);
+    let limits = throttle::code_limits(address, &pending.id_hash, account.id);
+    if let Some(over) = throttle::take(db, &limits, now).await? {
+        return code_refused(db, pending, account, &over, now).await;
     }
-    if staff::count_code_try(db, pending).await? > MAX_CODE_TRIES {
-        staff::delete_session(db, &pending.id_hash).await?;
-        return Ok(CodeOutcome::Restart);
-    }
-    let (accepted, must_reenrol, how) = if recovery::looks_like_code(code) {
-        (
-            staff::burn_recovery_code(db, account, &recovery::hash(code), now).await?,
-            true,
-            "cod de rezervă",
-        )
-    } else {
-        let secret = key.decrypt(account.totp_secret.as_deref().unwrap_or_default())?;
-        let accepted = match totp::matched_step(&secret, code, now.timestamp().max(0) as u64) {
-            Some(step) => {
-                let fresh = staff::accept_totp_step(db, account.id, step).await?;
-                if !fresh {
-                    audit::staff_event(
-                        db,
-                        now,
-                        &account.email,
-                        "cod refolosit",
-                        Some(account.id),
-                        "cod TOTP deja folosit, respins",
-                    )
-                    .await?;
-                }
-                fresh
-            }
-            None => false,
-        };
-        (accepted, account.must_reenrol, "cod TOTP")
+    let (accepted, must_reenrol, how) = match second_factor(db, key, account, code, now).await? {
+        Some(how) => (true, account.must_reenrol || how == RECOVERY, how),
+        None => (false, false, "cod greșit"),
     };
     if !accepted {
-        let failures = staff::record_failure(db, account, Failure::Code, now).await?;
         audit::staff_event(
             db,
             now,
             &account.email,
             "al doilea factor greșit",
             Some(account.id),
-            how,
+            &format!("{how}, de la {address}"),
         )
         .await?;
-        if failures >= MAX_CODE_FAILURES {
-            staff::lock_until(db, account.id, now + Duration::hours(24)).await?;
-            audit::staff_event(
-                db,
-                now,
-                &account.email,
-                "cont blocat",
-                Some(account.id),
-                "prea multe coduri greșite în 24 de ore",
-            )
-            .await?;
-            let what =
-                "Contul a fost blocat 24 de ore după prea multe coduri de verificare greșite";
-            crate::mail::security::notify(db, &account.email, what, now).await?;
-            return Ok(CodeOutcome::Locked);
-        }
-        if failures == crate::mail::security::CODE_FAILURES_WARNING {
-            let what = "Parola contului a fost introdusă corect, dar codul de verificare a fost greșit de mai multe ori";
-            crate::mail::security::notify(db, &account.email, what, now).await?;
-        }
         return Ok(CodeOutcome::Wrong);
     }
     // A new id for the full session: the pending cookie dies here.
     staff::delete_session(db, &pending.id_hash).await?;
     let session = open_session(db, account.id, true, now).await?;
+    let typed = normalise_email(&account.email).unwrap_or_else(|| account.email.clone());
+    crate::db::throttle::reset(
+        db,
+        &throttle::cleared_by_sign_in(address, &typed, account.id),
+    )
+    .await?;
     audit::staff_event(
         db,
         now,
@@ -261,6 +209,76 @@ pub async fn check_code(
         session,
         must_reenrol,
     })
+}
+
+const RECOVERY: &str = "cod de rezervă";
+
+/// Checks a code of the account's authenticator, or burns an unused recovery code; returns
+/// which one it was. A TOTP step is accepted once (a replayed code is audited).
+pub async fn second_factor(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    account: &StaffUser,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<&'static str>, AccountError> {
+    if recovery::looks_like_code(code) {
+        let burned = staff::burn_recovery_code(db, account, &recovery::hash(code), now).await?;
+        return Ok(burned.then_some(RECOVERY));
+    }
+    let Some(sealed) = account.totp_secret.as_deref() else {
+        return Ok(None);
+    };
+    let secret = key.decrypt(sealed)?;
+    let Some(step) = totp::matched_step(&secret, code, now.timestamp().max(0) as u64) else {
+        return Ok(None);
+    };
+    if staff::accept_totp_step(db, account.id, step).await? {
+        return Ok(Some("cod TOTP"));
+    }
+    let detail = "cod TOTP deja folosit, respins";
+    audit::staff_event(
+        db,
+        now,
+        &account.email,
+        "cod refolosit",
+        Some(account.id),
+        detail,
+    )
+    .await?;
+    Ok(None)
+}
+
+/// A code refused by a limit: a pending sign-in over its tries starts again; the account's
+/// daily limit closes second factors for the day and tells the holder (the password is known).
+async fn code_refused(
+    db: &DatabaseConnection,
+    pending: &Session,
+    account: &StaffUser,
+    over: &throttle::Over,
+    now: DateTime<Utc>,
+) -> Result<CodeOutcome, AccountError> {
+    if over.just_crossed {
+        let id = Some(account.id);
+        audit::staff_event(
+            db,
+            now,
+            &account.email,
+            "al doilea factor blocat",
+            id,
+            over.limit.what,
+        )
+        .await?;
+        if over.limit.max == throttle::CODES_PER_ACCOUNT_A_DAY {
+            let what = "Parola contului a fost introdusă corect, dar codul de verificare a fost greșit de prea multe ori; autentificarea este oprită 24 de ore. Schimbați parola";
+            crate::mail::security::notify(db, &account.email, what, now).await?;
+        }
+    }
+    if over.limit.max == throttle::CODES_PER_PENDING_SESSION {
+        staff::delete_session(db, &pending.id_hash).await?;
+        return Ok(CodeOutcome::Restart);
+    }
+    Ok(CodeOutcome::Locked)
 }
 
 /// The session behind a cookie, if still valid at `now`; expired ones are removed.

@@ -6,5 +6,6 @@ pub mod login;
 pub mod password;
 pub mod recovery;
 pub mod secret_key;
+pub mod throttle;
 pub mod tokens;
 pub mod totp;

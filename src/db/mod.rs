@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod schools;
 pub mod settings;
 pub mod staff;
+pub mod throttle;
 
 use std::time::Duration;
 

@@ -1,8 +1,8 @@
 //! Staff accounts, their sessions and enrolment links. Every check that must hold under
 //! concurrency (TOTP step, recovery code, single-use link) is one conditional UPDATE.
 
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -197,62 +197,6 @@ pub async fn burn_recovery_code<C: ConnectionTrait>(
 }
 
 /// Failed attempts counted in the database (they survive a restart) over a 24 h window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
-    Password,
-    Code,
-}
-
-/// Records a failure and returns the failures of that kind in the current window.
-pub async fn record_failure<C: ConnectionTrait>(
-    db: &C,
-    account: &StaffUser,
-    kind: Failure,
-    now: DateTime<Utc>,
-) -> DbResult<i32> {
-    let fresh = staff_user::Entity::find_by_id(account.id).one(db).await?;
-    let Some(fresh) = fresh else { return Ok(0) };
-    let window_open = fresh
-        .failure_window_start
-        .is_some_and(|start| now - start < Duration::hours(24));
-    let (mut passwords, mut codes) = if window_open {
-        (fresh.failed_passwords, fresh.failed_codes)
-    } else {
-        (0, 0)
-    };
-    match kind {
-        Failure::Password => passwords += 1,
-        Failure::Code => codes += 1,
-    }
-    let start = if window_open {
-        fresh.failure_window_start
-    } else {
-        Some(now)
-    };
-    staff_user::Entity::update_many()
-        .col_expr(staff_user::Column::FailedPasswords, Expr::value(passwords))
-        .col_expr(staff_user::Column::FailedCodes, Expr::value(codes))
-        .col_expr(staff_user::Column::FailureWindowStart, Expr::value(start))
-        .filter(staff_user::Column::Id.eq(account.id))
-        .exec(db)
-        .await?;
-    Ok(if kind == Failure::Password {
-        passwords
-    } else {
-        codes
-    })
-}
-
-pub async fn lock_until<C: ConnectionTrait>(db: &C, id: i32, until: DateTime<Utc>) -> DbResult<()> {
-    update_user(
-        db,
-        id,
-        vec![(staff_user::Column::LockedUntil, Expr::value(Some(until)))],
-    )
-    .await?;
-    Ok(())
-}
-
 pub async fn set_disabled<C: ConnectionTrait>(
     db: &C,
     id: i32,
@@ -370,19 +314,6 @@ pub async fn touch_session<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Counts a second-factor attempt on a pending session; returns the attempts so far.
-pub async fn count_code_try<C: ConnectionTrait>(db: &C, session: &Session) -> DbResult<i32> {
-    staff_session::Entity::update_many()
-        .col_expr(
-            staff_session::Column::CodeTries,
-            Expr::col(staff_session::Column::CodeTries).add(1),
-        )
-        .filter(staff_session::Column::IdHash.eq(session.id_hash.as_str()))
-        .exec(db)
-        .await?;
-    Ok(session.code_tries + 1)
-}
-
 pub async fn delete_session<C: ConnectionTrait>(db: &C, id_hash: &str) -> DbResult<()> {
     staff_session::Entity::delete_by_id(id_hash.to_string())
         .exec(db)
@@ -398,6 +329,18 @@ pub async fn create_link<C: ConnectionTrait>(
     user_id: Option<i32>,
     expires_at: DateTime<Utc>,
 ) -> DbResult<()> {
+    // A newer link for the same person revokes the unused older ones.
+    if let Some(user) = user_id {
+        enrolment_link::Entity::update_many()
+            .col_expr(
+                enrolment_link::Column::ExpiresAt,
+                Expr::value(DateTime::<Utc>::UNIX_EPOCH),
+            )
+            .filter(enrolment_link::Column::UserId.eq(user))
+            .filter(enrolment_link::Column::UsedAt.is_null())
+            .exec(db)
+            .await?;
+    }
     let model = enrolment_link::ActiveModel {
         token_hash: Set(token_hash.to_string()),
         user_id: Set(user_id),

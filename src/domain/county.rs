@@ -46,6 +46,11 @@ const COUNTIES: &[(&str, &str)] = &[
 ];
 
 /// The county's name for a code such as `HD`, case-insensitive.
+/// Every county's name (for the words a password must not lean on).
+pub fn all_names() -> impl Iterator<Item = &'static str> {
+    COUNTIES.iter().map(|(_, name)| *name)
+}
+
 pub fn county_name(code: &str) -> Option<&'static str> {
     let code = code.trim();
     COUNTIES

@@ -252,7 +252,7 @@ fn check_declared(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
 ) -> Result<(), SpreadsheetError> {
-    let mut total: u64 = 0;
+    let (mut total, mut compressed_total): (u64, u64) = (0, 0);
     for index in 0..archive.len() {
         let entry = archive
             .by_index_raw(index)
@@ -267,6 +267,7 @@ fn check_declared(
         }
         check_ratio(&name, entry.size(), entry.compressed_size(), limits)?;
         total = total.saturating_add(entry.size());
+        compressed_total = compressed_total.saturating_add(entry.compressed_size());
         if total > limits.max_uncompressed_total {
             return Err(SpreadsheetError::ZipBomb(format!(
                 "dimensiunea declarată după dezarhivare depășește {} MiB",
@@ -274,7 +275,9 @@ fn check_declared(
             )));
         }
     }
-    Ok(())
+    // Many entries just under the per-entry threshold add up: the archive as a whole must
+    // keep to the same ratio, or nothing of it is inflated.
+    check_ratio("arhiva", total, compressed_total, limits)
 }
 
 fn check_name(name: &str) -> Result<(), SpreadsheetError> {
@@ -329,7 +332,9 @@ fn decompress_all(
         let (declared, compressed) = (entry.size(), entry.compressed_size());
         // Keep everything while it fits the repack budget, else only what the checks read.
         let complete = kept.saturating_add(declared) <= limits.repack_limit;
-        let mut limited = entry.take(declared.saturating_add(1));
+        // The budget of all entries together is enforced while inflating, not after.
+        let budget = limits.max_uncompressed_total.saturating_sub(total);
+        let mut limited = entry.take(declared.min(budget).saturating_add(1));
         let mut content = Vec::new();
         let actual = if name == "content.xml" {
             // The ODS sheet body: scanned as it is inflated, kept only within the budget.
@@ -360,6 +365,11 @@ fn decompress_all(
             return Err(SpreadsheetError::ZipBomb(format!(
                 "„{name}” este mai mare decât declară arhiva"
             )));
+        }
+        if actual > budget {
+            return Err(SpreadsheetError::ZipBomb(
+                "conținutul dezarhivat depășește limita".into(),
+            ));
         }
         check_ratio(&name, actual, compressed, limits)?;
         total += actual;

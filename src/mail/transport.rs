@@ -77,7 +77,10 @@ async fn write_eml(dir: &std::path::Path, stem: &str, bytes: &[u8]) -> std::io::
     tokio::fs::create_dir_all(dir).await?;
     let path = dir.join(format!("{stem}.eml"));
     let partial = dir.join(format!(".{stem}.partial"));
-    tokio::fs::write(&partial, bytes).await?;
+    let (target, bytes) = (partial.clone(), bytes.to_vec());
+    tokio::task::spawn_blocking(move || crate::files::write_private(&target, &bytes))
+        .await
+        .map_err(std::io::Error::other)??;
     tokio::fs::rename(&partial, &path).await
 }
 

@@ -9,8 +9,13 @@ use crate::domain::staff::StaffUser;
 
 pub struct UserRow<'a> {
     pub user: &'a StaffUser,
-    /// "blocat până la …" when locked, formatted for the reader.
-    pub locked_until: Option<String>,
+    /// The signed-in administrator: no disabling or resetting oneself here.
+    pub is_me: bool,
+    /// Sign-in passwords and second-factor codes tried since the last sign-in (24 h).
+    pub password_attempts: i64,
+    pub code_attempts: i64,
+    /// The day's limit of second-factor codes is reached.
+    pub codes_stopped: bool,
 }
 
 /// `new_link` is the enrolment link just created, shown once to the administrator.
@@ -30,7 +35,7 @@ pub fn users(chrome: &Chrome, rows: &[UserRow], new_link: Option<&str>) -> Marku
             div.table-wrap { table {
                 thead { tr {
                     th scope="col" { "E-mail" } th scope="col" { "Nume" } th scope="col" { "Rol" }
-                    th scope="col" { "Stare" } th scope="col" { "Încercări greșite (24 h)" } th scope="col" { "Acțiuni" }
+                    th scope="col" { "Stare" } th scope="col" { "Încercări de la ultima autentificare (24 h)" } th scope="col" { "Acțiuni" }
                 } }
                 tbody {
                     @for row in rows {
@@ -39,8 +44,8 @@ pub fn users(chrome: &Chrome, rows: &[UserRow], new_link: Option<&str>) -> Marku
                             td { (row.user.name) }
                             td { (row.user.role.label()) }
                             td { (status(row)) }
-                            td { "parole: " (row.user.failed_passwords) ", coduri: " (row.user.failed_codes) }
-                            td { (actions(chrome, row.user)) }
+                            td { "parole: " (row.password_attempts) ", coduri: " (row.code_attempts) }
+                            td { @if row.is_me { span.muted { "contul dumneavoastră (pagina Securitate)" } } @else { (actions(chrome, row.user)) } }
                         }
                     }
                 }
@@ -67,7 +72,7 @@ pub fn users(chrome: &Chrome, rows: &[UserRow], new_link: Option<&str>) -> Marku
 fn status(row: &UserRow) -> Markup {
     html! {
         @if row.user.disabled { span.badge.badge-muted { "dezactivat" } }
-        @else if let Some(until) = &row.locked_until { span.badge.badge-bad { "blocat până la " (until) } }
+        @else if row.codes_stopped { span.badge.badge-bad { "al doilea factor oprit 24 h" } }
         @else if row.user.totp_secret.is_none() { span.badge.badge-muted { "neînrolat" } }
         @else if row.user.must_reenrol { span.badge.badge-bad { "a folosit un cod de rezervă" } }
         @else { span.badge.badge-ok { "activ" } }
@@ -135,7 +140,8 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
                     (csrf_field(chrome))
                     (authenticator_block(view.authenticator))
                     div.field { label for="totp-password" { "Parola actuală" } input type="password" id="totp-password" name="password" required autocomplete="current-password"; }
-                    div.field { label for="totp-code" { "Codul din aplicație" } input type="text" id="totp-code" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
+                    div.field { label for="totp-current" { "Codul din aplicația folosită acum (sau un cod de rezervă nefolosit)" } input type="text" id="totp-current" name="current_code" required autocomplete="off"; }
+                    div.field { label for="totp-code" { "Codul din aplicația nouă" } input type="text" id="totp-code" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
                     button type="submit" { "Înlocuiește aplicația" }
                 }
                 h2 { "Coduri de rezervă" }
@@ -143,6 +149,7 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
                 form method="post" action="/account/recovery" {
                     (csrf_field(chrome))
                     div.field { label for="recovery-password" { "Parola actuală" } input type="password" id="recovery-password" name="password" required autocomplete="current-password"; }
+                    div.field { label for="recovery-code" { "Codul din aplicația de autentificare" } input type="text" id="recovery-code" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
                     button type="submit" { "Generează coduri noi" }
                 }
             }

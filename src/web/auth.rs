@@ -16,8 +16,9 @@ use crate::auth::{tokens, totp};
 use crate::views::auth::{AuthenticatorSetup, EnrolmentView};
 use crate::views::layout::{Chrome, Flash, FlashKind};
 
-/// Refuses the request with 429 when its address made too many login attempts.
-pub struct Throttled;
+/// Refuses the request with 429 when its address made too many login attempts; carries the
+/// client's address for the per-address limits.
+pub struct Throttled(pub std::net::IpAddr);
 
 impl FromRequestParts<AppState> for Throttled {
     type Rejection = Response;
@@ -26,13 +27,13 @@ impl FromRequestParts<AppState> for Throttled {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        super::throttle::refuse_if_over(
+        let address = super::throttle::refuse_if_over(
             &state.login_throttle,
             parts,
             &state.config.trusted_proxies,
             "Prea multe încercări. Reîncercați peste un minut.",
         )?;
-        Ok(Throttled)
+        Ok(Throttled(address))
     }
 }
 
@@ -68,7 +69,7 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(state): State<AppState>,
     chrome: Chrome,
-    _: Throttled,
+    Throttled(address): Throttled,
     headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -80,7 +81,8 @@ pub async fn login_submit(
     if expected.is_empty() || !tokens::constant_time_eq(&expected, &form.csrf) {
         return Err(WebError::Forbidden);
     }
-    match login::check_password(&state.db, &form.email, &form.password, state.clock.now())
+    let now = state.clock.now();
+    match login::check_password(&state.db, &form.email, &form.password, address, now)
         .await
         .map_err(account_error)?
     {
@@ -95,16 +97,8 @@ pub async fn login_submit(
             Some("Adresa de e-mail sau parola nu sunt corecte."),
             StatusCode::UNAUTHORIZED,
         )),
-        PasswordOutcome::Locked => Ok(login_form(
-            &state,
-            &chrome,
-            Some(LOCKED),
-            StatusCode::UNAUTHORIZED,
-        )),
     }
 }
-
-const LOCKED: &str = "Contul este blocat temporar după prea multe încercări greșite. Reîncercați mai târziu sau contactați administratorul.";
 
 fn set_session(state: &AppState, response: &mut Response, value: &str) {
     let name = session::session_cookie_name(state.secure_cookies);
@@ -138,7 +132,7 @@ pub struct CodeForm {
 pub async fn code_submit(
     State(state): State<AppState>,
     chrome: Chrome,
-    _: Throttled,
+    Throttled(address): Throttled,
     pending: Pending,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
@@ -152,6 +146,7 @@ pub async fn code_submit(
         &pending.session,
         &pending.account,
         &form.code,
+        address,
         now,
     )
     .await
@@ -176,7 +171,8 @@ pub async fn code_submit(
             set_session(&state, &mut response, &session.cookie);
             Ok(response)
         }
-        CodeOutcome::Wrong => {
+        // A day's limit reached looks like a wrong code; the holder learns it by mail.
+        CodeOutcome::Wrong | CodeOutcome::Locked => {
             let page = crate::views::auth::second_factor(
                 &chrome,
                 &pending.session.csrf_token,
@@ -186,11 +182,6 @@ pub async fn code_submit(
         }
         CodeOutcome::Restart => {
             let mut response = Redirect::to("/login").into_response();
-            clear_session(&state, &mut response);
-            Ok(response)
-        }
-        CodeOutcome::Locked => {
-            let mut response = login_form(&state, &chrome, Some(LOCKED), StatusCode::UNAUTHORIZED);
             clear_session(&state, &mut response);
             Ok(response)
         }

@@ -93,18 +93,25 @@ impl BoardCache {
     }
 }
 
-/// Every state-changing request may have changed the board: drop it once the request ends.
+/// Marks a response whose request changed what the board shows (a use case succeeded).
+#[derive(Clone, Copy)]
+pub struct BoardChanged;
+
+/// Adds the mark to a response.
+pub fn changed(mut response: axum::response::Response) -> axum::response::Response {
+    response.extensions_mut().insert(BoardChanged);
+    response
+}
+
+/// Drops the board once a request that changed data ends; a refused or anonymous POST
+/// changes nothing and keeps it.
 pub async fn invalidate_after_changes(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let changes = !matches!(
-        *request.method(),
-        axum::http::Method::GET | axum::http::Method::HEAD
-    );
     let response = next.run(request).await;
-    if changes {
+    if response.extensions().get::<BoardChanged>().is_some() {
         state.board.invalidate();
     }
     response

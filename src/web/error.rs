@@ -48,8 +48,39 @@ impl From<AppError> for WebError {
     }
 }
 
+impl WebError {
+    /// The database is busy (another writer held it past the wait): worth retrying soon.
+    fn is_busy(&self) -> bool {
+        let text = match self {
+            WebError::Db(e) => e.to_string(),
+            WebError::App(e) => e.chain(),
+            _ => return false,
+        };
+        [
+            "database is locked",
+            "database table is locked",
+            "(code: 5)",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
+    }
+}
+
+/// Seconds a client is asked to wait when the database is busy.
+const BUSY_RETRY_SECONDS: &str = "5";
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if self.is_busy() {
+            tracing::warn!(request_id = %request_id(), "database busy: 503");
+            let page = crate::views::errors::error_page(
+                "Serviciu ocupat",
+                "Baza de date este ocupată cu o altă operație. Reîncercați peste câteva secunde.",
+                None,
+            );
+            let headers = [(axum::http::header::RETRY_AFTER, BUSY_RETRY_SECONDS)];
+            return (StatusCode::SERVICE_UNAVAILABLE, headers, page).into_response();
+        }
         let (status, title, message, request_id) = match &self {
             WebError::NotFound => (
                 StatusCode::NOT_FOUND,

@@ -41,9 +41,11 @@ pub fn take(headers: &HeaderMap) -> Option<Flash> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok());
-    let value = cookies
-        .flat_map(|c| c.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix("isj_flash="))?;
+    let value = cookies.flat_map(|c| c.split(';')).find_map(|pair| {
+        let pair = pair.trim();
+        pair.strip_prefix("__Host-isj_flash=")
+            .or_else(|| pair.strip_prefix("isj_flash="))
+    })?;
     let (kind, text) = value.split_at_checked(1)?;
     let kind = match kind {
         "s" => FlashKind::Success,
@@ -62,10 +64,13 @@ pub fn outcome(
 ) -> Result<axum::response::Response, super::WebError> {
     use crate::app::AppError;
     let flash = match result {
-        Ok(text) => Flash {
-            kind: FlashKind::Success,
-            text,
-        },
+        Ok(text) => {
+            let done = Flash {
+                kind: FlashKind::Success,
+                text,
+            };
+            return Ok(super::board::changed(redirect_with(&done, target)));
+        }
         Err(AppError::Invalid { message, .. } | AppError::Conflict(message)) => Flash {
             kind: FlashKind::Error,
             text: message,
@@ -73,4 +78,26 @@ pub fn outcome(
         Err(other) => return Err(other.into()),
     };
     Ok(redirect_with(&flash, target))
+}
+
+/// Gives the message cookie `Secure` and the `__Host-` prefix when the service is reached over HTTPS (the message
+/// is set deep in handlers that do not know how the service is reached).
+pub async fn mark_secure(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for cookie in cookies {
+        let marked = match cookie.to_str() {
+            Ok(text) if text.starts_with(COOKIE) && !text.contains("; Secure") => {
+                HeaderValue::from_str(&format!("__Host-{text}; Secure")).unwrap_or(cookie)
+            }
+            _ => cookie,
+        };
+        headers.append(header::SET_COOKIE, marked);
+    }
+    response
 }

@@ -176,13 +176,11 @@ pub async fn apply(
                 || "/imports".to_string(),
                 |id| format!("/imports/batch/{id}"),
             );
-            Ok(redirect_with(
-                &Flash {
-                    kind: FlashKind::Success,
-                    text,
-                },
-                &target,
-            ))
+            let done = Flash {
+                kind: FlashKind::Success,
+                text,
+            };
+            Ok(super::board::changed(redirect_with(&done, &target)))
         }
         Err(e) => refused(&state, &chrome, e).await,
     }

@@ -135,7 +135,8 @@ pub async fn act(
     let name = school.as_ref().map_or(link.school_code.clone(), |s| {
         s.record.display_name().to_string()
     });
-    Ok(page(pages::done(&inspectorate(&state), &name, &recorded)))
+    let done = page(pages::done(&inspectorate(&state), &name, &recorded));
+    Ok(super::board::changed(done))
 }
 
 /// The form's fields as the change the link's purpose allows.

@@ -91,6 +91,7 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     let upload_limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024);
+    let secure_flash = state.secure_cookies;
     let hsts = state.secure_cookies.then(|| {
         header_layer(
             header::STRICT_TRANSPORT_SECURITY,
@@ -151,6 +152,9 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(session::reject_cross_site))
         .layer(tower::util::option_layer(hsts))
+        .layer(tower::util::option_layer(
+            secure_flash.then(|| axum::middleware::map_response(flash::mark_secure)),
+        ))
         .layer(header_layer(header::CACHE_CONTROL, "no-store"))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

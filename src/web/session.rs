@@ -76,7 +76,13 @@ impl IntoResponse for Denied {
             Denied::Login => Redirect::to("/login").into_response(),
             Denied::Forbidden => super::WebError::Forbidden.into_response(),
             Denied::Unavailable => {
-                (StatusCode::SERVICE_UNAVAILABLE, "serviciu indisponibil").into_response()
+                let retry = [(header::RETRY_AFTER, "5")];
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    retry,
+                    "serviciu indisponibil",
+                )
+                    .into_response()
             }
         }
     }

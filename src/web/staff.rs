@@ -7,8 +7,9 @@ use serde::Deserialize;
 use super::chrome::{no_referrer, render};
 use super::flash::redirect_with;
 use super::session::{Admin, CheckedForm, Editor, NoFields, Staff};
+use super::throttle::ClientAddress;
 use super::{AppState, WebError};
-use crate::app::staff as manage;
+use crate::app::staff::{self as manage, Proof};
 use crate::auth::accounts::AccountError;
 use crate::auth::totp;
 use crate::db;
@@ -17,8 +18,16 @@ use crate::views::layout::{Chrome, Flash, FlashKind};
 use crate::views::staff::{SecurityView, UserRow};
 
 /// Errors the person can fix come back as a message; the rest are internal errors.
+fn origin(state: &AppState, address: std::net::IpAddr) -> manage::Origin {
+    manage::Origin {
+        address,
+        now: state.clock.now(),
+    }
+}
+
 fn outcome(result: Result<String, AccountError>, target: &str) -> Result<Response, WebError> {
     match result {
+        Err(AccountError::NoSuchAccount) => Err(WebError::NotFound),
         Ok(text) => Ok(redirect_with(
             &Flash {
                 kind: FlashKind::Success,
@@ -42,20 +51,25 @@ fn outcome(result: Result<String, AccountError>, target: &str) -> Result<Respons
 async fn users_page(
     state: &AppState,
     chrome: &Chrome,
+    me: i32,
     new_link: Option<&str>,
 ) -> Result<Response, WebError> {
     let users = db::staff::all(&state.db).await?;
     let now = state.clock.now();
-    let rows: Vec<UserRow> = users
-        .iter()
-        .map(|user| UserRow {
+    let mut rows: Vec<UserRow> = Vec::with_capacity(users.len());
+    for user in &users {
+        let day = 24 * 3600;
+        let account_key = crate::auth::throttle::password_account_key(&user.email);
+        let code_key = crate::auth::throttle::code_account_key(user.id);
+        let code_attempts = db::throttle::peek(&state.db, &code_key, day, now).await?;
+        rows.push(UserRow {
             user,
-            locked_until: user
-                .locked_until
-                .filter(|t| *t > now)
-                .map(|t| crate::views::format_datetime(t, state.config.timezone)),
-        })
-        .collect();
+            is_me: user.id == me,
+            password_attempts: db::throttle::peek(&state.db, &account_key, day, now).await?,
+            code_attempts,
+            codes_stopped: code_attempts > crate::auth::throttle::CODES_PER_ACCOUNT_A_DAY,
+        });
+    }
     let link = new_link.map(|token| format!("{}/setup/{token}", state.config.base_url()));
     let mut response = render(
         chrome,
@@ -70,7 +84,13 @@ pub async fn users(
     Admin(admin): Admin,
     chrome: Chrome,
 ) -> Result<Response, WebError> {
-    users_page(&state, &chrome.signed_in(admin.chrome_user()), None).await
+    users_page(
+        &state,
+        &chrome.signed_in(admin.chrome_user()),
+        admin.account.id,
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -97,7 +117,15 @@ pub async fn add_user(
     )
     .await
     {
-        Ok(token) => users_page(&state, &chrome.signed_in(admin.chrome_user()), Some(&token)).await,
+        Ok(token) => {
+            users_page(
+                &state,
+                &chrome.signed_in(admin.chrome_user()),
+                admin.account.id,
+                Some(&token),
+            )
+            .await
+        }
         Err(e) => outcome(Err(e), "/users"),
     }
 }
@@ -137,21 +165,26 @@ pub async fn reset_second_factor(
     State(state): State<AppState>,
     chrome: Chrome,
     Path(id): Path<i32>,
+    ClientAddress(address): ClientAddress,
     CheckedForm(Admin(admin), form): CheckedForm<Admin, ReauthForm>,
 ) -> Result<Response, WebError> {
-    let now = state.clock.now();
-    match manage::reset_second_factor(
-        &state.db,
-        &state.key,
-        &admin.account,
-        id,
-        &form.password,
-        &form.code,
-        now,
-    )
-    .await
+    let proof = Proof {
+        password: Some(&form.password),
+        code: Some(&form.code),
+    };
+    let origin = origin(&state, address);
+    match manage::reset_second_factor(&state.db, &state.key, &admin.account, id, proof, origin)
+        .await
     {
-        Ok(token) => users_page(&state, &chrome.signed_in(admin.chrome_user()), Some(&token)).await,
+        Ok(token) => {
+            users_page(
+                &state,
+                &chrome.signed_in(admin.chrome_user()),
+                admin.account.id,
+                Some(&token),
+            )
+            .await
+        }
         Err(e) => outcome(Err(e), "/users"),
     }
 }
@@ -191,16 +224,18 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CheckedForm(staff, form): CheckedForm<Staff, PasswordForm>,
 ) -> Result<Response, WebError> {
     let result = manage::change_password(
         &state.db,
+        &state.key,
         &staff.session,
         &staff.account,
         &form.current,
         &form.new,
         &form.again,
-        state.clock.now(),
+        origin(&state, address),
     )
     .await;
     outcome(
@@ -213,23 +248,33 @@ pub async fn change_password(
 pub struct TotpForm {
     sealed_secret: String,
     password: String,
+    /// A code of the current authenticator, or an unused recovery code.
+    #[serde(default)]
+    current_code: String,
     code: String,
 }
 
 pub async fn replace_totp(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CheckedForm(staff, form): CheckedForm<Staff, TotpForm>,
 ) -> Result<Response, WebError> {
-    let now = state.clock.now();
+    let proof = Proof {
+        password: Some(&form.password),
+        code: Some(form.current_code.trim()).filter(|c| !c.is_empty()),
+    };
+    let new = manage::NewAuthenticator {
+        sealed_secret: &form.sealed_secret,
+        code: &form.code,
+    };
     let result = manage::replace_authenticator(
         &state.db,
         &state.key,
         &staff.session,
         &staff.account,
-        &form.password,
-        &form.sealed_secret,
-        &form.code,
-        now,
+        proof,
+        new,
+        origin(&state, address),
     )
     .await;
     outcome(
@@ -241,16 +286,22 @@ pub async fn replace_totp(
 #[derive(Deserialize)]
 pub struct RecoveryForm {
     password: String,
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn regenerate_recovery(
     State(state): State<AppState>,
     chrome: Chrome,
+    ClientAddress(address): ClientAddress,
     CheckedForm(staff, form): CheckedForm<Staff, RecoveryForm>,
 ) -> Result<Response, WebError> {
-    match manage::regenerate_recovery(&state.db, &staff.account, &form.password, state.clock.now())
-        .await
-    {
+    let proof = Proof {
+        password: Some(&form.password),
+        code: Some(form.code.trim()).filter(|c| !c.is_empty()),
+    };
+    let origin = origin(&state, address);
+    match manage::regenerate_recovery(&state.db, &state.key, &staff.account, proof, origin).await {
         Ok(codes) => {
             security_page(
                 &state,

@@ -95,10 +95,11 @@ pub fn refuse_if_over(
     parts: &Parts,
     trusted_proxies: &[IpAddr],
     message: &'static str,
-) -> Result<(), axum::response::Response> {
+) -> Result<IpAddr, axum::response::Response> {
     use axum::response::IntoResponse;
-    if throttle.allow(client_address(parts, trusted_proxies)) {
-        Ok(())
+    let address = client_address(parts, trusted_proxies);
+    if throttle.allow(address) {
+        Ok(address)
     } else {
         Err((
             axum::http::StatusCode::TOO_MANY_REQUESTS,
@@ -106,5 +107,22 @@ pub fn refuse_if_over(
             message,
         )
             .into_response())
+    }
+}
+
+/// The client's address as an extractor (see [`client_address`]).
+pub struct ClientAddress(pub IpAddr);
+
+impl axum::extract::FromRequestParts<super::AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(
+            parts,
+            &state.config.trusted_proxies,
+        )))
     }
 }

@@ -89,7 +89,7 @@ async fn login_rotates_the_session_and_the_pending_cookie_dies() {
         .await;
     assert_eq!(wrong.status(), 401);
     assert!(session_cookie(&wrong).is_none());
-    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM staff_user WHERE email = 'ana@isj.test' AND failed_passwords = 1").await, 1);
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM auth_throttle WHERE key = 'pw:account:ana@isj.test' AND count = 1").await, 1);
 }
 
 #[tokio::test]

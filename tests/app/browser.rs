@@ -4,7 +4,7 @@
 //! (set by `.ci/run`, which installs it).
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -20,15 +20,6 @@ fn browser_available() -> bool {
         panic!("Chromium and chromedriver are required (ISJ_REQUIRE_BROWSER=1) but not installed");
     }
     present
-}
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 struct Browser {

@@ -184,6 +184,17 @@ pub fn cookie_client() -> reqwest::Client {
         .expect("client")
 }
 
+/// A client whose connections leave from another loopback address (`127.0.0.2`…): to the
+/// server, another network.
+pub fn cookie_client_from(address: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(address.parse::<std::net::IpAddr>().ok())
+        .build()
+        .expect("client")
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with_clock(Arc::new(isj_tracker::clock::SystemClock)).await
 }
@@ -497,5 +508,15 @@ impl Movable {
 impl isj_tracker::clock::Clock for Movable {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A child process ended when the test ends, however it ends.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

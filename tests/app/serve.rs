@@ -158,3 +158,75 @@ async fn first_admin_from_the_printed_link_and_no_secrets_in_logs() {
         );
     }
 }
+
+/// Bound to loopback behind an HTTPS proxy: the public address decides, so cookies are
+/// `Secure` with the `__Host-` prefix and HSTS is sent.
+#[tokio::test]
+async fn an_https_base_url_makes_cookies_secure_behind_a_proxy() {
+    let db = TestDb::new().await;
+    let port = free_port();
+    let bind = format!("127.0.0.1:{port}");
+    let server = db
+        .command(&["serve", "--bind", &bind])
+        .env("ISJ_BASE_URL", "https://juridic.isj.example")
+        .env_remove("ISJ_SECURE_COOKIES")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let _server = KillOnDrop(server);
+    let client = cookie_client();
+    let mut response = None;
+    for _ in 0..100 {
+        if let Ok(r) = client.get(format!("http://{bind}/login")).send().await {
+            response = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let response = response.expect("the server answers");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("isj_login"))
+        .expect("login cookie")
+        .to_string();
+    assert!(
+        cookie.starts_with("__Host-isj_login=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    assert!(response.headers().contains_key("strict-transport-security"));
+}
+
+fn mode_of(path: &std::path::Path) -> u32 {
+    let meta = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777
+}
+
+/// The database with its journal and the reports hold personal data: 0600, whatever the
+/// administrator's umask.
+#[tokio::test]
+async fn files_the_service_creates_are_private() {
+    let db = TestDb::new().await;
+    if !db.is_sqlite() {
+        return;
+    }
+    let mut import = db.command(&["import", "schools", &hd_csv().to_string_lossy()]);
+    import.env_remove("RUST_LOG");
+    assert!(import.status().expect("import").success());
+    let report = db.dir.path().join("rapoarte").join("stare.xlsx");
+    let run = db.cli(&["export", "den-status", "--out", &report.to_string_lossy()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let database = db.dir.path().join("test.db");
+    assert_eq!(mode_of(&database), 0o600);
+    for journal in ["test.db-wal", "test.db-shm"] {
+        let path = db.dir.path().join(journal);
+        if path.exists() {
+            assert_eq!(mode_of(&path), 0o600, "{journal}");
+        }
+    }
+    assert_eq!(mode_of(&report), 0o600);
+    assert_eq!(mode_of(&db.dir.path().join("rapoarte")), 0o700);
+}

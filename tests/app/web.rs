@@ -251,3 +251,79 @@ async fn every_answer_names_its_request() {
     }
     assert_ne!(ids[0], ids[1]);
 }
+
+/// The resident memory of this test process (the server runs in it), in KiB.
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// 190 entries of 1 MiB each, every one just under the per-entry ratio check: the archive as
+/// a whole is refused before anything is inflated.
+#[tokio::test]
+async fn many_small_bombs_are_refused_without_inflating_them() {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let mebibyte = vec![b'0'; 1024 * 1024];
+    for i in 0..190 {
+        writer
+            .start_file(format!("xl/worksheets/sheet{i}.xml"), options)
+            .expect("entry");
+        writer.write_all(&mebibyte).expect("write");
+    }
+    let bytes = writer.finish().expect("zip").into_inner();
+    assert!(bytes.len() < 300 * 1024, "{} bytes", bytes.len());
+    let app = spawn_app().await;
+    let csrf = app.csrf_of(&app.client).await;
+    let before = rss_kib();
+    let response = app
+        .client
+        .post(format!("{}/imports", app.address))
+        .multipart(upload_form("bomba.xlsx", bytes, "", &csrf))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(
+        page.contains("Fișier refuzat") && page.contains("raport"),
+        "{page}"
+    );
+    let grown = rss_kib().saturating_sub(before);
+    assert!(grown < 32 * 1024, "RSS grew by {grown} KiB");
+}
+
+/// Another process holds the SQLite write lock past the wait: the answer is 503 with
+/// `Retry-After`, not an error page with a 500.
+#[tokio::test]
+async fn a_busy_database_answers_503_with_retry_after() {
+    use sea_orm::TransactionTrait;
+    let app = spawn_app().await;
+    if !app.db.is_sqlite() {
+        return;
+    }
+    let csrf = app.csrf_of(&app.client).await;
+    let other = app.db.connect().await;
+    let hold = other
+        .begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Exclusive),
+            ..Default::default()
+        })
+        .await
+        .expect("exclusive lock");
+    let response = app
+        .client
+        .post(app.url("/settings/campaign"))
+        .form(&[("csrf", csrf.as_str()), ("deadline", "2100-01-15")])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "5");
+    hold.rollback().await.expect("release");
+}
