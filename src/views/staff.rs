@@ -135,7 +135,7 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
                     button type="submit" { "Schimbă parola" }
                 }
                 h2 { "Aplicația de autentificare" }
-                p { "Pentru un telefon nou: scanați codul, apoi confirmați cu parola și codul de 6 cifre afișat de aplicație." }
+                p { "Pentru un telefon nou: scanați codul cu aplicația nouă, apoi confirmați cu parola, cu un cod din aplicația folosită până acum (sau un cod de rezervă) și cu codul afișat de aplicația nouă." }
                 form method="post" action="/account/totp" {
                     (csrf_field(chrome))
                     (authenticator_block(view.authenticator))

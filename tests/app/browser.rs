@@ -473,5 +473,15 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         "the bar shows {drawn}, not a third"
     );
     browser.screenshot("overview-progress.png").await;
+
+    // The account pages whose forms changed, as a person sees them on a desk and a phone.
+    for (path, name) in [("/account/security", "security"), ("/users", "users")] {
+        browser.go(&format!("http://{bind}{path}")).await;
+        browser.wait_for_text("main", "").await;
+        browser.screenshot(&format!("{name}.png")).await;
+        browser.resize(390, 2200).await;
+        browser.screenshot(&format!("{name}-phone.png")).await;
+        browser.resize(1280, 800).await;
+    }
     browser.quit().await;
 }
