@@ -67,7 +67,7 @@ pub enum Command {
     Campaign(CampaignCommand),
     /// Write a report: den-status, cases, designees or reminders.
     Export {
-        /// den-status | cases | designees | reminders
+        /// den-status | cases | designees | reminders | hearings
         report: String,
         /// Where to write it (default: ISJ_REPORTS_DIR/<report>-<yyyy-mm-dd>.<format>).
         #[arg(long)]

@@ -22,14 +22,16 @@ pub enum ReportKind {
     Cases,
     Designees,
     Reminders,
+    Hearings,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 4] = [
+    pub const ALL: [ReportKind; 5] = [
         ReportKind::DenStatus,
         ReportKind::Cases,
         ReportKind::Designees,
         ReportKind::Reminders,
+        ReportKind::Hearings,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +40,7 @@ impl ReportKind {
             ReportKind::Cases => "cases",
             ReportKind::Designees => "designees",
             ReportKind::Reminders => "reminders",
+            ReportKind::Hearings => "hearings",
         }
     }
 
@@ -51,6 +54,7 @@ impl ReportKind {
             ReportKind::Cases => "Dosare și acces electronic",
             ReportKind::Designees => "Persoane desemnate",
             ReportKind::Reminders => "Mesaje trimise (memento-uri)",
+            ReportKind::Hearings => "Termene de judecată",
         }
     }
 }
@@ -60,6 +64,8 @@ impl ReportKind {
 pub struct ReportFilter {
     pub board: BoardFilter,
     pub cases: CaseFilter,
+    /// The D.E.N. report also carries a hearings sheet (the weekly report).
+    pub with_hearings: bool,
 }
 
 pub async fn build(
@@ -74,10 +80,23 @@ pub async fn build(
     let (tables, summary, filter_text) = match kind {
         ReportKind::DenStatus => {
             let (table, summary) = den_status(db, &filter.board, today).await?;
-            (vec![table], Some(summary), describe_board(&filter.board))
+            let mut tables = vec![table];
+            if filter.with_hearings {
+                tables.push(hearings(db).await?);
+            }
+            (tables, Some(summary), describe_board(&filter.board))
         }
         ReportKind::Cases => (
-            vec![cases(db, &filter.cases).await?],
+            vec![
+                cases(
+                    db,
+                    &CaseFilter {
+                        today,
+                        ..filter.cases.clone()
+                    },
+                )
+                .await?,
+            ],
             None,
             describe_cases(&filter.cases),
         ),
@@ -86,6 +105,11 @@ pub async fn build(
             vec![reminders(db, tz).await?],
             None,
             "toate mesajele".into(),
+        ),
+        ReportKind::Hearings => (
+            vec![hearings(db).await?],
+            None,
+            "toate termenele, trecute și viitoare".into(),
         ),
     };
     Ok(Report {
@@ -337,6 +361,71 @@ async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, Db
         .collect();
     Ok(Table {
         sheet: "Dosare".into(),
+        columns,
+        rows,
+    })
+}
+
+/// One row per hearing, past and coming, with its case and schools (no party names).
+pub async fn hearings(db: &DatabaseConnection) -> Result<Table, DbError> {
+    let all = db::hearings::all(db).await?;
+    let filter = CaseFilter {
+        include_closed: true,
+        ..CaseFilter::default()
+    };
+    let cases: std::collections::HashMap<i32, (crate::domain::cases::StoredCase, Vec<_>)> =
+        db::cases::all_matching(db, &filter)
+            .await?
+            .into_iter()
+            .map(|(case, links)| (case.id, (case, links)))
+            .collect();
+    let columns = vec![
+        col("Număr dosar", 18.0),
+        col("Instanța", 28.0),
+        col("Unități", 40.0),
+        col("Data", 12.0),
+        col("Ora", 8.0),
+        col("Complet", 10.0),
+        col("Stadiu", 14.0),
+        col("Soluția", 30.0),
+        col("Pe scurt", 40.0),
+        col("Pronunțată la", 12.0),
+        col("Sursa", 14.0),
+    ];
+    let rows = all
+        .into_iter()
+        .filter_map(|h| {
+            let (case, links) = cases.get(&h.case_id)?;
+            let schools = links
+                .iter()
+                .map(|l: &crate::domain::cases::CaseLink| {
+                    format!("{} ({})", l.school_name, l.school_code)
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let f = h.facts;
+            Some(vec![
+                Value::Code(case.number.clone()),
+                Value::text(courts::display_name(&case.court)),
+                Value::text(schools),
+                Value::Date(Some(f.on)),
+                Value::text(f.time),
+                Value::text(f.panel),
+                Value::text(
+                    f.stage
+                        .as_deref()
+                        .map(|s| label(STAGES, s))
+                        .unwrap_or_default(),
+                ),
+                Value::opt(f.outcome.as_deref()),
+                Value::opt(f.summary.as_deref()),
+                Value::Date(f.pronounced_on),
+                Value::text(h.source.label()),
+            ])
+        })
+        .collect();
+    Ok(Table {
+        sheet: "Termene".into(),
         columns,
         rows,
     })

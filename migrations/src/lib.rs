@@ -8,6 +8,7 @@ mod m20261123_000002_staff_access;
 mod m20261124_000003_litigation;
 mod m20261124_000004_mail;
 mod m20261130_000005_auth_throttle;
+mod m20261130_000006_hearings;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_litigation::Migration),
             Box::new(m20261124_000004_mail::Migration),
             Box::new(m20261130_000005_auth_throttle::Migration),
+            Box::new(m20261130_000006_hearings::Migration),
         ]
     }
 }

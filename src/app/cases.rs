@@ -13,7 +13,7 @@ pub async fn set_status(
 ) -> AppResult<StoredCase> {
     let now = ctx.now();
     let txn = ctx.begin().await?;
-    let (before, _) = db::cases::find(&txn, id)
+    let (before, _) = db::cases::find(&txn, id, ctx.today())
         .await?
         .ok_or(AppError::NotFound("Dosarul"))?;
     db::cases::set_status(&txn, id, status, now).await?;

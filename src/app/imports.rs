@@ -256,6 +256,10 @@ async fn write_case_plan(
                 true,
             ),
         };
+        let mut changed = changed;
+        if let (true, Some(id), Some(on)) = (write, id, case.facts.next_hearing) {
+            changed |= super::hearings::ensure_on(txn, id, on, now).await?;
+        }
         case_ids.insert(&case.key, id);
         if changed {
             changed_at.insert(case.row);

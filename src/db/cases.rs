@@ -11,7 +11,7 @@ use sea_orm::{
 };
 
 use super::DbResult;
-use super::entities::{case_school, court_case, school};
+use super::entities::{case_school, court_case, hearing, school};
 use crate::domain::case_import::{CaseFacts, CaseKey, LinkFacts, PlannedCase};
 pub use crate::domain::cases::{CaseFilter, CaseLink, CasePage, CaseStatus, Hearing, StoredCase};
 use crate::domain::den::CaseAccess;
@@ -203,11 +203,21 @@ async fn filtered<C: ConnectionTrait>(
     if let Some(category) = &filter.category {
         query = query.filter(court_case::Column::Category.eq(category.as_str()));
     }
-    if let Some(from) = filter.hearing_from {
-        query = query.filter(court_case::Column::NextHearing.gte(from));
+    if filter.hearing_from.is_some() || filter.hearing_to.is_some() {
+        let mut within = sea_orm::sea_query::Query::select()
+            .column(hearing::Column::CaseId)
+            .from(hearing::Entity)
+            .to_owned();
+        if let Some(from) = filter.hearing_from {
+            within.and_where(hearing::Column::OnDate.gte(from));
+        }
+        if let Some(to) = filter.hearing_to {
+            within.and_where(hearing::Column::OnDate.lte(to));
+        }
+        query = query.filter(court_case::Column::Id.in_subquery(within));
     }
-    if let Some(to) = filter.hearing_to {
-        query = query.filter(court_case::Column::NextHearing.lte(to));
+    if let Some(text) = filter.query.as_deref() {
+        query = query.filter(matching(db, text).await?);
     }
     if !filter.include_closed {
         query = query.filter(court_case::Column::Status.eq(CaseStatus::Active.as_str()));
@@ -222,10 +232,50 @@ async fn filtered<C: ConnectionTrait>(
             .await?;
         query = query.filter(court_case::Column::Id.is_in(ids));
     }
+    // Soonest next hearing first, cases without one after; `today` is our own date, not input.
+    let next = format!(
+        "COALESCE((SELECT MIN(h.on_date) FROM hearing h WHERE h.case_id = court_case.id AND h.on_date >= '{}'), '9999-12-31')",
+        filter.today.format("%Y-%m-%d")
+    );
     Ok(query
-        .order_by_asc(court_case::Column::NextHearing)
+        .order_by(Expr::cust(next), sea_orm::Order::Asc)
         .order_by_desc(court_case::Column::Year)
         .order_by_asc(court_case::Column::Id))
+}
+
+/// What a search box text matches: a case number however typed, a school's SIIIR code, or
+/// words found in the object or in a school's name (case and diacritics ignored).
+async fn matching<C: ConnectionTrait>(db: &C, text: &str) -> DbResult<sea_orm::Condition> {
+    if let Ok(number) = crate::domain::case_number::CaseNumber::parse(text) {
+        return Ok(sea_orm::Condition::all().add(court_case::Column::Number.eq(number.to_string())));
+    }
+    let code = crate::domain::school::SiiirCode::from_exact(text.trim());
+    let schools: Vec<String> = match &code {
+        Some(code) => vec![code.as_str().to_string()],
+        None => {
+            let key = crate::domain::text::fold(text);
+            school::Entity::find()
+                .select_only()
+                .column(school::Column::Code)
+                .filter(school::Column::SearchKey.contains(key.as_str()))
+                .limit(2000)
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+    };
+    let linked = sea_orm::sea_query::Query::select()
+        .column(case_school::Column::CaseId)
+        .from(case_school::Entity)
+        .and_where(case_school::Column::SchoolCode.is_in(schools))
+        .to_owned();
+    let mut any = sea_orm::Condition::any().add(court_case::Column::Id.in_subquery(linked));
+    if code.is_none() {
+        let like = format!("%{}%", text.trim().to_lowercase());
+        let object = sea_orm::sea_query::Func::lower(Expr::col(court_case::Column::Object));
+        any = any.add(sea_orm::sea_query::ExprTrait::like(object, like));
+    }
+    Ok(any)
 }
 
 /// Every case the filter selects, with its schools (for reports).
@@ -233,13 +283,14 @@ pub async fn all_matching<C: ConnectionTrait>(
     db: &C,
     filter: &CaseFilter,
 ) -> DbResult<Vec<(StoredCase, Vec<CaseLink>)>> {
-    let cases: Vec<StoredCase> = filtered(db, filter)
+    let mut cases: Vec<StoredCase> = filtered(db, filter)
         .await?
         .all(db)
         .await?
         .into_iter()
         .map(stored_case)
         .collect();
+    with_next_hearings(db, &mut cases, filter.today).await?;
     let mut links = links_of(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
     Ok(cases
         .into_iter()
@@ -255,12 +306,13 @@ pub async fn search<C: ConnectionTrait>(db: &C, filter: &CaseFilter) -> DbResult
     let total = paginator.num_items().await?;
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);
-    let cases: Vec<StoredCase> = paginator
+    let mut cases: Vec<StoredCase> = paginator
         .fetch_page(page - 1)
         .await?
         .into_iter()
         .map(stored_case)
         .collect();
+    with_next_hearings(db, &mut cases, filter.today).await?;
     let mut links = links_of(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
     let cases = cases.into_iter().map(|c| {
         let own = links.remove(&c.id).unwrap_or_default();
@@ -274,17 +326,33 @@ pub async fn search<C: ConnectionTrait>(db: &C, filter: &CaseFilter) -> DbResult
     })
 }
 
+/// The next hearing of each case, derived from its hearings as of `today`.
+async fn with_next_hearings<C: ConnectionTrait>(
+    db: &C,
+    cases: &mut [StoredCase],
+    today: NaiveDate,
+) -> DbResult<()> {
+    let ids: Vec<i32> = cases.iter().map(|c| c.id).collect();
+    let next = super::hearings::next_of(db, &ids, today).await?;
+    for case in cases {
+        case.facts.next_hearing = next.get(&case.id).copied();
+    }
+    Ok(())
+}
+
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     id: i32,
+    today: NaiveDate,
 ) -> DbResult<Option<(StoredCase, Vec<CaseLink>)>> {
-    let Some(case) = court_case::Entity::find_by_id(id)
+    let Some(mut case) = court_case::Entity::find_by_id(id)
         .one(db)
         .await?
         .map(stored_case)
     else {
         return Ok(None);
     };
+    with_next_hearings(db, std::slice::from_mut(&mut case), today).await?;
     let links = links_of(db, &[id]).await?.remove(&id).unwrap_or_default();
     Ok(Some((case, links)))
 }
@@ -369,6 +437,7 @@ async fn school_names<C: ConnectionTrait>(
 pub async fn of_school<C: ConnectionTrait>(
     db: &C,
     school: &str,
+    today: NaiveDate,
 ) -> DbResult<Vec<(StoredCase, LinkFacts)>> {
     let links = case_school::Entity::find()
         .filter(case_school::Column::SchoolCode.eq(school))
@@ -388,6 +457,11 @@ pub async fn of_school<C: ConnectionTrait>(
                 .map(|case| (stored_case(case), link_facts(link)))
         })
         .collect();
+    let ids: Vec<i32> = cases.iter().map(|(c, _)| c.id).collect();
+    let next = super::hearings::next_of(db, &ids, today).await?;
+    for (case, _) in &mut cases {
+        case.facts.next_hearing = next.get(&case.id).copied();
+    }
     cases.sort_by(|a, b| {
         (
             !a.0.active,
@@ -423,36 +497,46 @@ pub async fn active_case_counts<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<
     Ok(counts)
 }
 
-/// Active cases with a next hearing between `from` and `to` (inclusive), soonest first.
+/// Hearings of active cases between `from` and `to` (inclusive), soonest first.
 pub async fn hearings_between<C: ConnectionTrait>(
     db: &C,
     from: NaiveDate,
     to: NaiveDate,
     limit: u64,
 ) -> DbResult<Vec<Hearing>> {
-    let cases = court_case::Entity::find()
-        .filter(court_case::Column::Status.eq(CaseStatus::Active.as_str()))
-        .filter(court_case::Column::NextHearing.between(from, to))
-        .order_by_asc(court_case::Column::NextHearing)
-        .order_by_asc(court_case::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    let mut links = links_of(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
-    Ok(cases
+    let found = super::hearings::between(db, from, to, limit).await?;
+    let mut ids: Vec<i32> = found.iter().map(|h| h.case_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut cases: HashMap<i32, court_case::Model> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = court_case::Entity::find()
+            .filter(court_case::Column::Id.is_in(chunk.iter().copied()))
+            .filter(court_case::Column::Status.eq(CaseStatus::Active.as_str()))
+            .all(db)
+            .await?;
+        cases.extend(rows.into_iter().map(|c| (c.id, c)));
+    }
+    let links = links_of(db, &cases.keys().copied().collect::<Vec<_>>()).await?;
+    Ok(found
         .into_iter()
-        .filter_map(|c| {
+        .filter_map(|h| {
+            let case = cases.get(&h.case_id)?;
             let schools = links
-                .remove(&c.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| (l.school_code, l.school_name))
-                .collect();
+                .get(&h.case_id)
+                .map(|own| {
+                    own.iter()
+                        .map(|l| (l.school_code.clone(), l.school_name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
             Some(Hearing {
-                on: c.next_hearing?,
-                case_id: c.id,
-                number: c.number,
-                court: c.court,
+                on: h.facts.on,
+                time: h.facts.time,
+                stage: h.facts.stage.or_else(|| case.stage.clone()),
+                case_id: case.id,
+                number: case.number.clone(),
+                court: case.court.clone(),
                 schools,
             })
         })

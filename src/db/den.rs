@@ -181,7 +181,7 @@ pub async fn procedure_of<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<
         .into_iter()
         .map(|s| (s.step, s.on))
         .collect();
-    let cases = super::cases::of_school(db, school)
+    let cases = super::cases::of_school(db, school, NaiveDate::MIN)
         .await?
         .into_iter()
         .map(|(case, link)| CaseAccess {

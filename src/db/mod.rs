@@ -7,6 +7,7 @@ pub mod cases;
 pub mod den;
 pub mod designees;
 pub mod entities;
+pub mod hearings;
 pub mod imports;
 pub mod links;
 pub mod outbox;

@@ -43,7 +43,10 @@ pub async fn run_if_due(
     let (report, bytes) = crate::reports::export(
         db,
         ReportKind::DenStatus,
-        &ReportFilter::default(),
+        &ReportFilter {
+            with_hearings: true,
+            ..ReportFilter::default()
+        },
         FileFormat::Xlsx,
         "raport săptămânal",
         at,

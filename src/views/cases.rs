@@ -9,7 +9,7 @@ use super::schools::audit_section;
 use crate::domain::audit::AuditEntry;
 use crate::domain::case_import::side;
 use crate::domain::case_kinds::{CATEGORIES, STAGES, label};
-use crate::domain::cases::{CaseFilter, CaseLink, CasePage, StoredCase};
+use crate::domain::cases::{CaseFilter, CaseLink, CasePage, Hearing, HearingRecord, StoredCase};
 use crate::domain::courts;
 
 pub struct CaseListView<'a> {
@@ -35,6 +35,7 @@ pub fn list(chrome: &Chrome, view: CaseListView) -> Markup {
         html! {
             h1 { "Dosare" }
             form.filters method="get" action="/cases" {
+                div.field.field-wide { label for="q" { "Caută (număr dosar, obiect, unitate, cod SIIIR)" } input type="search" id="q" name="q" maxlength="100" value=(filter.query.as_deref().unwrap_or("")); }
                 div.field { label for="court" { "Instanța" } select id="court" name="court" { (option_list(view.courts, &filter.court, courts::display_name)) } }
                 div.field { label for="stage" { "Stadiu procesual" } select id="stage" name="stage" { (option_list(view.stages, &filter.stage, |s| label(STAGES, s))) } }
                 div.field { label for="category" { "Materie" } select id="category" name="category" { (option_list(view.categories, &filter.category, |c| label(CATEGORIES, c))) } }
@@ -101,6 +102,7 @@ fn query(filter: &CaseFilter, page: u64) -> String {
     let from = iso(filter.hearing_from);
     let to = iso(filter.hearing_to);
     let pairs = [
+        ("q", filter.query.as_deref()),
         ("court", filter.court.as_deref()),
         ("stage", filter.stage.as_deref()),
         ("category", filter.category.as_deref()),
@@ -120,6 +122,9 @@ fn query(filter: &CaseFilter, page: u64) -> String {
 pub struct CaseDetailView<'a> {
     pub case: &'a StoredCase,
     pub links: &'a [CaseLink],
+    /// Newest first.
+    pub hearings: &'a [HearingRecord],
+    pub today: chrono::NaiveDate,
     pub audit: &'a [AuditEntry],
     pub timezone: Tz,
 }
@@ -155,6 +160,7 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                     td { (link.facts.notes.as_deref().unwrap_or("")) }
                 } } }
             } }
+            (hearings_section(chrome, view.case.id, view.hearings, view.today, can_write))
             @if can_write {
                 form.inline method="post" action={ "/cases/" (case.id) "/status" } {
                     (csrf_field(chrome))
@@ -168,6 +174,111 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                 }
             }
             (audit_section(view.audit, view.timezone))
+        },
+    )
+}
+
+/// The case's hearings, newest first, with forms to add one and to record an outcome.
+fn hearings_section(
+    chrome: &Chrome,
+    case_id: i32,
+    hearings: &[HearingRecord],
+    today: chrono::NaiveDate,
+    can_write: bool,
+) -> Markup {
+    html! {
+        h2 { "Termene de judecată (" (hearings.len()) ")" }
+        @if hearings.is_empty() {
+            p { "Niciun termen cunoscut." }
+        } @else {
+            ol.timeline {
+                @for hearing in hearings {
+                    @let h = &hearing.facts;
+                    li {
+                        strong { (date(h.on)) @if !h.time.is_empty() { " ora " (h.time) } }
+                        @if h.on >= today { " " span.badge.badge-ok { "urmează" } }
+                        @if !h.panel.is_empty() { " — complet " (h.panel) }
+                        @if let Some(stage) = &h.stage { " — " (label(STAGES, stage)) }
+                        br;
+                        @match &h.outcome {
+                            Some(outcome) => { "Soluția: " strong { (outcome) } @if let Some(summary) = &h.summary { " — " (summary) } @if let Some(p) = h.pronounced_on { " (pronunțată la " (date(p)) ")" } }
+                            None => { span.muted { "fără soluție înregistrată" } }
+                        }
+                        span.muted { " · sursa: " (hearing.source.label()) }
+                        @if can_write && h.outcome.is_none() && h.on <= today {
+                            details {
+                                summary { "Înregistrează soluția" }
+                                form method="post" action={ "/hearings/" (hearing.id) "/outcome" } {
+                                    (csrf_field(chrome))
+                                    label for={ "outcome" (hearing.id) } { "Soluția" }
+                                    input id={ "outcome" (hearing.id) } name="outcome" required maxlength="200";
+                                    label for={ "summary" (hearing.id) } { "Pe scurt (fără numele părților)" }
+                                    textarea id={ "summary" (hearing.id) } name="summary" rows="2" maxlength="2000" {}
+                                    label for={ "pronounced" (hearing.id) } { "Pronunțată la" }
+                                    input type="date" id={ "pronounced" (hearing.id) } name="pronounced_on";
+                                    button type="submit" { "Salvează soluția" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if can_write {
+            div.actions {
+                form method="post" action={ "/cases/" (case_id) "/hearings" } {
+                    h3 { "Adaugă un termen" }
+                    (csrf_field(chrome))
+                    label for="h-on" { "Data" }
+                    input type="date" id="h-on" name="on" required;
+                    label for="h-time" { "Ora (HH:MM)" }
+                    input id="h-time" name="time" maxlength="5" placeholder="09:00" inputmode="numeric";
+                    label for="h-panel" { "Complet" }
+                    input id="h-panel" name="panel" maxlength="50";
+                    label for="h-stage" { "Stadiu procesual" }
+                    select id="h-stage" name="stage" {
+                        option value="" { "—" }
+                        @for (value, text) in STAGES { option value=(value) { (text) } }
+                    }
+                    button type="submit" { "Adaugă termenul" }
+                }
+            }
+        }
+    }
+}
+
+/// `/hearings`: the coming hearings by date.
+pub fn agenda(chrome: &Chrome, hearings: &[Hearing], from: chrono::NaiveDate, days: i64) -> Markup {
+    page(
+        chrome,
+        "Termene",
+        "/hearings",
+        html! {
+            h1 { "Termene de judecată" }
+            form.filters method="get" action="/hearings" {
+                div.field { label for="days" { "Zile înainte" } input type="number" id="days" name="days" min="1" max="365" value=(days); }
+                button type="submit" { "Arată" }
+            }
+            p.summary { (hearings.len()) " termene între " (date(from)) " și " (date(from + chrono::Duration::days(days))) }
+            @if hearings.is_empty() {
+                p { "Niciun termen în această perioadă." }
+            } @else {
+                div.table-wrap { table {
+                    caption.visually-hidden { "Termenele de judecată" }
+                    thead { tr {
+                        th scope="col" { "Data" } th scope="col" { "Ora" } th scope="col" { "Instanța" }
+                        th scope="col" { "Dosar" } th scope="col" { "Stadiu" } th scope="col" { "Unități" }
+                    } }
+                    tbody { @for h in hearings { tr {
+                        td { (date(h.on)) }
+                        td { (h.time) }
+                        td { (courts::display_name(&h.court)) }
+                        td { a href={ "/cases/" (h.case_id) } { (h.number) } }
+                        td { (h.stage.as_deref().map(|s| label(STAGES, s)).unwrap_or_default()) }
+                        td { @for (i, (code, name)) in h.schools.iter().enumerate() { @if i > 0 { br; } a href={ "/schools/" (code) } { (name) } } }
+                    } } }
+                } }
+            }
         },
     )
 }

@@ -69,6 +69,7 @@ const NAV: &[(&str, &str)] = &[
     ("/", "Panou"),
     ("/schools", "Unități"),
     ("/cases", "Dosare"),
+    ("/hearings", "Termene"),
     ("/imports", "Importuri"),
     ("/reports", "Rapoarte"),
     ("/outbox", "Mesaje"),

@@ -17,6 +17,9 @@ fn description(kind: ReportKind) -> &'static str {
         ReportKind::Reminders => {
             "Jurnalul mesajelor: când, către cine, ce tip, starea și încercările."
         }
+        ReportKind::Hearings => {
+            "O linie pe termen de judecată, trecut sau viitor: dosarul, instanța, unitățile, data, ora, completul, stadiul și soluția."
+        }
     }
 }
 

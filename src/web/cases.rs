@@ -6,17 +6,18 @@ use super::chrome::render;
 use super::flash::outcome;
 use super::session::{CheckedForm, Editor, Staff};
 use super::{AppState, WebError};
-use crate::app::{self, Actor};
+use crate::app::{self, Actor, AppError};
 use crate::db;
 use crate::db::cases::CaseFilter;
 use crate::db::entities::court_case;
-use crate::domain::cases::CaseStatus;
+use crate::domain::cases::{CaseStatus, HearingFacts, HearingSource, normalise_time};
 use crate::domain::school::SiiirCode;
 use crate::views::cases::{CaseDetailView, CaseListView};
 use crate::views::layout::Chrome;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct ListParams {
+    q: Option<String>,
     court: Option<String>,
     stage: Option<String>,
     category: Option<String>,
@@ -36,6 +37,8 @@ impl ListParams {
             non_empty(v).and_then(|d| crate::domain::dates::parse_text(&d).ok())
         };
         CaseFilter {
+            query: non_empty(self.q).map(|q| q.chars().take(100).collect()),
+            today: chrono::NaiveDate::default(),
             court: non_empty(self.court),
             stage: non_empty(self.stage),
             category: non_empty(self.category),
@@ -57,7 +60,10 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let filter = params.into_filter();
+    let filter = CaseFilter {
+        today: super::board::today(&state),
+        ..params.into_filter()
+    };
     let page = db::cases::search(&state.db, &filter).await?;
     let courts = db::cases::distinct_values(&state.db, court_case::Column::Court).await?;
     let stages = db::cases::distinct_values(&state.db, court_case::Column::Stage).await?;
@@ -79,13 +85,16 @@ pub async fn detail(
     Path(id): Path<i32>,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let (case, links) = db::cases::find(&state.db, id)
+    let (case, links) = db::cases::find(&state.db, id, super::board::today(&state))
         .await?
         .ok_or(WebError::NotFound)?;
     let audit = db::audit::for_entity(&state.db, "court_case", &id.to_string(), 50).await?;
+    let hearings = db::hearings::of_case(&state.db, id).await?;
     let view = CaseDetailView {
         case: &case,
         links: &links,
+        hearings: &hearings,
+        today: super::board::today(&state),
         audit: &audit,
         timezone: state.config.timezone,
     };
@@ -115,4 +124,121 @@ pub async fn set_status(
         CaseStatus::Closed => "Dosarul a fost marcat ca închis.".to_string(),
     });
     outcome(text, &format!("/cases/{id}"))
+}
+
+#[derive(Deserialize)]
+pub struct HearingForm {
+    on: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    panel: String,
+    #[serde(default)]
+    stage: String,
+}
+
+fn optional(text: &str, limit: usize) -> Option<String> {
+    Some(text.trim().chars().take(limit).collect::<String>()).filter(|t| !t.is_empty())
+}
+
+impl HearingForm {
+    fn facts(&self) -> Result<HearingFacts, AppError> {
+        let on = crate::domain::dates::parse_text(&self.on)
+            .map_err(|e| AppError::invalid("on", format!("data termenului: {e}")))?;
+        let time = normalise_time(&self.time).map_err(|e| AppError::invalid("time", e))?;
+        Ok(HearingFacts {
+            on,
+            time,
+            panel: optional(&self.panel, 50).unwrap_or_default(),
+            stage: optional(&self.stage, 50),
+            ..Default::default()
+        })
+    }
+}
+
+/// Adds a hearing to a case (or completes the one with the same date, time and panel).
+pub async fn add_hearing(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, HearingForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = match form.facts() {
+        Ok(facts) => {
+            app::hearings::record(state.ctx(), &actor, id, facts, HearingSource::Manual).await
+        }
+        Err(e) => Err(e),
+    };
+    let text = result.map(|h| format!("Termen înregistrat: {}.", h.facts.on.format("%d.%m.%Y")));
+    outcome(text, &format!("/cases/{id}"))
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    outcome: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    pronounced_on: String,
+}
+
+/// Records the outcome of a hearing.
+pub async fn record_outcome(
+    State(state): State<AppState>,
+    Path(hearing): Path<i32>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, OutcomeForm>,
+) -> Result<Response, WebError> {
+    let stored = db::hearings::find(&state.db, hearing)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let back = format!("/cases/{}", stored.case_id);
+    let pronounced_on = match optional(&form.pronounced_on, 20)
+        .map(|d| crate::domain::dates::parse_text(&d))
+        .transpose()
+    {
+        Ok(day) => day,
+        Err(e) => {
+            let refused = AppError::invalid("pronounced_on", format!("data pronunțării: {e}"));
+            return outcome(Err(refused), &back);
+        }
+    };
+    let facts = HearingFacts {
+        on: stored.facts.on,
+        outcome: optional(&form.outcome, 200),
+        summary: optional(&form.summary, 2000),
+        pronounced_on,
+        ..Default::default()
+    };
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::hearings::record_outcome(state.ctx(), &actor, hearing, facts).await;
+    outcome(result.map(|_| "Soluția a fost înregistrată.".into()), &back)
+}
+
+#[derive(Deserialize, Default)]
+pub struct AgendaParams {
+    days: Option<String>,
+}
+
+/// Days ahead the agenda shows by default.
+const AGENDA_DAYS: i64 = 30;
+
+/// `/hearings`: the coming hearings of active cases, by date.
+pub async fn agenda(
+    State(state): State<AppState>,
+    staff: Staff,
+    chrome: Chrome,
+    Query(params): Query<AgendaParams>,
+) -> Result<Response, WebError> {
+    let chrome = chrome.signed_in(staff.chrome_user());
+    let days = params
+        .days
+        .and_then(|d| d.trim().parse::<i64>().ok())
+        .map_or(AGENDA_DAYS, |d| d.clamp(1, 365));
+    let from = super::board::today(&state);
+    let to = from + chrono::Duration::days(days);
+    let hearings = db::cases::hearings_between(&state.db, from, to, 2000).await?;
+    Ok(render(
+        &chrome,
+        crate::views::cases::agenda(&chrome, &hearings, from, days),
+    ))
 }

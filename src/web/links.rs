@@ -87,12 +87,13 @@ async fn form(state: &AppState, link: &Link, error: Option<&str>) -> Result<Mark
             let current = db::den::procedure_of(&state.db, &link.school_code)
                 .await?
                 .effective_step();
-            let cases: Vec<_> = db::cases::of_school(&state.db, &link.school_code)
-                .await?
-                .into_iter()
-                .filter(|(c, _)| c.active)
-                .map(|(c, _)| c)
-                .collect();
+            let cases: Vec<_> =
+                db::cases::of_school(&state.db, &link.school_code, super::board::today(state))
+                    .await?
+                    .into_iter()
+                    .filter(|(c, _)| c.active)
+                    .map(|(c, _)| c)
+                    .collect();
             let today = super::board::today(state);
             pages::progress_form(pages::ProgressFormView {
                 inspectorate: &inspectorate,

@@ -136,6 +136,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::detail))
         .route("/cases/{id}/status", post(cases::set_status))
+        .route("/cases/{id}/hearings", post(cases::add_hearing))
+        .route("/hearings", get(cases::agenda))
+        .route("/hearings/{id}/outcome", post(cases::record_outcome))
         .route(
             "/imports",
             get(imports::index)

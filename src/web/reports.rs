@@ -41,6 +41,7 @@ pub async fn download(
             area: list.schools.area,
         },
         cases: cases.into_filter(),
+        with_hearings: false,
     };
     let now = state.clock.now();
     let inspectorate = crate::domain::county::inspectorate_name(&state.config.county);

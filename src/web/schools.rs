@@ -189,7 +189,7 @@ pub async fn detail(
         designees: &db::designees::history(&state.db, code).await?,
         steps: &db::den::steps_of(&state.db, code).await?,
         gaps: &db::den::procedure_of(&state.db, code).await?.gaps(),
-        cases: &db::cases::of_school(&state.db, code).await?,
+        cases: &db::cases::of_school(&state.db, code, today(&state)).await?,
         audit: &audit,
         mails: &db::outbox::for_school(&state.db, code, 50).await?,
         today: today(&state),

@@ -446,7 +446,9 @@ async fn an_opted_out_address_gets_no_hearing_reminders_but_still_deadline_mail(
     // A hearing for school A three days after the pass, the day the 14-day reminder goes.
     connection
         .execute_unprepared(
-            "UPDATE court_case SET next_hearing = '2026-11-30' WHERE number = '10/97/2026'",
+            "INSERT INTO hearing (case_id, on_date, time, panel, source, created_at, updated_at) \
+             SELECT id, '2026-11-30', '', '', 'manual', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP \
+             FROM court_case WHERE number = '10/97/2026'",
         )
         .await
         .expect("hearing");

@@ -173,7 +173,7 @@ async fn libreoffice_opens_every_report() {
     }
     let db = reporting_db().await;
     let out = db.dir.path().join("converted");
-    for report in ["den-status", "cases", "designees", "reminders"] {
+    for report in ["den-status", "cases", "designees", "reminders", "hearings"] {
         let xlsx = export(&db, report, "xlsx");
         let run = Command::new("soffice")
             .args([

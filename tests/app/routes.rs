@@ -69,6 +69,19 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         "/cases/1/status",
         Access::Editor,
     ),
+    (
+        "POST",
+        "/cases/{id}/hearings",
+        "/cases/1/hearings",
+        Access::Editor,
+    ),
+    ("GET", "/hearings", "/hearings", Access::Staff),
+    (
+        "POST",
+        "/hearings/{id}/outcome",
+        "/hearings/1/outcome",
+        Access::Editor,
+    ),
     ("GET", "/settings", "/settings", Access::Staff),
     (
         "POST",

@@ -7,6 +7,7 @@ pub mod court_case;
 pub mod den_step;
 pub mod designee;
 pub mod enrolment_link;
+pub mod hearing;
 pub mod import_batch;
 pub mod mail_item;
 pub mod mail_opt_out;

@@ -1,0 +1,166 @@
+//! Hearings per case: identity (case, date, time, panel), the rest filled in over time.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::DbResult;
+use super::entities::hearing;
+use crate::domain::cases::{HearingFacts, HearingRecord, HearingSource};
+
+fn record(m: hearing::Model) -> HearingRecord {
+    HearingRecord {
+        id: m.id,
+        case_id: m.case_id,
+        facts: HearingFacts {
+            on: m.on_date,
+            time: m.time,
+            panel: m.panel,
+            stage: m.stage,
+            outcome: m.outcome,
+            summary: m.summary,
+            pronounced_on: m.pronounced_on,
+        },
+        source: HearingSource::parse(&m.source),
+    }
+}
+
+/// The hearing with this identity, if stored.
+pub async fn find_same<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    facts: &HearingFacts,
+) -> DbResult<Option<HearingRecord>> {
+    Ok(hearing::Entity::find()
+        .filter(hearing::Column::CaseId.eq(case_id))
+        .filter(hearing::Column::OnDate.eq(facts.on))
+        .filter(hearing::Column::Time.eq(facts.time.as_str()))
+        .filter(hearing::Column::Panel.eq(facts.panel.as_str()))
+        .one(db)
+        .await?
+        .map(record))
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<HearingRecord>> {
+    Ok(hearing::Entity::find_by_id(id).one(db).await?.map(record))
+}
+
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    facts: &HearingFacts,
+    source: HearingSource,
+    now: DateTime<Utc>,
+) -> DbResult<i32> {
+    let model = hearing::ActiveModel {
+        case_id: Set(case_id),
+        on_date: Set(facts.on),
+        time: Set(facts.time.clone()),
+        panel: Set(facts.panel.clone()),
+        stage: Set(facts.stage.clone()),
+        outcome: Set(facts.outcome.clone()),
+        summary: Set(facts.summary.clone()),
+        pronounced_on: Set(facts.pronounced_on),
+        source: Set(source.as_str().to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(hearing::Entity::insert(model)
+        .exec(db)
+        .await?
+        .last_insert_id)
+}
+
+/// Replaces what is known of a stored hearing (its identity stays).
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    facts: &HearingFacts,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    hearing::Entity::update_many()
+        .col_expr(hearing::Column::Stage, Expr::value(facts.stage.clone()))
+        .col_expr(hearing::Column::Outcome, Expr::value(facts.outcome.clone()))
+        .col_expr(hearing::Column::Summary, Expr::value(facts.summary.clone()))
+        .col_expr(
+            hearing::Column::PronouncedOn,
+            Expr::value(facts.pronounced_on),
+        )
+        .col_expr(hearing::Column::UpdatedAt, Expr::value(now))
+        .filter(hearing::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One case's hearings, newest first.
+pub async fn of_case<C: ConnectionTrait>(db: &C, case_id: i32) -> DbResult<Vec<HearingRecord>> {
+    let rows = hearing::Entity::find()
+        .filter(hearing::Column::CaseId.eq(case_id))
+        .order_by_desc(hearing::Column::OnDate)
+        .order_by_desc(hearing::Column::Time)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(record).collect())
+}
+
+/// The next hearing (on or after `today`) of each of these cases that has one.
+pub async fn next_of<C: ConnectionTrait>(
+    db: &C,
+    case_ids: &[i32],
+    today: NaiveDate,
+) -> DbResult<HashMap<i32, NaiveDate>> {
+    let mut next = HashMap::new();
+    for chunk in case_ids.chunks(500) {
+        let rows: Vec<(i32, Option<NaiveDate>)> = hearing::Entity::find()
+            .select_only()
+            .column(hearing::Column::CaseId)
+            .column_as(hearing::Column::OnDate.min(), "next")
+            .filter(hearing::Column::CaseId.is_in(chunk.iter().copied()))
+            .filter(hearing::Column::OnDate.gte(today))
+            .group_by(hearing::Column::CaseId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        next.extend(
+            rows.into_iter()
+                .filter_map(|(id, on)| on.map(|on| (id, on))),
+        );
+    }
+    Ok(next)
+}
+
+/// Hearings between two dates (inclusive), soonest first.
+pub async fn between<C: ConnectionTrait>(
+    db: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: u64,
+) -> DbResult<Vec<HearingRecord>> {
+    let rows = hearing::Entity::find()
+        .filter(hearing::Column::OnDate.between(from, to))
+        .order_by_asc(hearing::Column::OnDate)
+        .order_by_asc(hearing::Column::Time)
+        .order_by_asc(hearing::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(record).collect())
+}
+
+/// Every hearing, oldest first (for the hearings report).
+pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<HearingRecord>> {
+    let rows = hearing::Entity::find()
+        .order_by_asc(hearing::Column::OnDate)
+        .order_by_asc(hearing::Column::Time)
+        .order_by_asc(hearing::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(record).collect())
+}
