@@ -94,9 +94,12 @@ pub enum AppError {
     },
     #[error("{0} nu există")]
     NotFound(&'static str),
-    /// The change collides with what is stored (a duplicate, a used link).
+    /// The change collides with what is stored (a used link, a state that forbids it).
     #[error("{0}")]
     Conflict(String),
+    /// The record exists already; `existing` is its page.
+    #[error("{message}")]
+    Duplicate { message: String, existing: String },
     #[error("{0}")]
     Forbidden(String),
     /// The system failed; the cause chain is kept for the log.

@@ -34,6 +34,7 @@ pub fn list(chrome: &Chrome, view: CaseListView) -> Markup {
         "/cases",
         html! {
             h1 { "Dosare" }
+            @if chrome.user.as_ref().is_some_and(|u| u.can_write) { p { a href="/cases/new" { "+ Adaugă un dosar" } } }
             form.filters method="get" action="/cases" {
                 div.field.field-wide { label for="q" { "Caută (număr dosar, obiect, unitate, cod SIIIR)" } input type="search" id="q" name="q" maxlength="100" value=(filter.query.as_deref().unwrap_or("")); }
                 div.field { label for="court" { "Instanța" } select id="court" name="court" { (option_list(view.courts, &filter.court, courts::display_name)) } }
@@ -162,8 +163,11 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
             } }
             (hearings_section(chrome, view.case.id, view.hearings, view.today, can_write))
             @if can_write {
-                form.inline method="post" action={ "/cases/" (case.id) "/status" } {
+                (edit_form(chrome, case))
+                form method="post" action={ "/cases/" (case.id) "/status" } {
                     (csrf_field(chrome))
+                    label for="reason" { @if case.active { "Motivul închiderii" } @else { "Motivul redeschiderii" } }
+                    input id="reason" name="reason" required maxlength="500" placeholder="de exemplu: hotărâre definitivă";
                     @if case.active {
                         input type="hidden" name="active" value="nu";
                         button type="submit" { "Marchează dosarul ca închis" }
@@ -281,4 +285,75 @@ pub fn agenda(chrome: &Chrome, hearings: &[Hearing], from: chrono::NaiveDate, da
             }
         },
     )
+}
+
+/// Roles a school has in a case, offered in the forms (the list's free text stays allowed).
+const ROLES: &[&str] = &[
+    "pârât",
+    "reclamant",
+    "intervenient",
+    "chemat în garanție",
+    "petent",
+    "intimat",
+    "contestator",
+];
+
+/// `/cases/new`: a case typed in by hand, with up to three schools.
+pub fn new_case(chrome: &Chrome) -> Markup {
+    page(
+        chrome,
+        "Dosar nou",
+        "/cases",
+        html! {
+            p { a href="/cases" { "‹ Toate dosarele" } }
+            h1 { "Adaugă un dosar" }
+            div.actions { form method="post" action="/cases/new" {
+                (csrf_field(chrome))
+                label for="court" { "Instanța" }
+                select id="court" name="court" required {
+                    option value="" { "— alegeți —" }
+                    @for court in courts::all() { option value=(court.code) { (court.name) } }
+                }
+                label for="number" { "Numărul dosarului (de exemplu 1234/97/2025)" }
+                input id="number" name="number" required maxlength="60" autocomplete="off";
+                label for="category" { "Materie" }
+                select id="category" name="category" { option value="" { "—" } @for (value, text) in CATEGORIES { option value=(value) { (text) } } }
+                label for="stage" { "Stadiu procesual" }
+                select id="stage" name="stage" { option value="" { "—" } @for (value, text) in STAGES { option value=(value) { (text) } } }
+                label for="object" { "Obiect" }
+                input id="object" name="object" maxlength="300";
+                label for="next_hearing" { "Termen următor (opțional)" }
+                input type="date" id="next_hearing" name="next_hearing";
+                @for i in 1..=3 {
+                    fieldset {
+                        legend { "Unitatea " (i) @if i > 1 { " (opțional)" } }
+                        label for={ "school" (i) } { "Cod SIIIR" }
+                        input id={ "school" (i) } name={ "school" (i) } inputmode="numeric" maxlength="10" required[i == 1];
+                        label for={ "role" (i) } { "Calitate procesuală" }
+                        select id={ "role" (i) } name={ "role" (i) } { @for role in ROLES { option value=(role) { (role) } } }
+                    }
+                }
+                button type="submit" { "Adaugă dosarul" }
+            } }
+        },
+    )
+}
+
+fn edit_form(chrome: &Chrome, case: &StoredCase) -> Markup {
+    let current = |v: &Option<String>, option: &str| v.as_deref() == Some(option);
+    html! {
+        details {
+            summary { "Modifică datele dosarului" }
+            form method="post" action={ "/cases/" (case.id) "/edit" } {
+                (csrf_field(chrome))
+                label for="e-category" { "Materie" }
+                select id="e-category" name="category" { option value="" { "—" } @for (value, text) in CATEGORIES { option value=(value) selected[current(&case.facts.category, value)] { (text) } } }
+                label for="e-stage" { "Stadiu procesual" }
+                select id="e-stage" name="stage" { option value="" { "—" } @for (value, text) in STAGES { option value=(value) selected[current(&case.facts.stage, value)] { (text) } } }
+                label for="e-object" { "Obiect" }
+                input id="e-object" name="object" maxlength="300" value=(case.facts.object.as_deref().unwrap_or(""));
+                button type="submit" { "Salvează" }
+            }
+        }
+    }
 }

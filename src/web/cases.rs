@@ -104,6 +104,8 @@ pub async fn detail(
 #[derive(Deserialize)]
 pub struct StatusForm {
     active: String,
+    #[serde(default)]
+    reason: String,
 }
 
 /// Closes or reopens a case (a school whose cases are all closed is blocked again).
@@ -118,7 +120,7 @@ pub async fn set_status(
         CaseStatus::Closed
     };
     let actor = Actor::Staff(staff.account.email.clone());
-    let result = app::cases::set_status(state.ctx(), &actor, id, status).await;
+    let result = app::cases::set_status(state.ctx(), &actor, id, status, &form.reason).await;
     let text = result.map(|_| match status {
         CaseStatus::Active => "Dosarul a fost redeschis.".to_string(),
         CaseStatus::Closed => "Dosarul a fost marcat ca închis.".to_string(),
@@ -241,4 +243,116 @@ pub async fn agenda(
         &chrome,
         crate::views::cases::agenda(&chrome, &hearings, from, days),
     ))
+}
+
+/// `/cases/new`: the form to add a case by hand.
+pub async fn new_case(
+    State(state): State<AppState>,
+    Editor(staff): Editor,
+    chrome: Chrome,
+) -> Result<Response, WebError> {
+    let _ = &state;
+    let chrome = chrome.signed_in(staff.chrome_user());
+    Ok(render(&chrome, crate::views::cases::new_case(&chrome)))
+}
+
+#[derive(Deserialize)]
+pub struct NewCaseForm {
+    court: String,
+    number: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    object: String,
+    #[serde(default)]
+    next_hearing: String,
+    #[serde(default)]
+    school1: String,
+    #[serde(default)]
+    role1: String,
+    #[serde(default)]
+    school2: String,
+    #[serde(default)]
+    role2: String,
+    #[serde(default)]
+    school3: String,
+    #[serde(default)]
+    role3: String,
+}
+
+impl NewCaseForm {
+    fn parse(self) -> Result<app::cases::NewCase, AppError> {
+        let next_hearing = optional(&self.next_hearing, 20)
+            .map(|d| crate::domain::dates::parse_text(&d))
+            .transpose()
+            .map_err(|e| AppError::invalid("next_hearing", format!("termenul: {e}")))?;
+        let schools = [
+            (self.school1, self.role1),
+            (self.school2, self.role2),
+            (self.school3, self.role3),
+        ]
+        .into_iter()
+        .filter_map(|(code, role)| optional(&code, 10).map(|code| (code, optional(&role, 50))))
+        .collect();
+        Ok(app::cases::NewCase {
+            court: self.court,
+            number: self.number.chars().take(60).collect(),
+            facts: crate::domain::case_import::CaseFacts {
+                category: optional(&self.category, 60),
+                stage: optional(&self.stage, 60),
+                object: optional(&self.object, 300),
+                next_hearing,
+            },
+            schools,
+        })
+    }
+}
+
+pub async fn create_case(
+    State(state): State<AppState>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, NewCaseForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = match form.parse() {
+        Ok(new) => app::cases::create(state.ctx(), &actor, new).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => outcome(
+            Ok("Dosarul a fost adăugat.".into()),
+            &format!("/cases/{id}"),
+        ),
+        Err(e) => outcome(Err(e), "/cases/new"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    object: String,
+}
+
+pub async fn edit_case(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, EditForm>,
+) -> Result<Response, WebError> {
+    let facts = crate::domain::case_import::CaseFacts {
+        category: optional(&form.category, 60),
+        stage: optional(&form.stage, 60),
+        object: optional(&form.object, 300),
+        next_hearing: None,
+    };
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::cases::edit(state.ctx(), &actor, id, facts).await;
+    outcome(
+        result.map(|_| "Dosarul a fost modificat.".into()),
+        &format!("/cases/{id}"),
+    )
 }

@@ -40,9 +40,9 @@ impl From<AppError> for WebError {
         match e {
             AppError::NotFound(_) => WebError::NotFound,
             AppError::Forbidden(_) => WebError::Forbidden,
-            AppError::Invalid { message, .. } | AppError::Conflict(message) => {
-                WebError::BadRequest(message)
-            }
+            AppError::Invalid { message, .. }
+            | AppError::Conflict(message)
+            | AppError::Duplicate { message, .. } => WebError::BadRequest(message),
             unexpected @ AppError::Unexpected { .. } => WebError::App(unexpected),
         }
     }

@@ -75,6 +75,14 @@ pub fn outcome(
             kind: FlashKind::Error,
             text: message,
         },
+        // The existing record is where the person wanted to go anyway.
+        Err(AppError::Duplicate { message, existing }) => {
+            let flash = Flash {
+                kind: FlashKind::Error,
+                text: message,
+            };
+            return Ok(redirect_with(&flash, &existing));
+        }
         Err(other) => return Err(other.into()),
     };
     Ok(redirect_with(&flash, target))

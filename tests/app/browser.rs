@@ -475,7 +475,17 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     browser.screenshot("overview-progress.png").await;
 
     // The account pages whose forms changed, as a person sees them on a desk and a phone.
-    for (path, name) in [("/account/security", "security"), ("/users", "users")] {
+    let case = db
+        .scalar("SELECT id FROM court_case WHERE number = '10/97/2026'")
+        .await;
+    let case_page = format!("/cases/{case}");
+    for (path, name) in [
+        ("/account/security", "security"),
+        ("/users", "users"),
+        ("/cases/new", "case-new"),
+        ("/hearings", "hearings"),
+        (case_page.as_str(), "case"),
+    ] {
         browser.go(&format!("http://{bind}{path}")).await;
         browser.wait_for_text("main", "").await;
         browser.screenshot(&format!("{name}.png")).await;

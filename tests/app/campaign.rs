@@ -348,12 +348,22 @@ async fn cases_pages_filter_and_close() {
         page.contains("Unități în dosar (8)") && page.contains("Litigii de muncă"),
         "{page}"
     );
+    // Closing needs a reason; without one nothing changes.
+    post_form(
+        &app,
+        &app.client,
+        &format!("/cases/{id}/status"),
+        &[("active", "nu")],
+    )
+    .await;
+    let (_, page) = app.get_text(&format!("/cases/{id}")).await;
+    assert!(page.contains("Scrieți motivul"), "{page}");
     assert_eq!(
         post_form(
             &app,
             &app.client,
             &format!("/cases/{id}/status"),
-            &[("active", "nu")]
+            &[("active", "nu"), ("reason", "hotărâre definitivă")]
         )
         .await
         .status(),

@@ -245,3 +245,76 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+/// A case added by hand is found by a sloppy number; the same case again is refused and the
+/// form leads to the stored one; its facts are edited, audited.
+#[tokio::test]
+async fn a_case_by_hand_found_by_a_sloppy_number_and_never_twice() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let fields = [
+        ("court", "TribunalulHUNEDOARA"),
+        ("number", "Dosar nr. 4321 / 97 / 2026"),
+        ("category", "Litigiidemunca"),
+        ("stage", "Fond"),
+        ("object", "drepturi salariale"),
+        ("next_hearing", "2027-01-20"),
+        ("school1", SCHOOL),
+        ("role1", "pârât"),
+        // A code the school network does not have: the whole form is refused.
+        ("school2", "2061100001"),
+        ("role2", "pârât"),
+    ];
+    let created = post(&app, "/cases/new", &fields).await;
+    assert_eq!(created.status(), 303);
+    let location = created.headers()["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    let stored = app.db.scalar("SELECT COUNT(*) FROM court_case").await;
+    assert_eq!(
+        stored, 0,
+        "a form with an unknown school writes nothing ({location})"
+    );
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .copied()
+        .filter(|(k, _)| !k.ends_with('2'))
+        .collect();
+    let created = post(&app, "/cases/new", &fields).await;
+    let location = created.headers()["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        location.starts_with("/cases/") && location != "/cases/new",
+        "{location}"
+    );
+    let (_, page) = app.get_text("/cases?q=4321%20%2F%2097%2F2026").await;
+    assert!(page.contains("4321/97/2026") && page.contains("1 dosare găsite"));
+    let (_, page) = app.get_text(&location).await;
+    assert!(page.contains("20.01.2027") && page.contains("Tribunalul Hunedoara"));
+
+    let again = post(&app, "/cases/new", &fields).await;
+    assert_eq!(
+        again.headers()["location"].to_str().unwrap_or_default(),
+        location,
+        "led to the stored case"
+    );
+    let (_, page) = app.get_text(&location).await;
+    assert!(page.contains("există deja"));
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM court_case").await, 1);
+
+    post(
+        &app,
+        &format!("{location}/edit"),
+        &[("stage", "Apel"), ("object", "drepturi salariale 2025")],
+    )
+    .await;
+    let (_, page) = app.get_text(&location).await;
+    assert!(page.contains("drepturi salariale 2025") && page.contains("Apel"));
+    assert_eq!(
+        app.db.scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('dosar adăugat', 'dosar modificat')").await,
+        2
+    );
+}

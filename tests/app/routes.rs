@@ -62,7 +62,10 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         Access::Editor,
     ),
     ("GET", "/cases", "/cases", Access::Staff),
+    ("GET", "/cases/new", "/cases/new", Access::Editor),
+    ("POST", "/cases/new", "/cases/new", Access::Editor),
     ("GET", "/cases/{id}", "/cases/1", Access::Staff),
+    ("POST", "/cases/{id}/edit", "/cases/1/edit", Access::Editor),
     (
         "POST",
         "/cases/{id}/status",

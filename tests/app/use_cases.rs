@@ -275,14 +275,26 @@ async fn campaign_extension_case_status_outbox_and_settings() {
         Some(isj_tracker::domain::den::StatusKind::OnTrack)
     );
 
-    let missing = app::cases::set_status(ctx(&db, &clock), &cli, 999_999, CaseStatus::Closed)
-        .await
-        .expect_err("no such case");
+    let missing = app::cases::set_status(
+        ctx(&db, &clock),
+        &cli,
+        999_999,
+        CaseStatus::Closed,
+        "hotărâre definitivă",
+    )
+    .await
+    .expect_err("no such case");
     assert!(matches!(missing, AppError::NotFound(_)));
     let case = case_id(&db, "11/97/2026").await;
-    app::cases::set_status(ctx(&db, &clock), &cli, case, CaseStatus::Closed)
-        .await
-        .expect("closed");
+    app::cases::set_status(
+        ctx(&db, &clock),
+        &cli,
+        case,
+        CaseStatus::Closed,
+        "hotărâre definitivă",
+    )
+    .await
+    .expect("closed");
     assert_eq!(
         status_of(&db, B, clock.0.date_naive()).await,
         Some(DenStatus::Blocked),
