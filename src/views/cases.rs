@@ -162,9 +162,10 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                 } } }
             } }
             (hearings_section(chrome, view.case.id, view.hearings, view.today, can_write))
-            @if can_write {
+            @if can_write { div.actions {
                 (edit_form(chrome, case))
                 form method="post" action={ "/cases/" (case.id) "/status" } {
+                    h3 { @if case.active { "Închide dosarul" } @else { "Redeschide dosarul" } }
                     (csrf_field(chrome))
                     label for="reason" { @if case.active { "Motivul închiderii" } @else { "Motivul redeschiderii" } }
                     input id="reason" name="reason" required maxlength="500" placeholder="de exemplu: hotărâre definitivă";
@@ -176,7 +177,7 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                         button type="submit" { "Redeschide dosarul" }
                     }
                 }
-            }
+            } }
             (audit_section(view.audit, view.timezone))
         },
     )
@@ -342,9 +343,8 @@ pub fn new_case(chrome: &Chrome) -> Markup {
 fn edit_form(chrome: &Chrome, case: &StoredCase) -> Markup {
     let current = |v: &Option<String>, option: &str| v.as_deref() == Some(option);
     html! {
-        details {
-            summary { "Modifică datele dosarului" }
-            form method="post" action={ "/cases/" (case.id) "/edit" } {
+        form method="post" action={ "/cases/" (case.id) "/edit" } {
+                h3 { "Modifică datele dosarului" }
                 (csrf_field(chrome))
                 label for="e-category" { "Materie" }
                 select id="e-category" name="category" { option value="" { "—" } @for (value, text) in CATEGORIES { option value=(value) selected[current(&case.facts.category, value)] { (text) } } }
@@ -353,7 +353,6 @@ fn edit_form(chrome: &Chrome, case: &StoredCase) -> Markup {
                 label for="e-object" { "Obiect" }
                 input id="e-object" name="object" maxlength="300" value=(case.facts.object.as_deref().unwrap_or(""));
                 button type="submit" { "Salvează" }
-            }
         }
     }
 }
