@@ -42,17 +42,39 @@ pub async fn record(
     school: &str,
     typed: DesigneeFacts,
 ) -> AppResult<DesigneeOutcome> {
-    let (facts, warnings) = designee::check(typed).map_err(problems)?;
+    let (facts, mut warnings) = designee::check(typed).map_err(problems)?;
     let now = ctx.now();
     let txn = ctx.begin().await?;
     let school = pj(&txn, school).await?;
     let recorded = write(&txn, actor, &school, &facts, now, true).await?;
+    warnings.extend(shared_contact(&txn, &school, &facts).await?);
     txn.commit().await?;
     Ok(DesigneeOutcome {
         recorded,
         facts,
         warnings,
     })
+}
+
+/// A warning when another school's current designee has the same e-mail **and** phone: the
+/// notice allows one address for several accounts only with different phones.
+pub(super) async fn shared_contact(
+    txn: &DatabaseTransaction,
+    school: &str,
+    facts: &DesigneeFacts,
+) -> AppResult<Option<FieldProblem>> {
+    let (Some(email), Some(phone)) = (&facts.email, &facts.phone) else {
+        return Ok(None);
+    };
+    let others = db::designees::sharing_contact(txn, school, email, phone).await?;
+    Ok((!others.is_empty()).then(|| FieldProblem {
+        field: designee::DesigneeField::Phone,
+        value: phone.clone(),
+        message: format!(
+            "același e-mail și același telefon sunt trecute și la unitatea {}; o adresă poate servi mai multe conturi D.E.N. doar cu telefoane diferite",
+            others.join(", ")
+        ),
+    }))
 }
 
 /// The field problems as one validation error (first field named).

@@ -360,11 +360,17 @@ pub async fn apply_designees(
             )
             .await?;
             let steps = designee.steps.clone();
+            let shared =
+                super::designees::shared_contact(&row, &designee.school_code, &designee.facts)
+                    .await?;
             match super::den::catch_up(&row, &actor, &designee.school_code, steps, today, now)
                 .await?
             {
                 Ok(_) => {
                     row.commit().await?;
+                    if let Some(warning) = shared {
+                        report.warn(designee.row, "Telefon", &warning.value, warning.message);
+                    }
                     match recorded {
                         super::designees::Recorded::Inserted => report.inserted += 1,
                         super::designees::Recorded::Replaced => report.updated += 1,

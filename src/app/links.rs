@@ -59,15 +59,21 @@ async fn apply(
     let now = ctx.now();
     match change {
         LinkChange::Designee(typed) => {
-            let (facts, _) = designee::check(typed).map_err(super::designees::problems)?;
+            let (facts, mut warnings) =
+                designee::check(typed).map_err(super::designees::problems)?;
             super::designees::write(txn, &actor, school, &facts, now, true).await?;
-            Ok(format!(
+            warnings.extend(super::designees::shared_contact(txn, school, &facts).await?);
+            let mut text = format!(
                 "persoana desemnată {} ({}), {}, {}.",
                 facts.full_name,
                 facts.function,
-                facts.email.unwrap_or_default(),
-                facts.phone.unwrap_or_default()
-            ))
+                facts.email.clone().unwrap_or_default(),
+                facts.phone.clone().unwrap_or_default()
+            );
+            for warning in warnings {
+                text.push_str(&format!(" Atenție: {}.", warning.message));
+            }
+            Ok(text)
         }
         LinkChange::Step { step, on, case } => {
             let claim = StepClaim { step, on, case };

@@ -178,3 +178,22 @@ pub async fn all_current<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StoredDesig
         .await?;
     Ok(rows.into_iter().map(stored).collect())
 }
+
+/// Schools (other than `school`) whose current designee has this e-mail and this phone.
+pub async fn sharing_contact<C: ConnectionTrait>(
+    db: &C,
+    school: &str,
+    email: &str,
+    phone: &str,
+) -> DbResult<Vec<String>> {
+    Ok(designee::Entity::find()
+        .select_only()
+        .column(designee::Column::SchoolCode)
+        .filter(designee::Column::ValidTo.is_null())
+        .filter(designee::Column::Email.eq(email))
+        .filter(designee::Column::Phone.eq(phone))
+        .filter(designee::Column::SchoolCode.ne(school))
+        .into_tuple()
+        .all(db)
+        .await?)
+}

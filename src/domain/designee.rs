@@ -23,8 +23,12 @@ pub const FUNCTIONS: &[&str] = &[
     "altă funcție",
 ];
 
-/// The canonical function for typed text (`Director adj.`, `secretar-șef`), else the text as
-/// typed: the decision is what counts.
+/// Prefix of a function outside the list: `altă funcție: administrator financiar`.
+pub const OTHER_FUNCTION: &str = "altă funcție";
+
+/// The function from the allowed list for typed text (`Director adj.`, `secretar-șef`); any
+/// other text becomes `altă funcție: …` with the text kept (the decision is what counts).
+/// `altă funcție` without saying which is no function.
 pub fn normalise_function(typed: &str) -> String {
     let folded = fold(typed);
     let canonical = if folded.starts_with("director adj") || folded.contains("adjunct") {
@@ -38,7 +42,26 @@ pub fn normalise_function(typed: &str) -> String {
     } else {
         None
     };
-    canonical.map_or_else(|| typed.trim().to_string(), str::to_string)
+    if let Some(canonical) = canonical {
+        return canonical.to_string();
+    }
+    let other = if folded.starts_with("alta functie") {
+        let rest: String = typed
+            .trim()
+            .chars()
+            .skip(OTHER_FUNCTION.chars().count())
+            .collect();
+        rest.trim_start_matches([':', '-', '–', ' '])
+            .trim()
+            .to_string()
+    } else {
+        typed.trim().to_string()
+    };
+    if other.is_empty() {
+        String::new()
+    } else {
+        format!("{OTHER_FUNCTION}: {other}")
+    }
 }
 
 /// A Romanian phone number in international form `+40…` (9 digits after the prefix).
@@ -128,10 +151,16 @@ pub fn check(
             "numele și prenumele lipsesc",
         ));
     }
-    if facts.function.trim().is_empty() {
-        errors.push(problem(DesigneeField::Function, "", "funcția lipsește"));
-    }
+    let typed_function = facts.function.clone();
     facts.function = normalise_function(&facts.function);
+    if facts.function.is_empty() {
+        let message = if typed_function.trim().is_empty() {
+            "funcția lipsește"
+        } else {
+            "precizați funcția (altă funcție: care?)"
+        };
+        errors.push(problem(DesigneeField::Function, &typed_function, message));
+    }
     // The court validates the D.E.N. account against both, so every door asks for both.
     if facts.email.is_none() {
         errors.push(problem(
@@ -545,8 +574,13 @@ mod tests {
         assert_eq!(normalise_function("Secretar-șef"), "secretar");
         assert_eq!(
             normalise_function("administrator financiar"),
-            "administrator financiar"
+            "altă funcție: administrator financiar"
         );
+        assert_eq!(
+            normalise_function("Altă funcție - informatician"),
+            "altă funcție: informatician"
+        );
+        assert_eq!(normalise_function("alta functie"), "", "which one?");
         assert!(email_looks_personal("ana.popescu@gmail.com", "Popescu Ana"));
         assert!(email_looks_personal(
             "ionescu.m@yahoo.com",

@@ -7,7 +7,7 @@ use maud::{DOCTYPE, Markup, html};
 use crate::domain::cases::StoredCase;
 use crate::domain::courts;
 use crate::domain::den::DenStep;
-use crate::domain::designee::{DesigneeFacts, FUNCTIONS};
+use crate::domain::designee::{DesigneeFacts, FUNCTIONS, OTHER_FUNCTION};
 
 fn frame(inspectorate: &str, title: &str, content: Markup) -> Markup {
     html! {
@@ -51,8 +51,10 @@ pub fn designee_form(view: DesigneeFormView) -> Markup {
                 input id="full_name" name="full_name" required maxlength="200" autocomplete="name" value=(value(|f| Some(f.full_name.clone())));
                 label for="function" { "Funcția" }
                 select id="function" name="function" {
-                    @for function in FUNCTIONS { option value=(function) selected[view.current.is_some_and(|f| f.function == *function)] { (function) } }
+                    @for function in FUNCTIONS { option value=(function) selected[view.current.is_some_and(|f| f.function == *function || (*function == OTHER_FUNCTION && f.function.starts_with(OTHER_FUNCTION)))] { (function) } }
                 }
+                label for="function_other" { "Dacă ați ales „altă funcție”, care anume" }
+                input id="function_other" name="function_other" maxlength="100" value=(view.current.and_then(|f| f.function.strip_prefix("altă funcție: ")).unwrap_or(""));
                 label for="decision_number" { "Decizia internă nr." }
                 input id="decision_number" name="decision_number" maxlength="50" value=(value(|f| f.decision_number.clone()));
                 label for="decision_date" { "din data" }

@@ -17,7 +17,7 @@ use crate::domain::den::{Campaign, Extension, StepRecord};
 use crate::domain::den::{DenStatus, StatusKind};
 use crate::domain::den::{DenStep, StepRefusal};
 use crate::domain::designee::StoredDesignee;
-use crate::domain::designee::{DesigneeFacts, FUNCTIONS};
+use crate::domain::designee::{DesigneeFacts, FUNCTIONS, OTHER_FUNCTION};
 use crate::domain::school::SchoolRecord;
 use crate::domain::school::{ActiveFilter, SchoolFilter, StoredSchool, UnitStatus};
 
@@ -482,8 +482,10 @@ fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Mar
                 input id="full_name" name="full_name" required maxlength="200" value=(value(|f| Some(f.full_name.clone())));
                 label for="function" { "Funcția" }
                 select id="function" name="function" {
-                    @for function in FUNCTIONS { option value=(function) selected[current.is_some_and(|f| f.function == *function)] { (function) } }
+                    @for function in FUNCTIONS { option value=(function) selected[current.is_some_and(|f| f.function == *function || (*function == OTHER_FUNCTION && f.function.starts_with(OTHER_FUNCTION)))] { (function) } }
                 }
+                label for="function_other" { "Dacă «altă funcție», care anume" }
+                input id="function_other" name="function_other" maxlength="100" value=(current.and_then(|f| f.function.strip_prefix("altă funcție: ")).unwrap_or(""));
                 label for="decision_number" { "Decizie internă nr." }
                 input id="decision_number" name="decision_number" maxlength="50" value=(value(|f| f.decision_number.clone()));
                 label for="decision_date" { "din data" }

@@ -249,6 +249,9 @@ pub(super) fn parse_claim(step: &str, on: &str, case: &str) -> Result<StepClaim,
 pub struct DesigneeForm {
     full_name: String,
     function: String,
+    /// Which function, when the list says "altă funcție".
+    #[serde(default)]
+    function_other: String,
     #[serde(default)]
     decision_number: String,
     #[serde(default)]
@@ -260,11 +263,22 @@ pub struct DesigneeForm {
 }
 
 impl DesigneeForm {
+    /// The chosen function; "altă funcție" carries the text typed beside it.
+    fn function(&self) -> String {
+        let other = self.function_other.trim();
+        if self.function.trim() == crate::domain::designee::OTHER_FUNCTION {
+            format!("{}: {other}", crate::domain::designee::OTHER_FUNCTION)
+        } else {
+            self.function.clone()
+        }
+    }
+
     /// The same form posted to a director's link (read as loose fields).
     pub(super) fn from_fields<'a>(field: &impl Fn(&str) -> &'a str) -> DesigneeForm {
         DesigneeForm {
             full_name: field("full_name").to_string(),
             function: field("function").to_string(),
+            function_other: field("function_other").to_string(),
             decision_number: field("decision_number").to_string(),
             decision_date: field("decision_date").to_string(),
             email: field("email").to_string(),
@@ -283,7 +297,7 @@ impl DesigneeForm {
             .map_err(|e| AppError::invalid("decision_date", format!("data deciziei: {e}")))?;
         Ok(DesigneeFacts {
             full_name: self.full_name.chars().take(200).collect(),
-            function: self.function.chars().take(100).collect(),
+            function: self.function().chars().take(150).collect(),
             decision_number: optional(&self.decision_number),
             decision_date,
             email: optional(&self.email),

@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod campaign;
 mod crash;
+mod designees;
 mod hearings;
 mod helpers;
 mod hostile;
