@@ -145,6 +145,11 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Print the person's private calendar address (iCalendar feed of hearings and deadlines).
+    Calendar {
+        /// The person's e-mail address.
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,7 +270,24 @@ pub async fn run(cli: Cli) -> ExitCode {
         }) => report_failure(
             add_user(&cli.config, &email, &role, name.as_deref(), password_stdin).await,
         ),
+        Command::User(UserCommand::Calendar { email }) => {
+            report_failure(print_calendar(&cli.config, &email).await)
+        }
     }
+}
+
+async fn print_calendar(config: &Config, email: &str) -> anyhow::Result<()> {
+    let db = connect_and_migrate(config).await?;
+    let key = crate::auth::secret_key::SecretKey::load_or_create(&config.secret_key_file)?;
+    let normalised = crate::domain::staff::normalise_email(email)
+        .ok_or_else(|| anyhow::anyhow!("adresa {email} nu este validă"))?;
+    let account = crate::db::staff::find_by_email(&db, &normalised)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("nu există un cont cu adresa {normalised}"))?;
+    let now = crate::clock::Clock::now(&SystemClock);
+    let token = crate::app::staff::calendar_token(&db, &key, &account, false, now).await?;
+    say!("{}", crate::web::calendar_url(&config.base_url(), &token));
+    Ok(())
 }
 
 fn report_failure(result: anyhow::Result<()>) -> ExitCode {

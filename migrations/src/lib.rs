@@ -9,6 +9,7 @@ mod m20261124_000003_litigation;
 mod m20261124_000004_mail;
 mod m20261130_000005_auth_throttle;
 mod m20261130_000006_hearings;
+mod m20261130_000007_calendar;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_mail::Migration),
             Box::new(m20261130_000005_auth_throttle::Migration),
             Box::new(m20261130_000006_hearings::Migration),
+            Box::new(m20261130_000007_calendar::Migration),
         ]
     }
 }

@@ -329,3 +329,30 @@ pub async fn reset_second_factor(
     txn.commit().await.map_err(DbError::from)?;
     Ok(token)
 }
+
+/// The person's private calendar token: the stored one, or a new one when there is none or
+/// `renew` is asked (the old link then stops working, audited).
+pub async fn calendar_token(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    account: &StaffUser,
+    renew: bool,
+    now: DateTime<Utc>,
+) -> Result<String, AccountError> {
+    if !renew && let Some(sealed) = staff::calendar_token(db, account.id).await? {
+        let token = key.decrypt(&sealed)?;
+        return Ok(String::from_utf8_lossy(&token).into_owned());
+    }
+    let token = tokens::new_token();
+    let txn = db::begin_write(db).await?;
+    let sealed = key.encrypt(token.as_bytes())?;
+    staff::set_calendar_token(&txn, account.id, &tokens::token_hash(&token), &sealed).await?;
+    let action = if renew {
+        "link calendar reînnoit"
+    } else {
+        "link calendar creat"
+    };
+    audit::staff_event(&txn, now, &account.email, action, Some(account.id), "").await?;
+    txn.commit().await.map_err(DbError::from)?;
+    Ok(token)
+}

@@ -531,6 +531,7 @@ pub async fn hearings_between<C: ConnectionTrait>(
                 })
                 .unwrap_or_default();
             Some(Hearing {
+                hearing_id: h.id,
                 on: h.facts.on,
                 time: h.facts.time,
                 stage: h.facts.stage.or_else(|| case.stage.clone()),

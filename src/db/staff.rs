@@ -486,3 +486,45 @@ pub async fn end_other_sessions<C: ConnectionTrait>(
     query.exec(db).await?;
     Ok(())
 }
+
+// ---- calendar feed ----
+
+/// Stores a new calendar token (its hash and its sealed form); the old one stops working.
+pub async fn set_calendar_token<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    token_hash: &str,
+    sealed: &str,
+) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(
+            staff_user::Column::CalendarTokenHash,
+            Expr::value(token_hash),
+        )
+        .col_expr(staff_user::Column::CalendarTokenSealed, Expr::value(sealed))
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The sealed calendar token of an account, if it has one.
+pub async fn calendar_token<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<String>> {
+    Ok(staff_user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|m| m.calendar_token_sealed))
+}
+
+/// The enabled account whose calendar token has this hash.
+pub async fn by_calendar_hash<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> DbResult<Option<StaffUser>> {
+    let found = staff_user::Entity::find()
+        .filter(staff_user::Column::CalendarTokenHash.eq(token_hash))
+        .filter(staff_user::Column::Disabled.eq(false))
+        .one(db)
+        .await?;
+    found.map(user).transpose()
+}

@@ -85,6 +85,8 @@ pub struct CasePage {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hearing {
+    /// The hearing's own id (stable across changes of its time or outcome).
+    pub hearing_id: i32,
     pub on: NaiveDate,
     /// `HH:MM` or empty.
     pub time: String,

@@ -1,6 +1,7 @@
 //! HTML (maud) and text renderings. Views render what they are given and query nothing.
 
 pub mod auth;
+pub mod calendar;
 pub mod cases;
 pub mod den;
 pub mod errors;

@@ -108,6 +108,8 @@ pub struct SecurityView<'a> {
     pub authenticator: &'a AuthenticatorSetup,
     pub recovery_left: usize,
     pub new_codes: Option<&'a [String]>,
+    /// The private calendar feed's address.
+    pub calendar_url: &'a str,
 }
 
 pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
@@ -143,6 +145,13 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
                     div.field { label for="totp-current" { "Codul din aplicația folosită acum (sau un cod de rezervă nefolosit)" } input type="text" id="totp-current" name="current_code" required autocomplete="off"; }
                     div.field { label for="totp-code" { "Codul din aplicația nouă" } input type="text" id="totp-code" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
                     button type="submit" { "Înlocuiește aplicația" }
+                }
+                h2 { "Calendarul termenelor" }
+                p { "Adăugați această adresă în Outlook, Google Calendar sau Thunderbird („abonare la calendar de pe internet”): termenele de judecată, termenul-limită D.E.N. și prelungirile apar și se actualizează singure. Adresa este personală; dacă a ajuns la altcineva, reînnoiți-o." }
+                p { code.wrap { (view.calendar_url) } }
+                form method="post" action="/account/calendar" {
+                    (csrf_field(chrome))
+                    button type="submit" { "Reînnoiește adresa (cea veche nu mai funcționează)" }
                 }
                 h2 { "Coduri de rezervă" }
                 p { "Mai aveți " (view.recovery_left) " coduri nefolosite." }

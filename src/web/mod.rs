@@ -34,6 +34,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 
 pub use error::WebError;
+pub use staff::calendar_url;
 
 /// Largest accepted upload (the importer's own limit; the request may carry a little more).
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -117,6 +118,8 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(staff::change_password))
         .route("/account/totp", post(staff::replace_totp))
         .route("/account/recovery", post(staff::regenerate_recovery))
+        .route("/account/calendar", post(staff::renew_calendar))
+        .route("/calendar/{file}", get(staff::calendar_feed))
         .route("/audit", get(staff::audit))
         .route("/reports", get(reports::index))
         .route("/reports/{file}", get(reports::download))
@@ -199,7 +202,7 @@ async fn with_request_id(
 
 /// Link tokens are credentials: `/setup/abc…` is logged as `/setup/…`.
 fn redacted_path(path: &str) -> String {
-    for prefix in ["/setup/", "/l/"] {
+    for prefix in ["/setup/", "/l/", "/calendar/"] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }

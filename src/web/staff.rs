@@ -204,11 +204,17 @@ async fn security_page(
     new_codes: Option<&[String]>,
 ) -> Result<Response, WebError> {
     let setup = super::auth::authenticator_setup(state, &totp::new_secret(), &staff.account.email)?;
+    let now = state.clock.now();
+    let token = manage::calendar_token(&state.db, &state.key, &staff.account, false, now)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let calendar_url = calendar_url(&state.config.base_url(), &token);
     let view = SecurityView {
         must_reenrol: staff.account.must_reenrol,
         authenticator: &setup,
         recovery_left: staff.account.recovery_hashes.len(),
         new_codes,
+        calendar_url: &calendar_url,
     };
     let mut response = render(chrome, crate::views::staff::security(chrome, view));
     no_referrer(&mut response);
@@ -351,4 +357,78 @@ pub async fn audit(
         filter.action.as_deref().unwrap_or(""),
     );
     Ok(render(&chrome, page))
+}
+
+/// The feed's address, built from the public base URL (never the Host header).
+pub fn calendar_url(base: &str, token: &str) -> String {
+    format!("{base}/calendar/{token}.ics")
+}
+
+/// Renews the person's calendar address; the old one stops working.
+pub async fn renew_calendar(
+    State(state): State<AppState>,
+    CheckedForm(staff, NoFields {}): CheckedForm<Staff, NoFields>,
+) -> Result<Response, WebError> {
+    let now = state.clock.now();
+    let result = manage::calendar_token(&state.db, &state.key, &staff.account, true, now).await;
+    outcome(
+        result.map(|_| "Adresa calendarului a fost reînnoită; actualizați abonamentul.".into()),
+        "/account/security",
+    )
+}
+
+/// `/calendar/{token}.ics`: the person's feed; an unknown or renewed token is 404.
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    _limit: super::links::LinkThrottled,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    let token = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;
+    let hash = crate::auth::tokens::token_hash(token);
+    db::staff::by_calendar_hash(&state.db, &hash)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let today = super::board::today(&state);
+    let hearings = db::cases::hearings_between(
+        &state.db,
+        today - chrono::Duration::days(30),
+        today + chrono::Duration::days(365),
+        10_000,
+    )
+    .await?;
+    let campaign = db::den::active_campaign(&state.db).await?;
+    let mut extensions = Vec::new();
+    if let Some(campaign) = &campaign {
+        for (code, until) in db::den::extensions(&state.db, campaign.id).await? {
+            let name = db::schools::find(&state.db, &code)
+                .await?
+                .map_or(code.clone(), |s| s.record.display_name().to_string());
+            extensions.push(crate::views::calendar::ExtendedDeadline {
+                school_code: code,
+                school_name: name,
+                until,
+            });
+        }
+    }
+    extensions.sort_by(|a, b| a.school_code.cmp(&b.school_code));
+    let inspectorate = crate::domain::county::inspectorate_name(&state.config.county);
+    let base = state.config.base_url();
+    let body = crate::views::calendar::feed(crate::views::calendar::FeedView {
+        inspectorate: &inspectorate,
+        hearings: &hearings,
+        campaign: campaign.as_ref(),
+        extensions: &extensions,
+        timezone: state.config.timezone,
+        base_url: &base,
+    });
+    let headers = [
+        (
+            axum::http::header::CONTENT_TYPE,
+            "text/calendar; charset=utf-8",
+        ),
+        (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+    ];
+    let mut response = axum::response::IntoResponse::into_response((headers, body));
+    super::chrome::no_referrer(&mut response);
+    Ok(response)
 }

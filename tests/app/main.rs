@@ -5,6 +5,7 @@
 mod accounts;
 mod auth;
 mod browser;
+mod calendar;
 mod campaign;
 mod crash;
 mod designees;

@@ -119,6 +119,18 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         Access::Editor,
     ),
     ("GET", "/l/{token}", "/l/0000", Access::Public),
+    (
+        "GET",
+        "/calendar/{file}",
+        "/calendar/0000.ics",
+        Access::Public,
+    ),
+    (
+        "POST",
+        "/account/calendar",
+        "/account/calendar",
+        Access::Staff,
+    ),
     ("POST", "/l/{token}", "/l/0000", Access::Public),
     (
         "POST",

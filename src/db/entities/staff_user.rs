@@ -22,6 +22,11 @@ pub struct Model {
     pub failure_window_start: Option<DateTimeUtc>,
     pub locked_until: Option<DateTimeUtc>,
     pub disabled: bool,
+    /// SHA-256 of the private calendar feed's token.
+    pub calendar_token_hash: Option<String>,
+    /// The same token sealed with the service key (to show the link again).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub calendar_token_sealed: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,204 @@
+//! The private calendar feed, read by a real iCalendar library (Python `icalendar`): the
+//! events, their local times, UIDs that stay when a hearing changes, and a renewed address
+//! that leaves the old one dead.
+
+use std::process::Command;
+
+use super::helpers::*;
+
+const SCHOOL: &str = "2061100733";
+
+fn icalendar_available() -> bool {
+    let present = Command::new("/usr/bin/python3")
+        .args(["-c", "import icalendar"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present && std::env::var("ISJ_REQUIRE_ICALENDAR").is_ok_and(|v| v == "1") {
+        panic!("python3-icalendar is required (ISJ_REQUIRE_ICALENDAR=1) but not installed");
+    }
+    present
+}
+
+/// The feed's events as the library reads them: (UID, start, summary), sorted.
+fn events(feed: &[u8], dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let file = dir.join("feed.ics");
+    std::fs::write(&file, feed).expect("feed file");
+    let script = "import icalendar, json, sys\n\
+        cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\n\
+        out = []\n\
+        for e in cal.walk('VEVENT'):\n\
+        \x20   start = e.decoded('DTSTART')\n\
+        \x20   out.append([str(e['UID']), start.isoformat(), str(e['SUMMARY'])])\n\
+        print(json.dumps(sorted(out)))\n";
+    let output = Command::new("/usr/bin/python3")
+        .args(["-c", script, &file.to_string_lossy()])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+#[tokio::test]
+async fn the_feed_reads_in_a_real_calendar_library_and_can_be_revoked() {
+    if !icalendar_available() {
+        eprintln!("python3-icalendar not installed: calendar test skipped");
+        return;
+    }
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let list = format!(
+        "Cod SIIIR;Nr. dosar;Instanța;Termen următor\r\n{SCHOOL};55/97/2026;Tribunalul Hunedoara;\r\n"
+    );
+    let file = write_file(&app.db, "d.csv", list.as_bytes());
+    assert_eq!(
+        app.db
+            .cli(&["import", "cases", &file.to_string_lossy()])
+            .status,
+        0
+    );
+    assert_eq!(
+        app.db
+            .set_campaign("2027-03-15", "2026-11-02T09:00:00+02:00")
+            .status,
+        0
+    );
+    let id = app
+        .db
+        .scalar("SELECT id FROM court_case WHERE number = '55/97/2026'")
+        .await;
+    let today =
+        isj_tracker::domain::calendar::local_date(app.clock.now(), chrono_tz::Europe::Bucharest);
+    // A summer date: the feed must say 09:30 in Bucharest, i.e. 06:30 UTC.
+    let summer =
+        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) + 1, 6, 10).expect("date");
+    let csrf = app.csrf_of(&app.client).await;
+    let added = app
+        .client
+        .post(app.url(&format!("/cases/{id}/hearings")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("on", &summer.format("%Y-%m-%d").to_string()),
+            ("time", "9:30"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(added.status(), 303);
+
+    let (_, security) = app.get_text("/account/security").await;
+    let url = security
+        .split("<code class=\"wrap\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("calendar address")
+        .to_string();
+    assert!(
+        url.starts_with("https://isj.test/calendar/") && url.ends_with(".ics"),
+        "{url}"
+    );
+    let path = url.trim_start_matches("https://isj.test");
+    let feed = app.anonymous.get(app.url(path)).send().await.expect("GET");
+    assert_eq!(feed.status(), 200);
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/calendar")
+    );
+    let body = feed.bytes().await.expect("body");
+    let found = events(&body, app.db.dir.path());
+    assert_eq!(
+        found.len(),
+        2,
+        "one hearing and the campaign deadline: {found:?}"
+    );
+    let hearing = found
+        .iter()
+        .find(|e| e.0.starts_with("hearing-"))
+        .expect("hearing event");
+    assert!(
+        hearing.1.ends_with("09:30:00+03:00"),
+        "local summer time: {hearing:?}"
+    );
+    assert!(hearing.2.contains("55/97/2026") && hearing.2.contains("Tribunalul Hunedoara"));
+    assert!(
+        found
+            .iter()
+            .any(|e| e.0.starts_with("campaign-") && e.1 == "2027-03-15")
+    );
+
+    // The outcome recorded on the hearing changes the event, not its UID.
+    let hearing_id = app
+        .db
+        .scalar(&format!("SELECT id FROM hearing WHERE case_id = {id}"))
+        .await;
+    app.client
+        .post(app.url(&format!("/hearings/{hearing_id}/outcome")))
+        .form(&[("csrf", csrf.as_str()), ("outcome", "Amână cauza")])
+        .send()
+        .await
+        .expect("POST");
+    let again = events(
+        &app.anonymous
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .bytes()
+            .await
+            .expect("body"),
+        app.db.dir.path(),
+    );
+    assert_eq!(
+        again.iter().map(|e| &e.0).collect::<Vec<_>>(),
+        found.iter().map(|e| &e.0).collect::<Vec<_>>()
+    );
+
+    // Renewed: the old address answers 404; the command line prints the new one.
+    let renewed = app
+        .client
+        .post(app.url("/account/calendar"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(renewed.status(), 303);
+    assert_eq!(
+        app.anonymous
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        404
+    );
+    let key = app.db.dir.path().join("secret.key");
+    let printed = app
+        .db
+        .command(&["user", "calendar", "juridic@isj.test"])
+        .env("ISJ_SECRET_KEY_FILE", &key)
+        .output()
+        .expect("user calendar");
+    let printed = CliRun::from(printed);
+    assert_eq!(printed.status, 0, "{}", printed.stderr);
+    let new_path = printed
+        .stdout
+        .trim()
+        .rsplit_once("/calendar/")
+        .map(|(_, t)| format!("/calendar/{t}"))
+        .expect("url");
+    assert_ne!(new_path, path);
+    assert_eq!(
+        app.anonymous
+            .get(app.url(&new_path))
+            .send()
+            .await
+            .expect("GET")
+            .status(),
+        200
+    );
+}
