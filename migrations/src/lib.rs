@@ -10,6 +10,7 @@ mod m20261124_000004_mail;
 mod m20261130_000005_auth_throttle;
 mod m20261130_000006_hearings;
 mod m20261130_000007_calendar;
+mod m20261130_000008_access_contact;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_auth_throttle::Migration),
             Box::new(m20261130_000006_hearings::Migration),
             Box::new(m20261130_000007_calendar::Migration),
+            Box::new(m20261130_000008_access_contact::Migration),
         ]
     }
 }

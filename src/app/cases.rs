@@ -162,3 +162,51 @@ pub async fn edit(ctx: Ctx<'_>, actor: &Actor, id: i32, facts: CaseFacts) -> App
     txn.commit().await?;
     Ok(after)
 }
+
+/// The court refused electronic access in one (case, school): the date (not before the
+/// request, not in the future) and the reason.
+pub async fn refuse_access(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    case_id: i32,
+    school: &str,
+    on: chrono::NaiveDate,
+    reason: &str,
+) -> AppResult<()> {
+    let reason: String = reason.trim().chars().take(500).collect();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "scrieți motivul respingerii"));
+    }
+    if on > ctx.today() {
+        return Err(AppError::invalid("on", "data nu poate fi în viitor"));
+    }
+    let now = ctx.now();
+    let txn = ctx.begin().await?;
+    let (_, link) = db::cases::find_link(&txn, case_id, school)
+        .await?
+        .ok_or(AppError::NotFound("Unitatea în dosar"))?;
+    let requested = link
+        .access_requested_on
+        .ok_or(crate::domain::den::StepRefusal::NoRequest)?;
+    if on < requested {
+        return Err(AppError::invalid(
+            "on",
+            "respingerea nu poate fi înaintea cererii",
+        ));
+    }
+    db::cases::set_access_refused(&txn, case_id, school, on, &reason, now).await?;
+    let after = serde_json::json!({"unitate": school, "respins": on, "motiv": reason});
+    let entity = case_id.to_string();
+    audit(
+        &txn,
+        now,
+        actor,
+        "acces electronic respins",
+        ("court_case", &entity),
+        None::<&()>,
+        Some(&after),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -7,6 +7,7 @@ use sea_orm::DatabaseTransaction;
 use super::{Actor, AppResult, Ctx, audit, pj};
 use crate::db;
 use crate::domain::den::{AcceptedStep, DenStep, StepClaim, StepRefusal};
+use crate::domain::designee::AccessContact;
 
 /// Records one step of a PJ after checking it against the school's procedure; an access
 /// step also sets the date on the case it is about.
@@ -16,11 +17,18 @@ pub async fn record_step(
     school: &str,
     claim: StepClaim,
     note: Option<&str>,
+    contact: Option<&AccessContact>,
 ) -> AppResult<AcceptedStep> {
     let now = ctx.now();
     let txn = ctx.begin().await?;
     let school = pj(&txn, school).await?;
     let accepted = apply_step(&txn, actor, &school, claim, note, ctx.today(), now).await?;
+    if let (DenStep::AccessRequested, Some(case), Some(contact)) =
+        (accepted.step, accepted.case, contact)
+    {
+        let (email, phone) = (contact.email.as_deref(), contact.phone.as_deref());
+        db::cases::set_access_contact(&txn, case, &school, email, phone, now).await?;
+    }
     txn.commit().await?;
     Ok(accepted)
 }

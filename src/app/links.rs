@@ -7,7 +7,7 @@ use super::{Actor, AppError, AppResult, Ctx};
 use crate::db;
 use crate::db::links::{Link, Lookup};
 use crate::domain::den::{DenStep, StepClaim};
-use crate::domain::designee::{self, DesigneeFacts};
+use crate::domain::designee::{self, AccessContact, DesigneeFacts};
 
 /// The change a link's form asks for, parsed at the door.
 #[derive(Debug, Clone)]
@@ -17,6 +17,8 @@ pub enum LinkChange {
         step: DenStep,
         on: NaiveDate,
         case: Option<i32>,
+        /// The contact the access request declared (access requests only).
+        contact: Option<AccessContact>,
     },
     OptOut,
 }
@@ -75,9 +77,21 @@ async fn apply(
             }
             Ok(text)
         }
-        LinkChange::Step { step, on, case } => {
+        LinkChange::Step {
+            step,
+            on,
+            case,
+            contact,
+        } => {
             let claim = StepClaim { step, on, case };
-            super::den::apply_step(txn, &actor, school, claim, None, ctx.today(), now).await?;
+            let accepted =
+                super::den::apply_step(txn, &actor, school, claim, None, ctx.today(), now).await?;
+            if let (DenStep::AccessRequested, Some(case), Some(contact)) =
+                (accepted.step, accepted.case, contact)
+            {
+                let (email, phone) = (contact.email.as_deref(), contact.phone.as_deref());
+                db::cases::set_access_contact(txn, case, school, email, phone, now).await?;
+            }
             Ok(format!("{} la {}.", step.label(), on.format("%d.%m.%Y")))
         }
         LinkChange::OptOut => {

@@ -43,6 +43,10 @@ fn link_facts(m: &case_school::Model) -> LinkFacts {
         access_requested_on: m.access_requested_on,
         access_approved_on: m.access_approved_on,
         notes: m.notes.clone(),
+        access_email: m.access_email.clone(),
+        access_phone: m.access_phone.clone(),
+        access_refused_on: m.access_refused_on,
+        access_refusal_reason: m.access_refusal_reason.clone(),
     }
 }
 
@@ -147,6 +151,10 @@ pub async fn insert_link<C: ConnectionTrait>(
         opposing_party: Set(facts.opposing_party.clone()),
         access_requested_on: Set(facts.access_requested_on),
         access_approved_on: Set(facts.access_approved_on),
+        access_email: Set(facts.access_email.clone()),
+        access_phone: Set(facts.access_phone.clone()),
+        access_refused_on: Set(facts.access_refused_on),
+        access_refusal_reason: Set(facts.access_refusal_reason.clone()),
         notes: Set(facts.notes.clone()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -179,6 +187,22 @@ pub async fn update_link<C: ConnectionTrait>(
             Expr::value(facts.access_approved_on),
         )
         .col_expr(case_school::Column::Notes, Expr::value(facts.notes.clone()))
+        .col_expr(
+            case_school::Column::AccessEmail,
+            Expr::value(facts.access_email.clone()),
+        )
+        .col_expr(
+            case_school::Column::AccessPhone,
+            Expr::value(facts.access_phone.clone()),
+        )
+        .col_expr(
+            case_school::Column::AccessRefusedOn,
+            Expr::value(facts.access_refused_on),
+        )
+        .col_expr(
+            case_school::Column::AccessRefusalReason,
+            Expr::value(facts.access_refusal_reason.clone()),
+        )
         .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
         .filter(case_school::Column::Id.eq(id))
         .exec(db)
@@ -646,4 +670,47 @@ pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, 
             ))
         })
         .collect())
+}
+
+/// Stores the contact an access request declared, for one (case, school).
+pub async fn set_access_contact<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    school: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    case_school::Entity::update_many()
+        .col_expr(case_school::Column::AccessEmail, Expr::value(email))
+        .col_expr(case_school::Column::AccessPhone, Expr::value(phone))
+        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
+        .filter(case_school::Column::CaseId.eq(case_id))
+        .filter(case_school::Column::SchoolCode.eq(school))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records that the court refused electronic access in one (case, school).
+pub async fn set_access_refused<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    school: &str,
+    on: NaiveDate,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    case_school::Entity::update_many()
+        .col_expr(case_school::Column::AccessRefusedOn, Expr::value(on))
+        .col_expr(
+            case_school::Column::AccessRefusalReason,
+            Expr::value(reason),
+        )
+        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
+        .filter(case_school::Column::CaseId.eq(case_id))
+        .filter(case_school::Column::SchoolCode.eq(school))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -181,7 +181,8 @@ pub async fn procedure_of<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<
         .into_iter()
         .map(|s| (s.step, s.on))
         .collect();
-    let cases = super::cases::of_school(db, school, NaiveDate::MIN)
+    // The next hearing plays no part here; any date PostgreSQL accepts will do.
+    let cases = super::cases::of_school(db, school, NaiveDate::default())
         .await?
         .into_iter()
         .map(|(case, link)| CaseAccess {

@@ -145,6 +145,11 @@ pub struct LinkFacts {
     pub access_requested_on: Option<NaiveDate>,
     pub access_approved_on: Option<NaiveDate>,
     pub notes: Option<String>,
+    /// The e-mail and mobile phone the access request declared.
+    pub access_email: Option<String>,
+    pub access_phone: Option<String>,
+    pub access_refused_on: Option<NaiveDate>,
+    pub access_refusal_reason: Option<String>,
 }
 
 /// Stated values replace stored ones; what a list leaves empty keeps what is stored (it may
@@ -174,6 +179,13 @@ impl LinkFacts {
             access_requested_on: overlay(&self.access_requested_on, &stated.access_requested_on),
             access_approved_on: overlay(&self.access_approved_on, &stated.access_approved_on),
             notes: overlay(&self.notes, &stated.notes),
+            access_email: overlay(&self.access_email, &stated.access_email),
+            access_phone: overlay(&self.access_phone, &stated.access_phone),
+            access_refused_on: overlay(&self.access_refused_on, &stated.access_refused_on),
+            access_refusal_reason: overlay(
+                &self.access_refusal_reason,
+                &stated.access_refusal_reason,
+            ),
         }
     }
 }
@@ -328,6 +340,7 @@ impl<'a> CasePlanner<'a> {
             access_requested_on,
             access_approved_on,
             notes: text(CaseField::Notes),
+            ..LinkFacts::default()
         };
         let key = CaseKey {
             court: court.to_string(),

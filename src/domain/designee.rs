@@ -696,3 +696,88 @@ mod tests {
         assert_eq!(columns(6), vec!["Data deciziei", "Cont D.E.N. creat"]);
     }
 }
+
+/// The e-mail and mobile phone an access request declared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AccessContact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Normalises a declared contact by the designee's rules; an empty one is no contact.
+pub fn check_contact(email: &str, phone: &str) -> Result<AccessContact, FieldProblem> {
+    let email = email.trim();
+    let phone = phone.trim();
+    let email = match email {
+        "" => None,
+        typed => Some(
+            super::staff::normalise_email(typed)
+                .filter(|e| super::school::email_is_plausible(e))
+                .ok_or_else(|| FieldProblem {
+                    field: DesigneeField::Email,
+                    value: typed.to_string(),
+                    message: "adresa de e-mail declarată nu este validă".into(),
+                })?,
+        ),
+    };
+    let phone = match phone {
+        "" => None,
+        typed => Some(normalise_phone(typed).map_err(|message| FieldProblem {
+            field: DesigneeField::Phone,
+            value: typed.to_string(),
+            message,
+        })?),
+    };
+    Ok(AccessContact { email, phone })
+}
+
+/// What differs between a request's declared contact and the current designee's: the court
+/// validates the D.E.N. account against the request, so a difference must be fixed.
+pub fn contact_mismatch(
+    declared: &AccessContact,
+    designee: Option<&DesigneeFacts>,
+) -> Option<String> {
+    let designee = designee?;
+    let mut differs = Vec::new();
+    if declared.email.is_some() && declared.email != designee.email {
+        differs.push("e-mailul");
+    }
+    if declared.phone.is_some() && declared.phone != designee.phone {
+        differs.push("telefonul");
+    }
+    (!differs.is_empty()).then(|| {
+        format!(
+            "{} declarat în cererea de acces diferă de al persoanei desemnate",
+            differs.join(" și ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    #[test]
+    fn declared_contacts_and_mismatch() {
+        let declared = check_contact(" Secretariat@Scoala.ro ", "0722 111 222").unwrap_or_default();
+        assert_eq!(declared.email.as_deref(), Some("secretariat@scoala.ro"));
+        assert_eq!(declared.phone.as_deref(), Some("+40722111222"));
+        assert!(check_contact("nu-e-adresa", "").is_err());
+        let designee = DesigneeFacts {
+            full_name: "Pop Ana".into(),
+            function: "director".into(),
+            decision_number: None,
+            decision_date: None,
+            email: Some("secretariat@scoala.ro".into()),
+            phone: Some("+40744000000".into()),
+        };
+        assert_eq!(
+            contact_mismatch(&declared, Some(&designee)).as_deref(),
+            Some("telefonul declarat în cererea de acces diferă de al persoanei desemnate")
+        );
+        assert_eq!(
+            contact_mismatch(&AccessContact::default(), Some(&designee)),
+            None
+        );
+    }
+}

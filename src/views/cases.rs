@@ -125,6 +125,8 @@ pub struct CaseDetailView<'a> {
     pub links: &'a [CaseLink],
     /// Newest first.
     pub hearings: &'a [HearingRecord],
+    /// Per school: how the contact its access request declared differs from its designee's.
+    pub mismatches: &'a std::collections::HashMap<String, String>,
     pub today: chrono::NaiveDate,
     pub audit: &'a [AuditEntry],
     pub timezone: Tz,
@@ -151,16 +153,42 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
             div.table-wrap { table {
                 thead { tr {
                     th scope="col" { "Unitate" } th scope="col" { "Calitate procesuală" } th scope="col" { "Cerere acces electronic" }
-                    th scope="col" { "Acces aprobat" } th scope="col" { "Observații" }
+                    th scope="col" { "Acces aprobat / respins" } th scope="col" { "Contact declarat în cerere" } th scope="col" { "Observații" }
                 } }
                 tbody { @for link in view.links { tr {
                     td { a href={ "/schools/" (link.school_code) } { (link.school_name) } }
                     td { (link.facts.role.as_deref().unwrap_or("—")) @if let Some(side) = link.facts.role.as_deref().and_then(side) { span.muted { " (" (side) ")" } } }
                     td { (optional_date(link.facts.access_requested_on)) }
-                    td { (optional_date(link.facts.access_approved_on)) }
+                    td {
+                        (optional_date(link.facts.access_approved_on))
+                        @if let Some(on) = link.facts.access_refused_on {
+                            span.badge.badge-bad { "respins " (date(on)) } " " (link.facts.access_refusal_reason.as_deref().unwrap_or(""))
+                        }
+                    }
+                    td {
+                        (link.facts.access_email.as_deref().unwrap_or("")) @if link.facts.access_phone.is_some() { br; (link.facts.access_phone.as_deref().unwrap_or("")) }
+                        @if let Some(mismatch) = view.mismatches.get(&link.school_code) { br; span.badge.badge-bad { (mismatch) } }
+                    }
                     td { (link.facts.notes.as_deref().unwrap_or("")) }
                 } } }
             } }
+            @if can_write && view.links.iter().any(|l| l.facts.access_requested_on.is_some() && l.facts.access_approved_on.is_none() && l.facts.access_refused_on.is_none()) {
+                div.actions { form method="post" action={ "/cases/" (case.id) "/access-refused" } {
+                    h3 { "Instanța a respins cererea de acces" }
+                    (csrf_field(chrome))
+                    label for="r-school" { "Unitatea" }
+                    select id="r-school" name="school" {
+                        @for link in view.links.iter().filter(|l| l.facts.access_requested_on.is_some() && l.facts.access_approved_on.is_none()) {
+                            option value=(link.school_code) { (link.school_name) }
+                        }
+                    }
+                    label for="r-on" { "Data respingerii" }
+                    input type="date" id="r-on" name="on" required;
+                    label for="r-reason" { "Motivul" }
+                    input id="r-reason" name="reason" required maxlength="500";
+                    button type="submit" { "Înregistrează respingerea" }
+                } }
+            }
             (hearings_section(chrome, view.case.id, view.hearings, view.today, can_write))
             @if can_write { div.actions {
                 (edit_form(chrome, case))

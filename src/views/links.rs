@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, html};
 
+use crate::domain::case_import::LinkFacts;
 use crate::domain::cases::StoredCase;
 use crate::domain::courts;
 use crate::domain::den::DenStep;
@@ -73,16 +74,35 @@ pub struct ProgressFormView<'a> {
     pub inspectorate: &'a str,
     pub school_name: &'a str,
     pub current: DenStep,
-    pub cases: &'a [StoredCase],
+    /// The school's active cases with its access data in each.
+    pub cases: &'a [(StoredCase, LinkFacts)],
+    /// The current designee: the contact an access request should declare.
+    pub designee: Option<&'a DesigneeFacts>,
     pub today: NaiveDate,
     pub error: Option<&'a str>,
 }
 
 pub fn progress_form(view: ProgressFormView) -> Markup {
+    let unrequested = view
+        .cases
+        .iter()
+        .any(|(_, l)| l.access_requested_on.is_none());
+    let unapproved = view
+        .cases
+        .iter()
+        .any(|(_, l)| l.access_requested_on.is_some() && l.access_approved_on.is_none());
+    // Access steps are per case: offered while some case still lacks them.
     let next: Vec<DenStep> = DenStep::ALL
         .into_iter()
-        .filter(|s| *s != DenStep::NoCase && view.current.can_advance_to(*s))
+        .filter(|s| match s {
+            DenStep::NoCase => false,
+            DenStep::AccessRequested => unrequested,
+            DenStep::AccessApproved => unapproved,
+            _ => view.current.can_advance_to(*s),
+        })
         .collect();
+    let contact =
+        |f: fn(&DesigneeFacts) -> Option<String>| view.designee.and_then(f).unwrap_or_default();
     let today = view.today.format("%Y-%m-%d").to_string();
     frame(
         view.inspectorate,
@@ -101,8 +121,19 @@ pub fn progress_form(view: ProgressFormView) -> Markup {
                         label for="case" { "În dosarul (pentru cererea de acces)" }
                         select id="case" name="case" {
                             option value="" { "—" }
-                            @for case in view.cases { option value=(case.id) { (case.number) " — " (courts::display_name(&case.court)) } }
+                            @for (case, link) in view.cases {
+                                option value=(case.id) {
+                                    (case.number) " — " (courts::display_name(&case.court))
+                                    @if let Some(on) = link.access_approved_on { " (acces aprobat " (on.format("%d.%m.%Y")) ")" }
+                                    @else if let Some(on) = link.access_requested_on { " (cerere depusă " (on.format("%d.%m.%Y")) ")" }
+                                }
+                            }
                         }
+                        p.muted { "Pentru o cerere de acces: e-mailul și telefonul mobil trecute în cerere (instanța le verifică la crearea contului D.E.N.)." }
+                        label for="access_email" { "E-mail declarat în cerere" }
+                        input type="email" id="access_email" name="access_email" maxlength="200" value=(contact(|f| f.email.clone()));
+                        label for="access_phone" { "Telefon mobil declarat în cerere" }
+                        input type="tel" id="access_phone" name="access_phone" maxlength="30" value=(contact(|f| f.phone.clone()));
                     }
                     label for="on" { "Data" }
                     input type="date" id="on" name="on" value=(today) max=(today) required;

@@ -315,17 +315,48 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
 }
 
 fn den_summary(view: &SchoolDetailView, row: &BoardRow) -> Markup {
+    let active: Vec<&(StoredCase, LinkFacts)> =
+        view.cases.iter().filter(|(c, _)| c.active).collect();
+    let requested = active
+        .iter()
+        .filter(|(_, l)| l.access_requested_on.is_some())
+        .count();
+    let approved = active
+        .iter()
+        .filter(|(_, l)| l.access_approved_on.is_some())
+        .count();
+    let designee = view
+        .designees
+        .iter()
+        .find(|d| d.valid_to.is_none())
+        .map(|d| &d.facts);
+    let mismatches: Vec<(&str, String)> = view
+        .cases
+        .iter()
+        .filter_map(|(case, link)| {
+            let declared = crate::domain::designee::AccessContact {
+                email: link.access_email.clone(),
+                phone: link.access_phone.clone(),
+            };
+            crate::domain::designee::contact_mismatch(&declared, designee)
+                .map(|m| (case.number.as_str(), m))
+        })
+        .collect();
     html! {
         h2 { "Situația contului D.E.N." }
         dl.card {
             dt { "Situație" } dd { (status_badge(row.status)) }
             dt { "Pas curent" } dd { (row.school.step.label()) @if let Some(on) = row.school.step_on { " (" (date(on)) ")" } }
             dt { "Dosare pe rol" } dd { (row.school.active_cases) }
+            dt { "Acces electronic" } dd { (requested) " din " (active.len()) " dosare pe rol cu cerere de acces, " (approved) " cu acces aprobat" }
             @if let Some(due) = row.due { dt { "Termen" } dd { (date(due)) } }
             @if let Some(extension) = view.extension {
                 dt { "Prelungire" } dd { "până la " (date(extension.until)) " — " (extension.reason) " (" (extension.recorded_by) ")" }
             }
             @if view.campaign.is_none() { dt { "Campanie" } dd { "nicio campanie activă" } }
+        }
+        @for (number, mismatch) in &mismatches {
+            p.flash.flash-error role="note" { "Dosarul " (number) ": " (mismatch) "." }
         }
         @for (step, missing) in view.gaps {
             p.flash.flash-error role="note" {
@@ -467,6 +498,10 @@ fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Mar
                             option value="" { "—" }
                             @for (case, _) in view.cases { option value=(case.id) { (case.number) " — " (courts::display_name(&case.court)) } }
                         }
+                        label for="access_email" { "E-mail declarat în cererea de acces" }
+                        input type="email" id="access_email" name="access_email" maxlength="200" value=(value(|f| f.email.clone()));
+                        label for="access_phone" { "Telefon mobil declarat în cerere" }
+                        input type="tel" id="access_phone" name="access_phone" maxlength="30" value=(value(|f| f.phone.clone()));
                     }
                     label for="on" { "Data" }
                     input type="date" id="on" name="on" value=(today) max=(today) required;

@@ -90,10 +90,23 @@ pub async fn detail(
         .ok_or(WebError::NotFound)?;
     let audit = db::audit::for_entity(&state.db, "court_case", &id.to_string(), 50).await?;
     let hearings = db::hearings::of_case(&state.db, id).await?;
+    let mut mismatches = std::collections::HashMap::new();
+    for link in &links {
+        let declared = crate::domain::designee::AccessContact {
+            email: link.facts.access_email.clone(),
+            phone: link.facts.access_phone.clone(),
+        };
+        let designee = db::designees::current(&state.db, &link.school_code).await?;
+        let facts = designee.as_ref().map(|d| &d.facts);
+        if let Some(mismatch) = crate::domain::designee::contact_mismatch(&declared, facts) {
+            mismatches.insert(link.school_code.clone(), mismatch);
+        }
+    }
     let view = CaseDetailView {
         case: &case,
         links: &links,
         hearings: &hearings,
+        mismatches: &mismatches,
         today: super::board::today(&state),
         audit: &audit,
         timezone: state.config.timezone,
@@ -354,5 +367,39 @@ pub async fn edit_case(
     outcome(
         result.map(|_| "Dosarul a fost modificat.".into()),
         &format!("/cases/{id}"),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RefusalForm {
+    school: String,
+    on: String,
+    reason: String,
+}
+
+/// The court refused a school's electronic access in this case.
+pub async fn refuse_access(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, RefusalForm>,
+) -> Result<Response, WebError> {
+    let back = format!("/cases/{id}");
+    let on = match crate::domain::dates::parse_text(&form.on) {
+        Ok(on) => on,
+        Err(e) => return outcome(Err(AppError::invalid("on", format!("data: {e}"))), &back),
+    };
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::cases::refuse_access(
+        state.ctx(),
+        &actor,
+        id,
+        form.school.trim(),
+        on,
+        &form.reason,
+    )
+    .await;
+    outcome(
+        result.map(|()| "Respingerea accesului a fost înregistrată.".into()),
+        &back,
     )
 }

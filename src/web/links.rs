@@ -87,19 +87,19 @@ async fn form(state: &AppState, link: &Link, error: Option<&str>) -> Result<Mark
             let current = db::den::procedure_of(&state.db, &link.school_code)
                 .await?
                 .effective_step();
-            let cases: Vec<_> =
-                db::cases::of_school(&state.db, &link.school_code, super::board::today(state))
-                    .await?
-                    .into_iter()
-                    .filter(|(c, _)| c.active)
-                    .map(|(c, _)| c)
-                    .collect();
             let today = super::board::today(state);
+            let cases: Vec<_> = db::cases::of_school(&state.db, &link.school_code, today)
+                .await?
+                .into_iter()
+                .filter(|(c, _)| c.active)
+                .collect();
+            let designee = db::designees::current(&state.db, &link.school_code).await?;
             pages::progress_form(pages::ProgressFormView {
                 inspectorate: &inspectorate,
                 school_name: &name,
                 current,
                 cases: &cases,
+                designee: designee.as_ref().map(|d| &d.facts),
                 today,
                 error,
             })
@@ -150,10 +150,13 @@ fn parse(link: &Link, fields: &HashMap<String, String>) -> Result<LinkChange, Ap
         }
         Purpose::Progress => {
             let claim = super::schools::parse_claim(field("step"), field("on"), field("case"))?;
+            let contact =
+                super::schools::parse_contact(field("access_email"), field("access_phone"))?;
             Ok(LinkChange::Step {
                 step: claim.step,
                 on: claim.on,
                 case: claim.case,
+                contact: Some(contact),
             })
         }
         Purpose::OptOut => Ok(LinkChange::OptOut),

@@ -142,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/edit", post(cases::edit_case))
         .route("/cases/{id}/status", post(cases::set_status))
         .route("/cases/{id}/hearings", post(cases::add_hearing))
+        .route("/cases/{id}/access-refused", post(cases::refuse_access))
         .route("/hearings", get(cases::agenda))
         .route("/hearings/{id}/outcome", post(cases::record_outcome))
         .route(

@@ -12,7 +12,7 @@ use crate::db::schools::{self as queries, ActiveFilter, PAGE_SIZE, SchoolFilter}
 use crate::db::{self, DbError};
 use crate::domain::board::BoardFilter;
 use crate::domain::den::{DenStep, StatusKind, StepClaim};
-use crate::domain::designee::DesigneeFacts;
+use crate::domain::designee::{AccessContact, DesigneeFacts};
 use crate::domain::school::{SiiirCode, UnitStatus};
 use crate::views::layout::Chrome;
 use crate::views::schools::{SchoolDetailView, SchoolListFilter, SchoolListRow, SchoolListView};
@@ -209,6 +209,16 @@ pub struct StepForm {
     case: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    access_email: String,
+    #[serde(default)]
+    access_phone: String,
+}
+
+/// The contact an access request declared, as typed in a form.
+pub(super) fn parse_contact(email: &str, phone: &str) -> Result<AccessContact, AppError> {
+    crate::domain::designee::check_contact(email, phone)
+        .map_err(|p| AppError::invalid(p.field.key(), p.message))
 }
 
 pub async fn record_step(
@@ -222,8 +232,14 @@ pub async fn record_step(
         Ok(claim) => claim,
         Err(message) => return outcome(Err(message), &back),
     };
+    let contact = match parse_contact(&form.access_email, &form.access_phone) {
+        Ok(contact) => contact,
+        Err(message) => return outcome(Err(message), &back),
+    };
     let actor = Actor::Staff(staff.account.email.clone());
-    let result = app::den::record_step(state.ctx(), &actor, &code, claim, Some(&form.note)).await;
+    let note = Some(form.note.as_str());
+    let result =
+        app::den::record_step(state.ctx(), &actor, &code, claim, note, Some(&contact)).await;
     outcome(
         result.map(|a| format!("Pas înregistrat: {}.", a.step.label())),
         &back,

@@ -119,3 +119,132 @@ async fn functions_personal_addresses_and_shared_contacts() {
         1
     );
 }
+
+/// An access request per case with the contact it declared: a contact other than the
+/// designee's is flagged on the school and case pages; a refusal is recorded with its reason;
+/// the director's page offers the designee's contact.
+#[tokio::test]
+async fn access_requests_declare_a_contact_checked_against_the_designee() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let list = format!(
+        "Cod SIIIR;Nr. dosar;Instanța\r\n{A};31/97/2026;Tribunalul Hunedoara\r\n{A};32/97/2026;Tribunalul Hunedoara\r\n"
+    );
+    let file = write_file(&app.db, "d.csv", list.as_bytes());
+    assert_eq!(
+        app.db
+            .cli(&["import", "cases", &file.to_string_lossy()])
+            .status,
+        0
+    );
+    post(
+        &app,
+        &format!("/schools/{A}/designee"),
+        &[
+            ("full_name", "Pop Ana"),
+            ("function", "director"),
+            ("email", "secretariat@scoala-a.ro"),
+            ("phone", "0722 111 222"),
+        ],
+    )
+    .await;
+    let first = app
+        .db
+        .scalar("SELECT id FROM court_case WHERE number = '31/97/2026'")
+        .await
+        .to_string();
+    let second = app
+        .db
+        .scalar("SELECT id FROM court_case WHERE number = '32/97/2026'")
+        .await
+        .to_string();
+    let today =
+        isj_tracker::domain::calendar::local_date(app.clock.now(), chrono_tz::Europe::Bucharest)
+            .format("%Y-%m-%d")
+            .to_string();
+    // The first request declares the designee's contact, the second another phone.
+    let page = post(
+        &app,
+        &format!("/schools/{A}/step"),
+        &[
+            ("step", "access_requested"),
+            ("case", &first),
+            ("on", &today),
+            ("access_email", "secretariat@scoala-a.ro"),
+            ("access_phone", "0722111222"),
+        ],
+    )
+    .await;
+    assert!(
+        page.contains("1 din 2 dosare pe rol cu cerere de acces"),
+        "k of n"
+    );
+    let page = post(
+        &app,
+        &format!("/schools/{A}/step"),
+        &[
+            ("step", "access_requested"),
+            ("case", &second),
+            ("on", &today),
+            ("access_email", "secretariat@scoala-a.ro"),
+            ("access_phone", "0744 999 888"),
+        ],
+    )
+    .await;
+    assert!(page.contains("2 din 2 dosare pe rol cu cerere de acces"));
+    assert!(
+        page.contains("Dosarul 32/97/2026: telefonul declarat în cererea de acces diferă"),
+        "flagged on the school page"
+    );
+    assert!(
+        !page.contains("Dosarul 31/97/2026: "),
+        "the matching request is not flagged"
+    );
+    let (_, case_page) = app.get_text(&format!("/cases/{second}")).await;
+    assert!(
+        case_page.contains("+40744999888")
+            && case_page.contains("diferă de al persoanei desemnate")
+    );
+
+    // The court refuses the second request: date and reason kept, audited.
+    let csrf = app.csrf_of(&app.client).await;
+    app.client
+        .post(app.url(&format!("/cases/{second}/access-refused")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("school", A),
+            ("on", today.as_str()),
+            ("reason", "număr de telefon greșit"),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    let (_, case_page) = app.get_text(&format!("/cases/{second}")).await;
+    assert!(case_page.contains("respins") && case_page.contains("număr de telefon greșit"));
+    assert_eq!(
+        app.db
+            .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'acces electronic respins'")
+            .await,
+        1
+    );
+
+    // The director's progress page offers the designee's contact for a request.
+    let connection = app.db.connect().await;
+    let token = issue(&connection, A, Purpose::Progress, None, Utc::now())
+        .await
+        .expect("link");
+    let form = app
+        .anonymous
+        .get(app.url(&format!("/l/{token}")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        form.contains("value=\"secretariat@scoala-a.ro\"")
+            && form.contains("value=\"+40722111222\""),
+        "prefilled"
+    );
+}

@@ -78,6 +78,12 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         "/cases/1/hearings",
         Access::Editor,
     ),
+    (
+        "POST",
+        "/cases/{id}/access-refused",
+        "/cases/1/access-refused",
+        Access::Editor,
+    ),
     ("GET", "/hearings", "/hearings", Access::Staff),
     (
         "POST",

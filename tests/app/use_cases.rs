@@ -108,6 +108,7 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
         A,
         claim(DenStep::AccountCreated, day(2026, 11, 20), None),
         None,
+        None,
     )
     .await
     .expect_err("no approved access yet");
@@ -118,6 +119,7 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
         NO_CASE,
         claim(DenStep::AccessRequested, day(2026, 11, 20), None),
         None,
+        None,
     )
     .await
     .expect_err("no case");
@@ -127,6 +129,7 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
         &staff,
         A,
         claim(DenStep::AccessRequested, day(2026, 12, 1), Some(case)),
+        None,
         None,
     )
     .await
@@ -140,9 +143,16 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
     ];
     for (step, on) in steps {
         let case = (step < DenStep::AccountCreated).then_some(case);
-        app::den::record_step(ctx(&db, &clock), &staff, A, claim(step, on, case), None)
-            .await
-            .unwrap_or_else(|e| panic!("{step:?}: {e}"));
+        app::den::record_step(
+            ctx(&db, &clock),
+            &staff,
+            A,
+            claim(step, on, case),
+            None,
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{step:?}: {e}"));
     }
     assert_eq!(
         scalar(&db, &format!("SELECT COUNT(*) FROM case_school WHERE case_id = {case} AND access_requested_on IS NOT NULL AND access_approved_on IS NOT NULL")).await,
@@ -211,6 +221,7 @@ async fn a_refused_link_change_leaves_the_link_usable_and_nothing_written() {
         step: DenStep::AccountCreated,
         on: day(2026, 11, 20),
         case: None,
+        contact: None,
     };
     let refused = app::links::act(ctx(&db, &clock), &token, change)
         .await

@@ -12,6 +12,11 @@ pub struct Model {
     pub opposing_party: Option<String>,
     pub access_requested_on: Option<Date>,
     pub access_approved_on: Option<Date>,
+    pub access_email: Option<String>,
+    pub access_phone: Option<String>,
+    pub access_refused_on: Option<Date>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub access_refusal_reason: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub notes: Option<String>,
     pub created_at: DateTimeUtc,
