@@ -187,12 +187,24 @@ async fn den_status(
         .map(|d| (d.school_code.clone(), d))
         .collect();
     let steps = db::den::step_dates(db).await?;
+    // Per school: active cases with an access request, and with access approved.
+    let mut access: HashMap<String, (u32, u32)> = HashMap::new();
+    for (school, case) in db::cases::access_of_all(db).await? {
+        let entry = access.entry(school).or_default();
+        if case.active && case.requested_on.is_some() {
+            entry.0 += 1;
+        }
+        if case.active && case.approved_on.is_some() {
+            entry.1 += 1;
+        }
+    }
     let columns = vec![
         col("Cod SIIIR", 12.0),
         col("Unitate", 48.0),
         col("Localitate", 18.0),
         col("Mediu", 9.0),
         col("Dosare pe rol", 9.0),
+        col("Cu cerere de acces / aprobate", 14.0),
         col("Persoana desemnată", 24.0),
         col("Funcția", 16.0),
         col("E-mail", 28.0),
@@ -228,6 +240,10 @@ async fn den_status(
             Value::opt(school.locality.as_deref()),
             Value::opt(school.area.as_deref()),
             Value::Int(i64::from(school.active_cases)),
+            Value::text({
+                let (requested, approved) = access.get(&school.code).copied().unwrap_or_default();
+                format!("{requested} din {} / {approved}", school.active_cases)
+            }),
             Value::opt(designee.map(|d| d.facts.full_name.as_str())),
             Value::opt(designee.map(|d| d.facts.function.as_str())),
             Value::opt(designee.and_then(|d| d.facts.email.as_deref())),
@@ -289,6 +305,12 @@ fn summarise(rows: &[&crate::domain::board::BoardRow]) -> Summary {
 
 async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, DbError> {
     let found = db::cases::all_matching(db, filter).await?;
+    let designees: HashMap<String, crate::domain::designee::DesigneeFacts> =
+        db::designees::all_current(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.school_code, d.facts))
+            .collect();
     let columns = vec![
         col("Număr dosar", 18.0),
         col("Instanța", 28.0),
@@ -325,10 +347,35 @@ async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, Db
             let access = links
                 .iter()
                 .map(|l| {
+                    let declared = crate::domain::designee::AccessContact {
+                        email: l.facts.access_email.clone(),
+                        phone: l.facts.access_phone.clone(),
+                    };
+                    let contact = [declared.email.as_deref(), declared.phone.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let mismatch = crate::domain::designee::contact_mismatch(
+                        &declared,
+                        designees.get(&l.school_code),
+                    )
+                    .map(|m| format!(" — ATENȚIE: {m}"))
+                    .unwrap_or_default();
+                    let refused = l
+                        .facts
+                        .access_refused_on
+                        .map(|on| format!(", respins {}", crate::domain::dates::show(on)))
+                        .unwrap_or_default();
                     format!(
-                        "{}: cerere {}, aprobat {}",
+                        "{}: cerere {}{}, aprobat {}{refused}{mismatch}",
                         l.school_code,
                         day(l.facts.access_requested_on),
+                        if contact.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({contact})")
+                        },
                         day(l.facts.access_approved_on)
                     )
                 })

@@ -228,6 +228,34 @@ async fn access_requests_declare_a_contact_checked_against_the_designee() {
         1
     );
 
+    // The reports say it too: the cases report flags the request, den-status counts them.
+    let out = app.db.dir.path().join("dosare.csv");
+    let run = app.db.cli(&[
+        "export",
+        "cases",
+        "--format",
+        "csv",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let csv = std::fs::read_to_string(&out).expect("csv");
+    assert!(
+        csv.contains("ATENȚIE: telefonul declarat în cererea de acces diferă")
+            && csv.contains("+40744999888")
+    );
+    let out = app.db.dir.path().join("stare.csv");
+    app.db.cli(&[
+        "export",
+        "den-status",
+        "--format",
+        "csv",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    let csv = std::fs::read_to_string(&out).expect("csv");
+    assert!(csv.contains("2 din 2 / 0"), "k of n in den-status");
+
     // The director's progress page offers the designee's contact for a request.
     let connection = app.db.connect().await;
     let token = issue(&connection, A, Purpose::Progress, None, Utc::now())
