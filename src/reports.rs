@@ -481,6 +481,12 @@ pub async fn hearings(db: &DatabaseConnection) -> Result<Table, DbError> {
 async fn designees(db: &DatabaseConnection, tz: Tz) -> Result<Vec<Table>, DbError> {
     let all = db::designees::all(db).await?;
     let names = db::schools::directory(db).await?;
+    let ids: Vec<i32> = all
+        .iter()
+        .filter(|d| d.valid_to.is_none())
+        .map(|d| d.id)
+        .collect();
+    let cazier = db::designees::evidence_of(db, &ids).await?;
     let columns = |history: bool| {
         let mut columns = vec![
             col("Cod SIIIR", 12.0),
@@ -496,6 +502,9 @@ async fn designees(db: &DatabaseConnection, tz: Tz) -> Result<Vec<Table>, DbErro
         ];
         if history {
             columns.push(col("Valabilă până la", 12.0));
+        } else {
+            columns.push(col("Cazier judiciar nr.", 14.0));
+            columns.push(col("Cazier valabil până la", 12.0));
         }
         columns
     };
@@ -521,6 +530,10 @@ async fn designees(db: &DatabaseConnection, tz: Tz) -> Result<Vec<Table>, DbErro
             cells.push(Value::Date(
                 d.valid_to.map(|t| t.with_timezone(&tz).date_naive()),
             ));
+        } else {
+            let evidence = cazier.get(&d.id);
+            cells.push(Value::opt(evidence.map(|c| c.number.as_str())));
+            cells.push(Value::Date(evidence.map(|c| c.valid_until)));
         }
         cells
     };

@@ -11,6 +11,7 @@ mod m20261130_000005_auth_throttle;
 mod m20261130_000006_hearings;
 mod m20261130_000007_calendar;
 mod m20261130_000008_access_contact;
+mod m20261130_000009_cazier;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_hearings::Migration),
             Box::new(m20261130_000007_calendar::Migration),
             Box::new(m20261130_000008_access_contact::Migration),
+            Box::new(m20261130_000009_cazier::Migration),
         ]
     }
 }

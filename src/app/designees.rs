@@ -154,3 +154,35 @@ pub(super) async fn write(
     .await?;
     Ok(recorded)
 }
+
+/// Records the criminal-record certificate of a PJ's current designee (number and issue
+/// date; valid six months). Never a CNP, never the document.
+pub async fn record_cazier(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    school: &str,
+    number: &str,
+    issued_on: chrono::NaiveDate,
+) -> AppResult<designee::CazierEvidence> {
+    let evidence = designee::check_cazier(number, issued_on, ctx.today())
+        .map_err(|m| AppError::invalid("certificate_number", m))?;
+    let now = ctx.now();
+    let txn = ctx.begin().await?;
+    let school = pj(&txn, school).await?;
+    let current = db::designees::current(&txn, &school)
+        .await?
+        .ok_or_else(|| AppError::invalid("designee", "unitatea nu are o persoană desemnată"))?;
+    db::designees::save_evidence(&txn, current.id, &evidence, &actor.name(), now).await?;
+    audit(
+        &txn,
+        now,
+        actor,
+        "cazier judiciar",
+        ("school", &school),
+        None::<&()>,
+        Some(&evidence),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(evidence)
+}

@@ -197,3 +197,57 @@ pub async fn sharing_contact<C: ConnectionTrait>(
         .all(db)
         .await?)
 }
+
+/// The certificate evidence of these designee rows, by designee id.
+pub async fn evidence_of<C: ConnectionTrait>(
+    db: &C,
+    designee_ids: &[i32],
+) -> DbResult<HashMap<i32, crate::domain::designee::CazierEvidence>> {
+    use super::entities::designee_evidence as evidence;
+    let mut found = HashMap::new();
+    for chunk in designee_ids.chunks(500) {
+        let rows = evidence::Entity::find()
+            .filter(evidence::Column::DesigneeId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|m| {
+            (
+                m.designee_id,
+                crate::domain::designee::CazierEvidence {
+                    number: m.certificate_number,
+                    issued_on: m.issued_on,
+                    valid_until: m.valid_until,
+                },
+            )
+        }));
+    }
+    Ok(found)
+}
+
+/// Stores a designee's certificate evidence, replacing an earlier one.
+pub async fn save_evidence<C: ConnectionTrait>(
+    db: &C,
+    designee_id: i32,
+    evidence: &crate::domain::designee::CazierEvidence,
+    recorded_by: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    use super::entities::designee_evidence as table;
+    table::Entity::delete_many()
+        .filter(table::Column::DesigneeId.eq(designee_id))
+        .exec(db)
+        .await?;
+    let model = table::ActiveModel {
+        designee_id: Set(designee_id),
+        certificate_number: Set(evidence.number.clone()),
+        issued_on: Set(evidence.issued_on),
+        valid_until: Set(evidence.valid_until),
+        recorded_by: Set(recorded_by.to_string()),
+        recorded_at: Set(now),
+        ..Default::default()
+    };
+    table::Entity::insert(model)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}

@@ -781,3 +781,66 @@ mod contact_tests {
         );
     }
 }
+
+/// A criminal-record certificate (cazier judiciar) shown for a designee: electronic, free,
+/// valid six months from issue, verifiable by its number. Never a CNP, never the document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CazierEvidence {
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+}
+
+/// Days before a certificate expires that the school is reminded.
+pub const CAZIER_REMINDER_DAYS: i64 = 14;
+
+/// Checks a typed certificate: a number that is not a CNP (13 digits), an issue date not in
+/// the future; valid until the same day six months later.
+pub fn check_cazier(
+    number: &str,
+    issued_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<CazierEvidence, String> {
+    let number: String = number.split_whitespace().collect::<Vec<_>>().join(" ");
+    if number.is_empty() || number.chars().count() > 40 {
+        return Err("scrieți numărul certificatului (cel mult 40 de caractere)".into());
+    }
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 13 && digits.len() == number.chars().filter(|c| !c.is_whitespace()).count() {
+        return Err("numărul seamănă cu un CNP; CNP-ul nu se păstrează în aplicație".into());
+    }
+    if issued_on > today {
+        return Err("data eliberării nu poate fi în viitor".into());
+    }
+    let valid_until = issued_on
+        .checked_add_months(chrono::Months::new(6))
+        .ok_or("data eliberării nu este plauzibilă")?;
+    Ok(CazierEvidence {
+        number,
+        issued_on,
+        valid_until,
+    })
+}
+
+#[cfg(test)]
+mod cazier_tests {
+    use super::*;
+
+    #[test]
+    fn six_months_and_no_cnp() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        let ok = check_cazier(" CJ 12345 ", d(2026, 8, 31), d(2026, 11, 30));
+        assert_eq!(
+            ok.map(|c| (c.number, c.valid_until)),
+            Ok(("CJ 12345".to_string(), d(2027, 2, 28)))
+        );
+        assert!(
+            check_cazier("1900101123456", d(2026, 8, 1), d(2026, 11, 30)).is_err(),
+            "a CNP"
+        );
+        assert!(
+            check_cazier("CJ 1", d(2026, 12, 1), d(2026, 11, 30)).is_err(),
+            "future"
+        );
+    }
+}

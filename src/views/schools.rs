@@ -249,6 +249,8 @@ pub struct SchoolDetailView<'a> {
     pub steps: &'a [StepRecord],
     /// Recorded steps whose premise is missing, with what is missing.
     pub gaps: &'a [(DenStep, StepRefusal)],
+    /// The current designee's criminal-record certificate, if recorded.
+    pub cazier: Option<&'a crate::domain::designee::CazierEvidence>,
     pub cases: &'a [(StoredCase, LinkFacts)],
     pub audit: &'a [AuditEntry],
     /// Mail about this school, newest first.
@@ -383,6 +385,16 @@ fn designee_section(view: &SchoolDetailView) -> Markup {
                         (Some(at), Some("link")) => { "confirmată de unitate la " (format_datetime(at, tz)) }
                         (Some(at), _) => { "înregistrată de " (d.recorded_by) " la " (format_datetime(at, tz)) }
                         _ => span.badge.badge-bad { "neconfirmată de unitate" },
+                    }
+                }
+                dt { "Cazier judiciar" } dd {
+                    @match view.cazier {
+                        Some(c) => {
+                            "nr. " (c.number) ", eliberat la " (date(c.issued_on)) ", valabil până la " (date(c.valid_until))
+                            @if c.valid_until < view.today { " " span.badge.badge-bad { "expirat" } }
+                            @else if (c.valid_until - view.today).num_days() <= crate::domain::designee::CAZIER_REMINDER_DAYS { " " span.badge.badge-bad { "expiră curând" } }
+                        }
+                        None => span.muted { "neînregistrat (opțional)" },
                     }
                 }
             },
@@ -530,6 +542,18 @@ fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Mar
                 label for="phone" { "Telefon mobil" }
                 input type="tel" id="phone" name="phone" required maxlength="30" value=(value(|f| f.phone.clone()));
                 button type="submit" { "Salvează persoana desemnată" }
+            }
+            @if current.is_some() {
+                form method="post" action={ "/schools/" (code) "/cazier" } {
+                    h3 { "Cazierul judiciar al persoanei desemnate" }
+                    (csrf_field(chrome))
+                    p.muted { "Doar numărul certificatului și data eliberării (valabil 6 luni). Nu se păstrează CNP-ul și nici documentul." }
+                    label for="certificate_number" { "Numărul certificatului" }
+                    input id="certificate_number" name="certificate_number" required maxlength="40" autocomplete="off";
+                    label for="issued_on" { "Eliberat la" }
+                    input type="date" id="issued_on" name="issued_on" required max=(today);
+                    button type="submit" { "Salvează" }
+                }
             }
             @if let Some(campaign) = view.campaign {
                 form method="post" action={ "/schools/" (code) "/extension" } {

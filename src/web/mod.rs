@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{code}/step", post(schools::record_step))
         .route("/schools/{code}/designee", post(schools::record_designee))
         .route("/schools/{code}/extension", post(schools::extend))
+        .route("/schools/{code}/cazier", post(schools::record_cazier))
         .route("/cases", get(cases::list))
         .route("/cases/new", get(cases::new_case).post(cases::create_case))
         .route("/cases/{id}", get(cases::detail))

@@ -178,6 +178,16 @@ pub async fn detail(
     };
     let tz = state.config.timezone;
     let audit = db::audit::for_entity(&state.db, "school", code, 50).await?;
+    let designees = db::designees::history(&state.db, code).await?;
+    let current_ids: Vec<i32> = designees
+        .iter()
+        .filter(|d| d.valid_to.is_none())
+        .map(|d| d.id)
+        .collect();
+    let cazier = db::designees::evidence_of(&state.db, &current_ids)
+        .await?
+        .into_values()
+        .next();
     let view = SchoolDetailView {
         school: &school,
         parent: parent.as_ref(),
@@ -186,9 +196,10 @@ pub async fn detail(
         board: snapshot.board.get(code),
         campaign: snapshot.campaign.as_ref(),
         extension: extension.as_ref(),
-        designees: &db::designees::history(&state.db, code).await?,
+        designees: &designees,
         steps: &db::den::steps_of(&state.db, code).await?,
         gaps: &db::den::procedure_of(&state.db, code).await?.gaps(),
+        cazier: cazier.as_ref(),
         cases: &db::cases::of_school(&state.db, code, today(&state)).await?,
         audit: &audit,
         mails: &db::outbox::for_school(&state.db, code, 50).await?,
@@ -386,4 +397,50 @@ fn school_code(code: &str) -> Result<String, WebError> {
         .ok_or(WebError::NotFound)?
         .as_str()
         .to_string())
+}
+
+#[derive(Deserialize)]
+pub struct CazierForm {
+    certificate_number: String,
+    issued_on: String,
+}
+
+/// Records the current designee's criminal-record certificate (number and issue date).
+pub async fn record_cazier(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, CazierForm>,
+) -> Result<Response, WebError> {
+    let code = school_code(&code)?;
+    let back = format!("/schools/{code}");
+    let issued_on = match crate::domain::dates::parse_text(&form.issued_on) {
+        Ok(day) => day,
+        Err(e) => {
+            return outcome(
+                Err(AppError::invalid(
+                    "issued_on",
+                    format!("data eliberării: {e}"),
+                )),
+                &back,
+            );
+        }
+    };
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::designees::record_cazier(
+        state.ctx(),
+        &actor,
+        &code,
+        &form.certificate_number,
+        issued_on,
+    )
+    .await;
+    outcome(
+        result.map(|c| {
+            format!(
+                "Cazier înregistrat, valabil până la {}.",
+                c.valid_until.format("%d.%m.%Y")
+            )
+        }),
+        &back,
+    )
 }

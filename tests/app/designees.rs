@@ -276,3 +276,83 @@ async fn access_requests_declare_a_contact_checked_against_the_designee() {
         "prefilled"
     );
 }
+
+/// The designee's criminal-record certificate: number and issue date, valid six months, shown
+/// on the school page and in the designees report; a CNP is refused.
+#[tokio::test]
+async fn a_cazier_is_kept_as_number_and_dates_only() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    post(
+        &app,
+        &format!("/schools/{A}/designee"),
+        &[
+            ("full_name", "Pop Ana"),
+            ("function", "director"),
+            ("email", "secretariat@scoala-a.ro"),
+            ("phone", "0722 111 222"),
+        ],
+    )
+    .await;
+    let today =
+        isj_tracker::domain::calendar::local_date(app.clock.now(), chrono_tz::Europe::Bucharest);
+    // Issued almost six months ago: it expires within the reminder window.
+    let issued = today
+        .checked_sub_months(chrono::Months::new(6))
+        .expect("date")
+        + chrono::Duration::days(10);
+    let page = post(
+        &app,
+        &format!("/schools/{A}/cazier"),
+        &[
+            ("certificate_number", "2850101123456"),
+            ("issued_on", &issued.format("%Y-%m-%d").to_string()),
+        ],
+    )
+    .await;
+    assert!(page.contains("seamănă cu un CNP"), "a CNP is refused");
+    let page = post(
+        &app,
+        &format!("/schools/{A}/cazier"),
+        &[
+            ("certificate_number", "CJ-2026-0042"),
+            ("issued_on", &issued.format("%Y-%m-%d").to_string()),
+        ],
+    )
+    .await;
+    let until = issued
+        .checked_add_months(chrono::Months::new(6))
+        .expect("date");
+    assert!(
+        page.contains(&format!(
+            "nr. CJ-2026-0042, eliberat la {}, valabil până la {}",
+            issued.format("%d.%m.%Y"),
+            until.format("%d.%m.%Y")
+        )),
+        "shown"
+    );
+    assert!(page.contains("expiră curând"));
+    assert_eq!(
+        app.db
+            .scalar(
+                "SELECT COUNT(*) FROM designee_evidence WHERE certificate_number = '2850101123456'"
+            )
+            .await,
+        0
+    );
+    let out = app.db.dir.path().join("persoane.csv");
+    let run = app.db.cli(&[
+        "export",
+        "designees",
+        "--format",
+        "csv",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let csv = std::fs::read_to_string(&out).expect("csv");
+    assert!(
+        csv.contains("CJ-2026-0042") && csv.contains(&until.format("%d.%m.%Y").to_string()),
+        "in the report"
+    );
+}

@@ -61,6 +61,12 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         "/schools/2061103288/extension",
         Access::Editor,
     ),
+    (
+        "POST",
+        "/schools/{code}/cazier",
+        "/schools/2061103288/cazier",
+        Access::Editor,
+    ),
     ("GET", "/cases", "/cases", Access::Staff),
     ("GET", "/cases/new", "/cases/new", Access::Editor),
     ("POST", "/cases/new", "/cases/new", Access::Editor),

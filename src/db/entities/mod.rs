@@ -6,6 +6,7 @@ pub mod case_school;
 pub mod court_case;
 pub mod den_step;
 pub mod designee;
+pub mod designee_evidence;
 pub mod enrolment_link;
 pub mod hearing;
 pub mod import_batch;
