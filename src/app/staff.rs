@@ -95,16 +95,22 @@ async fn reauthenticate(
     Ok(())
 }
 
+/// A new password, typed twice.
+pub struct NewPassword<'a> {
+    pub password: &'a str,
+    pub again: &'a str,
+}
+
 pub async fn change_password(
     db: &DatabaseConnection,
     key: &SecretKey,
     session: &Session,
     account: &StaffUser,
     current: &str,
-    new: &str,
-    again: &str,
+    new: NewPassword<'_>,
     origin: Origin,
 ) -> Result<(), AccountError> {
+    let (new, again) = (new.password, new.again);
     let now = origin.now;
     let proof = Proof {
         password: Some(current),

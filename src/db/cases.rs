@@ -601,6 +601,27 @@ pub async fn set_status<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Sets some columns of one (case, school) link, and its `updated_at`.
+async fn update_link_columns<C: ConnectionTrait>(
+    db: &C,
+    case_id: i32,
+    school: &str,
+    columns: Vec<(case_school::Column, sea_orm::sea_query::SimpleExpr)>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    let mut update = case_school::Entity::update_many();
+    for (column, value) in columns {
+        update = update.col_expr(column, value);
+    }
+    update
+        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
+        .filter(case_school::Column::CaseId.eq(case_id))
+        .filter(case_school::Column::SchoolCode.eq(school))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Sets the date a school asked for, or got, electronic access in one case.
 pub async fn set_access_date<C: ConnectionTrait>(
     db: &C,
@@ -615,14 +636,7 @@ pub async fn set_access_date<C: ConnectionTrait>(
         DenStep::AccessApproved => case_school::Column::AccessApprovedOn,
         _ => return Ok(()),
     };
-    case_school::Entity::update_many()
-        .col_expr(column, Expr::value(on))
-        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
-        .filter(case_school::Column::CaseId.eq(case_id))
-        .filter(case_school::Column::SchoolCode.eq(school))
-        .exec(db)
-        .await?;
-    Ok(())
+    update_link_columns(db, case_id, school, vec![(column, Expr::value(on))], now).await
 }
 
 /// Every school's electronic access per case (for the board).
@@ -681,15 +695,11 @@ pub async fn set_access_contact<C: ConnectionTrait>(
     phone: Option<&str>,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    case_school::Entity::update_many()
-        .col_expr(case_school::Column::AccessEmail, Expr::value(email))
-        .col_expr(case_school::Column::AccessPhone, Expr::value(phone))
-        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
-        .filter(case_school::Column::CaseId.eq(case_id))
-        .filter(case_school::Column::SchoolCode.eq(school))
-        .exec(db)
-        .await?;
-    Ok(())
+    let columns = vec![
+        (case_school::Column::AccessEmail, Expr::value(email)),
+        (case_school::Column::AccessPhone, Expr::value(phone)),
+    ];
+    update_link_columns(db, case_id, school, columns, now).await
 }
 
 /// Records that the court refused electronic access in one (case, school).
@@ -701,16 +711,12 @@ pub async fn set_access_refused<C: ConnectionTrait>(
     reason: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    case_school::Entity::update_many()
-        .col_expr(case_school::Column::AccessRefusedOn, Expr::value(on))
-        .col_expr(
+    let columns = vec![
+        (case_school::Column::AccessRefusedOn, Expr::value(on)),
+        (
             case_school::Column::AccessRefusalReason,
             Expr::value(reason),
-        )
-        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
-        .filter(case_school::Column::CaseId.eq(case_id))
-        .filter(case_school::Column::SchoolCode.eq(school))
-        .exec(db)
-        .await?;
-    Ok(())
+        ),
+    ];
+    update_link_columns(db, case_id, school, columns, now).await
 }

@@ -239,8 +239,10 @@ pub async fn change_password(
         &staff.session,
         &staff.account,
         &form.current,
-        &form.new,
-        &form.again,
+        manage::NewPassword {
+            password: &form.new,
+            again: &form.again,
+        },
         origin(&state, address),
     )
     .await;
