@@ -8,6 +8,7 @@ pub mod campaign;
 pub mod cases;
 pub mod den;
 pub mod designees;
+pub mod hearing_digest;
 pub mod hearings;
 pub mod imports;
 pub mod links;

@@ -232,6 +232,8 @@ async fn school_states(
 ) -> Result<Vec<SchoolState>, DbError> {
     let board = db::board::load(db, today).await?;
     let designees = db::designees::current_contacts(db).await?;
+    let ids: Vec<i32> = designees.values().map(|(id, _, _)| *id).collect();
+    let cazier = db::designees::evidence_of(db, &ids).await?;
     let emails = db::schools::pj_emails(db).await?;
     Ok(board
         .rows
@@ -246,6 +248,9 @@ async fn school_states(
                 due,
                 step: row.school.step,
                 designee: designee.map(|(id, confirmed, _)| (*id, *confirmed)),
+                cazier_until: designee
+                    .and_then(|(id, _, _)| cazier.get(id))
+                    .map(|c| c.valid_until),
                 contacts: Contacts {
                     school_email: emails.get(&row.school.code).cloned(),
                     designee_email: designee.and_then(|(_, _, e)| e.clone()),

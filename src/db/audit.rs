@@ -113,3 +113,20 @@ fn entry(m: audit_log::Model) -> AuditEntry {
         after: m.after,
     }
 }
+
+/// Entries about one kind of record written at or after `from`, oldest first.
+pub async fn since<C: ConnectionTrait>(
+    db: &C,
+    entity: &str,
+    from: DateTime<Utc>,
+    limit: u64,
+) -> DbResult<Vec<AuditEntry>> {
+    let rows = AuditLog::find()
+        .filter(Column::Entity.eq(entity))
+        .filter(Column::At.gte(from))
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(entry).collect())
+}

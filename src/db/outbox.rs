@@ -444,3 +444,19 @@ pub async fn exists<C: ConnectionTrait>(db: &C, dedupe_key: &str) -> DbResult<bo
         .await?
         > 0)
 }
+
+/// When the newest mail of this kind was queued, if any.
+pub async fn last_of_kind<C: ConnectionTrait>(
+    db: &C,
+    kind: MailKind,
+) -> DbResult<Option<DateTime<Utc>>> {
+    let found: Option<DateTime<Utc>> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::CreatedAt)
+        .filter(outbox::Column::Kind.eq(kind.as_str()))
+        .order_by_desc(outbox::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(found)
+}

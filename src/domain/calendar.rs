@@ -63,6 +63,19 @@ pub fn working_days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 }
 
 /// The last working day on or before `day`.
+/// The `n`th working day after `day` (`n` = 0: `day` itself).
+pub fn working_days_after(day: NaiveDate, n: u32) -> NaiveDate {
+    let mut current = day;
+    let mut left = n;
+    while left > 0 {
+        current = current.succ_opt().unwrap_or(current);
+        if is_working_day(current) {
+            left -= 1;
+        }
+    }
+    current
+}
+
 pub fn working_day_on_or_before(day: NaiveDate) -> NaiveDate {
     let mut day = day;
     while !is_working_day(day) {

@@ -54,14 +54,17 @@ pub enum MailKind {
     Security,
     Test,
     Report,
+    /// The legal department's daily hearing digest.
+    Hearings,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 5] = [
         MailKind::Digest,
         MailKind::Security,
         MailKind::Test,
         MailKind::Report,
+        MailKind::Hearings,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +73,7 @@ impl MailKind {
             MailKind::Security => "security",
             MailKind::Test => "test",
             MailKind::Report => "report",
+            MailKind::Hearings => "hearings",
         }
     }
 
@@ -83,6 +87,7 @@ impl MailKind {
             MailKind::Security => "securitate",
             MailKind::Test => "test",
             MailKind::Report => "raport săptămânal",
+            MailKind::Hearings => "rezumat termene",
         }
     }
 
@@ -90,7 +95,7 @@ impl MailKind {
     pub fn audience(self, concerns_schools: bool) -> &'static str {
         match self {
             MailKind::Security | MailKind::Test => "personal ISJ",
-            MailKind::Report => "Compartimentul Juridic",
+            MailKind::Report | MailKind::Hearings => "Compartimentul Juridic",
             MailKind::Digest if concerns_schools => "unitate",
             MailKind::Digest => "—",
         }

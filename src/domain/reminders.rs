@@ -84,6 +84,8 @@ pub struct SchoolState {
     /// The current designee's id, if any, and whether the school confirmed it.
     pub designee: Option<(i32, bool)>,
     pub contacts: Contacts,
+    /// Until when the designee's criminal-record certificate is valid, if one is recorded.
+    pub cazier_until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +116,10 @@ pub enum ItemKind {
         court: String,
         on: NaiveDate,
     },
+    /// The designee's criminal-record certificate expires soon.
+    CazierExpiry {
+        until: NaiveDate,
+    },
 }
 
 impl ItemKind {
@@ -129,6 +135,7 @@ impl ItemKind {
             ItemKind::Overdue { .. } => "overdue",
             ItemKind::Escalation { .. } => "escalation",
             ItemKind::Hearing { .. } => "hearing",
+            ItemKind::CazierExpiry { .. } => "cazier",
         }
     }
 }
@@ -186,6 +193,18 @@ pub fn due_items(
             .into_iter()
             .map(|a| (a, Audience::School))
             .collect();
+        // Asked for once, 14 days ahead, whatever the campaign status.
+        if let Some(until) = school.cazier_until
+            && !to_school.is_empty()
+            && today <= until
+            && (until - today).num_days() <= super::designee::CAZIER_REMINDER_DAYS
+        {
+            items.push(item(
+                format!("cazier:{}:{until}", school.code),
+                ItemKind::CazierExpiry { until },
+                to_school.clone(),
+            ));
+        }
         if school.status == DenStatus::Done || to_school.is_empty() && legal_email.is_none() {
             continue;
         }
@@ -317,6 +336,7 @@ mod tests {
         today: NaiveDate,
     ) -> SchoolState {
         SchoolState {
+            cazier_until: None,
             code: code.into(),
             name: format!("Școala {code}"),
             status: den::status(cases, step == DenStep::Reported, due, today),
@@ -492,6 +512,39 @@ mod tests {
             }
             .validated()
             .is_err()
+        );
+    }
+
+    #[test]
+    fn a_cazier_is_recalled_once_fourteen_days_ahead_even_when_done() {
+        let rules = ReminderRules::default();
+        let until = d(2027, 1, 20);
+        let keys = |today: NaiveDate| {
+            let mut state = school(
+                "1",
+                true,
+                DenStep::Reported,
+                Some((3, true)),
+                d(2026, 12, 15),
+                today,
+            );
+            state.status = DenStatus::Done;
+            state.cazier_until = Some(until);
+            due_items(7, &rules, &[state], &[], None, today)
+                .into_iter()
+                .map(|i| i.key)
+                .collect::<Vec<_>>()
+        };
+        assert!(keys(d(2027, 1, 5)).is_empty(), "15 days ahead: not yet");
+        assert_eq!(keys(d(2027, 1, 6)), vec!["cazier:1:2027-01-20".to_string()]);
+        assert_eq!(
+            keys(d(2027, 1, 15)),
+            keys(d(2027, 1, 6)),
+            "the same key: mailed once"
+        );
+        assert!(
+            keys(d(2027, 1, 21)).is_empty(),
+            "expired: nothing more to ask"
         );
     }
 }

@@ -74,6 +74,26 @@ impl Jobs {
             Ok(None) => {}
             Err(e) => tracing::error!("weekly report failed: {e}"),
         }
+        if let Some(legal) = self.config.legal_email.as_deref() {
+            let ctx = crate::app::Ctx {
+                db: &self.db,
+                clock: self.clock.as_ref(),
+                timezone: self.config.timezone,
+            };
+            let inspectorate = crate::domain::county::inspectorate_name(&self.config.county);
+            let queued = crate::app::hearing_digest::queue_if_due(
+                ctx,
+                legal,
+                &inspectorate,
+                &self.mailer.domain,
+            )
+            .await;
+            match queued {
+                Ok(true) => tracing::info!("hearing digest queued"),
+                Ok(false) => {}
+                Err(e) => tracing::error!("hearing digest failed: {}", e.chain()),
+            }
+        }
         match crate::mail::deliver_due(&self.db, &self.mailer, self.clock.as_ref()).await {
             Ok(d) if d.sent + d.retried + d.dead > 0 => tracing::info!(
                 sent = d.sent,

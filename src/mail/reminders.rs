@@ -29,6 +29,7 @@ fn item_line(item: &DueItem) -> String {
         ItemKind::Overdue { days: late } => format!("Termenul de {} pentru contul D.E.N. a fost depășit cu {}.", date(item.due), days(*late)),
         ItemKind::Escalation { days: late } => format!("Termen depășit cu {} ({}); situația a fost transmisă Compartimentului Juridic.", days(*late), date(item.due)),
         ItemKind::Hearing { number, court, on } => format!("Termen de judecată pe {} în dosarul {} ({}).", date(*on), number, courts::display_name(court)),
+        ItemKind::CazierExpiry { until } => format!("Certificatul de cazier judiciar al persoanei desemnate este valabil până la {}; cereți unul nou (gratuit, electronic) și transmiteți-ne numărul lui.", date(*until)),
     }
 }
 
@@ -69,6 +70,9 @@ fn subject(items: &[&DueItem], audience: Audience, today: NaiveDate) -> String {
         ),
         Some(ItemKind::Overdue { days: late } | ItemKind::Escalation { days: late }) => {
             format!("Cont D.E.N. — termen depășit cu {}", days(*late))
+        }
+        Some(ItemKind::CazierExpiry { until }) => {
+            format!("Cazierul persoanei desemnate expiră la {}", date(*until))
         }
         _ => match &items[0].kind {
             ItemKind::Hearing { on, .. } => format!("Termen de judecată {}", date(*on)),

@@ -292,7 +292,10 @@ pub fn agenda(chrome: &Chrome, hearings: &[Hearing], from: chrono::NaiveDate, da
                 div.field { label for="days" { "Zile înainte" } input type="number" id="days" name="days" min="1" max="365" value=(days); }
                 button type="submit" { "Arată" }
             }
-            p.summary { (hearings.len()) " termene între " (date(from)) " și " (date(from + chrono::Duration::days(days))) }
+            p.summary {
+                @if hearings.len() == 1 { "1 termen" } @else { (hearings.len()) " termene" }
+                " între " (date(from)) " și " (date(from + chrono::Duration::days(days)))
+            }
             @if hearings.is_empty() {
                 p { "Niciun termen în această perioadă." }
             } @else {

@@ -119,6 +119,10 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Mar
                                 }
                             }
                         }
+                        form.search role="search" method="get" action="/search" {
+                            label.visually-hidden for="header-q" { "Caută" }
+                            input type="search" id="header-q" name="q" maxlength="100" placeholder="Caută unitate, dosar, persoană";
+                        }
                         form.signed-in method="post" action="/logout" {
                             span { (user.name) " · " (user.role) " · " }
                             a href="/account/security" { "Securitate" }

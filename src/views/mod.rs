@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod overview;
 pub mod reports;
 pub mod schools;
+pub mod search;
 pub mod settings;
 pub mod staff;
 

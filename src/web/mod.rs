@@ -14,6 +14,7 @@ mod outbox;
 mod overview;
 mod reports;
 mod schools;
+mod search;
 mod session;
 mod settings;
 mod staff;
@@ -131,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/weekly-report", post(settings::set_weekly))
         .route("/settings/campaign", post(settings::set_campaign))
         .route("/static/app.css", get(static_css))
+        .route("/search", get(search::search))
         .route("/schools", get(schools::list))
         .route("/schools/{code}", get(schools::detail))
         .route("/schools/{code}/step", post(schools::record_step))

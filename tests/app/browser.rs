@@ -474,6 +474,40 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     );
     browser.screenshot("overview-progress.png").await;
 
+    // A case and a hearing added through the forms show on the agenda.
+    browser.go(&format!("http://{bind}/cases/new")).await;
+    browser.select("#court", "Tribunalul Hunedoara").await;
+    browser
+        .type_into("#number", "Dosar nr. 777 / 97 / 2026")
+        .await;
+    browser.type_into("#school1", "2061100733").await;
+    browser
+        .click("form[action='/cases/new'] button[type=submit]")
+        .await;
+    let added = browser
+        .wait_for_text("main", "Dosarul a fost adăugat")
+        .await;
+    assert!(added.contains("777/97/2026"), "{added}");
+    let soon = (chrono::Utc::now() + chrono::Duration::days(5))
+        .format("%Y-%m-%d")
+        .to_string();
+    browser
+        .script(&format!(
+            "document.querySelector('#h-on').value = '{soon}'; return true;"
+        ))
+        .await;
+    browser.type_into("#h-time", "10:30").await;
+    browser
+        .click("form[action$='/hearings'] button[type=submit]")
+        .await;
+    browser.wait_for_text("main", "Termen înregistrat").await;
+    browser.go(&format!("http://{bind}/hearings")).await;
+    let agenda = browser.wait_for_text("main", "777/97/2026").await;
+    assert!(
+        agenda.contains("777/97/2026") && agenda.contains("10:30"),
+        "{agenda}"
+    );
+
     // The account pages whose forms changed, as a person sees them on a desk and a phone.
     let case = db
         .scalar("SELECT id FROM court_case WHERE number = '10/97/2026'")

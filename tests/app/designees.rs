@@ -356,3 +356,47 @@ async fn a_cazier_is_kept_as_number_and_dates_only() {
         "in the report"
     );
 }
+
+/// The header's search box finds schools, cases and designees (name, e-mail or phone).
+#[tokio::test]
+async fn one_box_finds_schools_cases_and_designees() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let list = format!("Cod SIIIR;Nr. dosar;Instanța\r\n{A};808/97/2026;Tribunalul Hunedoara\r\n");
+    let file = write_file(&app.db, "d.csv", list.as_bytes());
+    assert_eq!(
+        app.db
+            .cli(&["import", "cases", &file.to_string_lossy()])
+            .status,
+        0
+    );
+    post(
+        &app,
+        &format!("/schools/{A}/designee"),
+        &[
+            ("full_name", "Țăranu Ștefania"),
+            ("function", "secretar"),
+            ("email", "secretariat.iancu@scoala.ro"),
+            ("phone", "0745 123 987"),
+        ],
+    )
+    .await;
+    for (q, expected) in [
+        ("avram iancu", "/schools/2061100733"),
+        ("Dosar nr. 808 / 97 / 2026", "808/97/2026"),
+        ("taranu stefania", "Țăranu Ștefania"),
+        ("secretariat.iancu@", "Țăranu Ștefania"),
+        ("0745 123 987", "Țăranu Ștefania"),
+    ] {
+        let (status, page) = app
+            .get_text(&format!(
+                "/search?q={}",
+                q.replace(' ', "+").replace('/', "%2F")
+            ))
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains(expected), "{q} finds {expected}");
+    }
+    let (_, page) = app.get_text("/").await;
+    assert!(page.contains("role=\"search\""), "the box is in the header");
+}

@@ -449,3 +449,100 @@ async fn with_no_configuration_mail_lands_as_eml_files_under_data_outbox() {
         );
     }
 }
+
+/// The legal department's hearing digest, with a fixed clock, through the real SMTP server:
+/// the coming hearings and what changed, once a working day, never a party's name.
+#[tokio::test]
+async fn the_hearing_digest_reaches_the_legal_department_once_a_working_day() {
+    if python().is_none() {
+        return;
+    }
+    let db = TestDb::new().await;
+    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let list = "Cod SIIIR;Nr. dosar;Instanța;Parte adversă;Termen următor\r\n\
+                2061100733;606/97/2026;Tribunalul Hunedoara;Sindicatul Exemplu;10.12.2026\r\n";
+    let file = write_file(&db, "d.csv", list.as_bytes());
+    assert_eq!(
+        db.cli(&["import", "cases", &file.to_string_lossy()]).status,
+        0
+    );
+    let connection = db.connect().await;
+    // Tuesday 8 December 2026, 09:00 in Bucharest.
+    let tuesday = Movable::at(
+        Utc.with_ymd_and_hms(2026, 12, 8, 7, 0, 0)
+            .single()
+            .expect("time"),
+    );
+    let ctx = isj_tracker::app::Ctx {
+        db: &connection,
+        clock: tuesday.as_ref(),
+        timezone: chrono_tz::Europe::Bucharest,
+    };
+    let case = scalar(
+        &connection,
+        "SELECT id FROM court_case WHERE number = '606/97/2026'",
+    )
+    .await as i32;
+    let facts = isj_tracker::domain::cases::HearingFacts {
+        on: chrono::NaiveDate::from_ymd_opt(2026, 12, 11).expect("date"),
+        time: "11:00".into(),
+        ..Default::default()
+    };
+    let staff = isj_tracker::app::Actor::Staff("juridic@isj.test".into());
+    isj_tracker::app::hearings::record(
+        ctx,
+        &staff,
+        case,
+        facts,
+        isj_tracker::domain::cases::HearingSource::Manual,
+    )
+    .await
+    .expect("hearing");
+    let digest = |ctx| {
+        isj_tracker::app::hearing_digest::queue_if_due(
+            ctx,
+            "juridic@isj.test",
+            "ISJ Hunedoara",
+            "isj.test",
+        )
+    };
+    assert!(
+        digest(ctx).await.expect("digest"),
+        "queued on a working day"
+    );
+    assert!(!digest(ctx).await.expect("digest"), "once a day");
+    let saturday = Movable::at(
+        Utc.with_ymd_and_hms(2026, 12, 12, 7, 0, 0)
+            .single()
+            .expect("time"),
+    );
+    let weekend = isj_tracker::app::Ctx {
+        clock: saturday.as_ref(),
+        ..ctx
+    };
+    assert!(!digest(weekend).await.expect("digest"), "not on a Saturday");
+
+    let port = free_port();
+    let sink = SmtpSink::start(port, &db.dir.path().join("sink"), &[]);
+    let round = deliver_due(&connection, &mailer(&db, Some(port)), tuesday.as_ref())
+        .await
+        .expect("round");
+    assert_eq!(round.sent, 1);
+    let files: Vec<String> = std::fs::read_dir(&sink.dir)
+        .expect("sink")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let mail = &files[0];
+    assert!(header(mail, "To").is_some_and(|t| t.contains("juridic@isj.test")));
+    let plain: String = mail.replace("=\r\n", "").replace("=\n", "");
+    assert!(plain.contains("606/97/2026"), "the hearing is listed");
+    assert!(
+        plain.contains("10.12.2026") && plain.contains("11.12.2026"),
+        "both hearings"
+    );
+    assert!(plain.contains("termen de judec"), "what changed: {plain}");
+    assert!(!plain.contains("Sindicatul"), "never a party's name");
+}

@@ -36,6 +36,7 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
     ("POST", "/logout", "/logout", Access::Staff),
     ("GET", "/setup/{token}", "/setup/0000", Access::Public),
     ("POST", "/setup/{token}", "/setup/0000", Access::Public),
+    ("GET", "/search", "/search?q=deva", Access::Staff),
     ("GET", "/schools", "/schools", Access::Staff),
     (
         "GET",

@@ -1,0 +1,75 @@
+//! `/search?q=`: schools, cases and designees from the header's search box.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::chrome::render;
+use super::session::Staff;
+use super::{AppState, WebError};
+use crate::db;
+use crate::db::schools::{ActiveFilter, SchoolFilter};
+use crate::domain::cases::CaseFilter;
+use crate::views::layout::Chrome;
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    q: Option<String>,
+}
+
+/// Rows shown per kind; the lists behind each kind have their own filters for more.
+const LIMIT: usize = 20;
+
+pub async fn search(
+    State(state): State<AppState>,
+    staff: Staff,
+    chrome: Chrome,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, WebError> {
+    let chrome = chrome.signed_in(staff.chrome_user());
+    let query: String = params
+        .q
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(100)
+        .collect();
+    let (mut schools, mut cases, mut designees) = (Vec::new(), Vec::new(), Vec::new());
+    if !query.is_empty() {
+        let filter = SchoolFilter {
+            query: Some(query.clone()),
+            active: ActiveFilter::All,
+            page: 1,
+            ..SchoolFilter::default()
+        };
+        schools = db::schools::search(&state.db, &filter).await?.schools;
+        schools.truncate(LIMIT);
+        let filter = CaseFilter {
+            query: Some(query.clone()),
+            include_closed: true,
+            today: super::board::today(&state),
+            page: 1,
+            ..CaseFilter::default()
+        };
+        cases = db::cases::search(&state.db, &filter).await?.cases;
+        cases.truncate(LIMIT);
+        for d in db::designees::find_current(&state.db, &query, LIMIT).await? {
+            let name = db::schools::find(&state.db, &d.school_code)
+                .await?
+                .map_or(d.school_code.clone(), |s| {
+                    s.record.display_name().to_string()
+                });
+            designees.push((d, name));
+        }
+    }
+    let view = crate::views::search::SearchView {
+        query: &query,
+        schools: &schools,
+        cases: &cases,
+        designees: &designees,
+    };
+    Ok(render(
+        &chrome,
+        crate::views::search::results(&chrome, view),
+    ))
+}
