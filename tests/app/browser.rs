@@ -519,6 +519,8 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         ("/cases/new", "case-new"),
         ("/hearings", "hearings"),
         (case_page.as_str(), "case"),
+        ("/search?q=iancu", "search"),
+        ("/schools/2061100733", "school"),
     ] {
         browser.go(&format!("http://{bind}{path}")).await;
         browser.wait_for_text("main", "").await;
