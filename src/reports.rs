@@ -347,10 +347,7 @@ async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, Db
             let access = links
                 .iter()
                 .map(|l| {
-                    let declared = crate::domain::designee::AccessContact {
-                        email: l.facts.access_email.clone(),
-                        phone: l.facts.access_phone.clone(),
-                    };
+                    let declared = l.facts.declared();
                     let contact = [declared.email.as_deref(), declared.phone.as_deref()]
                         .into_iter()
                         .flatten()

@@ -22,34 +22,45 @@ pub async fn record_step(
     let now = ctx.now();
     let txn = ctx.begin().await?;
     let school = pj(&txn, school).await?;
-    let accepted = apply_step(&txn, actor, &school, claim, note, ctx.today(), now).await?;
-    if let (DenStep::AccessRequested, Some(case), Some(contact)) =
-        (accepted.step, accepted.case, contact)
-    {
-        let (email, phone) = (contact.email.as_deref(), contact.phone.as_deref());
-        db::cases::set_access_contact(&txn, case, &school, email, phone, now).await?;
-    }
+    let step = StepInput {
+        claim,
+        note,
+        contact,
+    };
+    let accepted = apply_step(&txn, actor, &school, step, ctx.today(), now).await?;
     txn.commit().await?;
     Ok(accepted)
 }
 
-/// Checks and writes one step inside the caller's transaction (also used by imports).
+/// A step as a door states it: the claim, a note, and for an access request the contact it
+/// declared.
+pub(super) struct StepInput<'a> {
+    pub claim: StepClaim,
+    pub note: Option<&'a str>,
+    pub contact: Option<&'a AccessContact>,
+}
+
+/// Checks and writes one step inside the caller's transaction (also used by links, imports).
 pub(super) async fn apply_step(
     txn: &DatabaseTransaction,
     actor: &Actor,
     school: &str,
-    claim: StepClaim,
-    note: Option<&str>,
+    input: StepInput<'_>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> AppResult<AcceptedStep> {
     let procedure = db::den::procedure_of(txn, school).await?;
     let before = procedure.effective_step();
-    let accepted = procedure.check(claim, today)?;
+    let accepted = procedure.check(input.claim, today)?;
     if let Some(case) = accepted.case {
         db::cases::set_access_date(txn, case, school, accepted.step, accepted.on, now).await?;
+        if let (DenStep::AccessRequested, Some(contact)) = (accepted.step, input.contact) {
+            let (email, phone) = (contact.email.as_deref(), contact.phone.as_deref());
+            db::cases::set_access_contact(txn, case, school, email, phone, now).await?;
+        }
     }
-    let note: Option<String> = note
+    let note: Option<String> = input
+        .note
         .map(|n| n.trim().chars().take(1000).collect::<String>())
         .filter(|n| !n.is_empty());
     let new = db::den::NewStep {
@@ -105,7 +116,12 @@ pub(super) async fn catch_up(
         if let Err(refusal) = procedure.check(claim, today) {
             return Ok(Err((step, refusal)));
         }
-        apply_step(txn, actor, school, claim, None, today, now).await?;
+        let input = StepInput {
+            claim,
+            note: None,
+            contact: None,
+        };
+        apply_step(txn, actor, school, input, today, now).await?;
         added += 1;
     }
     Ok(Ok(added))

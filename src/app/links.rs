@@ -83,15 +83,12 @@ async fn apply(
             case,
             contact,
         } => {
-            let claim = StepClaim { step, on, case };
-            let accepted =
-                super::den::apply_step(txn, &actor, school, claim, None, ctx.today(), now).await?;
-            if let (DenStep::AccessRequested, Some(case), Some(contact)) =
-                (accepted.step, accepted.case, contact)
-            {
-                let (email, phone) = (contact.email.as_deref(), contact.phone.as_deref());
-                db::cases::set_access_contact(txn, case, school, email, phone, now).await?;
-            }
+            let input = super::den::StepInput {
+                claim: StepClaim { step, on, case },
+                note: None,
+                contact: contact.as_ref(),
+            };
+            super::den::apply_step(txn, &actor, school, input, ctx.today(), now).await?;
             Ok(format!("{} la {}.", step.label(), on.format("%d.%m.%Y")))
         }
         LinkChange::OptOut => {

@@ -24,6 +24,16 @@ pub struct Proof<'a> {
     pub code: Option<&'a str>,
 }
 
+impl Proof<'_> {
+    /// Changes of a factor ask for both the password and a code.
+    fn require_both(&self) -> Result<(), AccountError> {
+        if self.password.is_none() || self.code.is_none() {
+            return Err(AccountError::WrongCode);
+        }
+        Ok(())
+    }
+}
+
 /// Where the request comes from and when: the limits count per address.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin {
@@ -90,7 +100,7 @@ async fn reauthenticate(
         .await?;
         return Err(error);
     }
-    let cleared = [format!("reauth:account:{}", account.id)];
+    let cleared = [throttle::reauth_account_key(account.id)];
     crate::db::throttle::reset(db, &cleared).await?;
     Ok(())
 }
@@ -156,9 +166,7 @@ pub async fn replace_authenticator(
     origin: Origin,
 ) -> Result<(), AccountError> {
     let now = origin.now;
-    if proof.password.is_none() || proof.code.is_none() {
-        return Err(AccountError::WrongCode);
-    }
+    proof.require_both()?;
     reauthenticate(db, key, account, proof, origin).await?;
     let (sealed_secret, code) = (new.sealed_secret, new.code);
     let secret = key.decrypt(sealed_secret)?;
@@ -190,9 +198,7 @@ pub async fn regenerate_recovery(
     origin: Origin,
 ) -> Result<Vec<String>, AccountError> {
     let now = origin.now;
-    if proof.password.is_none() || proof.code.is_none() {
-        return Err(AccountError::WrongCode);
-    }
+    proof.require_both()?;
     reauthenticate(db, key, account, proof, origin).await?;
     let (codes, hashes) = recovery::new_set();
     staff::replace_recovery(db, account.id, &hashes, now).await?;
@@ -303,9 +309,7 @@ pub async fn reset_second_factor(
     let holder = staff::find(db, target)
         .await?
         .ok_or(AccountError::NoSuchAccount)?;
-    if proof.password.is_none() || proof.code.is_none() {
-        return Err(AccountError::WrongCode);
-    }
+    proof.require_both()?;
     reauthenticate(db, key, admin, proof, origin).await?;
     let token = tokens::new_token();
     let txn = db::begin_write(db).await?;

@@ -59,7 +59,7 @@ const SHORT: i64 = SHORT_WINDOW_MINUTES * MINUTE;
 pub fn password_limits(address: IpAddr, account: &str) -> Vec<Limit> {
     vec![
         limit(
-            format!("pw:pair:{address}:{account}"),
+            password_pair_key(address, account),
             PASSWORDS_PER_ADDRESS_AND_ACCOUNT,
             SHORT,
             "prea multe parole greșite de la aceeași adresă",
@@ -71,6 +71,11 @@ pub fn password_limits(address: IpAddr, account: &str) -> Vec<Limit> {
             "prea multe parole greșite de la aceeași adresă, pentru mai multe conturi",
         ),
     ]
+}
+
+/// The counter of one address's passwords for one account.
+fn password_pair_key(address: IpAddr, account: &str) -> String {
+    format!("pw:pair:{address}:{account}")
 }
 
 /// The account-wide counter that slows sign-in down instead of closing it.
@@ -119,11 +124,16 @@ pub fn code_account_key(account_id: i32) -> String {
     format!("code:account:{account_id}")
 }
 
+/// The account's counter of re-authentications.
+pub fn reauth_account_key(account_id: i32) -> String {
+    format!("reauth:account:{account_id}")
+}
+
 /// Limits on re-authentication by a signed-in person (account pages, admin actions).
 pub fn reauth_limits(address: IpAddr, account_id: i32) -> Vec<Limit> {
     vec![
         limit(
-            format!("reauth:account:{account_id}"),
+            reauth_account_key(account_id),
             REAUTH_PER_ACCOUNT,
             SHORT,
             "prea multe confirmări greșite ale parolei sau ale codului",
@@ -141,9 +151,9 @@ pub fn reauth_limits(address: IpAddr, account_id: i32) -> Vec<Limit> {
 pub fn cleared_by_sign_in(address: IpAddr, account: &str, account_id: i32) -> Vec<String> {
     vec![
         password_account_key(account),
-        format!("pw:pair:{address}:{account}"),
+        password_pair_key(address, account),
         code_account_key(account_id),
-        format!("reauth:account:{account_id}"),
+        reauth_account_key(account_id),
     ]
 }
 

@@ -11,7 +11,7 @@ use sea_orm::{
 use super::entities::{campaign, campaign_extension, den_step};
 use super::{DbError, DbResult};
 pub use crate::domain::den::{Campaign, Extension, StepRecord, StepSource};
-use crate::domain::den::{CaseAccess, DEFAULT_CAMPAIGN_TITLE, DenStep, SchoolProcedure};
+use crate::domain::den::{DEFAULT_CAMPAIGN_TITLE, DenStep, SchoolProcedure};
 
 pub async fn active_campaign<C: ConnectionTrait>(db: &C) -> DbResult<Option<Campaign>> {
     let found = campaign::Entity::find()
@@ -176,24 +176,10 @@ pub async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbRes
 
 /// One school's recorded steps and its cases' electronic access: what the rules check.
 pub async fn procedure_of<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<SchoolProcedure> {
-    let recorded = steps_of(db, school)
-        .await?
-        .into_iter()
-        .map(|s| (s.step, s.on))
-        .collect();
+    let steps = steps_of(db, school).await?;
     // The next hearing plays no part here; any date PostgreSQL accepts will do.
-    let cases = super::cases::of_school(db, school, NaiveDate::default())
-        .await?
-        .into_iter()
-        .map(|(case, link)| CaseAccess {
-            case_id: case.id,
-            number: case.number,
-            active: case.active,
-            requested_on: link.access_requested_on,
-            approved_on: link.access_approved_on,
-        })
-        .collect();
-    Ok(SchoolProcedure { recorded, cases })
+    let cases = super::cases::of_school(db, school, NaiveDate::default()).await?;
+    Ok(SchoolProcedure::of(&steps, &cases))
 }
 
 /// Every school's procedure, in a few reads (for the board).

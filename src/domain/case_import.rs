@@ -190,6 +190,16 @@ impl LinkFacts {
     }
 }
 
+impl LinkFacts {
+    /// The contact the access request declared.
+    pub fn declared(&self) -> super::designee::AccessContact {
+        super::designee::AccessContact {
+            email: self.access_email.clone(),
+            phone: self.access_phone.clone(),
+        }
+    }
+}
+
 /// The column an approval date is reported under.
 pub fn access_header() -> &'static str {
     CASE_COLUMNS

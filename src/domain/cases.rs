@@ -97,6 +97,29 @@ pub struct Hearing {
     pub schools: Vec<(String, String)>,
 }
 
+impl super::den::SchoolProcedure {
+    /// A school's procedure from its recorded steps and its cases with their links.
+    pub fn of(steps: &[super::den::StepRecord], cases: &[(StoredCase, LinkFacts)]) -> Self {
+        super::den::SchoolProcedure {
+            recorded: steps.iter().map(|s| (s.step, s.on)).collect(),
+            cases: cases.iter().map(|(c, l)| c.access(l)).collect(),
+        }
+    }
+}
+
+impl StoredCase {
+    /// This case's electronic access for one school, as the D.E.N. rules read it.
+    pub fn access(&self, link: &LinkFacts) -> super::den::CaseAccess {
+        super::den::CaseAccess {
+            case_id: self.id,
+            number: self.number.clone(),
+            active: self.active,
+            requested_on: link.access_requested_on,
+            approved_on: link.access_approved_on,
+        }
+    }
+}
+
 /// Where a hearing's data came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -482,6 +482,24 @@ impl SchoolProcedure {
     }
 }
 
+/// The steps a form offers: the access steps while some case still lacks them (they are per
+/// case; requests only in active cases), the others while the school has not reached them.
+pub fn offered_steps(current: DenStep, cases: &[CaseAccess]) -> Vec<DenStep> {
+    let unrequested = cases.iter().any(|c| c.active && c.requested_on.is_none());
+    let unapproved = cases
+        .iter()
+        .any(|c| c.requested_on.is_some() && c.approved_on.is_none());
+    DenStep::ALL
+        .into_iter()
+        .filter(|s| match s {
+            DenStep::NoCase => false,
+            DenStep::AccessRequested => unrequested,
+            DenStep::AccessApproved => unapproved,
+            _ => current.can_advance_to(*s),
+        })
+        .collect()
+}
+
 fn after(previous: DenStep, previous_on: NaiveDate, on: NaiveDate) -> Result<(), StepRefusal> {
     if on < previous_on {
         Err(StepRefusal::BeforePrevious {

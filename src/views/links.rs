@@ -83,24 +83,8 @@ pub struct ProgressFormView<'a> {
 }
 
 pub fn progress_form(view: ProgressFormView) -> Markup {
-    let unrequested = view
-        .cases
-        .iter()
-        .any(|(_, l)| l.access_requested_on.is_none());
-    let unapproved = view
-        .cases
-        .iter()
-        .any(|(_, l)| l.access_requested_on.is_some() && l.access_approved_on.is_none());
-    // Access steps are per case: offered while some case still lacks them.
-    let next: Vec<DenStep> = DenStep::ALL
-        .into_iter()
-        .filter(|s| match s {
-            DenStep::NoCase => false,
-            DenStep::AccessRequested => unrequested,
-            DenStep::AccessApproved => unapproved,
-            _ => view.current.can_advance_to(*s),
-        })
-        .collect();
+    let access: Vec<_> = view.cases.iter().map(|(c, l)| c.access(l)).collect();
+    let next = crate::domain::den::offered_steps(view.current, &access);
     let contact =
         |f: fn(&DesigneeFacts) -> Option<String>| view.designee.and_then(f).unwrap_or_default();
     let today = view.today.format("%Y-%m-%d").to_string();

@@ -336,11 +336,7 @@ fn den_summary(view: &SchoolDetailView, row: &BoardRow) -> Markup {
         .cases
         .iter()
         .filter_map(|(case, link)| {
-            let declared = crate::domain::designee::AccessContact {
-                email: link.access_email.clone(),
-                phone: link.access_phone.clone(),
-            };
-            crate::domain::designee::contact_mismatch(&declared, designee)
+            crate::domain::designee::contact_mismatch(&link.declared(), designee)
                 .map(|m| (case.number.as_str(), m))
         })
         .collect();
@@ -471,23 +467,8 @@ fn cases_section(cases: &[(StoredCase, LinkFacts)]) -> Markup {
 
 fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Markup {
     let code = &view.school.record.code;
-    let active: Vec<&(StoredCase, LinkFacts)> =
-        view.cases.iter().filter(|(c, _)| c.active).collect();
-    let unrequested = active.iter().any(|(_, l)| l.access_requested_on.is_none());
-    let unapproved = view
-        .cases
-        .iter()
-        .any(|(_, l)| l.access_requested_on.is_some() && l.access_approved_on.is_none());
-    // Access steps are per case: offered while some case still lacks them.
-    let next_steps: Vec<DenStep> = DenStep::ALL
-        .into_iter()
-        .filter(|s| match s {
-            DenStep::NoCase => false,
-            DenStep::AccessRequested => unrequested,
-            DenStep::AccessApproved => unapproved,
-            _ => row.school.step.can_advance_to(*s),
-        })
-        .collect();
+    let access: Vec<_> = view.cases.iter().map(|(c, l)| c.access(l)).collect();
+    let next_steps = crate::domain::den::offered_steps(row.school.step, &access);
     let today = view.today.format("%Y-%m-%d").to_string();
     let current = view
         .designees

@@ -92,10 +92,7 @@ pub async fn detail(
     let hearings = db::hearings::of_case(&state.db, id).await?;
     let mut mismatches = std::collections::HashMap::new();
     for link in &links {
-        let declared = crate::domain::designee::AccessContact {
-            email: link.facts.access_email.clone(),
-            phone: link.facts.access_phone.clone(),
-        };
+        let declared = link.facts.declared();
         let designee = db::designees::current(&state.db, &link.school_code).await?;
         let facts = designee.as_ref().map(|d| &d.facts);
         if let Some(mismatch) = crate::domain::designee::contact_mismatch(&declared, facts) {
@@ -152,7 +149,8 @@ pub struct HearingForm {
     stage: String,
 }
 
-fn optional(text: &str, limit: usize) -> Option<String> {
+/// A form field trimmed and cut to `limit` characters; empty is none.
+pub(super) fn optional(text: &str, limit: usize) -> Option<String> {
     Some(text.trim().chars().take(limit).collect::<String>()).filter(|t| !t.is_empty())
 }
 

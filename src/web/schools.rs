@@ -178,6 +178,10 @@ pub async fn detail(
     };
     let tz = state.config.timezone;
     let audit = db::audit::for_entity(&state.db, "school", code, 50).await?;
+    // One read of the steps and the cases serves the timeline, the list and the rules.
+    let steps = db::den::steps_of(&state.db, code).await?;
+    let cases = db::cases::of_school(&state.db, code, today(&state)).await?;
+    let procedure = crate::domain::den::SchoolProcedure::of(&steps, &cases);
     let designees = db::designees::history(&state.db, code).await?;
     let current_ids: Vec<i32> = designees
         .iter()
@@ -197,10 +201,10 @@ pub async fn detail(
         campaign: snapshot.campaign.as_ref(),
         extension: extension.as_ref(),
         designees: &designees,
-        steps: &db::den::steps_of(&state.db, code).await?,
-        gaps: &db::den::procedure_of(&state.db, code).await?.gaps(),
+        steps: &steps,
+        gaps: &procedure.gaps(),
         cazier: cazier.as_ref(),
-        cases: &db::cases::of_school(&state.db, code, today(&state)).await?,
+        cases: &cases,
         audit: &audit,
         mails: &db::outbox::for_school(&state.db, code, 50).await?,
         today: today(&state),
@@ -315,9 +319,7 @@ impl DesigneeForm {
 
     /// The typed facts; only a decision date that is no date is refused here.
     pub(super) fn facts(&self) -> Result<DesigneeFacts, AppError> {
-        let optional = |s: &str| {
-            Some(s.trim().chars().take(200).collect::<String>()).filter(|s| !s.is_empty())
-        };
+        let optional = |s: &str| super::cases::optional(s, 200);
         let decision_date = optional(&self.decision_date)
             .map(|d| crate::domain::dates::parse_text(&d))
             .transpose()
