@@ -40,6 +40,8 @@ pub fn write_out(text: std::fmt::Arguments<'_>) {
     }
 }
 
+mod portal;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "isj-tracker",
@@ -87,6 +89,9 @@ pub enum Command {
     /// Staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// The courts' public portal (portal.just.ro): sync the register, discover cases.
+    #[command(subcommand)]
+    Portal(portal::PortalCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,6 +278,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::User(UserCommand::Calendar { email }) => {
             report_failure(print_calendar(&cli.config, &email).await)
         }
+        Command::Portal(command) => ExitCode::from(portal::run(&cli.config, command).await),
     }
 }
 

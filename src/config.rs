@@ -101,6 +101,62 @@ pub struct Config {
         global = true
     )]
     pub outbox_dir: std::path::PathBuf,
+    #[command(flatten)]
+    pub portal: PortalConfig,
+}
+
+/// The courts' public SOAP service (portal.just.ro) the case sync asks.
+#[derive(Debug, Clone, Args)]
+pub struct PortalConfig {
+    /// The service's address (plain HTTP: the public service has no HTTPS).
+    #[arg(
+        id = "portal_url",
+        long = "portal-url",
+        env = "ISJ_PORTAL_URL",
+        default_value = PUBLIC_PORTAL_URL,
+        global = true
+    )]
+    pub url: String,
+    /// Seconds to wait for one answer before counting the try as failed.
+    #[arg(
+        id = "portal_timeout",
+        long = "portal-timeout",
+        env = "ISJ_PORTAL_TIMEOUT",
+        default_value_t = 60,
+        global = true
+    )]
+    pub timeout: u64,
+    /// Milliseconds between two requests (the service publishes no rate limit; be polite).
+    #[arg(
+        id = "portal_pace_ms",
+        long = "portal-pace-ms",
+        env = "ISJ_PORTAL_PACE_MS",
+        default_value_t = 500,
+        global = true
+    )]
+    pub pace_ms: u64,
+    /// Further tries for a case whose answer failed (timeout, server error), with backoff.
+    #[arg(
+        id = "portal_retries",
+        long = "portal-retries",
+        env = "ISJ_PORTAL_RETRIES",
+        default_value_t = 2,
+        global = true
+    )]
+    pub retries: u32,
+}
+
+pub const PUBLIC_PORTAL_URL: &str = "http://portalquery.just.ro/query.asmx";
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        PortalConfig {
+            url: PUBLIC_PORTAL_URL.into(),
+            timeout: 60,
+            pace_ms: 500,
+            retries: 2,
+        }
+    }
 }
 
 impl Config {

@@ -12,6 +12,7 @@ pub mod files;
 pub mod import;
 pub mod jobs;
 pub mod mail;
+pub mod portal;
 pub mod reports;
 pub mod telemetry;
 pub mod views;

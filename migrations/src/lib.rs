@@ -12,6 +12,7 @@ mod m20261130_000006_hearings;
 mod m20261130_000007_calendar;
 mod m20261130_000008_access_contact;
 mod m20261130_000009_cazier;
+mod m20261201_000010_portal;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_calendar::Migration),
             Box::new(m20261130_000008_access_contact::Migration),
             Box::new(m20261130_000009_cazier::Migration),
+            Box::new(m20261201_000010_portal::Migration),
         ]
     }
 }

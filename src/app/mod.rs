@@ -13,6 +13,7 @@ pub mod hearings;
 pub mod imports;
 pub mod links;
 pub mod outbox;
+pub mod portal;
 pub mod reminders;
 pub mod settings;
 pub mod staff;

@@ -99,6 +99,24 @@ pub async fn update<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A hearing the portal confirmed: its time, panel and source become the portal's.
+pub async fn confirm<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    facts: &HearingFacts,
+    source: HearingSource,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    hearing::Entity::update_many()
+        .col_expr(hearing::Column::Time, Expr::value(facts.time.clone()))
+        .col_expr(hearing::Column::Panel, Expr::value(facts.panel.clone()))
+        .col_expr(hearing::Column::Source, Expr::value(source.as_str()))
+        .filter(hearing::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    update(db, id, facts, now).await
+}
+
 /// One case's hearings, newest first.
 pub async fn of_case<C: ConnectionTrait>(db: &C, case_id: i32) -> DbResult<Vec<HearingRecord>> {
     let rows = hearing::Entity::find()

@@ -11,6 +11,7 @@ pub mod hearings;
 pub mod imports;
 pub mod links;
 pub mod outbox;
+pub mod portal;
 pub mod schools;
 pub mod settings;
 pub mod staff;

@@ -10,6 +10,8 @@ use crate::domain::reminders::ReminderRules;
 
 const REMINDER_RULES: &str = "reminder_rules";
 const WEEKLY_REPORT: &str = "weekly_report";
+const PORTAL_SYNC: &str = "portal_sync";
+const PORTAL_LAST_RUN: &str = "portal_last_run";
 
 /// A stored setting, or its default when never set (or unreadable).
 async fn get<C: ConnectionTrait, T: DeserializeOwned + Default>(db: &C, key: &str) -> DbResult<T> {
@@ -65,6 +67,36 @@ pub async fn set_weekly_schedule<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     set(db, WEEKLY_REPORT, schedule, actor, now).await
+}
+
+pub async fn portal_settings<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<crate::domain::portal::PortalSettings> {
+    get(db, PORTAL_SYNC).await
+}
+
+pub async fn set_portal_settings<C: ConnectionTrait>(
+    db: &C,
+    settings: &crate::domain::portal::PortalSettings,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    set(db, PORTAL_SYNC, settings, actor, now).await
+}
+
+/// The last sync run (none before the first).
+pub async fn portal_last_run<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<Option<crate::domain::portal::RunRecord>> {
+    get(db, PORTAL_LAST_RUN).await
+}
+
+pub async fn set_portal_last_run<C: ConnectionTrait>(
+    db: &C,
+    run: &crate::domain::portal::RunRecord,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    set(db, PORTAL_LAST_RUN, &Some(run), "portal.just.ro", now).await
 }
 
 /// Addresses that asked for no more non-critical mail.

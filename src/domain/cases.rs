@@ -158,7 +158,7 @@ impl HearingSource {
 
 /// What is known of one hearing. Identity: (date, time, panel), time and panel empty when
 /// unknown; the rest is filled in as it becomes known.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct HearingFacts {
     pub on: NaiveDate,
     /// `HH:MM` or empty.

@@ -16,6 +16,7 @@ pub mod den;
 pub mod designee;
 pub mod directory;
 pub mod outbox;
+pub mod portal;
 pub mod reminders;
 pub mod report;
 pub mod report_table;

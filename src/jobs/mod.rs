@@ -24,6 +24,8 @@ pub struct Jobs {
     pub clock: Arc<dyn Clock>,
     /// One round at a time: a slow relay must not stack rounds up.
     running: Arc<tokio::sync::Mutex<()>>,
+    /// The portal sync runs beside the rounds (it takes minutes), one at a time.
+    portal_running: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Jobs {
@@ -41,12 +43,49 @@ impl Jobs {
             mailer,
             clock,
             running: Arc::default(),
+            portal_running: Arc::default(),
+        }
+    }
+
+    /// The daily portal sync when it is due (its own task: it must not hold the mail up).
+    async fn portal_round(&self) {
+        let Ok(_one) = self.portal_running.try_lock() else {
+            return;
+        };
+        let client = match crate::portal::Client::new(&self.config.portal) {
+            Ok(client) => client,
+            Err(e) => {
+                tracing::error!("portal client: {e}");
+                return;
+            }
+        };
+        let portal = crate::app::portal::Portal {
+            client: &client,
+            config: &self.config.portal,
+        };
+        let ctx = crate::app::Ctx {
+            db: &self.db,
+            clock: self.clock.as_ref(),
+            timezone: self.config.timezone,
+        };
+        match crate::app::portal::run_if_due(ctx, &portal, &self.config.county).await {
+            Ok(Some(s)) => tracing::info!(
+                checked = s.checked,
+                changed = s.changed,
+                not_found = s.not_found,
+                failed = s.failed,
+                "portal sync"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::error!("portal sync failed: {}", e.chain()),
         }
     }
 
     /// One round: plan what is due, then send what can go. Errors are logged; the next round
     /// tries again.
     pub async fn tick(&self) {
+        let portal = self.clone();
+        tokio::spawn(async move { portal.portal_round().await });
         let Ok(_one) = self.running.try_lock() else {
             return;
         };

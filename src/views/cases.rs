@@ -34,7 +34,10 @@ pub fn list(chrome: &Chrome, view: CaseListView) -> Markup {
         "/cases",
         html! {
             h1 { "Dosare" }
-            @if chrome.user.as_ref().is_some_and(|u| u.can_write) { p { a href="/cases/new" { "+ Adaugă un dosar" } } }
+            p {
+                @if chrome.user.as_ref().is_some_and(|u| u.can_write) { a href="/cases/new" { "+ Adaugă un dosar" } " · " }
+                a href="/cases/suggestions" { "Dosare găsite pe portal.just.ro" }
+            }
             form.filters method="get" action="/cases" {
                 div.field.field-wide { label for="q" { "Caută (număr dosar, obiect, unitate, cod SIIIR)" } input type="search" id="q" name="q" maxlength="100" value=(filter.query.as_deref().unwrap_or("")); }
                 div.field { label for="court" { "Instanța" } select id="court" name="court" { (option_list(view.courts, &filter.court, courts::display_name)) } }
@@ -130,6 +133,8 @@ pub struct CaseDetailView<'a> {
     pub today: chrono::NaiveDate,
     pub audit: &'a [AuditEntry],
     pub timezone: Tz,
+    /// The last portal check, rendered by `views::portal`.
+    pub portal: Markup,
 }
 
 pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
@@ -148,6 +153,7 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                 dt { "Obiect" } dd { (case.facts.object.as_deref().unwrap_or("—")) }
                 dt { "Termen următor" } dd { (case.facts.next_hearing.map(date).unwrap_or_else(|| "necunoscut".into())) }
                 dt { "Sursa" } dd { (case.source) }
+                dt { "Portal just.ro" } dd { (view.portal) }
             }
             h2 { "Unități în dosar (" (view.links.len()) ")" }
             div.table-wrap { table {

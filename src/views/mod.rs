@@ -10,6 +10,7 @@ pub mod layout;
 pub mod links;
 pub mod outbox;
 pub mod overview;
+pub mod portal;
 pub mod reports;
 pub mod schools;
 pub mod search;

@@ -23,6 +23,8 @@ pub struct SettingsView<'a> {
     pub rules: &'a ReminderRules,
     pub legal_email: Option<&'a str>,
     pub own_email: &'a str,
+    /// The portal sync block, rendered by `views::portal`.
+    pub portal: Markup,
 }
 
 pub fn page(chrome: &Chrome, view: SettingsView) -> Markup {
@@ -89,7 +91,9 @@ pub fn page(chrome: &Chrome, view: SettingsView) -> Markup {
                     div.field { label for="time" { "Ora (ora României)" } input type="time" id="time" name="time" required value=(format!("{:02}:{:02}", view.weekly.hour, view.weekly.minute)); }
                     button type="submit" { "Salvează programul" }
                 }
-            } @else {
+            }
+            (view.portal)
+            @if !can_write {
                 p { "Zile înainte de termen: " (offsets) "; după termen, la fiecare " (rules.overdue_every) " zile lucrătoare; escaladare după " (rules.escalation_after) "; termene de judecată: cu " (rules.hearing_days) " zile înainte." }
             }
         },

@@ -99,7 +99,13 @@ pub async fn detail(
             mismatches.insert(link.school_code.clone(), mismatch);
         }
     }
+    let check = db::portal::check_of(&state.db, id).await?;
     let view = CaseDetailView {
+        portal: crate::views::portal::check_line(
+            check.as_ref(),
+            crate::domain::portal::covered(&case.court),
+            state.config.timezone,
+        ),
         case: &case,
         links: &links,
         hearings: &hearings,

@@ -12,6 +12,7 @@ mod imports;
 mod links;
 mod outbox;
 mod overview;
+mod portal;
 mod reports;
 mod schools;
 mod search;
@@ -131,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/test-mail", post(settings::test_mail))
         .route("/settings/weekly-report", post(settings::set_weekly))
         .route("/settings/campaign", post(settings::set_campaign))
+        .route("/settings/portal", post(settings::set_portal))
         .route("/static/app.css", get(static_css))
         .route("/search", get(search::search))
         .route("/schools", get(schools::list))
@@ -141,6 +143,9 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{code}/cazier", post(schools::record_cazier))
         .route("/cases", get(cases::list))
         .route("/cases/new", get(cases::new_case).post(cases::create_case))
+        .route("/cases/suggestions", get(portal::suggestions))
+        .route("/cases/suggestions/{id}/accept", post(portal::accept))
+        .route("/cases/suggestions/{id}/dismiss", post(portal::dismiss))
         .route("/cases/{id}", get(cases::detail))
         .route("/cases/{id}/edit", post(cases::edit_case))
         .route("/cases/{id}/status", post(cases::set_status))

@@ -19,12 +19,21 @@ pub async fn page(
     let campaign = db::den::active_campaign(&state.db).await?;
     let rules = db::settings::reminder_rules(&state.db).await?;
     let weekly = db::settings::weekly_schedule(&state.db).await?;
+    let portal = db::settings::portal_settings(&state.db).await?;
+    let last_run = db::settings::portal_last_run(&state.db).await?;
     let view = crate::views::settings::SettingsView {
         weekly,
         campaign: campaign.as_ref(),
         rules: &rules,
         legal_email: state.config.legal_email.as_deref(),
         own_email: &staff.account.email,
+        portal: crate::views::portal::settings_section(
+            &chrome,
+            portal.enabled,
+            &state.config.portal.url,
+            last_run.as_ref(),
+            state.config.timezone,
+        ),
     };
     Ok(render(&chrome, crate::views::settings::page(&chrome, view)))
 }
@@ -138,4 +147,27 @@ pub async fn set_weekly(
         result.map(|_| "Programul raportului săptămânal a fost salvat.".into()),
         "/settings",
     )
+}
+
+#[derive(Deserialize)]
+pub struct PortalForm {
+    enabled: String,
+}
+
+/// Turns the daily portal sync on or off.
+pub async fn set_portal(
+    State(state): State<AppState>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, PortalForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::Staff(staff.account.email.clone());
+    let enabled = form.enabled == "da";
+    let result = app::portal::set_enabled(state.ctx(), &actor, enabled).await;
+    let text = result.map(|s| {
+        if s.enabled {
+            "Sincronizarea cu portal.just.ro este pornită: rulează în fiecare zi lucrătoare la 06:30.".to_string()
+        } else {
+            "Sincronizarea cu portal.just.ro este oprită.".to_string()
+        }
+    });
+    outcome(text, "/settings")
 }

@@ -275,6 +275,7 @@ pub fn test_config(db: &TestDb) -> isj_tracker::config::Config {
         legal_email: Some("juridic@isj.test".into()),
         outbox_dir: db.dir.path().join("outbox"),
         reports_dir: db.dir.path().join("reports"),
+        portal: Default::default(),
     }
 }
 

@@ -71,6 +71,19 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
     ("GET", "/cases", "/cases", Access::Staff),
     ("GET", "/cases/new", "/cases/new", Access::Editor),
     ("POST", "/cases/new", "/cases/new", Access::Editor),
+    ("GET", "/cases/suggestions", "/cases/suggestions", Access::Staff),
+    (
+        "POST",
+        "/cases/suggestions/{id}/accept",
+        "/cases/suggestions/1/accept",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/cases/suggestions/{id}/dismiss",
+        "/cases/suggestions/1/dismiss",
+        Access::Editor,
+    ),
     ("GET", "/cases/{id}", "/cases/1", Access::Staff),
     ("POST", "/cases/{id}/edit", "/cases/1/edit", Access::Editor),
     (
@@ -151,6 +164,7 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         "/settings/campaign",
         Access::Editor,
     ),
+    ("POST", "/settings/portal", "/settings/portal", Access::Editor),
     ("GET", "/imports", "/imports", Access::Staff),
     ("POST", "/imports", "/imports", Access::Editor),
     (

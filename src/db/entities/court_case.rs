@@ -21,6 +21,11 @@ pub struct Model {
     pub source: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub portal_checked_at: Option<DateTimeUtc>,
+    pub portal_state: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub portal_note: Option<String>,
+    pub portal_misses: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
