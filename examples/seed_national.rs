@@ -121,6 +121,10 @@ async fn main() -> anyhow::Result<()> {
             source: Set("import".into()),
             created_at: Set(now),
             updated_at: Set(now),
+            portal_checked_at: Set(None),
+            portal_state: Set(None),
+            portal_note: Set(None),
+            portal_misses: Set(0),
         });
     }
     insert_chunks(&txn, cases).await?;

@@ -17,8 +17,7 @@ use crate::domain::cases::{HearingSource, StoredCase};
 use crate::domain::courts::{self, Court};
 use crate::domain::portal::{
     self, CaseUpdate, ChangeLine, CheckState, ErrorLine, HearingChange, NOT_FOUND_FLAG_AFTER,
-    PortalCase, PortalCheck, PortalSettings, RunRecord, Suggestion, SuggestionStatus,
-    SyncSummary,
+    PortalCase, PortalCheck, PortalSettings, RunRecord, Suggestion, SuggestionStatus, SyncSummary,
 };
 use crate::portal::{CaseQuery, Client, PortalError};
 
@@ -66,7 +65,11 @@ impl Portal<'_> {
 
 /// Asks the portal about every active case at a court it covers (or the one named), one after
 /// the other, and brings the register up to date. A failed case is left as it was.
-pub async fn sync(ctx: Ctx<'_>, portal: &Portal<'_>, options: &SyncOptions) -> AppResult<SyncSummary> {
+pub async fn sync(
+    ctx: Ctx<'_>,
+    portal: &Portal<'_>,
+    options: &SyncOptions,
+) -> AppResult<SyncSummary> {
     let cases = cases_to_check(ctx, options.case.as_deref()).await?;
     let mut summary = SyncSummary::default();
     let started_at = ctx.now();
@@ -187,8 +190,16 @@ async fn apply_found(ctx: Ctx<'_>, case: &StoredCase, found: &PortalCase) -> App
     if let Some((before, after)) = &update.facts {
         db::portal::set_case_facts(&txn, case.id, after, now).await?;
         for line in update.fact_lines() {
-            audit(&txn, now, &PORTAL, &line, ("court_case", &entity), Some(before), Some(after))
-                .await?;
+            audit(
+                &txn,
+                now,
+                &PORTAL,
+                &line,
+                ("court_case", &entity),
+                Some(before),
+                Some(after),
+            )
+            .await?;
         }
     }
     for change in &update.hearings {
@@ -202,8 +213,16 @@ async fn apply_found(ctx: Ctx<'_>, case: &StoredCase, found: &PortalCase) -> App
                 (Some(before), after)
             }
         };
-        audit(&txn, now, &PORTAL, &change.line(), ("court_case", &entity), before, Some(after))
-            .await?;
+        audit(
+            &txn,
+            now,
+            &PORTAL,
+            &change.line(),
+            ("court_case", &entity),
+            before,
+            Some(after),
+        )
+        .await?;
     }
     let check = PortalCheck {
         at: now,
@@ -252,8 +271,16 @@ async fn missing_case(
     db::portal::record_check(&txn, case.id, &check).await?;
     if let Some(change) = &flag {
         let entity = case.id.to_string();
-        audit(&txn, now, &PORTAL, change, ("court_case", &entity), None::<&()>, Some(&misses))
-            .await?;
+        audit(
+            &txn,
+            now,
+            &PORTAL,
+            change,
+            ("court_case", &entity),
+            None::<&()>,
+            Some(&misses),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(())
@@ -300,8 +327,16 @@ pub async fn set_enabled(ctx: Ctx<'_>, actor: &Actor, enabled: bool) -> AppResul
     } else {
         "sincronizare portal.just.ro oprită"
     };
-    audit(&txn, now, actor, action, ("setting", "portal_sync"), Some(&before), Some(&after))
-        .await?;
+    audit(
+        &txn,
+        now,
+        actor,
+        action,
+        ("setting", "portal_sync"),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     txn.commit().await?;
     Ok(after)
 }
@@ -331,7 +366,11 @@ pub async fn run_if_due(
     if first_working_day_of_week(today) {
         let courts = discovery_courts(county);
         let found = discover(ctx, portal, county, &courts, None).await?;
-        tracing::info!(suggested = found.suggested, failed = found.failed, "portal discovery");
+        tracing::info!(
+            suggested = found.suggested,
+            failed = found.failed,
+            "portal discovery"
+        );
     }
     Ok(Some(summary))
 }
@@ -388,7 +427,11 @@ pub async fn discover(
     let schools = db::portal::county_pjs(ctx.db, county, school).await?;
     let mut summary = DiscoverySummary::default();
     for (code, long, short) in &schools {
-        let names: Vec<&str> = [long, short].into_iter().flatten().map(String::as_str).collect();
+        let names: Vec<&str> = [long, short]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         let Some(name) = names.first() else { continue };
         for court in at {
             if summary.asked > 0 {
@@ -471,7 +514,10 @@ pub async fn accept(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<i32> {
             case_id
         }
     };
-    if db::cases::find_link(&txn, case_id, &s.school_code).await?.is_none() {
+    if db::cases::find_link(&txn, case_id, &s.school_code)
+        .await?
+        .is_none()
+    {
         let link = LinkFacts {
             role: s.role.clone(),
             ..LinkFacts::default()
@@ -480,8 +526,20 @@ pub async fn accept(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<i32> {
     }
     db::portal::decide(&txn, id, SuggestionStatus::Accepted, &actor.name(), now).await?;
     let entity = case_id.to_string();
-    let action = format!("dosar adăugat din portal.just.ro pentru {}", stored.school_name);
-    audit(&txn, now, actor, &action, ("court_case", &entity), None::<&()>, Some(s)).await?;
+    let action = format!(
+        "dosar adăugat din portal.just.ro pentru {}",
+        stored.school_name
+    );
+    audit(
+        &txn,
+        now,
+        actor,
+        &action,
+        ("court_case", &entity),
+        None::<&()>,
+        Some(s),
+    )
+    .await?;
     txn.commit().await?;
     Ok(case_id)
 }

@@ -86,14 +86,9 @@ async fn run_command(config: &Config, command: PortalCommand) -> anyhow::Result<
                     })
                     .collect::<anyhow::Result<_>>()?
             };
-            let summary = crate::app::portal::discover(
-                ctx,
-                &portal,
-                &config.county,
-                &at,
-                school.as_deref(),
-            )
-            .await?;
+            let summary =
+                crate::app::portal::discover(ctx, &portal, &config.county, &at, school.as_deref())
+                    .await?;
             print_discovery(format, &summary);
             Ok(status(summary.asked, summary.failed))
         }
@@ -116,7 +111,11 @@ fn print_sync(format: OutputFormat, summary: &SyncSummary, dry_run: bool) {
         }
         return;
     }
-    let note = if dry_run { " (simulare: nimic scris)" } else { "" };
+    let note = if dry_run {
+        " (simulare: nimic scris)"
+    } else {
+        ""
+    };
     say!(
         "Verificate {}: cu schimbări {}, fără schimbări {}, negăsite {}, eșuate {}{note}.",
         summary.checked,
@@ -131,7 +130,12 @@ fn print_sync(format: OutputFormat, summary: &SyncSummary, dry_run: bool) {
         summary.updated_hearings
     );
     for change in &summary.changes {
-        say!("- {} ({}): {}", change.case, courts::display_name(&change.court), change.change);
+        say!(
+            "- {} ({}): {}",
+            change.case,
+            courts::display_name(&change.court),
+            change.change
+        );
     }
     for error in &summary.errors {
         say!("! {}: {}", error.case, error.error);

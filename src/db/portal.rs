@@ -83,7 +83,10 @@ pub async fn set_case_facts<C: ConnectionTrait>(
             court_case::Column::Category,
             Expr::value(facts.category.clone()),
         )
-        .col_expr(court_case::Column::Object, Expr::value(facts.object.clone()))
+        .col_expr(
+            court_case::Column::Object,
+            Expr::value(facts.object.clone()),
+        )
         .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
         .filter(court_case::Column::Id.eq(case_id))
         .exec(db)

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::case_import::CaseFacts;
+use super::case_kinds::{CATEGORIES, STAGES, label};
 use super::cases::{HearingFacts, HearingRecord, HearingSource, StoredCase, normalise_time};
 use super::courts;
 use super::text::{clean, compact};
@@ -135,19 +136,23 @@ impl CaseUpdate {
 
 fn fact_lines(before: &CaseFacts, after: &CaseFacts) -> Vec<String> {
     let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let named = |list, v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "—".to_string(), |code| label(list, code))
+    };
     let mut lines = Vec::new();
     if before.stage != after.stage {
         lines.push(format!(
             "stadiu procesual: {} → {}",
-            shown(&before.stage),
-            shown(&after.stage)
+            named(STAGES, &before.stage),
+            named(STAGES, &after.stage)
         ));
     }
     if before.category != after.category {
         lines.push(format!(
             "materie: {} → {}",
-            shown(&before.category),
-            shown(&after.category)
+            named(CATEGORIES, &before.category),
+            named(CATEGORIES, &after.category)
         ));
     }
     if before.object != after.object {
@@ -172,10 +177,9 @@ impl HearingChange {
     pub fn line(&self) -> String {
         match self {
             HearingChange::New(facts) => match &facts.outcome {
-                Some(outcome) => format!(
-                    "termen nou: {} — soluție: {outcome}",
-                    hearing_label(facts)
-                ),
+                Some(outcome) => {
+                    format!("termen nou: {} — soluție: {outcome}", hearing_label(facts))
+                }
                 None => format!("termen nou: {}", hearing_label(facts)),
             },
             HearingChange::Updated { before, after, .. } if before.outcome != after.outcome => {
@@ -201,7 +205,10 @@ impl HearingChange {
 /// What the answer changes in a stored case and its hearings.
 pub fn compare(case: &StoredCase, stored: &[HearingRecord], found: &PortalCase) -> CaseUpdate {
     let after = CaseFacts {
-        category: found.category.clone().or_else(|| case.facts.category.clone()),
+        category: found
+            .category
+            .clone()
+            .or_else(|| case.facts.category.clone()),
         stage: found.stage.clone().or_else(|| case.facts.stage.clone()),
         object: found.object.clone().or_else(|| case.facts.object.clone()),
         next_hearing: case.facts.next_hearing,
@@ -266,15 +273,13 @@ fn match_hearing(
 pub fn party_query(name: &str) -> String {
     let converted: String = name
         .chars()
-        .filter_map(|c| match c {
-            'ș' => Some('ş'),
-            'Ș' => Some('Ş'),
-            'ț' => Some('ţ'),
-            'Ț' => Some('Ţ'),
-            '.' | ',' | ';' | ':' | '"' | '\'' | '„' | '”' | '“' | '«' | '»' | '`' | '´' => {
-                Some(' ')
-            }
-            c => Some(c),
+        .map(|c| match c {
+            'ș' => 'ş',
+            'Ș' => 'Ş',
+            'ț' => 'ţ',
+            'Ț' => 'Ţ',
+            '.' | ',' | ';' | ':' | '"' | '\'' | '„' | '”' | '“' | '«' | '»' | '`' | '´' => ' ',
+            c => c,
         })
         .collect();
     converted
@@ -332,7 +337,11 @@ impl Suggestion {
             category: found.category.clone(),
             stage: found.stage.clone(),
             object: found.object.clone(),
-            next_hearing: hearings.iter().map(|h| h.on).filter(|on| *on >= today).min(),
+            next_hearing: hearings
+                .iter()
+                .map(|h| h.on)
+                .filter(|on| *on >= today)
+                .min(),
             hearings,
         })
     }
@@ -516,7 +525,13 @@ mod tests {
         }
     }
 
-    fn hearing(id: i32, on: NaiveDate, time: &str, panel: &str, source: HearingSource) -> HearingRecord {
+    fn hearing(
+        id: i32,
+        on: NaiveDate,
+        time: &str,
+        panel: &str,
+        source: HearingSource,
+    ) -> HearingRecord {
         HearingRecord {
             id,
             case_id: 7,
@@ -616,7 +631,10 @@ mod tests {
         assert_eq!(party_query(&"a ".repeat(20)).split(' ').count(), 12);
         let names = ["Școala Gimnazială „Ion Creangă” Deva"];
         assert!(is_same_party("ŞCOALA GIMNAZIALĂ ION CREANGĂ DEVA", &names));
-        assert!(!is_same_party("ŞCOALA GIMNAZIALĂ ION CREANGĂ HUNEDOARA", &names));
+        assert!(!is_same_party(
+            "ŞCOALA GIMNAZIALĂ ION CREANGĂ HUNEDOARA",
+            &names
+        ));
         assert!(!is_same_party("", &names));
     }
 

@@ -74,12 +74,14 @@ fn read(body: &str) -> Result<Result<Vec<PortalCase>, PortalError>, PortalError>
     let mut cases = Vec::new();
     let mut answered = false;
     let mut fault: Option<String> = None;
+    let mut open_elements = 0usize;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| PortalError::Malformed(e.to_string()))?;
         match event {
             Event::Start(e) => {
+                open_elements += 1;
                 let name = e.local_name();
                 match name.as_ref() {
                     "CautareDosareResponse" => answered = true,
@@ -104,6 +106,7 @@ fn read(body: &str) -> Result<Result<Vec<PortalCase>, PortalError>, PortalError>
             Event::CData(t) => cursor.text.push_str(&t.xml10_content()),
             Event::GeneralRef(r) => cursor.text.push_str(&reference(&r)?),
             Event::End(e) => {
+                open_elements = open_elements.saturating_sub(1);
                 let name = e.local_name().as_ref().to_string();
                 match name.as_str() {
                     "Dosar" => cases.extend(cursor.case.take()),
@@ -116,6 +119,10 @@ fn read(body: &str) -> Result<Result<Vec<PortalCase>, PortalError>, PortalError>
                 return Err(PortalError::Malformed(
                     "răspunsul declară un DTD (refuzat)".into(),
                 ));
+            }
+            // A cut answer would read as "fewer cases": refuse it.
+            Event::Eof if open_elements > 0 => {
+                return Err(PortalError::Malformed("răspuns trunchiat".into()));
             }
             Event::Eof => break,
             _ => {}
@@ -250,9 +257,18 @@ mod tests {
         assert_eq!(case.parties.len(), 2);
         assert_eq!(case.parties[1].role.as_deref(), Some("Intimat Pârât"));
         assert_eq!(case.hearings.len(), 2);
-        assert_eq!(case.hearings[1].outcome.as_deref(), Some("Amână pronunţarea"));
+        assert_eq!(
+            case.hearings[1].outcome.as_deref(),
+            Some("Amână pronunţarea")
+        );
         assert_eq!(case.hearings[0].on, NaiveDate::from_ymd_opt(2019, 12, 10));
-        assert!(case.hearings[0].summary.as_deref().unwrap_or("").contains("Definitivă."));
+        assert!(
+            case.hearings[0]
+                .summary
+                .as_deref()
+                .unwrap_or("")
+                .contains("Definitivă.")
+        );
     }
 
     #[test]
@@ -269,6 +285,8 @@ mod tests {
             parse_search("<soap:Envelope><soap:Body><Cautare"),
             Err(PortalError::Malformed(_))
         ));
+        let cut = "<soap:Envelope><soap:Body><CautareDosareResponse><CautareDosareResult><Dosar><numar>1/97/2026</numar>";
+        assert!(matches!(parse_search(cut), Err(PortalError::Malformed(_))));
     }
 
     #[test]
@@ -281,9 +299,15 @@ mod tests {
             "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]>{}",
             envelope("<Dosar><numar>&lol2;</numar></Dosar>")
         );
-        assert!(matches!(parse_search(&bomb), Err(PortalError::Malformed(_))));
+        assert!(matches!(
+            parse_search(&bomb),
+            Err(PortalError::Malformed(_))
+        ));
         let undeclared = envelope("<Dosar><numar>&lol2;</numar></Dosar>");
-        assert!(matches!(parse_search(&undeclared), Err(PortalError::Malformed(_))));
+        assert!(matches!(
+            parse_search(&undeclared),
+            Err(PortalError::Malformed(_))
+        ));
     }
 
     #[test]

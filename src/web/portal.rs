@@ -18,7 +18,10 @@ pub async fn suggestions(
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let list = db::portal::open_suggestions(&state.db).await?;
-    Ok(render(&chrome, crate::views::portal::suggestions(&chrome, &list)))
+    Ok(render(
+        &chrome,
+        crate::views::portal::suggestions(&chrome, &list),
+    ))
 }
 
 /// Creates the suggested case (with its school and hearings) and opens it.

@@ -18,6 +18,7 @@ mod layering;
 mod links;
 mod litigation;
 mod mail;
+mod portal;
 mod reminders;
 mod reports;
 mod routes;

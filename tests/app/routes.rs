@@ -71,7 +71,12 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
     ("GET", "/cases", "/cases", Access::Staff),
     ("GET", "/cases/new", "/cases/new", Access::Editor),
     ("POST", "/cases/new", "/cases/new", Access::Editor),
-    ("GET", "/cases/suggestions", "/cases/suggestions", Access::Staff),
+    (
+        "GET",
+        "/cases/suggestions",
+        "/cases/suggestions",
+        Access::Staff,
+    ),
     (
         "POST",
         "/cases/suggestions/{id}/accept",
@@ -164,7 +169,12 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         "/settings/campaign",
         Access::Editor,
     ),
-    ("POST", "/settings/portal", "/settings/portal", Access::Editor),
+    (
+        "POST",
+        "/settings/portal",
+        "/settings/portal",
+        Access::Editor,
+    ),
     ("GET", "/imports", "/imports", Access::Staff),
     ("POST", "/imports", "/imports", Access::Editor),
     (
