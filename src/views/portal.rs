@@ -66,7 +66,7 @@ pub fn settings_section(
 ) -> Markup {
     let can_write = chrome.user.as_ref().is_some_and(|u| u.can_write);
     html! {
-        h2 { "Sincronizare cu portal.just.ro" }
+        h2 id="portal" { "Sincronizare cu portal.just.ro" }
         p { "În fiecare zi lucrătoare la 06:30 (ora României) aplicația întreabă portalul instanțelor despre fiecare dosar pe rol: "
             "termene noi, soluții, schimbări de stadiu. Schimbările intră în rezumatul zilnic al Compartimentului Juridic. "
             "Se trimit doar numărul dosarului și instanța (iar la căutarea săptămânală, denumirea unităților)." }

@@ -513,7 +513,24 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         .scalar("SELECT id FROM court_case WHERE number = '10/97/2026'")
         .await;
     let case_page = format!("/cases/{case}");
+    let suggestion = isj_tracker::domain::portal::Suggestion {
+        court: "JudecatoriaDEVA".into(),
+        number: "3456/221/2026".into(),
+        school_code: "2061100733".into(),
+        role: Some("Pârât".into()),
+        category: Some("Litigiidemunca".into()),
+        stage: Some("Fond".into()),
+        object: Some("drepturi salariale".into()),
+        next_hearing: chrono::NaiveDate::from_ymd_opt(2027, 2, 3),
+        hearings: Vec::new(),
+    };
+    let connection = db.connect().await;
+    isj_tracker::db::portal::insert_suggestion(&connection, &suggestion, chrono::Utc::now())
+        .await
+        .expect("suggestion");
     for (path, name) in [
+        ("/cases/suggestions", "suggestions"),
+        ("/settings#portal", "settings-portal"),
         ("/account/security", "security"),
         ("/users", "users"),
         ("/cases/new", "case-new"),
