@@ -326,10 +326,16 @@ impl Suggestion {
             .parties
             .iter()
             .find(|p| is_same_party(&p.name, school_names))?;
+        // A ruling's text may name people; an untracked case keeps only the short outcome
+        // (the sync fetches the rest once the case is accepted).
         let hearings: Vec<HearingFacts> = found
             .hearings
             .iter()
             .filter_map(|h| h.facts(found.stage.clone()))
+            .map(|h| HearingFacts {
+                summary: None,
+                ..h
+            })
             .collect();
         Some(Suggestion {
             court: found.court.clone(),

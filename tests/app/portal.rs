@@ -646,7 +646,7 @@ async fn discovery_suggests_only_the_schools_own_cases_and_remembers_dismissals(
 
     // No natural person's name is kept.
     assert_eq!(
-        count(&app.db, "SELECT COUNT(*) FROM portal_suggestion WHERE role LIKE '%NUME%' OR object LIKE '%NUME%' OR hearings LIKE '%NUME PRENUME%'").await,
+        count(&app.db, "SELECT COUNT(*) FROM portal_suggestion WHERE role LIKE '%NUME%' OR object LIKE '%NUME%' OR hearings LIKE '%NUME PRENUME%' OR hearings LIKE '%Respinge cererea%'").await,
         0
     );
     let (_, page) = app.get_text("/cases/suggestions").await;
