@@ -1,8 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Fills a database at national scale for the benchmarks: the national SIIIR file (7,546 PJ,
-//! 10,654 AR), 20,000 cases with 1–3 schools each, designees for most PJ, D.E.N. steps, a
-//! campaign whose deadline passed three days ago and extensions for some schools. Data is
-//! invented but deterministic (a fixed seed).
+//! 10,654 AR), 20,000 cases with 1–3 schools each and 0–4 hearings, designees for most PJ,
+//! D.E.N. steps, a campaign whose deadline passed three days ago, extensions for some
+//! schools, 100,000 audit rows and 20,000 mails in the outbox. Data is invented but
+//! deterministic (a fixed seed).
 //!
 //! ISJ_DATABASE_URL=sqlite://bench.db?mode=rwc cargo run --release --example seed_national [national.xlsx]
 
@@ -13,13 +14,16 @@ use sea_orm::{
 
 use isj_tracker::clock::SystemClock;
 use isj_tracker::db::entities::{
-    campaign, campaign_extension, case_school, court_case, den_step, designee, school,
+    audit_log, campaign, campaign_extension, case_school, court_case, den_step, designee, hearing,
+    outbox, school,
 };
 use isj_tracker::domain::den::DenStep;
 use isj_tracker::import::{ImportOptions, Silent, import_schools};
 
 const CASES: usize = 20_000;
 const CHUNK: usize = 500;
+const AUDIT_ROWS: usize = 100_000;
+const MAILS: usize = 20_000;
 
 struct Lcg(u64);
 
@@ -129,6 +133,29 @@ async fn main() -> anyhow::Result<()> {
     }
     insert_chunks(&txn, cases).await?;
 
+    let mut hearings = Vec::new();
+    for case_id in 1..=CASES as i32 {
+        for n in 0..rng.next(5) {
+            let on = today + Duration::days(rng.next(240) as i64 - 120 + 7 * n as i64);
+            hearings.push(hearing::ActiveModel {
+                case_id: Set(case_id),
+                on_date: Set(on),
+                time: Set(format!("{:02}:{:02}", 8 + rng.next(6), 30 * rng.next(2))),
+                panel: Set(format!("C{}", n + 1)),
+                stage: Set(Some("Fond".into())),
+                outcome: Set((on < today).then(|| "Amână cauza".to_string())),
+                summary: Set(None),
+                pronounced_on: Set(None),
+                source: Set("import".into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            });
+        }
+    }
+    let hearing_count = hearings.len();
+    insert_chunks(&txn, hearings).await?;
+
     let mut links = Vec::new();
     for case_id in 1..=CASES as i32 {
         let mut schools: Vec<&String> = (0..1 + rng.next(3))
@@ -217,6 +244,51 @@ async fn main() -> anyhow::Result<()> {
     insert_chunks(&txn, designees).await?;
     insert_chunks(&txn, steps).await?;
     insert_chunks(&txn, extensions).await?;
+
+    let mut audit = Vec::new();
+    for i in 0..AUDIT_ROWS {
+        let case_id = 1 + rng.next(CASES);
+        audit.push(audit_log::ActiveModel {
+            at: Set(now - Duration::seconds((AUDIT_ROWS - i) as i64 * 30)),
+            actor: Set(
+                ["juridic@isj.test", "sistem (portal.just.ro)", "import"][rng.next(3)].into(),
+            ),
+            action: Set("termen de judecată adăugat".into()),
+            entity: Set("court_case".into()),
+            entity_id: Set(Some(case_id.to_string())),
+            details: Set(None),
+            before: Set(None),
+            after: Set(Some(format!("{{\"case\":{case_id}}}"))),
+            ..Default::default()
+        });
+    }
+    insert_chunks(&txn, audit).await?;
+    let mut mails = Vec::new();
+    for i in 0..MAILS {
+        let status = ["sent", "sent", "sent", "pending", "dead"][rng.next(5)];
+        mails.push(outbox::ActiveModel {
+            dedupe_key: Set(format!("seed:{i}")),
+            kind: Set("reminder".into()),
+            recipient: Set(format!("scoala{i}@exemplu.ro")),
+            subject: Set("Memento D.E.N.".into()),
+            body_text: Set("Text".into()),
+            body_html: Set("<p>Text</p>".into()),
+            sealed_tokens: Set(None),
+            attachment_path: Set(None),
+            attachment_name: Set(None),
+            status: Set(status.into()),
+            respect_window: Set(true),
+            attempts: Set(i32::from(status != "pending")),
+            next_attempt_at: Set(now),
+            lease_until: Set(None),
+            last_error: Set((status == "dead").then(|| "550 mailbox unavailable".to_string())),
+            message_id: Set(format!("<seed{i}@isj.test>")),
+            created_at: Set(now - Duration::seconds((MAILS - i) as i64 * 60)),
+            sent_at: Set((status == "sent").then_some(now)),
+            ..Default::default()
+        });
+    }
+    insert_chunks(&txn, mails).await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         // Explicit ids were inserted: move the sequences past them.
         for table in ["court_case", "campaign"] {
@@ -225,7 +297,7 @@ async fn main() -> anyhow::Result<()> {
     }
     txn.commit().await?;
     eprintln!(
-        "{} PJ, {CASES} cases, {link_count} links, {designee_count} designees, {step_count} steps, {extension_count} extensions",
+        "{} PJ, {CASES} cases, {link_count} links, {hearing_count} hearings, {designee_count} designees, {step_count} steps, {extension_count} extensions, {AUDIT_ROWS} audit rows, {MAILS} mails",
         pj.len()
     );
     Ok(())

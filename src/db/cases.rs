@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::DbResult;
@@ -325,31 +325,6 @@ pub async fn all_matching<C: ConnectionTrait>(
         .collect())
 }
 
-pub async fn search<C: ConnectionTrait>(db: &C, filter: &CaseFilter) -> DbResult<CasePage> {
-    let paginator = filtered(db, filter).await?.paginate(db, PAGE_SIZE);
-    let total = paginator.num_items().await?;
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = filter.page.clamp(1, pages);
-    let mut cases: Vec<StoredCase> = paginator
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(stored_case)
-        .collect();
-    with_next_hearings(db, &mut cases, filter.today).await?;
-    let mut links = links_of(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
-    let cases = cases.into_iter().map(|c| {
-        let own = links.remove(&c.id).unwrap_or_default();
-        (c, own)
-    });
-    Ok(CasePage {
-        cases: cases.collect(),
-        total,
-        page,
-        pages,
-    })
-}
-
 /// The next hearing of each case, derived from its hearings as of `today`.
 async fn with_next_hearings<C: ConnectionTrait>(
     db: &C,
@@ -568,23 +543,6 @@ pub async fn hearings_between<C: ConnectionTrait>(
         .collect())
 }
 
-/// Values present in stored cases, for the filter lists.
-pub async fn distinct_values<C: ConnectionTrait>(
-    db: &C,
-    column: court_case::Column,
-) -> DbResult<Vec<String>> {
-    let values: Vec<Option<String>> = court_case::Entity::find()
-        .select_only()
-        .column(column)
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut values: Vec<String> = values.into_iter().flatten().collect();
-    values.sort();
-    Ok(values)
-}
-
 /// Marks a case pending or closed.
 pub async fn set_status<C: ConnectionTrait>(
     db: &C,
@@ -719,4 +677,60 @@ pub async fn set_access_refused<C: ConnectionTrait>(
         ),
     ];
     update_link_columns(db, case_id, school, columns, now).await
+}
+
+/// The whole register as the list pages read it: cases, links and hearings, three queries.
+pub async fn index<C: ConnectionTrait>(
+    db: &C,
+    today: NaiveDate,
+) -> DbResult<crate::domain::register::CaseIndex> {
+    use crate::domain::register::{CaseEntry, CaseIndex, HearingEntry};
+    let mut links: HashMap<i32, Vec<(String, LinkFacts)>> = HashMap::new();
+    for row in case_school::Entity::find()
+        .order_by_asc(case_school::Column::Id)
+        .all(db)
+        .await?
+    {
+        let facts = link_facts(&row);
+        links
+            .entry(row.case_id)
+            .or_default()
+            .push((row.school_code, facts));
+    }
+    let mut hearings: HashMap<i32, Vec<HearingEntry>> = HashMap::new();
+    let rows: Vec<(i32, i32, NaiveDate, String, Option<String>)> = hearing::Entity::find()
+        .select_only()
+        .columns([
+            hearing::Column::Id,
+            hearing::Column::CaseId,
+            hearing::Column::OnDate,
+            hearing::Column::Time,
+            hearing::Column::Stage,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, case_id, on, time, stage) in rows {
+        hearings.entry(case_id).or_default().push(HearingEntry {
+            id,
+            on,
+            time,
+            stage,
+        });
+    }
+    let cases = court_case::Entity::find().all(db).await?;
+    Ok(CaseIndex::new(
+        cases
+            .into_iter()
+            .map(|m| {
+                let id = m.id;
+                CaseEntry::new(
+                    stored_case(m),
+                    links.remove(&id).unwrap_or_default(),
+                    hearings.remove(&id).unwrap_or_default(),
+                    today,
+                )
+            })
+            .collect(),
+    ))
 }

@@ -251,34 +251,3 @@ pub async fn save_evidence<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
-
-/// Current designees whose name (folded), e-mail or phone contains `text`; at most `limit`.
-pub async fn find_current<C: ConnectionTrait>(
-    db: &C,
-    text: &str,
-    limit: usize,
-) -> DbResult<Vec<StoredDesignee>> {
-    let key = crate::domain::text::fold(text);
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    // The phone is stored as +40…: "0722 111 222" is found by its last nine digits.
-    let phone_tail = digits.trim_start_matches('0').to_string();
-    let rows = designee::Entity::find()
-        .filter(designee::Column::ValidTo.is_null())
-        .order_by_asc(designee::Column::FullName)
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(stored)
-        .filter(|d| {
-            let f = &d.facts;
-            crate::domain::text::fold(&f.full_name).contains(&key)
-                || f.email
-                    .as_deref()
-                    .is_some_and(|e| e.contains(&text.trim().to_lowercase()))
-                || (phone_tail.len() >= 6
-                    && f.phone.as_deref().is_some_and(|p| p.contains(&phone_tail)))
-        })
-        .take(limit)
-        .collect())
-}

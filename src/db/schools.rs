@@ -83,22 +83,6 @@ pub async fn attached_units<C: ConnectionTrait>(
     Ok(units.into_iter().map(stored).collect())
 }
 
-/// Distinct localities of active schools, for the filter list.
-pub async fn localities<C: ConnectionTrait>(db: &C) -> DbResult<Vec<String>> {
-    let rows: Vec<Option<String>> = School::find()
-        .select_only()
-        .column(Column::Locality)
-        .filter(Column::Active.eq(true))
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut localities: Vec<String> = rows.into_iter().flatten().collect();
-    // Alphabetical as a Romanian reader expects: Ş next to S, not after Z.
-    localities.sort_by_cached_key(|l| fold(l));
-    Ok(localities)
-}
-
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ApplyCounts {
     pub inserted: u64,
@@ -379,4 +363,52 @@ pub async fn pj_emails<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, S
         .into_iter()
         .filter_map(|(code, email)| email.map(|e| (code, e)))
         .collect())
+}
+
+/// Every unit as the list pages read it (one query).
+pub async fn index<C: ConnectionTrait>(db: &C) -> DbResult<crate::domain::register::SchoolIndex> {
+    use crate::domain::register::{SchoolEntry, SchoolIndex};
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+        String,
+    );
+    let rows: Vec<Row> = School::find()
+        .select_only()
+        .columns([
+            Column::Code,
+            Column::PjCode,
+            Column::Status,
+            Column::LongName,
+            Column::ShortName,
+            Column::Locality,
+            Column::Area,
+            Column::Active,
+            Column::SearchKey,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(SchoolIndex::new(
+        rows.into_iter()
+            .map(
+                |(code, pj_code, status, long, short, locality, area, active, key)| SchoolEntry {
+                    name: long.or(short).unwrap_or_else(|| code.clone()),
+                    code,
+                    pj_code,
+                    status,
+                    locality,
+                    area,
+                    active,
+                    key,
+                },
+            )
+            .collect(),
+    ))
 }

@@ -17,6 +17,7 @@ pub mod designee;
 pub mod directory;
 pub mod outbox;
 pub mod portal;
+pub mod register;
 pub mod reminders;
 pub mod report;
 pub mod report_table;

@@ -332,10 +332,7 @@ impl Suggestion {
             .hearings
             .iter()
             .filter_map(|h| h.facts(found.stage.clone()))
-            .map(|h| HearingFacts {
-                summary: None,
-                ..h
-            })
+            .map(|h| HearingFacts { summary: None, ..h })
             .collect();
         Some(Suggestion {
             court: found.court.clone(),

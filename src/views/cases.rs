@@ -287,7 +287,25 @@ fn hearings_section(
 }
 
 /// `/hearings`: the coming hearings by date.
-pub fn agenda(chrome: &Chrome, hearings: &[Hearing], from: chrono::NaiveDate, days: i64) -> Markup {
+pub struct AgendaView<'a> {
+    pub hearings: &'a [Hearing],
+    pub from: chrono::NaiveDate,
+    pub days: i64,
+    /// All hearings in the period; `hearings` is one page of them.
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+}
+
+pub fn agenda(chrome: &Chrome, view: AgendaView) -> Markup {
+    let AgendaView {
+        hearings,
+        from,
+        days,
+        total,
+        page: current,
+        pages,
+    } = view;
     page(
         chrome,
         "Termene",
@@ -299,7 +317,7 @@ pub fn agenda(chrome: &Chrome, hearings: &[Hearing], from: chrono::NaiveDate, da
                 button type="submit" { "Arată" }
             }
             p.summary {
-                @if hearings.len() == 1 { "1 termen" } @else { (hearings.len()) " termene" }
+                @if total == 1 { "1 termen" } @else { (total) " termene" }
                 " între " (date(from)) " și " (date(from + chrono::Duration::days(days)))
             }
             @if hearings.is_empty() {
@@ -320,6 +338,13 @@ pub fn agenda(chrome: &Chrome, hearings: &[Hearing], from: chrono::NaiveDate, da
                         td { @for (i, (code, name)) in h.schools.iter().enumerate() { @if i > 0 { br; } a href={ "/schools/" (code) } { (name) } } }
                     } } }
                 } }
+                @if pages > 1 {
+                    nav.pagination aria-label="Pagini" {
+                        @if current > 1 { a rel="prev" href={ "/hearings?days=" (days) "&page=" (current - 1) } { "‹ Pagina anterioară" } }
+                        span { "Pagina " (current) " din " (pages) }
+                        @if current < pages { a rel="next" href={ "/hearings?days=" (days) "&page=" (current + 1) } { "Pagina următoare ›" } }
+                    }
+                }
             }
         },
     )

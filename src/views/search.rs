@@ -6,11 +6,11 @@ use super::layout::{Chrome, page};
 use crate::domain::cases::{CaseLink, StoredCase};
 use crate::domain::courts;
 use crate::domain::designee::StoredDesignee;
-use crate::domain::school::StoredSchool;
+use crate::domain::register::SchoolEntry;
 
 pub struct SearchView<'a> {
     pub query: &'a str,
-    pub schools: &'a [StoredSchool],
+    pub schools: &'a [&'a SchoolEntry],
     pub cases: &'a [(StoredCase, Vec<CaseLink>)],
     /// Current designees that match, with their school's name.
     pub designees: &'a [(StoredDesignee, String)],
@@ -28,7 +28,7 @@ pub fn results(chrome: &Chrome, view: SearchView) -> Markup {
             }
             h2 { "Unități (" (view.schools.len()) ")" }
             @if view.schools.is_empty() { p.muted { "Nicio unitate." } }
-            ul { @for s in view.schools { li { a href={ "/schools/" (s.record.code) } { (s.record.display_name()) } " " span.muted { (s.record.code) " · " (s.record.locality.as_deref().unwrap_or("")) } } } }
+            ul { @for s in view.schools { li { a href={ "/schools/" (s.code) } { (s.name) } " " span.muted { (s.code) " · " (s.locality.as_deref().unwrap_or("")) } } } }
             h2 { "Dosare (" (view.cases.len()) ")" }
             @if view.cases.is_empty() { p.muted { "Niciun dosar." } }
             ul { @for (case, links) in view.cases { li {

@@ -12,14 +12,17 @@ use crate::db::cases::Hearing;
 use crate::db::den::Campaign;
 use crate::db::{self, DbError};
 use crate::domain::board::Board;
+use crate::domain::register::{CaseIndex, DesigneeIndex, SchoolIndex};
 
 /// What the overview and the filtered school list show.
 pub struct Snapshot {
     pub campaign: Option<Campaign>,
     pub board: Board,
     pub hearings: Vec<Hearing>,
-    /// Localities of active schools, for the filter lists.
-    pub localities: Vec<String>,
+    /// Every unit and the whole case register, for the list pages.
+    pub schools: SchoolIndex,
+    pub cases: CaseIndex,
+    pub designees: DesigneeIndex,
     /// Summaries the overview shows, computed once per snapshot.
     pub counts: std::collections::HashMap<crate::domain::den::StatusKind, u32>,
     pub progress: (u32, u32),
@@ -28,7 +31,8 @@ pub struct Snapshot {
     pub dead_mail: i64,
 }
 
-/// A snapshot is rebuilt at least this often, for what writes no audit row (mail outcomes).
+/// A snapshot is rebuilt in the background at least this often, for what writes no audit
+/// row (mail outcomes); the old one serves meanwhile.
 const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Localities drawn in the overview's chart.
@@ -69,20 +73,23 @@ impl BoardCache {
         let current = self.lock();
         current
             .as_ref()
-            .filter(|c| {
-                c.today == today
-                    && c.verified_at.elapsed() < RECHECK_AFTER
-                    && c.built_at.elapsed() < MAX_AGE
-            })
+            .filter(|c| c.today == today && c.verified_at.elapsed() < RECHECK_AFTER)
             .map(|c| Arc::clone(&c.snapshot))
+    }
+
+    /// Whether the current snapshot is older than [`MAX_AGE`].
+    fn aged(&self) -> bool {
+        self.lock()
+            .as_ref()
+            .is_some_and(|c| c.built_at.elapsed() >= MAX_AGE)
     }
 
     /// The snapshot, if it was built at this audit version; marks it confirmed.
     fn confirm(&self, version: i64, today: NaiveDate) -> Option<Arc<Snapshot>> {
         let mut current = self.lock();
-        let cached = current.as_mut().filter(|c| {
-            c.version == version && c.today == today && c.built_at.elapsed() < MAX_AGE
-        })?;
+        let cached = current
+            .as_mut()
+            .filter(|c| c.version == version && c.today == today)?;
         cached.verified_at = Instant::now();
         Some(Arc::clone(&cached.snapshot))
     }
@@ -123,32 +130,66 @@ pub fn today(state: &AppState) -> NaiveDate {
 
 pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {
     let today = today(state);
-    if let Some(hit) = state.board.recent(today) {
+    let found = match state.board.recent(today) {
+        Some(hit) => Some(hit),
+        None => {
+            let version = db::audit::version(&state.db).await?;
+            state.board.confirm(version, today)
+        }
+    };
+    if let Some(hit) = found {
+        if state.board.aged() {
+            refresh_in_background(state);
+        }
         return Ok(hit);
     }
+    let _one_at_a_time = state.board.rebuilding.lock().await;
     let version = db::audit::version(&state.db).await?;
     if let Some(hit) = state.board.confirm(version, today) {
         return Ok(hit);
     }
-    let _one_at_a_time = state.board.rebuilding.lock().await;
-    if let Some(hit) = state.board.confirm(version, today) {
-        return Ok(hit);
-    }
+    rebuild(state, version, today).await
+}
+
+/// Rebuilds an aged snapshot while the old one keeps serving (one rebuild at a time).
+fn refresh_in_background(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let Ok(_one_at_a_time) = state.board.rebuilding.try_lock() else {
+            return;
+        };
+        let today = today(&state);
+        let rebuilt = match db::audit::version(&state.db).await {
+            Ok(version) => rebuild(&state, version, today).await.map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = rebuilt {
+            tracing::error!("board refresh failed: {e}");
+        }
+    });
+}
+
+/// Reads everything the lists and the overview show, once.
+async fn rebuild(
+    state: &AppState,
+    version: i64,
+    today: NaiveDate,
+) -> Result<Arc<Snapshot>, DbError> {
     let board = db::board::load(&state.db, today).await?;
+    let schools = db::schools::index(&state.db).await?;
+    let cases = db::cases::index(&state.db, today).await?;
+    let coming = (today, today + Duration::days(HEARING_DAYS));
+    let (_, hearings) = cases.agenda(coming, &schools, 0, 100);
     let snapshot = Arc::new(Snapshot {
         campaign: db::den::active_campaign(&state.db).await?,
         counts: board.counts(),
         progress: board.progress(),
         chart: board.localities(CHART_LOCALITIES),
         board,
-        hearings: db::cases::hearings_between(
-            &state.db,
-            today,
-            today + Duration::days(HEARING_DAYS),
-            100,
-        )
-        .await?,
-        localities: db::schools::localities(&state.db).await?,
+        hearings,
+        schools,
+        cases,
+        designees: DesigneeIndex::new(db::designees::all_current(&state.db).await?),
         dead_mail: db::outbox::counts(&state.db)
             .await?
             .into_iter()

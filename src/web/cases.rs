@@ -9,7 +9,6 @@ use super::{AppState, WebError};
 use crate::app::{self, Actor, AppError};
 use crate::db;
 use crate::db::cases::CaseFilter;
-use crate::db::entities::court_case;
 use crate::domain::cases::{CaseStatus, HearingFacts, HearingSource, normalise_time};
 use crate::domain::school::SiiirCode;
 use crate::views::cases::{CaseDetailView, CaseListView};
@@ -64,16 +63,21 @@ pub async fn list(
         today: super::board::today(&state),
         ..params.into_filter()
     };
-    let page = db::cases::search(&state.db, &filter).await?;
-    let courts = db::cases::distinct_values(&state.db, court_case::Column::Court).await?;
-    let stages = db::cases::distinct_values(&state.db, court_case::Column::Stage).await?;
-    let categories = db::cases::distinct_values(&state.db, court_case::Column::Category).await?;
+    let snapshot = super::board::snapshot(&state).await?;
+    let page = snapshot
+        .cases
+        .search(&filter, &snapshot.schools, db::cases::PAGE_SIZE);
+    let (courts, stages, categories) = (
+        &snapshot.cases.courts,
+        &snapshot.cases.stages,
+        &snapshot.cases.categories,
+    );
     let view = CaseListView {
         page: &page,
         filter: &filter,
-        courts: &courts,
-        stages: &stages,
-        categories: &categories,
+        courts,
+        stages,
+        categories,
     };
     Ok(render(&chrome, crate::views::cases::list(&chrome, view)))
 }
@@ -236,7 +240,11 @@ pub async fn record_outcome(
 #[derive(Deserialize, Default)]
 pub struct AgendaParams {
     days: Option<String>,
+    page: Option<String>,
 }
+
+/// Hearings per agenda page.
+const AGENDA_PAGE: usize = 100;
 
 /// Days ahead the agenda shows by default.
 const AGENDA_DAYS: i64 = 30;
@@ -255,11 +263,29 @@ pub async fn agenda(
         .map_or(AGENDA_DAYS, |d| d.clamp(1, 365));
     let from = super::board::today(&state);
     let to = from + chrono::Duration::days(days);
-    let hearings = db::cases::hearings_between(&state.db, from, to, 2000).await?;
-    Ok(render(
-        &chrome,
-        crate::views::cases::agenda(&chrome, &hearings, from, days),
-    ))
+    let snapshot = super::board::snapshot(&state).await?;
+    let (total, _) = snapshot.cases.agenda((from, to), &snapshot.schools, 0, 0);
+    let pages = total.div_ceil(AGENDA_PAGE).max(1);
+    let page = params
+        .page
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let (_, hearings) = snapshot.cases.agenda(
+        (from, to),
+        &snapshot.schools,
+        (page - 1) * AGENDA_PAGE,
+        AGENDA_PAGE,
+    );
+    let view = crate::views::cases::AgendaView {
+        hearings: &hearings,
+        from,
+        days,
+        total,
+        page,
+        pages,
+    };
+    Ok(render(&chrome, crate::views::cases::agenda(&chrome, view)))
 }
 
 /// `/cases/new`: the form to add a case by hand.

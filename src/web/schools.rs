@@ -8,8 +8,8 @@ use super::flash::outcome;
 use super::session::{CheckedForm, Editor, Staff};
 use super::{AppState, WebError};
 use crate::app::{self, Actor, AppError};
+use crate::db;
 use crate::db::schools::{self as queries, ActiveFilter, PAGE_SIZE, SchoolFilter};
-use crate::db::{self, DbError};
 use crate::domain::board::BoardFilter;
 use crate::domain::den::{DenStep, StatusKind, StepClaim};
 use crate::domain::designee::{AccessContact, DesigneeFacts};
@@ -76,7 +76,7 @@ pub async fn list(
     let (rows, total, page, pages) = if filter.den_status.is_some() || filter.with_cases {
         from_board(&snapshot, &filter)
     } else {
-        from_database(&state, &snapshot, &filter.schools).await?
+        from_index(&snapshot, &filter.schools)
     };
     let view = SchoolListView {
         rows: &rows,
@@ -84,7 +84,7 @@ pub async fn list(
         page,
         pages,
         filter: &filter,
-        localities: &snapshot.localities,
+        localities: snapshot.schools.localities(),
     };
     Ok(render(&chrome, crate::views::schools::list(&chrome, view)))
 }
@@ -121,32 +121,26 @@ fn from_board(snapshot: &Snapshot, filter: &SchoolListFilter) -> ListPage {
     (rows, total, page, pages)
 }
 
-async fn from_database(
-    state: &AppState,
-    snapshot: &Snapshot,
-    filter: &SchoolFilter,
-) -> Result<ListPage, DbError> {
-    let found = queries::search(&state.db, filter).await?;
+/// Every other filter applies to all units, held in the snapshot.
+fn from_index(snapshot: &Snapshot, filter: &SchoolFilter) -> ListPage {
+    let found = snapshot.schools.search(filter, PAGE_SIZE);
     let rows = found
-        .schools
+        .rows
         .into_iter()
-        .map(|s| {
-            let den = snapshot
+        .map(|s| SchoolListRow {
+            code: s.code.clone(),
+            name: s.name.clone(),
+            unit_status: s.status.clone(),
+            locality: s.locality.clone(),
+            area: s.area.clone(),
+            active: s.active,
+            den: snapshot
                 .board
-                .get(&s.record.code)
-                .map(|row| (row.status, row.school.designee.clone()));
-            SchoolListRow {
-                name: s.record.display_name().to_string(),
-                code: s.record.code,
-                unit_status: s.record.status,
-                locality: s.record.locality,
-                area: s.record.area,
-                active: s.active,
-                den,
-            }
+                .get(&s.code)
+                .map(|row| (row.status, row.school.designee.clone())),
         })
         .collect();
-    Ok((rows, found.total, found.page, found.pages))
+    (rows, found.total, found.page, found.pages)
 }
 
 pub async fn detail(

@@ -7,7 +7,6 @@ use serde::Deserialize;
 use super::chrome::render;
 use super::session::Staff;
 use super::{AppState, WebError};
-use crate::db;
 use crate::db::schools::{ActiveFilter, SchoolFilter};
 use crate::domain::cases::CaseFilter;
 use crate::views::layout::Chrome;
@@ -34,6 +33,7 @@ pub async fn search(
         .chars()
         .take(100)
         .collect();
+    let snapshot = super::board::snapshot(&state).await?;
     let (mut schools, mut cases, mut designees) = (Vec::new(), Vec::new(), Vec::new());
     if !query.is_empty() {
         let filter = SchoolFilter {
@@ -42,8 +42,7 @@ pub async fn search(
             page: 1,
             ..SchoolFilter::default()
         };
-        schools = db::schools::search(&state.db, &filter).await?.schools;
-        schools.truncate(LIMIT);
+        schools = snapshot.schools.search(&filter, LIMIT as u64).rows;
         let filter = CaseFilter {
             query: Some(query.clone()),
             include_closed: true,
@@ -51,15 +50,16 @@ pub async fn search(
             page: 1,
             ..CaseFilter::default()
         };
-        cases = db::cases::search(&state.db, &filter).await?.cases;
-        cases.truncate(LIMIT);
-        for d in db::designees::find_current(&state.db, &query, LIMIT).await? {
-            let name = db::schools::find(&state.db, &d.school_code)
-                .await?
-                .map_or(d.school_code.clone(), |s| {
-                    s.record.display_name().to_string()
-                });
-            designees.push((d, name));
+        cases = snapshot
+            .cases
+            .search(&filter, &snapshot.schools, LIMIT as u64)
+            .cases;
+        for d in snapshot.designees.find(&query, LIMIT) {
+            let name = snapshot
+                .schools
+                .get(&d.school_code)
+                .map_or_else(|| d.school_code.clone(), |s| s.name.clone());
+            designees.push((d.clone(), name));
         }
     }
     let view = crate::views::search::SearchView {

@@ -1,0 +1,614 @@
+//! The schools and the case register as the list pages read them, held in memory between
+//! changes: one read of each table when something changes (or the day turns), then every
+//! filter, count and page answered without the database. Pure; loaded by `db`, kept fresh by
+//! the web layer's snapshot.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use super::case_import::{CaseFacts, LinkFacts};
+use super::case_number::CaseNumber;
+use super::cases::{CaseFilter, CaseLink, CasePage, Hearing, StoredCase};
+use super::school::{ActiveFilter, SchoolFilter, SiiirCode};
+use super::text::fold;
+
+/// One unit as the lists show and filter it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolEntry {
+    pub code: String,
+    pub pj_code: String,
+    /// `PJ` or `AR`.
+    pub status: String,
+    pub name: String,
+    pub locality: Option<String>,
+    pub area: Option<String>,
+    pub active: bool,
+    /// Folded name, locality and code (what the search box matches).
+    pub key: String,
+}
+
+/// Every unit, in list order: locality, PJ, the PJ before its units, code.
+#[derive(Debug, Default)]
+pub struct SchoolIndex {
+    entries: Vec<SchoolEntry>,
+    by_code: HashMap<String, usize>,
+    localities: Vec<String>,
+}
+
+/// One page of a filtered list.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+fn page_of<'a, T: 'a>(matching: impl Iterator<Item = &'a T>, page: u64, size: u64) -> Page<&'a T> {
+    let all: Vec<&T> = matching.collect();
+    let total = all.len() as u64;
+    let pages = total.div_ceil(size).max(1);
+    let page = page.clamp(1, pages);
+    let rows = all
+        .into_iter()
+        .skip(((page - 1) * size) as usize)
+        .take(size as usize)
+        .collect();
+    Page {
+        rows,
+        total,
+        page,
+        pages,
+    }
+}
+
+/// The words of a search text, folded; every one must be found.
+fn words(query: Option<&str>) -> Vec<String> {
+    query
+        .map(fold)
+        .map(|q| {
+            q.split(' ')
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl SchoolIndex {
+    pub fn new(mut entries: Vec<SchoolEntry>) -> SchoolIndex {
+        entries.sort_by(|a, b| {
+            (
+                &a.locality,
+                &a.pj_code,
+                std::cmp::Reverse(&a.status),
+                &a.code,
+            )
+                .cmp(&(
+                    &b.locality,
+                    &b.pj_code,
+                    std::cmp::Reverse(&b.status),
+                    &b.code,
+                ))
+        });
+        let by_code = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.code.clone(), i))
+            .collect();
+        let localities: BTreeSet<String> = entries
+            .iter()
+            .filter(|e| e.active)
+            .filter_map(|e| e.locality.clone())
+            .collect();
+        SchoolIndex {
+            entries,
+            by_code,
+            localities: localities.into_iter().collect(),
+        }
+    }
+
+    pub fn get(&self, code: &str) -> Option<&SchoolEntry> {
+        self.by_code.get(code).map(|&i| &self.entries[i])
+    }
+
+    /// Localities of active units, sorted, for the filter lists.
+    pub fn localities(&self) -> &[String] {
+        &self.localities
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The units a filter selects, one page of them.
+    pub fn search(&self, filter: &SchoolFilter, size: u64) -> Page<&SchoolEntry> {
+        let words = words(filter.query.as_deref());
+        let matching = self.entries.iter().filter(|e| {
+            let active = match filter.active {
+                ActiveFilter::Active => e.active,
+                ActiveFilter::Inactive => !e.active,
+                ActiveFilter::All => true,
+            };
+            active
+                && filter
+                    .locality
+                    .as_ref()
+                    .is_none_or(|l| e.locality.as_ref() == Some(l))
+                && filter
+                    .area
+                    .as_ref()
+                    .is_none_or(|a| e.area.as_ref() == Some(a))
+                && filter.status.as_ref().is_none_or(|s| &e.status == s)
+                && words.iter().all(|w| e.key.contains(w.as_str()))
+        });
+        let page = page_of(matching, filter.page, size);
+        Page {
+            rows: page.rows,
+            ..page
+        }
+    }
+}
+
+/// One hearing of a case, as the agenda lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HearingEntry {
+    pub id: i32,
+    pub on: NaiveDate,
+    pub time: String,
+    pub stage: Option<String>,
+}
+
+/// One case with its links and hearings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseEntry {
+    pub case: StoredCase,
+    pub links: Vec<(String, LinkFacts)>,
+    /// Oldest first.
+    pub hearings: Vec<HearingEntry>,
+    /// Folded object, for the search box.
+    object_key: String,
+}
+
+impl CaseEntry {
+    pub fn new(
+        mut case: StoredCase,
+        links: Vec<(String, LinkFacts)>,
+        mut hearings: Vec<HearingEntry>,
+        today: NaiveDate,
+    ) -> CaseEntry {
+        hearings.sort_by(|a, b| (a.on, &a.time, a.id).cmp(&(b.on, &b.time, b.id)));
+        case.facts.next_hearing = hearings.iter().map(|h| h.on).find(|on| *on >= today);
+        CaseEntry {
+            object_key: case.facts.object.as_deref().map(fold).unwrap_or_default(),
+            case,
+            links,
+            hearings,
+        }
+    }
+}
+
+/// The case register in list order: soonest next hearing first, cases without one after,
+/// newer years first, then by id.
+#[derive(Debug, Default)]
+pub struct CaseIndex {
+    entries: Vec<CaseEntry>,
+    by_id: HashMap<i32, usize>,
+    /// Values present, for the filter lists.
+    pub courts: Vec<String>,
+    pub stages: Vec<String>,
+    pub categories: Vec<String>,
+}
+
+fn distinct<'a>(values: impl Iterator<Item = Option<&'a String>>) -> Vec<String> {
+    values
+        .flatten()
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+impl CaseIndex {
+    pub fn new(mut entries: Vec<CaseEntry>) -> CaseIndex {
+        entries.sort_by(|a, b| {
+            let key = |e: &CaseEntry| {
+                (
+                    e.case.facts.next_hearing.unwrap_or(NaiveDate::MAX),
+                    std::cmp::Reverse(e.case.year),
+                    e.case.id,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.case.id, i))
+            .collect();
+        CaseIndex {
+            courts: distinct(entries.iter().map(|e| Some(&e.case.court))),
+            stages: distinct(entries.iter().map(|e| e.case.facts.stage.as_ref())),
+            categories: distinct(entries.iter().map(|e| e.case.facts.category.as_ref())),
+            entries,
+            by_id,
+        }
+    }
+
+    pub fn get(&self, id: i32) -> Option<&CaseEntry> {
+        self.by_id.get(&id).map(|&i| &self.entries[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The cases a filter selects, one page of them, with their schools named.
+    pub fn search(&self, filter: &CaseFilter, schools: &SchoolIndex, size: u64) -> CasePage {
+        let text = TextMatch::new(filter.query.as_deref(), schools);
+        let matching = self.entries.iter().filter(|e| {
+            let case = &e.case;
+            (filter.include_closed || case.active)
+                && filter.court.as_ref().is_none_or(|c| &case.court == c)
+                && filter
+                    .stage
+                    .as_ref()
+                    .is_none_or(|s| case.facts.stage.as_ref() == Some(s))
+                && filter
+                    .category
+                    .as_ref()
+                    .is_none_or(|c| case.facts.category.as_ref() == Some(c))
+                && filter
+                    .school
+                    .as_ref()
+                    .is_none_or(|s| e.links.iter().any(|(code, _)| code == s))
+                && within(e, filter.hearing_from, filter.hearing_to)
+                && text.matches(e)
+        });
+        let page = page_of(matching, filter.page, size);
+        CasePage {
+            cases: page
+                .rows
+                .into_iter()
+                .map(|e| (e.case.clone(), self.links(e, schools)))
+                .collect(),
+            total: page.total,
+            page: page.page,
+            pages: page.pages,
+        }
+    }
+
+    /// A case's links with the schools' names.
+    pub fn links(&self, entry: &CaseEntry, schools: &SchoolIndex) -> Vec<CaseLink> {
+        entry
+            .links
+            .iter()
+            .map(|(code, facts)| CaseLink {
+                case_id: entry.case.id,
+                school_code: code.clone(),
+                school_name: schools
+                    .get(code)
+                    .map_or_else(|| code.clone(), |s| s.name.clone()),
+                facts: facts.clone(),
+            })
+            .collect()
+    }
+
+    /// Hearings of active cases between two days (inclusive), soonest first: the total and
+    /// `limit` of them from `offset`.
+    pub fn agenda(
+        &self,
+        (from, to): (NaiveDate, NaiveDate),
+        schools: &SchoolIndex,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<Hearing>) {
+        let mut found: Vec<(&CaseEntry, &HearingEntry)> = self
+            .entries
+            .iter()
+            .filter(|e| e.case.active)
+            .flat_map(|e| {
+                e.hearings
+                    .iter()
+                    .filter(move |h| h.on >= from && h.on <= to)
+                    .map(move |h| (e, h))
+            })
+            .collect();
+        found.sort_by(|a, b| (a.1.on, &a.1.time, a.1.id).cmp(&(b.1.on, &b.1.time, b.1.id)));
+        let total = found.len();
+        let hearings = found
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(e, h)| Hearing {
+                hearing_id: h.id,
+                on: h.on,
+                time: h.time.clone(),
+                stage: h.stage.clone().or_else(|| e.case.facts.stage.clone()),
+                case_id: e.case.id,
+                number: e.case.number.clone(),
+                court: e.case.court.clone(),
+                schools: e
+                    .links
+                    .iter()
+                    .map(|(code, _)| {
+                        let name = schools
+                            .get(code)
+                            .map_or_else(|| code.clone(), |s| s.name.clone());
+                        (code.clone(), name)
+                    })
+                    .collect(),
+            })
+            .collect();
+        (total, hearings)
+    }
+}
+
+fn within(entry: &CaseEntry, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
+    if from.is_none() && to.is_none() {
+        return true;
+    }
+    entry
+        .hearings
+        .iter()
+        .any(|h| from.is_none_or(|f| h.on >= f) && to.is_none_or(|t| h.on <= t))
+}
+
+/// What the search box text of the case list matches: a case number however typed, a
+/// school's SIIIR code, or the folded text inside the object or a linked school's name.
+enum TextMatch {
+    Any,
+    Number(String),
+    School(String),
+    Text {
+        folded: String,
+        schools: Vec<String>,
+    },
+}
+
+impl TextMatch {
+    fn new(query: Option<&str>, schools: &SchoolIndex) -> TextMatch {
+        let Some(text) = query.map(str::trim).filter(|t| !t.is_empty()) else {
+            return TextMatch::Any;
+        };
+        if let Ok(number) = CaseNumber::parse(text) {
+            return TextMatch::Number(number.to_string());
+        }
+        if let Some(code) = SiiirCode::from_exact(text) {
+            return TextMatch::School(code.as_str().to_string());
+        }
+        let folded = fold(text);
+        let mut named: Vec<String> = schools
+            .entries
+            .iter()
+            .filter(|s| s.key.contains(folded.as_str()))
+            .map(|s| s.code.clone())
+            .collect();
+        named.sort_unstable();
+        TextMatch::Text {
+            folded,
+            schools: named,
+        }
+    }
+
+    fn matches(&self, entry: &CaseEntry) -> bool {
+        match self {
+            TextMatch::Any => true,
+            TextMatch::Number(number) => &entry.case.number == number,
+            TextMatch::School(code) => entry.links.iter().any(|(c, _)| c == code),
+            TextMatch::Text { folded, schools } => {
+                entry.object_key.contains(folded.as_str())
+                    || entry
+                        .links
+                        .iter()
+                        .any(|(c, _)| schools.binary_search(c).is_ok())
+            }
+        }
+    }
+}
+
+/// Current designees with their folded names, for the search box.
+#[derive(Debug, Default)]
+pub struct DesigneeIndex {
+    entries: Vec<(String, super::designee::StoredDesignee)>,
+}
+
+impl DesigneeIndex {
+    pub fn new(designees: Vec<super::designee::StoredDesignee>) -> DesigneeIndex {
+        let mut entries: Vec<_> = designees
+            .into_iter()
+            .map(|d| (fold(&d.facts.full_name), d))
+            .collect();
+        entries.sort_by(|a, b| (&a.1.facts.full_name, a.1.id).cmp(&(&b.1.facts.full_name, b.1.id)));
+        DesigneeIndex { entries }
+    }
+
+    /// Designees whose name, e-mail or phone matches: the name folded, the e-mail as typed
+    /// (lower case), the phone by its digits without the leading zero (`0722 111 222` finds
+    /// `+40722111222`).
+    pub fn find(&self, text: &str, limit: usize) -> Vec<&super::designee::StoredDesignee> {
+        let key = fold(text);
+        let email = text.trim().to_lowercase();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let phone_tail = digits.trim_start_matches('0');
+        self.entries
+            .iter()
+            .filter(|(name, d)| {
+                name.contains(&key)
+                    || d.facts.email.as_deref().is_some_and(|e| e.contains(&email))
+                    || (phone_tail.len() >= 6
+                        && d.facts
+                            .phone
+                            .as_deref()
+                            .is_some_and(|p| p.contains(phone_tail)))
+            })
+            .map(|(_, d)| d)
+            .take(limit)
+            .collect()
+    }
+}
+
+/// A stored case's facts without the derived next hearing (filled in by the index).
+pub fn case_facts(
+    category: Option<String>,
+    stage: Option<String>,
+    object: Option<String>,
+) -> CaseFacts {
+    CaseFacts {
+        category,
+        stage,
+        object,
+        next_hearing: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn school(code: &str, locality: &str, name: &str, status: &str, pj: &str) -> SchoolEntry {
+        SchoolEntry {
+            code: code.into(),
+            pj_code: pj.into(),
+            status: status.into(),
+            name: name.into(),
+            locality: Some(locality.into()),
+            area: Some("URBAN".into()),
+            active: true,
+            key: fold(&format!("{name} {locality} {code}")),
+        }
+    }
+
+    fn schools() -> SchoolIndex {
+        SchoolIndex::new(vec![
+            school("3", "DEVA", "Liceul Teoretic Traian", "PJ", "3"),
+            school("4", "DEVA", "Grădinița nr. 1", "AR", "3"),
+            school("1", "BRAD", "Școala Gimnazială Avram Iancu", "PJ", "1"),
+        ])
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default()
+    }
+
+    fn case(id: i32, number: &str, object: &str, school: &str, hearings: &[u32]) -> CaseEntry {
+        let stored = StoredCase {
+            id,
+            court: "TribunalulHUNEDOARA".into(),
+            number: number.into(),
+            year: 2026,
+            facts: case_facts(None, Some("Fond".into()), Some(object.into())),
+            active: true,
+            source: "import".into(),
+        };
+        let hearings = hearings
+            .iter()
+            .enumerate()
+            .map(|(i, d)| HearingEntry {
+                id: id * 10 + i as i32,
+                on: day(*d),
+                time: "09:00".into(),
+                stage: None,
+            })
+            .collect();
+        CaseEntry::new(
+            stored,
+            vec![(school.into(), LinkFacts::default())],
+            hearings,
+            day(10),
+        )
+    }
+
+    #[test]
+    fn schools_in_list_order_with_every_filter() {
+        let index = schools();
+        let all = index.search(
+            &SchoolFilter {
+                page: 1,
+                ..Default::default()
+            },
+            50,
+        );
+        let codes: Vec<&str> = all.rows.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["1", "3", "4"],
+            "locality, then the PJ before its units"
+        );
+        let filter = SchoolFilter {
+            query: Some("gradinita deva".into()),
+            page: 1,
+            ..Default::default()
+        };
+        assert_eq!(index.search(&filter, 50).total, 1);
+        let filter = SchoolFilter {
+            status: Some("PJ".into()),
+            locality: Some("DEVA".into()),
+            page: 9,
+            ..Default::default()
+        };
+        let page = index.search(&filter, 50);
+        assert_eq!(
+            (page.total, page.page, page.pages),
+            (1, 1, 1),
+            "page clamped"
+        );
+        assert_eq!(index.localities(), ["BRAD", "DEVA"]);
+    }
+
+    #[test]
+    fn cases_soonest_hearing_first_and_text_search() {
+        let index = CaseIndex::new(vec![
+            case(1, "1/97/2026", "drepturi salariale", "1", &[]),
+            case(2, "2/97/2026", "anulare act", "3", &[5, 20]),
+            case(3, "3/97/2026", "Drepturi bănești", "4", &[12]),
+        ]);
+        let filter = |q: Option<&str>| CaseFilter {
+            query: q.map(String::from),
+            today: day(10),
+            page: 1,
+            ..Default::default()
+        };
+        let page = index.search(&filter(None), &schools(), 50);
+        let order: Vec<i32> = page.cases.iter().map(|(c, _)| c.id).collect();
+        assert_eq!(
+            order,
+            [3, 2, 1],
+            "12th, then 20th (the 5th is past), then none"
+        );
+        assert_eq!(page.cases[1].0.facts.next_hearing, Some(day(20)));
+        let by_text = index.search(&filter(Some("drepturi")), &schools(), 50);
+        assert_eq!(
+            by_text.total, 2,
+            "diacritics and case ignored in the object"
+        );
+        let by_school = index.search(&filter(Some("avram iancu")), &schools(), 50);
+        assert_eq!(by_school.cases[0].0.id, 1);
+        assert_eq!(
+            by_school.cases[0].1[0].school_name,
+            "Școala Gimnazială Avram Iancu"
+        );
+        let by_number = index.search(&filter(Some("Dosar nr. 2 / 97 / 2026")), &schools(), 50);
+        assert_eq!(by_number.total, 1);
+        let ranged = CaseFilter {
+            hearing_from: Some(day(1)),
+            hearing_to: Some(day(6)),
+            ..filter(None)
+        };
+        assert_eq!(index.search(&ranged, &schools(), 50).total, 1);
+        let (total, agenda) = index.agenda((day(10), day(31)), &schools(), 0, 1);
+        assert_eq!((total, agenda.len(), agenda[0].case_id), (2, 1, 3));
+        let (_, second) = index.agenda((day(10), day(31)), &schools(), 1, 1);
+        assert_eq!(second[0].case_id, 2);
+        assert_eq!(index.stages, ["Fond"]);
+    }
+}
