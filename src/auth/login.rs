@@ -292,12 +292,7 @@ pub async fn current(
     else {
         return Ok(None);
     };
-    let expired = if session.full {
-        now - session.last_seen_at > Duration::minutes(IDLE_MINUTES)
-            || now - session.created_at > Duration::hours(ABSOLUTE_HOURS)
-    } else {
-        now - session.created_at > Duration::minutes(PENDING_MINUTES)
-    };
+    let expired = is_expired(&session, now);
     match account {
         Some(account) if !expired && !account.disabled => {
             if session.full && now - session.last_seen_at > Duration::minutes(1) {
@@ -309,6 +304,16 @@ pub async fn current(
             staff::delete_session(db, &session.id_hash).await?;
             Ok(None)
         }
+    }
+}
+
+/// Whether a session is past its idle or absolute limit (a pending one, its short limit).
+pub fn is_expired(session: &Session, now: DateTime<Utc>) -> bool {
+    if session.full {
+        now - session.last_seen_at > Duration::minutes(IDLE_MINUTES)
+            || now - session.created_at > Duration::hours(ABSOLUTE_HOURS)
+    } else {
+        now - session.created_at > Duration::minutes(PENDING_MINUTES)
     }
 }
 

@@ -30,14 +30,20 @@ pub async fn record<C: ConnectionTrait>(db: &C, entry: AuditEntry) -> DbResult<(
 pub struct AuditFilter {
     pub actor: Option<String>,
     pub action: Option<String>,
+    /// Only entries older than this id (the next page).
+    pub before: Option<i64>,
 }
 
+/// The newest entries a filter selects, with their ids, newest first.
 pub async fn recent<C: ConnectionTrait>(
     db: &C,
     filter: &AuditFilter,
     limit: u64,
-) -> DbResult<Vec<AuditEntry>> {
+) -> DbResult<Vec<(i64, AuditEntry)>> {
     let mut query = AuditLog::find();
+    if let Some(before) = filter.before {
+        query = query.filter(Column::Id.lt(before));
+    }
     if let Some(actor) = &filter.actor {
         query = query.filter(Column::Actor.contains(actor.as_str()));
     }
@@ -45,7 +51,7 @@ pub async fn recent<C: ConnectionTrait>(
         query = query.filter(Column::Action.eq(action.as_str()));
     }
     let rows = query.order_by_desc(Column::Id).limit(limit).all(db).await?;
-    Ok(rows.into_iter().map(entry).collect())
+    Ok(rows.into_iter().map(|m| (m.id, entry(m))).collect())
 }
 
 /// An event about a staff account (login, enrolment, change). `details` is plain text with

@@ -683,19 +683,28 @@ pub async fn set_access_refused<C: ConnectionTrait>(
 pub async fn index<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
+    schools: &crate::domain::register::SchoolIndex,
 ) -> DbResult<crate::domain::register::CaseIndex> {
     use crate::domain::register::{CaseEntry, CaseIndex, HearingEntry};
+    // The lists show each school's role; the case page reads the rest of a link itself.
     let mut links: HashMap<i32, Vec<(String, LinkFacts)>> = HashMap::new();
-    for row in case_school::Entity::find()
+    let rows: Vec<(i32, String, Option<String>)> = case_school::Entity::find()
+        .select_only()
+        .columns([
+            case_school::Column::CaseId,
+            case_school::Column::SchoolCode,
+            case_school::Column::Role,
+        ])
         .order_by_asc(case_school::Column::Id)
+        .into_tuple()
         .all(db)
-        .await?
-    {
-        let facts = link_facts(&row);
-        links
-            .entry(row.case_id)
-            .or_default()
-            .push((row.school_code, facts));
+        .await?;
+    for (case_id, school, role) in rows {
+        let facts = LinkFacts {
+            role,
+            ..LinkFacts::default()
+        };
+        links.entry(case_id).or_default().push((school, facts));
     }
     let mut hearings: HashMap<i32, Vec<HearingEntry>> = HashMap::new();
     let rows: Vec<(i32, i32, NaiveDate, String, Option<String>)> = hearing::Entity::find()
@@ -718,19 +727,61 @@ pub async fn index<C: ConnectionTrait>(
             stage,
         });
     }
-    let cases = court_case::Entity::find().all(db).await?;
+    type CaseRow = (
+        i32,
+        String,
+        String,
+        i32,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+    );
+    let cases: Vec<CaseRow> = court_case::Entity::find()
+        .select_only()
+        .columns([
+            court_case::Column::Id,
+            court_case::Column::Court,
+            court_case::Column::Number,
+            court_case::Column::Year,
+            court_case::Column::Category,
+            court_case::Column::Stage,
+            court_case::Column::Object,
+            court_case::Column::Status,
+            court_case::Column::Source,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
     Ok(CaseIndex::new(
         cases
             .into_iter()
-            .map(|m| {
-                let id = m.id;
-                CaseEntry::new(
-                    stored_case(m),
-                    links.remove(&id).unwrap_or_default(),
-                    hearings.remove(&id).unwrap_or_default(),
-                    today,
-                )
-            })
+            .map(
+                |(id, court, number, year, category, stage, object, status, source)| {
+                    let case = StoredCase {
+                        id,
+                        court,
+                        number,
+                        year,
+                        facts: CaseFacts {
+                            category,
+                            stage,
+                            object,
+                            next_hearing: None,
+                        },
+                        active: CaseStatus::parse(&status) == CaseStatus::Active,
+                        source,
+                    };
+                    CaseEntry::new(
+                        case,
+                        links.remove(&id).unwrap_or_default(),
+                        hearings.remove(&id).unwrap_or_default(),
+                        today,
+                    )
+                },
+            )
             .collect(),
+        schools,
     ))
 }

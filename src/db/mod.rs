@@ -67,6 +67,9 @@ pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
             .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
             .busy_timeout(Duration::from_millis(5000))
             .foreign_keys(true)
+            // Rows come from SQLite's worker thread through a channel; a deeper buffer lets
+            // the board's full-table reads run ahead instead of waking the reader per row.
+            .row_buffer_size(4096)
     });
     Ok(Database::connect(options).await?)
 }

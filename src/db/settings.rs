@@ -41,6 +41,38 @@ where
     Ok(())
 }
 
+/// Everything Setări shows, in one read.
+#[derive(Debug, Clone, Default)]
+pub struct AllSettings {
+    pub rules: ReminderRules,
+    pub weekly: WeeklySchedule,
+    pub portal: crate::domain::portal::PortalSettings,
+    pub portal_last_run: Option<crate::domain::portal::RunRecord>,
+}
+
+pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<AllSettings> {
+    let rows: std::collections::HashMap<String, String> = setting::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.key, s.value))
+        .collect();
+    fn value<T: DeserializeOwned + Default>(
+        rows: &std::collections::HashMap<String, String>,
+        key: &str,
+    ) -> T {
+        rows.get(key)
+            .and_then(|v| serde_json::from_str(v).ok())
+            .unwrap_or_default()
+    }
+    Ok(AllSettings {
+        rules: value(&rows, REMINDER_RULES),
+        weekly: value(&rows, WEEKLY_REPORT),
+        portal: value(&rows, PORTAL_SYNC),
+        portal_last_run: value(&rows, PORTAL_LAST_RUN),
+    })
+}
+
 pub async fn reminder_rules<C: ConnectionTrait>(db: &C) -> DbResult<ReminderRules> {
     get(db, REMINDER_RULES).await
 }

@@ -50,11 +50,16 @@ pub fn by_number(number: u32) -> Option<&'static Court> {
 
 /// The display name of a stored court code; unknown codes are shown as they are.
 pub fn display_name(code: &str) -> String {
-    let stored = all().find(|c| c.code == code);
-    stored
+    BY_CODE
+        .get(code)
+        .copied()
         .or_else(|| find(code))
         .map_or_else(|| code.to_string(), |c| c.name.to_string())
 }
+
+/// Stored code → court, built once (every list row names its court).
+static BY_CODE: LazyLock<HashMap<&'static str, &'static Court>> =
+    LazyLock::new(|| all().map(|c| (c.code, c)).collect());
 
 /// All known courts, High Court first, for filter lists.
 pub fn all() -> impl Iterator<Item = &'static Court> {

@@ -42,7 +42,9 @@ const MONTHS: &[(&str, u32)] = &[
 
 /// A date as Romanian users read it: `dd.mm.yyyy`.
 pub fn show(day: NaiveDate) -> String {
-    day.format("%d.%m.%Y").to_string()
+    // Pages show hundreds of dates; a plain format! is several times cheaper than strftime.
+    use chrono::Datelike;
+    format!("{:02}.{:02}.{:04}", day.day(), day.month(), day.year())
 }
 
 /// A date from a cell; `Ok(None)` for an empty cell.

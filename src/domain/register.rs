@@ -113,6 +113,14 @@ impl SchoolIndex {
         self.by_code.get(code).map(|&i| &self.entries[i])
     }
 
+    /// A unit's position, `u32::MAX` when unknown.
+    fn slot(&self, code: &str) -> u32 {
+        self.by_code
+            .get(code)
+            .and_then(|&i| u32::try_from(i).ok())
+            .unwrap_or(u32::MAX)
+    }
+
     /// Localities of active units, sorted, for the filter lists.
     pub fn localities(&self) -> &[String] {
         &self.localities
@@ -164,7 +172,8 @@ pub struct HearingEntry {
     pub stage: Option<String>,
 }
 
-/// One case with its links and hearings.
+/// One case with its links (each school's role: the lists show nothing else of a link;
+/// the case page reads the rest) and hearings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseEntry {
     pub case: StoredCase,
@@ -173,6 +182,9 @@ pub struct CaseEntry {
     pub hearings: Vec<HearingEntry>,
     /// Folded object, for the search box.
     object_key: String,
+    /// Each link's school as its position in the [`SchoolIndex`] (`u32::MAX` when unknown):
+    /// matching a school is a lookup, not a string comparison.
+    school_slots: Vec<u32>,
 }
 
 impl CaseEntry {
@@ -189,6 +201,7 @@ impl CaseEntry {
             case,
             links,
             hearings,
+            school_slots: Vec::new(),
         }
     }
 }
@@ -215,7 +228,14 @@ fn distinct<'a>(values: impl Iterator<Item = Option<&'a String>>) -> Vec<String>
 }
 
 impl CaseIndex {
-    pub fn new(mut entries: Vec<CaseEntry>) -> CaseIndex {
+    pub fn new(mut entries: Vec<CaseEntry>, schools: &SchoolIndex) -> CaseIndex {
+        for entry in &mut entries {
+            entry.school_slots = entry
+                .links
+                .iter()
+                .map(|(code, _)| schools.slot(code))
+                .collect();
+        }
         entries.sort_by(|a, b| {
             let key = |e: &CaseEntry| {
                 (
@@ -255,6 +275,7 @@ impl CaseIndex {
     /// The cases a filter selects, one page of them, with their schools named.
     pub fn search(&self, filter: &CaseFilter, schools: &SchoolIndex, size: u64) -> CasePage {
         let text = TextMatch::new(filter.query.as_deref(), schools);
+        let school = filter.school.as_deref().map(|code| schools.slot(code));
         let matching = self.entries.iter().filter(|e| {
             let case = &e.case;
             (filter.include_closed || case.active)
@@ -267,10 +288,7 @@ impl CaseIndex {
                     .category
                     .as_ref()
                     .is_none_or(|c| case.facts.category.as_ref() == Some(c))
-                && filter
-                    .school
-                    .as_ref()
-                    .is_none_or(|s| e.links.iter().any(|(code, _)| code == s))
+                && school.is_none_or(|slot| e.school_slots.contains(&slot))
                 && within(e, filter.hearing_from, filter.hearing_to)
                 && text.matches(e)
         });
@@ -368,10 +386,11 @@ fn within(entry: &CaseEntry, from: Option<NaiveDate>, to: Option<NaiveDate>) -> 
 enum TextMatch {
     Any,
     Number(String),
-    School(String),
+    School(u32),
+    /// The folded text, and which units' names contain it (by position).
     Text {
         folded: String,
-        schools: Vec<String>,
+        schools: Vec<bool>,
     },
 }
 
@@ -384,16 +403,14 @@ impl TextMatch {
             return TextMatch::Number(number.to_string());
         }
         if let Some(code) = SiiirCode::from_exact(text) {
-            return TextMatch::School(code.as_str().to_string());
+            return TextMatch::School(schools.slot(code.as_str()));
         }
         let folded = fold(text);
-        let mut named: Vec<String> = schools
+        let named = schools
             .entries
             .iter()
-            .filter(|s| s.key.contains(folded.as_str()))
-            .map(|s| s.code.clone())
+            .map(|s| s.key.contains(folded.as_str()))
             .collect();
-        named.sort_unstable();
         TextMatch::Text {
             folded,
             schools: named,
@@ -404,13 +421,13 @@ impl TextMatch {
         match self {
             TextMatch::Any => true,
             TextMatch::Number(number) => &entry.case.number == number,
-            TextMatch::School(code) => entry.links.iter().any(|(c, _)| c == code),
+            TextMatch::School(slot) => entry.school_slots.contains(slot),
             TextMatch::Text { folded, schools } => {
-                entry.object_key.contains(folded.as_str())
-                    || entry
-                        .links
-                        .iter()
-                        .any(|(c, _)| schools.binary_search(c).is_ok())
+                entry
+                    .school_slots
+                    .iter()
+                    .any(|&slot| schools.get(slot as usize).copied().unwrap_or(false))
+                    || entry.object_key.contains(folded.as_str())
             }
         }
     }
@@ -567,11 +584,14 @@ mod tests {
 
     #[test]
     fn cases_soonest_hearing_first_and_text_search() {
-        let index = CaseIndex::new(vec![
-            case(1, "1/97/2026", "drepturi salariale", "1", &[]),
-            case(2, "2/97/2026", "anulare act", "3", &[5, 20]),
-            case(3, "3/97/2026", "Drepturi bănești", "4", &[12]),
-        ]);
+        let index = CaseIndex::new(
+            vec![
+                case(1, "1/97/2026", "drepturi salariale", "1", &[]),
+                case(2, "2/97/2026", "anulare act", "3", &[5, 20]),
+                case(3, "3/97/2026", "Drepturi bănești", "4", &[12]),
+            ],
+            &schools(),
+        );
         let filter = |q: Option<&str>| CaseFilter {
             query: q.map(String::from),
             today: day(10),
@@ -599,6 +619,11 @@ mod tests {
         );
         let by_number = index.search(&filter(Some("Dosar nr. 2 / 97 / 2026")), &schools(), 50);
         assert_eq!(by_number.total, 1);
+        let by_code = CaseFilter {
+            school: Some("4".into()),
+            ..filter(None)
+        };
+        assert_eq!(index.search(&by_code, &schools(), 50).cases[0].0.id, 3);
         let ranged = CaseFilter {
             hearing_from: Some(day(1)),
             hearing_to: Some(day(6)),

@@ -183,12 +183,35 @@ fn entity_link(entry: &AuditEntry) -> Markup {
     }
 }
 
-pub fn audit(
-    chrome: &Chrome,
-    entries: &[(AuditEntry, String)],
-    actor: &str,
-    action: &str,
-) -> Markup {
+pub struct AuditView<'a> {
+    pub entries: &'a [(AuditEntry, String)],
+    pub actor: &'a str,
+    pub action: &'a str,
+    /// The id the next (older) page starts below, when there is one.
+    pub older: Option<i64>,
+    pub first_page: bool,
+}
+
+pub fn audit(chrome: &Chrome, view: AuditView) -> Markup {
+    let AuditView {
+        entries,
+        actor,
+        action,
+        older,
+        first_page,
+    } = view;
+    let filters = |before: Option<i64>| {
+        let mut query: Vec<String> = Vec::new();
+        for (key, value) in [("actor", actor), ("action", action)] {
+            if !value.is_empty() {
+                query.push(format!("{key}={}", super::percent_encode(value)));
+            }
+        }
+        if let Some(id) = before {
+            query.push(format!("before={id}"));
+        }
+        format!("/audit?{}", query.join("&"))
+    };
     page(
         chrome,
         "Istoric modificări",
@@ -219,6 +242,12 @@ pub fn audit(
                     }
                 }
             } }
+            @if older.is_some() || !first_page {
+                nav.pagination aria-label="Pagini" {
+                    @if !first_page { a href=(filters(None)) { "« Cele mai noi" } }
+                    @if let Some(id) = older { a rel="next" href=(filters(Some(id))) { "Mai vechi ›" } }
+                }
+            }
         },
     )
 }

@@ -27,13 +27,10 @@ pub struct Snapshot {
     pub counts: std::collections::HashMap<crate::domain::den::StatusKind, u32>,
     pub progress: (u32, u32),
     pub chart: Vec<crate::domain::board::LocalityBar>,
-    /// Mail given up on (shown on the overview).
-    pub dead_mail: i64,
 }
 
-/// A snapshot is rebuilt in the background at least this often, for what writes no audit
-/// row (mail outcomes); the old one serves meanwhile.
-const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long the count of undelivered mail (which changes without an audit row) is trusted.
+const DEAD_MAIL_AGE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Localities drawn in the overview's chart.
 const CHART_LOCALITIES: usize = 15;
@@ -49,7 +46,6 @@ const RECHECK_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 struct Cached {
     version: i64,
     today: NaiveDate,
-    built_at: Instant,
     verified_at: Instant,
     snapshot: Arc<Snapshot>,
 }
@@ -59,6 +55,8 @@ pub struct BoardCache {
     current: Mutex<Option<Cached>>,
     /// One rebuild at a time; the others wait and reuse it.
     rebuilding: tokio::sync::Mutex<()>,
+    /// Mail given up on, counted at most every [`DEAD_MAIL_AGE`].
+    dead_mail: Mutex<Option<(Instant, i64)>>,
 }
 
 impl BoardCache {
@@ -75,13 +73,6 @@ impl BoardCache {
             .as_ref()
             .filter(|c| c.today == today && c.verified_at.elapsed() < RECHECK_AFTER)
             .map(|c| Arc::clone(&c.snapshot))
-    }
-
-    /// Whether the current snapshot is older than [`MAX_AGE`].
-    fn aged(&self) -> bool {
-        self.lock()
-            .as_ref()
-            .is_some_and(|c| c.built_at.elapsed() >= MAX_AGE)
     }
 
     /// The snapshot, if it was built at this audit version; marks it confirmed.
@@ -138,9 +129,6 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {
         }
     };
     if let Some(hit) = found {
-        if state.board.aged() {
-            refresh_in_background(state);
-        }
         return Ok(hit);
     }
     let _one_at_a_time = state.board.rebuilding.lock().await;
@@ -151,33 +139,19 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<Snapshot>, DbError> {
     rebuild(state, version, today).await
 }
 
-/// Rebuilds an aged snapshot while the old one keeps serving (one rebuild at a time).
-fn refresh_in_background(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        let Ok(_one_at_a_time) = state.board.rebuilding.try_lock() else {
-            return;
-        };
-        let today = today(&state);
-        let rebuilt = match db::audit::version(&state.db).await {
-            Ok(version) => rebuild(&state, version, today).await.map(|_| ()),
-            Err(e) => Err(e),
-        };
-        if let Err(e) = rebuilt {
-            tracing::error!("board refresh failed: {e}");
-        }
-    });
-}
-
 /// Reads everything the lists and the overview show, once.
 async fn rebuild(
     state: &AppState,
     version: i64,
     today: NaiveDate,
 ) -> Result<Arc<Snapshot>, DbError> {
+    let started = Instant::now();
     let board = db::board::load(&state.db, today).await?;
+    let board_ms = started.elapsed().as_millis();
     let schools = db::schools::index(&state.db).await?;
-    let cases = db::cases::index(&state.db, today).await?;
+    let schools_ms = started.elapsed().as_millis() - board_ms;
+    let cases = db::cases::index(&state.db, today, &schools).await?;
+    let cases_ms = started.elapsed().as_millis() - board_ms - schools_ms;
     let coming = (today, today + Duration::days(HEARING_DAYS));
     let (_, hearings) = cases.agenda(coming, &schools, 0, 100);
     let snapshot = Arc::new(Snapshot {
@@ -190,18 +164,38 @@ async fn rebuild(
         schools,
         cases,
         designees: DesigneeIndex::new(db::designees::all_current(&state.db).await?),
-        dead_mail: db::outbox::counts(&state.db)
-            .await?
-            .into_iter()
-            .find(|(s, _)| *s == crate::domain::outbox::OutboxStatus::Dead)
-            .map_or(0, |(_, n)| n),
     });
+    tracing::info!(
+        board_ms,
+        schools_ms,
+        cases_ms,
+        total_ms = started.elapsed().as_millis(),
+        "board rebuilt"
+    );
     *state.board.lock() = Some(Cached {
         version,
         today,
-        built_at: Instant::now(),
         verified_at: Instant::now(),
         snapshot: Arc::clone(&snapshot),
     });
     Ok(snapshot)
+}
+
+/// Mail given up on, for the overview: counted again when the last count is old.
+pub async fn dead_mail(state: &AppState) -> Result<i64, DbError> {
+    let cached = *state
+        .board
+        .dead_mail
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, n)) = cached.filter(|(at, _)| at.elapsed() < DEAD_MAIL_AGE) {
+        return Ok(n);
+    }
+    let n = db::outbox::count_of(&state.db, crate::domain::outbox::OutboxStatus::Dead).await?;
+    *state
+        .board
+        .dead_mail
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((Instant::now(), n));
+    Ok(n)
 }

@@ -57,6 +57,8 @@ pub struct AppState {
     pub board: Arc<board::BoardCache>,
     /// Per-address limit on directors' link pages.
     pub link_throttle: Arc<throttle::LoginThrottle>,
+    /// Sessions checked a moment ago.
+    pub sessions: Arc<session::SessionCache>,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             link_throttle: Arc::new(throttle::LoginThrottle::with_limit(
                 links::LINK_REQUESTS_PER_MINUTE,
             )),
+            sessions: Arc::default(),
         }
     }
 }
@@ -166,6 +169,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             board::invalidate_after_changes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::forget_sessions_after_changes,
         ))
         .layer(axum::middleware::from_fn(session::reject_cross_site))
         .layer(tower::util::option_layer(hsts))

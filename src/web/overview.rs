@@ -30,7 +30,7 @@ pub async fn overview(
         counts: &snapshot.counts,
         progress: snapshot.progress,
         chart: &snapshot.chart,
-        dead_mail: snapshot.dead_mail,
+        dead_mail: super::board::dead_mail(&state).await?,
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(OVERDUE_SHOWN).collect(),
         hearings: &snapshot.hearings,

@@ -114,6 +114,69 @@ impl Staff {
     }
 }
 
+/// Sessions checked in the last moment, so a page's burst of requests asks the database
+/// once. Every request that may change an account or a session (any non-GET) empties it;
+/// another replica sees a logout or a disabled account within [`SessionCache::TTL`].
+#[derive(Default)]
+pub struct SessionCache {
+    entries: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, Session, StaffUser)>,
+    >,
+}
+
+impl SessionCache {
+    const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+    /// Beyond this many sessions the cache starts over (a guard, not a limit on users).
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        std::collections::HashMap<String, (std::time::Instant, Session, StaffUser)>,
+    > {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn get(&self, cookie: &str) -> Option<(Session, StaffUser)> {
+        let entries = self.lock();
+        let (at, session, account) = entries.get(cookie)?;
+        (at.elapsed() < Self::TTL).then(|| (session.clone(), account.clone()))
+    }
+
+    fn put(&self, cookie: &str, session: &Session, account: &StaffUser) {
+        let mut entries = self.lock();
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(
+            cookie.to_string(),
+            (std::time::Instant::now(), session.clone(), account.clone()),
+        );
+    }
+
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
+/// Empties the session cache after any request that may change a session or an account.
+pub async fn forget_sessions_after_changes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let changes =
+        request.method() != axum::http::Method::GET && request.method() != axum::http::Method::HEAD;
+    let response = next.run(request).await;
+    if changes {
+        state.sessions.clear();
+    }
+    response
+}
+
 async fn session_of(
     parts: &Parts,
     state: &AppState,
@@ -121,12 +184,22 @@ async fn session_of(
     let Some(value) = cookie(&parts.headers, session_cookie_name(state.secure_cookies)) else {
         return Ok(None);
     };
-    crate::auth::login::current(&state.db, &value, state.clock.now())
+    let key = crate::auth::tokens::token_hash(&value);
+    if let Some(hit) = state.sessions.get(&key)
+        && !crate::auth::login::is_expired(&hit.0, state.clock.now())
+    {
+        return Ok(Some(hit));
+    }
+    let found = crate::auth::login::current(&state.db, &value, state.clock.now())
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "session check failed");
             Denied::Unavailable
-        })
+        })?;
+    if let Some((session, account)) = &found {
+        state.sessions.put(&key, session, account);
+    }
+    Ok(found)
 }
 
 impl FromRequestParts<AppState> for Staff {

@@ -16,22 +16,19 @@ pub async fn page(
     chrome: Chrome,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let campaign = db::den::active_campaign(&state.db).await?;
-    let rules = db::settings::reminder_rules(&state.db).await?;
-    let weekly = db::settings::weekly_schedule(&state.db).await?;
-    let portal = db::settings::portal_settings(&state.db).await?;
-    let last_run = db::settings::portal_last_run(&state.db).await?;
+    let snapshot = super::board::snapshot(&state).await?;
+    let settings = db::settings::all(&state.db).await?;
     let view = crate::views::settings::SettingsView {
-        weekly,
-        campaign: campaign.as_ref(),
-        rules: &rules,
+        weekly: settings.weekly,
+        campaign: snapshot.campaign.as_ref(),
+        rules: &settings.rules,
         legal_email: state.config.legal_email.as_deref(),
         own_email: &staff.account.email,
         portal: crate::views::portal::settings_section(
             &chrome,
-            portal.enabled,
+            settings.portal.enabled,
             &state.config.portal.url,
-            last_run.as_ref(),
+            settings.portal_last_run.as_ref(),
             state.config.timezone,
         ),
     };

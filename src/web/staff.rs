@@ -327,7 +327,11 @@ pub async fn regenerate_recovery(
 pub struct AuditParams {
     actor: Option<String>,
     action: Option<String>,
+    before: Option<String>,
 }
+
+/// Entries per page of the audit trail (each may carry two JSON snapshots).
+const AUDIT_PAGE: u64 = 100;
 
 pub async fn audit(
     State(state): State<AppState>,
@@ -343,21 +347,27 @@ pub async fn audit(
     let filter = db::audit::AuditFilter {
         actor: trimmed(params.actor),
         action: trimmed(params.action),
+        before: params.before.and_then(|b| b.trim().parse().ok()),
     };
-    let entries = db::audit::recent(&state.db, &filter, 500).await?;
+    let entries = db::audit::recent(&state.db, &filter, AUDIT_PAGE).await?;
+    let older = (entries.len() as u64 == AUDIT_PAGE)
+        .then(|| entries.last().map(|(id, _)| *id))
+        .flatten();
     let rows: Vec<_> = entries
         .into_iter()
-        .map(|e| {
+        .map(|(_, e)| {
             let when = crate::views::format_datetime(e.at, state.config.timezone);
             (e, when)
         })
         .collect();
-    let page = crate::views::staff::audit(
-        &chrome,
-        &rows,
-        filter.actor.as_deref().unwrap_or(""),
-        filter.action.as_deref().unwrap_or(""),
-    );
+    let view = crate::views::staff::AuditView {
+        entries: &rows,
+        actor: filter.actor.as_deref().unwrap_or(""),
+        action: filter.action.as_deref().unwrap_or(""),
+        older,
+        first_page: filter.before.is_none(),
+    };
+    let page = crate::views::staff::audit(&chrome, view);
     Ok(render(&chrome, page))
 }
 
