@@ -356,6 +356,36 @@ pub async fn find<C: ConnectionTrait>(
     Ok(Some((case, links)))
 }
 
+/// One case as its page reads it: the case, its links (each school by code) and the last
+/// portal check, in two queries; the page names the schools and derives the next hearing.
+pub async fn for_page<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+) -> DbResult<
+    Option<(
+        StoredCase,
+        Vec<(String, LinkFacts)>,
+        Option<crate::domain::portal::PortalCheck>,
+    )>,
+> {
+    let Some(model) = court_case::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let check = super::portal::check_from(&model);
+    let links = case_school::Entity::find()
+        .filter(case_school::Column::CaseId.eq(id))
+        .order_by_asc(case_school::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let facts = link_facts(&row);
+            (row.school_code, facts)
+        })
+        .collect();
+    Ok(Some((stored_case(model), links, check)))
+}
+
 /// The links of these cases with school names, grouped by case.
 async fn links_of<C: ConnectionTrait>(
     db: &C,

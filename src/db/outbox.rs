@@ -366,15 +366,6 @@ pub async fn counts<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(OutboxStatus, i
         .collect())
 }
 
-/// How many mails have this status.
-pub async fn count_of<C: ConnectionTrait>(db: &C, status: OutboxStatus) -> DbResult<i64> {
-    use sea_orm::PaginatorTrait;
-    Ok(outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(status.as_str()))
-        .count(db)
-        .await? as i64)
-}
-
 /// The newest rows of one status (all when `None`).
 pub async fn recent<C: ConnectionTrait>(
     db: &C,

@@ -33,18 +33,20 @@ pub async fn active_case_ids<C: ConnectionTrait>(
 }
 
 pub async fn check_of<C: ConnectionTrait>(db: &C, case_id: i32) -> DbResult<Option<PortalCheck>> {
-    let Some(case) = court_case::Entity::find_by_id(case_id).one(db).await? else {
-        return Ok(None);
-    };
-    let state = case.portal_state.as_deref().and_then(CheckState::parse);
-    Ok(match (case.portal_checked_at, state) {
-        (Some(at), Some(state)) => Some(PortalCheck {
-            at,
-            state,
-            note: case.portal_note.unwrap_or_default(),
-            misses: case.portal_misses,
-        }),
-        _ => None,
+    Ok(court_case::Entity::find_by_id(case_id)
+        .one(db)
+        .await?
+        .and_then(|case| check_from(&case)))
+}
+
+/// The last check a stored case row carries.
+pub fn check_from(case: &court_case::Model) -> Option<PortalCheck> {
+    let state = case.portal_state.as_deref().and_then(CheckState::parse)?;
+    Some(PortalCheck {
+        at: case.portal_checked_at?,
+        state,
+        note: case.portal_note.clone().unwrap_or_default(),
+        misses: case.portal_misses,
     })
 }
 

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use memchr::memmem::Finder;
 
 use super::case_import::{CaseFacts, LinkFacts};
 use super::case_number::CaseNumber;
@@ -63,14 +64,15 @@ fn page_of<'a, T: 'a>(matching: impl Iterator<Item = &'a T>, page: u64, size: u6
     }
 }
 
-/// The words of a search text, folded; every one must be found.
-fn words(query: Option<&str>) -> Vec<String> {
+/// The words of a search text, folded, each ready to be searched for in thousands of names
+/// (a finder is built once per word, not once per name); every one must be found.
+fn words(query: Option<&str>) -> Vec<Finder<'static>> {
     query
         .map(fold)
         .map(|q| {
             q.split(' ')
                 .filter(|w| !w.is_empty())
-                .map(String::from)
+                .map(|w| Finder::new(w.as_bytes()).into_owned())
                 .collect()
         })
         .unwrap_or_default()
@@ -153,7 +155,7 @@ impl SchoolIndex {
                     .as_ref()
                     .is_none_or(|a| e.area.as_ref() == Some(a))
                 && filter.status.as_ref().is_none_or(|s| &e.status == s)
-                && words.iter().all(|w| e.key.contains(w.as_str()))
+                && words.iter().all(|w| w.find(e.key.as_bytes()).is_some())
         });
         let page = page_of(matching, filter.page, size);
         Page {
@@ -212,6 +214,9 @@ impl CaseEntry {
 pub struct CaseIndex {
     entries: Vec<CaseEntry>,
     by_id: HashMap<i32, usize>,
+    /// Every hearing of an active case, soonest first: (day, time, hearing id, case position,
+    /// hearing position), so the agenda is a range of it.
+    agenda: Vec<(NaiveDate, String, i32, u32, u32)>,
     /// Values present, for the filter lists.
     pub courts: Vec<String>,
     pub stages: Vec<String>,
@@ -251,7 +256,20 @@ impl CaseIndex {
             .enumerate()
             .map(|(i, e)| (e.case.id, i))
             .collect();
+        let mut agenda: Vec<(NaiveDate, String, i32, u32, u32)> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.case.active)
+            .flat_map(|(i, e)| {
+                e.hearings.iter().enumerate().map(move |(j, h)| {
+                    let position = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    (h.on, h.time.clone(), h.id, position(i), position(j))
+                })
+            })
+            .collect();
+        agenda.sort_unstable();
         CaseIndex {
+            agenda,
             courts: distinct(entries.iter().map(|e| Some(&e.case.court))),
             stages: distinct(entries.iter().map(|e| e.case.facts.stage.as_ref())),
             categories: distinct(entries.iter().map(|e| e.case.facts.category.as_ref())),
@@ -330,23 +348,17 @@ impl CaseIndex {
         offset: usize,
         limit: usize,
     ) -> (usize, Vec<Hearing>) {
-        let mut found: Vec<(&CaseEntry, &HearingEntry)> = self
-            .entries
+        let start = self.agenda.partition_point(|a| a.0 < from);
+        let end = self.agenda.partition_point(|a| a.0 <= to).max(start);
+        let total = end - start;
+        let hearings = self.agenda[start..end]
             .iter()
-            .filter(|e| e.case.active)
-            .flat_map(|e| {
-                e.hearings
-                    .iter()
-                    .filter(move |h| h.on >= from && h.on <= to)
-                    .map(move |h| (e, h))
-            })
-            .collect();
-        found.sort_by(|a, b| (a.1.on, &a.1.time, a.1.id).cmp(&(b.1.on, &b.1.time, b.1.id)));
-        let total = found.len();
-        let hearings = found
-            .into_iter()
             .skip(offset)
             .take(limit)
+            .filter_map(|&(_, _, _, i, j)| {
+                let e = self.entries.get(i as usize)?;
+                Some((e, e.hearings.get(j as usize)?))
+            })
             .map(|(e, h)| Hearing {
                 hearing_id: h.id,
                 on: h.on,
@@ -389,7 +401,7 @@ enum TextMatch {
     School(u32),
     /// The folded text, and which units' names contain it (by position).
     Text {
-        folded: String,
+        folded: Finder<'static>,
         schools: Vec<bool>,
     },
 }
@@ -405,11 +417,11 @@ impl TextMatch {
         if let Some(code) = SiiirCode::from_exact(text) {
             return TextMatch::School(schools.slot(code.as_str()));
         }
-        let folded = fold(text);
+        let folded = Finder::new(fold(text).as_bytes()).into_owned();
         let named = schools
             .entries
             .iter()
-            .map(|s| s.key.contains(folded.as_str()))
+            .map(|s| folded.find(s.key.as_bytes()).is_some())
             .collect();
         TextMatch::Text {
             folded,
@@ -427,7 +439,7 @@ impl TextMatch {
                     .school_slots
                     .iter()
                     .any(|&slot| schools.get(slot as usize).copied().unwrap_or(false))
-                    || entry.object_key.contains(folded.as_str())
+                    || folded.find(entry.object_key.as_bytes()).is_some()
             }
         }
     }
@@ -437,6 +449,7 @@ impl TextMatch {
 #[derive(Debug, Default)]
 pub struct DesigneeIndex {
     entries: Vec<(String, super::designee::StoredDesignee)>,
+    by_school: HashMap<String, usize>,
 }
 
 impl DesigneeIndex {
@@ -446,7 +459,17 @@ impl DesigneeIndex {
             .map(|d| (fold(&d.facts.full_name), d))
             .collect();
         entries.sort_by(|a, b| (&a.1.facts.full_name, a.1.id).cmp(&(&b.1.facts.full_name, b.1.id)));
-        DesigneeIndex { entries }
+        let by_school = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (_, d))| (d.school_code.clone(), i))
+            .collect();
+        DesigneeIndex { entries, by_school }
+    }
+
+    /// A school's current designee.
+    pub fn current_of(&self, school: &str) -> Option<&super::designee::StoredDesignee> {
+        self.by_school.get(school).map(|&i| &self.entries[i].1)
     }
 
     /// Designees whose name, e-mail or phone matches: the name folded, the e-mail as typed

@@ -29,8 +29,8 @@ pub struct Snapshot {
     pub chart: Vec<crate::domain::board::LocalityBar>,
 }
 
-/// How long the count of undelivered mail (which changes without an audit row) is trusted.
-const DEAD_MAIL_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long the outbox counts (which change without an audit row) are trusted.
+const OUTBOX_COUNTS_AGE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Localities drawn in the overview's chart.
 const CHART_LOCALITIES: usize = 15;
@@ -55,8 +55,8 @@ pub struct BoardCache {
     current: Mutex<Option<Cached>>,
     /// One rebuild at a time; the others wait and reuse it.
     rebuilding: tokio::sync::Mutex<()>,
-    /// Mail given up on, counted at most every [`DEAD_MAIL_AGE`].
-    dead_mail: Mutex<Option<(Instant, i64)>>,
+    /// Mail by status, counted at most every [`OUTBOX_COUNTS_AGE`].
+    outbox_counts: Mutex<Option<(Instant, OutboxCounts)>>,
 }
 
 impl BoardCache {
@@ -88,6 +88,10 @@ impl BoardCache {
     /// Forgets the snapshot (after a change made through the web).
     pub fn invalidate(&self) {
         *self.lock() = None;
+        *self
+            .outbox_counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
 }
 
@@ -181,21 +185,33 @@ async fn rebuild(
     Ok(snapshot)
 }
 
-/// Mail given up on, for the overview: counted again when the last count is old.
-pub async fn dead_mail(state: &AppState) -> Result<i64, DbError> {
-    let cached = *state
-        .board
-        .dead_mail
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((_, n)) = cached.filter(|(at, _)| at.elapsed() < DEAD_MAIL_AGE) {
-        return Ok(n);
+type OutboxCounts = Vec<(crate::domain::outbox::OutboxStatus, i64)>;
+
+/// Mail by status (overview, Mesaje): counted again when the last count is old.
+pub async fn outbox_counts(state: &AppState) -> Result<OutboxCounts, DbError> {
+    let lock = || {
+        state
+            .board
+            .outbox_counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some((_, counts)) = lock()
+        .as_ref()
+        .filter(|(at, _)| at.elapsed() < OUTBOX_COUNTS_AGE)
+    {
+        return Ok(counts.clone());
     }
-    let n = db::outbox::count_of(&state.db, crate::domain::outbox::OutboxStatus::Dead).await?;
-    *state
-        .board
-        .dead_mail
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((Instant::now(), n));
-    Ok(n)
+    let counts = db::outbox::counts(&state.db).await?;
+    *lock() = Some((Instant::now(), counts.clone()));
+    Ok(counts)
+}
+
+/// Mail given up on, for the overview.
+pub async fn dead_mail(state: &AppState) -> Result<i64, DbError> {
+    Ok(outbox_counts(state)
+        .await?
+        .into_iter()
+        .find(|(s, _)| *s == crate::domain::outbox::OutboxStatus::Dead)
+        .map_or(0, |(_, n)| n))
 }

@@ -9,7 +9,7 @@ use super::{AppState, WebError};
 use crate::app::{self, Actor, AppError};
 use crate::db;
 use crate::db::cases::CaseFilter;
-use crate::domain::cases::{CaseStatus, HearingFacts, HearingSource, normalise_time};
+use crate::domain::cases::{CaseLink, CaseStatus, HearingFacts, HearingSource, normalise_time};
 use crate::domain::school::SiiirCode;
 use crate::views::cases::{CaseDetailView, CaseListView};
 use crate::views::layout::Chrome;
@@ -89,21 +89,36 @@ pub async fn detail(
     Path(id): Path<i32>,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let (case, links) = db::cases::find(&state.db, id, super::board::today(&state))
+    let (mut case, links, check) = db::cases::for_page(&state.db, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    let today = super::board::today(&state);
     let audit = db::audit::for_entity(&state.db, "court_case", &id.to_string(), 50).await?;
     let hearings = db::hearings::of_case(&state.db, id).await?;
+    case.facts.next_hearing = crate::domain::cases::next_hearing(&hearings, today);
+    let snapshot = super::board::snapshot(&state).await?;
     let mut mismatches = std::collections::HashMap::new();
-    for link in &links {
-        let declared = link.facts.declared();
-        let designee = db::designees::current(&state.db, &link.school_code).await?;
-        let facts = designee.as_ref().map(|d| &d.facts);
-        if let Some(mismatch) = crate::domain::designee::contact_mismatch(&declared, facts) {
-            mismatches.insert(link.school_code.clone(), mismatch);
-        }
-    }
-    let check = db::portal::check_of(&state.db, id).await?;
+    let links: Vec<CaseLink> = links
+        .into_iter()
+        .map(|(school_code, facts)| {
+            let designee = snapshot.designees.current_of(&school_code);
+            let declared = facts.declared();
+            let mismatch =
+                crate::domain::designee::contact_mismatch(&declared, designee.map(|d| &d.facts));
+            if let Some(mismatch) = mismatch {
+                mismatches.insert(school_code.clone(), mismatch);
+            }
+            CaseLink {
+                case_id: id,
+                school_name: snapshot
+                    .schools
+                    .get(&school_code)
+                    .map_or_else(|| school_code.clone(), |s| s.name.clone()),
+                school_code,
+                facts,
+            }
+        })
+        .collect();
     let view = CaseDetailView {
         portal: crate::views::portal::check_line(
             check.as_ref(),
@@ -114,7 +129,7 @@ pub async fn detail(
         links: &links,
         hearings: &hearings,
         mismatches: &mismatches,
-        today: super::board::today(&state),
+        today,
         audit: &audit,
         timezone: state.config.timezone,
     };

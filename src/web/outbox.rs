@@ -17,6 +17,9 @@ pub struct Params {
     status: Option<String>,
 }
 
+/// The newest mails shown (the status filters narrow it).
+const OUTBOX_ROWS: u64 = 100;
+
 pub async fn page(
     State(state): State<AppState>,
     staff: Staff,
@@ -25,8 +28,8 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let status = params.status.as_deref().and_then(OutboxStatus::parse);
-    let rows = db::outbox::recent(&state.db, status, 200).await?;
-    let counts = db::outbox::counts(&state.db).await?;
+    let rows = db::outbox::recent(&state.db, status, OUTBOX_ROWS).await?;
+    let counts = super::board::outbox_counts(&state).await?;
     let transport = match &state.config.smtp_url {
         Some(_) => "releu SMTP".to_string(),
         None => format!("fișiere .eml în {}", state.config.outbox_dir.display()),
