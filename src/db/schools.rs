@@ -69,20 +69,6 @@ pub async fn find<C: ConnectionTrait>(db: &C, code: &str) -> DbResult<Option<Sto
         .map(stored))
 }
 
-/// The AR units attached to a PJ (the PJ itself excluded).
-pub async fn attached_units<C: ConnectionTrait>(
-    db: &C,
-    pj_code: &str,
-) -> DbResult<Vec<StoredSchool>> {
-    let units = School::find()
-        .filter(Column::PjCode.eq(pj_code))
-        .filter(Column::Code.ne(pj_code))
-        .order_by_asc(Column::Code)
-        .all(db)
-        .await?;
-    Ok(units.into_iter().map(stored).collect())
-}
-
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ApplyCounts {
     pub inserted: u64,

@@ -34,6 +34,8 @@ pub struct SchoolEntry {
 pub struct SchoolIndex {
     entries: Vec<SchoolEntry>,
     by_code: HashMap<String, usize>,
+    /// A PJ's attached units (itself excluded), by code.
+    units: HashMap<String, Vec<usize>>,
     localities: Vec<String>,
 }
 
@@ -99,6 +101,15 @@ impl SchoolIndex {
             .enumerate()
             .map(|(i, e)| (e.code.clone(), i))
             .collect();
+        let mut units: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if e.code != e.pj_code {
+                units.entry(e.pj_code.clone()).or_default().push(i);
+            }
+        }
+        for list in units.values_mut() {
+            list.sort_by(|a, b| entries[*a].code.cmp(&entries[*b].code));
+        }
         let localities: BTreeSet<String> = entries
             .iter()
             .filter(|e| e.active)
@@ -107,12 +118,21 @@ impl SchoolIndex {
         SchoolIndex {
             entries,
             by_code,
+            units,
             localities: localities.into_iter().collect(),
         }
     }
 
     pub fn get(&self, code: &str) -> Option<&SchoolEntry> {
         self.by_code.get(code).map(|&i| &self.entries[i])
+    }
+
+    /// The units attached to a PJ, by code.
+    pub fn units_of(&self, pj: &str) -> Vec<&SchoolEntry> {
+        self.units
+            .get(pj)
+            .map(|list| list.iter().map(|&i| &self.entries[i]).collect())
+            .unwrap_or_default()
     }
 
     /// A unit's position, `u32::MAX` when unknown.
@@ -603,6 +623,13 @@ mod tests {
             "page clamped"
         );
         assert_eq!(index.localities(), ["BRAD", "DEVA"]);
+        let units: Vec<&str> = index
+            .units_of("3")
+            .iter()
+            .map(|e| e.code.as_str())
+            .collect();
+        assert_eq!(units, ["4"]);
+        assert!(index.units_of("1").is_empty());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::domain::den::{DenStatus, StatusKind};
 use crate::domain::den::{DenStep, StepRefusal};
 use crate::domain::designee::StoredDesignee;
 use crate::domain::designee::{DesigneeFacts, FUNCTIONS, OTHER_FUNCTION};
+use crate::domain::register::SchoolEntry;
 use crate::domain::school::SchoolRecord;
 use crate::domain::school::{ActiveFilter, SchoolFilter, StoredSchool, UnitStatus};
 
@@ -238,8 +239,8 @@ fn pagination(result: &SchoolListView, filter: &SchoolListFilter) -> Markup {
 
 pub struct SchoolDetailView<'a> {
     pub school: &'a StoredSchool,
-    pub parent: Option<&'a StoredSchool>,
-    pub units: &'a [StoredSchool],
+    pub parent: Option<&'a SchoolEntry>,
+    pub units: &'a [&'a SchoolEntry],
     pub updated_at: String,
     pub board: Option<&'a BoardRow>,
     pub campaign: Option<&'a Campaign>,
@@ -271,7 +272,7 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
             h1 { (r.display_name()) " " (active_badge(view.school.active)) }
             @if let Some(parent) = view.parent {
                 p { "Structură arondată la "
-                    a href={ "/schools/" (parent.record.code) } { (parent.record.display_name()) } " (" (parent.record.code) "). "
+                    a href={ "/schools/" (parent.code) } { (parent.name) } " (" (parent.code) "). "
                     "Dosarele, persoana desemnată și contul D.E.N. se țin la unitatea PJ." }
             }
             @if let Some(row) = view.board {
@@ -291,8 +292,8 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
                     ul.units {
                         @for unit in view.units {
                             li {
-                                a href={ "/schools/" (unit.record.code) } { (unit.record.display_name()) }
-                                " — " (unit.record.locality.as_deref().unwrap_or("")) " "
+                                a href={ "/schools/" (unit.code) } { (unit.name) }
+                                " — " (unit.locality.as_deref().unwrap_or("")) " "
                                 @if !unit.active { (active_badge(false)) }
                             }
                         }

@@ -155,17 +155,17 @@ pub async fn detail(
     let school = queries::find(&state.db, code)
         .await?
         .ok_or(WebError::NotFound)?;
+    let snapshot = snapshot(&state).await?;
     let parent = if school.record.unit_status() == Some(UnitStatus::Ar) {
-        queries::find(&state.db, &school.record.pj_code).await?
+        snapshot.schools.get(&school.record.pj_code)
     } else {
         None
     };
     let units = if school.record.is_pj() {
-        queries::attached_units(&state.db, code).await?
+        snapshot.schools.units_of(code)
     } else {
         Vec::new()
     };
-    let snapshot = snapshot(&state).await?;
     let extension = match &snapshot.campaign {
         Some(campaign) => db::den::extension_of(&state.db, campaign.id, code).await?,
         None => None,
@@ -188,7 +188,7 @@ pub async fn detail(
         .next();
     let view = SchoolDetailView {
         school: &school,
-        parent: parent.as_ref(),
+        parent,
         units: &units,
         updated_at: crate::views::format_datetime(school.updated_at, tz),
         board: snapshot.board.get(code),
