@@ -201,12 +201,32 @@ pub async fn open_suggestions<C: ConnectionTrait>(db: &C) -> DbResult<Vec<Stored
         .limit(500)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for m in rows {
-        let name = school_name(db, &m.school_code).await?;
-        out.push(stored(m, name));
-    }
-    Ok(out)
+    let codes: Vec<String> = rows.iter().map(|m| m.school_code.clone()).collect();
+    let names: std::collections::HashMap<String, (Option<String>, Option<String>)> =
+        school::Entity::find()
+            .select_only()
+            .columns([
+                school::Column::Code,
+                school::Column::LongName,
+                school::Column::ShortName,
+            ])
+            .filter(school::Column::Code.is_in(codes))
+            .into_tuple::<(String, Option<String>, Option<String>)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(code, long, short)| (code, (long, short)))
+            .collect();
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let name = names
+                .get(&m.school_code)
+                .and_then(|(long, short)| long.clone().or_else(|| short.clone()))
+                .unwrap_or_else(|| m.school_code.clone());
+            stored(m, name)
+        })
+        .collect())
 }
 
 pub async fn decide<C: ConnectionTrait>(
