@@ -36,6 +36,7 @@ pub struct SchoolIndex {
     by_code: HashMap<String, usize>,
     /// A PJ's attached units (itself excluded), by code.
     units: HashMap<String, Vec<usize>>,
+    tokens: Tokens,
     localities: Vec<String>,
 }
 
@@ -80,6 +81,77 @@ fn words(query: Option<&str>) -> Vec<Finder<'static>> {
         .unwrap_or_default()
 }
 
+/// The distinct whitespace-separated tokens of many folded keys, each with the positions of
+/// the keys that hold it. A search word (which has no space) is inside a key exactly when it
+/// is inside one of its tokens, so scanning the vocabulary (a few hundred KiB) answers what
+/// scanning every key (megabytes at national scale) would.
+#[derive(Debug, Default)]
+struct Tokens {
+    vocabulary: Vec<(String, Vec<u32>)>,
+    keys: usize,
+}
+
+impl Tokens {
+    fn new<'a>(keys: impl Iterator<Item = &'a str>) -> Tokens {
+        let mut positions: HashMap<&'a str, Vec<u32>> = HashMap::new();
+        let mut count = 0;
+        for (i, key) in keys.enumerate() {
+            count = i + 1;
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            for token in key.split_whitespace() {
+                let list = positions.entry(token).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Tokens {
+            vocabulary: positions
+                .into_iter()
+                .map(|(token, list)| (token.to_string(), list))
+                .collect(),
+            keys: count,
+        }
+    }
+
+    /// Which keys hold every word (`None`: no words, everything matches).
+    fn all_words(&self, words: &[Finder<'static>]) -> Option<Vec<bool>> {
+        let mut result: Option<Vec<bool>> = None;
+        for word in words {
+            let mut hit = vec![false; self.keys];
+            for (token, positions) in &self.vocabulary {
+                if word.find(token.as_bytes()).is_some() {
+                    for &p in positions {
+                        if let Some(slot) = hit.get_mut(p as usize) {
+                            *slot = true;
+                        }
+                    }
+                }
+            }
+            result = Some(match result {
+                None => hit,
+                Some(before) => before.iter().zip(hit).map(|(a, b)| *a && b).collect(),
+            });
+        }
+        result
+    }
+
+    /// Which keys hold this folded text as it is (several words together, in order).
+    fn phrase<'k>(&self, text: &str, keys: impl Iterator<Item = &'k str>) -> Vec<bool> {
+        let words = words(Some(text));
+        let Some(mut hits) = self.all_words(&words) else {
+            return vec![true; self.keys];
+        };
+        if words.len() > 1 {
+            let whole = Finder::new(text.as_bytes());
+            for (hit, key) in hits.iter_mut().zip(keys) {
+                *hit = *hit && whole.find(key.as_bytes()).is_some();
+            }
+        }
+        hits
+    }
+}
+
 impl SchoolIndex {
     pub fn new(mut entries: Vec<SchoolEntry>) -> SchoolIndex {
         entries.sort_by(|a, b| {
@@ -116,6 +188,7 @@ impl SchoolIndex {
             .filter_map(|e| e.locality.clone())
             .collect();
         SchoolIndex {
+            tokens: Tokens::new(entries.iter().map(|e| e.key.as_str())),
             entries,
             by_code,
             units,
@@ -158,14 +231,14 @@ impl SchoolIndex {
 
     /// The units a filter selects, one page of them.
     pub fn search(&self, filter: &SchoolFilter, size: u64) -> Page<&SchoolEntry> {
-        let words = words(filter.query.as_deref());
-        let matching = self.entries.iter().filter(|e| {
+        let hits = self.tokens.all_words(&words(filter.query.as_deref()));
+        let matching = self.entries.iter().enumerate().filter_map(|(i, e)| {
             let active = match filter.active {
                 ActiveFilter::Active => e.active,
                 ActiveFilter::Inactive => !e.active,
                 ActiveFilter::All => true,
             };
-            active
+            let active = active
                 && filter
                     .locality
                     .as_ref()
@@ -175,7 +248,10 @@ impl SchoolIndex {
                     .as_ref()
                     .is_none_or(|a| e.area.as_ref() == Some(a))
                 && filter.status.as_ref().is_none_or(|s| &e.status == s)
-                && words.iter().all(|w| w.find(e.key.as_bytes()).is_some())
+                && hits
+                    .as_ref()
+                    .is_none_or(|h| h.get(i).copied().unwrap_or(false));
+            active.then_some(e)
         });
         let page = page_of(matching, filter.page, size);
         Page {
@@ -237,6 +313,8 @@ pub struct CaseIndex {
     /// Every hearing of an active case, soonest first: (day, time, hearing id, case position,
     /// hearing position), so the agenda is a range of it.
     agenda: Vec<(NaiveDate, String, i32, u32, u32)>,
+    /// The words of the cases' objects, by position.
+    objects: Tokens,
     /// Values present, for the filter lists.
     pub courts: Vec<String>,
     pub stages: Vec<String>,
@@ -290,6 +368,7 @@ impl CaseIndex {
         agenda.sort_unstable();
         CaseIndex {
             agenda,
+            objects: Tokens::new(entries.iter().map(|e| e.object_key.as_str())),
             courts: distinct(entries.iter().map(|e| Some(&e.case.court))),
             stages: distinct(entries.iter().map(|e| e.case.facts.stage.as_ref())),
             categories: distinct(entries.iter().map(|e| e.case.facts.category.as_ref())),
@@ -312,11 +391,11 @@ impl CaseIndex {
 
     /// The cases a filter selects, one page of them, with their schools named.
     pub fn search(&self, filter: &CaseFilter, schools: &SchoolIndex, size: u64) -> CasePage {
-        let text = TextMatch::new(filter.query.as_deref(), schools);
+        let text = TextMatch::new(filter.query.as_deref(), schools, self);
         let school = filter.school.as_deref().map(|code| schools.slot(code));
-        let matching = self.entries.iter().filter(|e| {
+        let matching = self.entries.iter().enumerate().filter_map(|(i, e)| {
             let case = &e.case;
-            (filter.include_closed || case.active)
+            ((filter.include_closed || case.active)
                 && filter.court.as_ref().is_none_or(|c| &case.court == c)
                 && filter
                     .stage
@@ -328,7 +407,8 @@ impl CaseIndex {
                     .is_none_or(|c| case.facts.category.as_ref() == Some(c))
                 && school.is_none_or(|slot| e.school_slots.contains(&slot))
                 && within(e, filter.hearing_from, filter.hearing_to)
-                && text.matches(e)
+                && text.matches(i, e))
+            .then_some(e)
         });
         let page = page_of(matching, filter.page, size);
         CasePage {
@@ -419,15 +499,16 @@ enum TextMatch {
     Any,
     Number(String),
     School(u32),
-    /// The folded text, and which units' names contain it (by position).
+    /// Which units' names (by position in the school index) and which cases' objects (by
+    /// position in the case index) hold the folded text.
     Text {
-        folded: Finder<'static>,
         schools: Vec<bool>,
+        objects: Vec<bool>,
     },
 }
 
 impl TextMatch {
-    fn new(query: Option<&str>, schools: &SchoolIndex) -> TextMatch {
+    fn new(query: Option<&str>, schools: &SchoolIndex, cases: &CaseIndex) -> TextMatch {
         let Some(text) = query.map(str::trim).filter(|t| !t.is_empty()) else {
             return TextMatch::Any;
         };
@@ -437,29 +518,29 @@ impl TextMatch {
         if let Some(code) = SiiirCode::from_exact(text) {
             return TextMatch::School(schools.slot(code.as_str()));
         }
-        let folded = Finder::new(fold(text).as_bytes()).into_owned();
-        let named = schools
-            .entries
-            .iter()
-            .map(|s| folded.find(s.key.as_bytes()).is_some())
-            .collect();
+        let folded = fold(text);
         TextMatch::Text {
-            folded,
-            schools: named,
+            schools: schools
+                .tokens
+                .phrase(&folded, schools.entries.iter().map(|e| e.key.as_str())),
+            objects: cases
+                .objects
+                .phrase(&folded, cases.entries.iter().map(|e| e.object_key.as_str())),
         }
     }
 
-    fn matches(&self, entry: &CaseEntry) -> bool {
+    /// Whether the case at this position of the case index matches.
+    fn matches(&self, position: usize, entry: &CaseEntry) -> bool {
         match self {
             TextMatch::Any => true,
             TextMatch::Number(number) => &entry.case.number == number,
             TextMatch::School(slot) => entry.school_slots.contains(slot),
-            TextMatch::Text { folded, schools } => {
-                entry
-                    .school_slots
-                    .iter()
-                    .any(|&slot| schools.get(slot as usize).copied().unwrap_or(false))
-                    || folded.find(entry.object_key.as_bytes()).is_some()
+            TextMatch::Text { schools, objects } => {
+                objects.get(position).copied().unwrap_or(false)
+                    || entry
+                        .school_slots
+                        .iter()
+                        .any(|&slot| schools.get(slot as usize).copied().unwrap_or(false))
             }
         }
     }
@@ -663,6 +744,11 @@ mod tests {
         );
         let by_school = index.search(&filter(Some("avram iancu")), &schools(), 50);
         assert_eq!(by_school.cases[0].0.id, 1);
+        assert_eq!(by_school.total, 1);
+        let partial = index.search(&filter(Some("ianc")), &schools(), 50);
+        assert_eq!(partial.total, 1, "part of a word");
+        let reversed = index.search(&filter(Some("iancu avram")), &schools(), 50);
+        assert_eq!(reversed.total, 0, "the words as typed, together");
         assert_eq!(
             by_school.cases[0].1[0].school_name,
             "Școala Gimnazială Avram Iancu"
