@@ -463,6 +463,21 @@ async fn school_names<C: ConnectionTrait>(
 }
 
 /// A school's cases with its own role and access data in each.
+/// A school's links with their full facts, by case id (the cases themselves come from the
+/// case index on the school page).
+pub async fn links_of_school<C: ConnectionTrait>(
+    db: &C,
+    school: &str,
+) -> DbResult<Vec<(i32, LinkFacts)>> {
+    Ok(case_school::Entity::find()
+        .filter(case_school::Column::SchoolCode.eq(school))
+        .all(db)
+        .await?
+        .iter()
+        .map(|link| (link.case_id, link_facts(link)))
+        .collect())
+}
+
 pub async fn of_school<C: ConnectionTrait>(
     db: &C,
     school: &str,
@@ -491,18 +506,7 @@ pub async fn of_school<C: ConnectionTrait>(
     for (case, _) in &mut cases {
         case.facts.next_hearing = next.get(&case.id).copied();
     }
-    cases.sort_by(|a, b| {
-        (
-            !a.0.active,
-            a.0.facts.next_hearing.is_none(),
-            a.0.facts.next_hearing,
-        )
-            .cmp(&(
-                !b.0.active,
-                b.0.facts.next_hearing.is_none(),
-                b.0.facts.next_hearing,
-            ))
-    });
+    crate::domain::register::school_case_order(&mut cases);
     Ok(cases)
 }
 

@@ -334,6 +334,68 @@ pub async fn cancel_queued<C: ConnectionTrait>(
 }
 
 /// The page's view of a stored mail.
+/// The columns the lists show (the bodies stay in the database).
+type ListRow = (
+    i32,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    DateTime<Utc>,
+    Option<String>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+
+fn listed(
+    query: sea_orm::Select<outbox::Entity>,
+) -> sea_orm::Selector<sea_orm::SelectGetableTuple<ListRow>> {
+    query
+        .select_only()
+        .columns([
+            outbox::Column::Id,
+            outbox::Column::Kind,
+            outbox::Column::Recipient,
+            outbox::Column::Subject,
+            outbox::Column::Status,
+            outbox::Column::Attempts,
+            outbox::Column::NextAttemptAt,
+            outbox::Column::LastError,
+            outbox::Column::CreatedAt,
+            outbox::Column::SentAt,
+        ])
+        .into_tuple()
+}
+
+fn list_row(
+    (
+        id,
+        kind,
+        recipient,
+        subject,
+        status,
+        attempts,
+        next_attempt_at,
+        last_error,
+        created_at,
+        sent_at,
+    ): ListRow,
+) -> OutboxRow {
+    OutboxRow {
+        id,
+        kind: MailKind::parse(&kind),
+        recipient,
+        subject,
+        status: OutboxStatus::parse(&status).unwrap_or(OutboxStatus::Pending),
+        attempts,
+        next_attempt_at,
+        last_error,
+        created_at,
+        sent_at,
+    }
+}
+
 fn row(m: outbox::Model) -> OutboxRow {
     OutboxRow {
         id: m.id,
@@ -376,12 +438,10 @@ pub async fn recent<C: ConnectionTrait>(
     if let Some(status) = status {
         query = query.filter(outbox::Column::Status.eq(status.as_str()));
     }
-    let rows = query
-        .order_by_desc(outbox::Column::Id)
-        .limit(limit)
+    let rows = listed(query.order_by_desc(outbox::Column::Id).limit(limit))
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(row).collect())
+    Ok(rows.into_iter().map(list_row).collect())
 }
 
 /// Mail sent about one school (its items), newest first.
@@ -397,13 +457,16 @@ pub async fn for_school<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    let rows = outbox::Entity::find()
+    let query = outbox::Entity::find()
         .filter(outbox::Column::Id.is_in(ids))
         .order_by_desc(outbox::Column::Id)
-        .limit(limit)
+        .limit(limit);
+    Ok(listed(query)
         .all(db)
-        .await?;
-    Ok(rows.into_iter().map(row).collect())
+        .await?
+        .into_iter()
+        .map(list_row)
+        .collect())
 }
 
 /// Every mail with the schools its items concern, newest first (for the mail log report).

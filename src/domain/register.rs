@@ -598,6 +598,30 @@ impl DesigneeIndex {
     }
 }
 
+/// A school's cases as its page lists them: active first, soonest hearing first, cases
+/// without a hearing after.
+pub fn school_case_order(cases: &mut [(StoredCase, LinkFacts)]) {
+    cases.sort_by_key(|(case, _)| {
+        (
+            !case.active,
+            case.facts.next_hearing.is_none(),
+            case.facts.next_hearing,
+        )
+    });
+}
+
+impl CaseIndex {
+    /// A school's cases from its links (read with their full facts), in page order.
+    pub fn of_school(&self, links: Vec<(i32, LinkFacts)>) -> Vec<(StoredCase, LinkFacts)> {
+        let mut cases: Vec<(StoredCase, LinkFacts)> = links
+            .into_iter()
+            .filter_map(|(id, facts)| Some((self.get(id)?.case.clone(), facts)))
+            .collect();
+        school_case_order(&mut cases);
+        cases
+    }
+}
+
 /// A stored case's facts without the derived next hearing (filled in by the index).
 pub fn case_facts(
     category: Option<String>,

@@ -174,7 +174,9 @@ pub async fn detail(
     let audit = db::audit::for_entity(&state.db, "school", code, 50).await?;
     // One read of the steps and the cases serves the timeline, the list and the rules.
     let steps = db::den::steps_of(&state.db, code).await?;
-    let cases = db::cases::of_school(&state.db, code, today(&state)).await?;
+    let cases = snapshot
+        .cases
+        .of_school(db::cases::links_of_school(&state.db, code).await?);
     let procedure = crate::domain::den::SchoolProcedure::of(&steps, &cases);
     let designees = db::designees::history(&state.db, code).await?;
     let current_ids: Vec<i32> = designees

@@ -331,7 +331,7 @@ pub struct AuditParams {
 }
 
 /// Entries per page of the audit trail (each may carry two JSON snapshots).
-const AUDIT_PAGE: u64 = 100;
+const AUDIT_PAGE: u64 = 50;
 
 pub async fn audit(
     State(state): State<AppState>,

@@ -327,3 +327,36 @@ async fn a_busy_database_answers_503_with_retry_after() {
     assert_eq!(response.headers()["retry-after"], "5");
     hold.rollback().await.expect("release");
 }
+
+#[tokio::test]
+async fn the_audit_trail_pages_back_by_id() {
+    let app = spawn_app().await;
+    let connection = app.db.connect().await;
+    for n in 0..120 {
+        let entry = isj_tracker::domain::audit::AuditEntry::change(
+            chrono::Utc::now(),
+            "juridic@isj.test",
+            &format!("modificare de probă {n:03}"),
+            "setting",
+            "probe",
+            None::<&()>,
+            Some(&n),
+        );
+        isj_tracker::db::audit::record(&connection, entry)
+            .await
+            .expect("audit row");
+    }
+    let (_, first) = app.get_text("/audit").await;
+    assert!(first.contains("modificare de probă 119") && !first.contains("modificare de probă 069"));
+    let older = |page: &str| {
+        let start = page.find("/audit?before=").expect("a link to older entries");
+        page[start..].split('"').next().unwrap_or_default().to_string()
+    };
+    let (_, second) = app.get_text(&older(&first)).await;
+    assert!(second.contains("modificare de probă 069") && !second.contains("modificare de probă 070"));
+    assert!(second.contains("Cele mai noi"));
+    let (_, filtered) = app
+        .get_text("/audit?action=modificare%20de%20prob%C4%83%20005")
+        .await;
+    assert!(filtered.contains("modificare de probă 005") && !filtered.contains("before="));
+}
