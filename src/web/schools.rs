@@ -166,9 +166,14 @@ pub async fn detail(
     } else {
         Vec::new()
     };
+    // The board knows whether there is an extension; its reason is read only then.
+    let extended = snapshot
+        .board
+        .get(code)
+        .is_some_and(|row| row.school.extension.is_some());
     let extension = match &snapshot.campaign {
-        Some(campaign) => db::den::extension_of(&state.db, campaign.id, code).await?,
-        None => None,
+        Some(campaign) if extended => db::den::extension_of(&state.db, campaign.id, code).await?,
+        _ => None,
     };
     let tz = state.config.timezone;
     let audit = db::audit::for_entity(&state.db, "school", code, 50).await?;

@@ -347,13 +347,23 @@ async fn the_audit_trail_pages_back_by_id() {
             .expect("audit row");
     }
     let (_, first) = app.get_text("/audit").await;
-    assert!(first.contains("modificare de probă 119") && !first.contains("modificare de probă 069"));
+    assert!(
+        first.contains("modificare de probă 119") && !first.contains("modificare de probă 069")
+    );
     let older = |page: &str| {
-        let start = page.find("/audit?before=").expect("a link to older entries");
-        page[start..].split('"').next().unwrap_or_default().to_string()
+        let start = page
+            .find("/audit?before=")
+            .expect("a link to older entries");
+        page[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     };
     let (_, second) = app.get_text(&older(&first)).await;
-    assert!(second.contains("modificare de probă 069") && !second.contains("modificare de probă 070"));
+    assert!(
+        second.contains("modificare de probă 069") && !second.contains("modificare de probă 070")
+    );
     assert!(second.contains("Cele mai noi"));
     let (_, filtered) = app
         .get_text("/audit?action=modificare%20de%20prob%C4%83%20005")
