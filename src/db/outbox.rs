@@ -450,15 +450,13 @@ pub async fn for_school<C: ConnectionTrait>(
     school: &str,
     limit: u64,
 ) -> DbResult<Vec<OutboxRow>> {
-    let ids: Vec<i32> = mail_item::Entity::find()
-        .select_only()
+    let items = sea_orm::sea_query::Query::select()
         .column(mail_item::Column::OutboxId)
-        .filter(mail_item::Column::SchoolCode.eq(school))
-        .into_tuple()
-        .all(db)
-        .await?;
+        .from(mail_item::Entity)
+        .and_where(mail_item::Column::SchoolCode.eq(school))
+        .to_owned();
     let query = outbox::Entity::find()
-        .filter(outbox::Column::Id.is_in(ids))
+        .filter(outbox::Column::Id.in_subquery(items))
         .order_by_desc(outbox::Column::Id)
         .limit(limit);
     Ok(listed(query)

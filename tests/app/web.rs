@@ -370,3 +370,49 @@ async fn the_audit_trail_pages_back_by_id() {
         .await;
     assert!(filtered.contains("modificare de probă 005") && !filtered.contains("before="));
 }
+
+#[tokio::test]
+async fn the_school_page_lists_the_mail_sent_about_the_school() {
+    let app = spawn_app().await;
+    let db = &app.db;
+    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let school = "2061100733";
+    let cases =
+        format!("Cod SIIIR;Nr. dosar;Instanța\r\n{school};10/97/2026;Tribunalul Hunedoara\r\n");
+    let file = write_file(db, "c.csv", cases.as_bytes());
+    assert_eq!(
+        db.cli(&["import", "cases", &file.to_string_lossy()]).status,
+        0
+    );
+    assert_eq!(
+        db.set_campaign("2026-11-28", "2026-11-02T09:00:00+02:00")
+            .status,
+        0
+    );
+    let run = db.cli(&["reminders", "run", "--at", "2026-11-25T09:00:00+02:00"]);
+    assert!(run.stdout.contains("puse în coadă"), "{}", run.stdout);
+    let about_school = db
+        .scalar(&format!(
+            "SELECT COUNT(DISTINCT outbox_id) FROM mail_item WHERE school_code = '{school}'"
+        ))
+        .await;
+    assert!(about_school > 0);
+    let (_, page) = app.get_text(&format!("/schools/{school}")).await;
+    assert!(
+        page.contains(&format!("Mesaje trimise ({about_school})")),
+        "{page}"
+    );
+    // Another school's page counts its own mail only.
+    let other = "2061100507";
+    let about_other = db
+        .scalar(&format!(
+            "SELECT COUNT(DISTINCT outbox_id) FROM mail_item WHERE school_code = '{other}'"
+        ))
+        .await;
+    let (_, page) = app.get_text(&format!("/schools/{other}")).await;
+    if about_other > 0 {
+        assert!(page.contains(&format!("Mesaje trimise ({about_other})")));
+    } else {
+        assert!(!page.contains("Mesaje trimise"));
+    }
+}
