@@ -230,3 +230,57 @@ async fn files_the_service_creates_are_private() {
     assert_eq!(mode_of(&report), 0o600);
     assert_eq!(mode_of(&db.dir.path().join("rapoarte")), 0o700);
 }
+
+/// Logs written to a file (systemd, a pipe) carry no colour codes; `ISJ_LOG_FORMAT=json`
+/// gives one JSON object per line.
+#[tokio::test]
+async fn logs_in_a_file_are_plain_text_or_json() {
+    for format in ["text", "json"] {
+        let db = TestDb::new().await;
+        let port = free_port();
+        let bind = format!("127.0.0.1:{port}");
+        let log = db.dir.path().join(format!("serve-{format}.log"));
+        let server = db
+            .command(&["serve", "--bind", &bind])
+            .env("RUST_LOG", "info")
+            .env("ISJ_LOG_FORMAT", format)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("serve");
+        let server = KillOnDrop(server);
+        let client = cookie_client();
+        for _ in 0..100 {
+            if client
+                .get(format!("http://{bind}/health"))
+                .send()
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        drop(server);
+        let text = std::fs::read_to_string(&log).expect("log");
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert!(!lines.is_empty(), "{format}: the server logged its start");
+        assert!(
+            !text.contains('\u{1b}'),
+            "{format}: no escape codes in\n{text}"
+        );
+        if format == "json" {
+            for line in &lines {
+                // The setup link is printed as plain text for the administrator, not logged.
+                if line.starts_with('{') {
+                    let value: serde_json::Value =
+                        serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+                    assert!(value["level"].is_string() && value["fields"].is_object());
+                }
+            }
+            assert!(lines.iter().any(|l| l.starts_with('{')));
+        } else {
+            assert!(lines.iter().any(|l| l.contains(" INFO ")), "{text}");
+        }
+    }
+}
