@@ -100,10 +100,10 @@ pub async fn begin_write(db: &DatabaseConnection) -> DbResult<DatabaseTransactio
         .await?)
 }
 
-/// Liveness of the database for `/health`.
-pub async fn ping(db: &DatabaseConnection) -> DbResult<()> {
+/// Whether the database answers with every migration of this version applied.
+pub async fn readiness(db: &DatabaseConnection) -> DbResult<bool> {
     db.ping().await?;
-    Ok(())
+    Ok(Migrator::get_pending_migrations(db).await?.is_empty())
 }
 
 /// The file behind a `sqlite:` URL, if it names a file.

@@ -107,6 +107,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(overview::overview))
         .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/login/totp", get(auth::code_page).post(auth::code_submit))
         .route("/logout", post(auth::logout))

@@ -28,6 +28,7 @@ enum Access {
 const ROUTES: &[(&str, &str, &str, Access)] = &[
     ("GET", "/", "/", Access::Staff),
     ("GET", "/health", "/health", Access::Public),
+    ("GET", "/ready", "/ready", Access::Public),
     ("GET", "/static/app.css", "/static/app.css", Access::Public),
     ("GET", "/login", "/login", Access::Public),
     ("POST", "/login", "/login", Access::Public),

@@ -416,3 +416,38 @@ async fn the_school_page_lists_the_mail_sent_about_the_school() {
         assert!(!page.contains("Mesaje trimise"));
     }
 }
+
+#[tokio::test]
+async fn ready_only_with_the_database_at_this_version() {
+    let app = spawn_app().await;
+    let ready = app
+        .anonymous
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(ready.status(), 200);
+    // A schema one migration behind (an older binary's database): not ready, still alive.
+    let connection = app.db.connect().await;
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &connection,
+        "DELETE FROM seaql_migrations WHERE version = (SELECT MAX(version) FROM seaql_migrations)",
+    )
+    .await
+    .expect("forget the newest migration");
+    let behind = app
+        .anonymous
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(behind.status(), 503);
+    assert_eq!(behind.text().await.expect("body"), "migrations pending");
+    let alive = app
+        .anonymous
+        .get(app.url("/health"))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(alive.status(), 200);
+}
