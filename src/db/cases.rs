@@ -422,7 +422,8 @@ async fn links_of<C: ConnectionTrait>(
     Ok(grouped)
 }
 
-async fn school_names<C: ConnectionTrait>(
+/// The names of these units (long, else short, else the code).
+pub(super) async fn school_names<C: ConnectionTrait>(
     db: &C,
     codes: &[String],
 ) -> DbResult<HashMap<String, String>> {

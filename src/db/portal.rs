@@ -175,12 +175,6 @@ fn stored(m: portal_suggestion::Model, school_name: String) -> StoredSuggestion 
     }
 }
 
-async fn school_name<C: ConnectionTrait>(db: &C, code: &str) -> DbResult<String> {
-    Ok(super::schools::find(db, code)
-        .await?
-        .map_or_else(|| code.to_string(), |s| s.record.display_name().to_string()))
-}
-
 pub async fn find_suggestion<C: ConnectionTrait>(
     db: &C,
     id: i32,
@@ -188,7 +182,10 @@ pub async fn find_suggestion<C: ConnectionTrait>(
     let Some(m) = portal_suggestion::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let name = school_name(db, &m.school_code).await?;
+    let mut names = super::cases::school_names(db, std::slice::from_ref(&m.school_code)).await?;
+    let name = names
+        .remove(&m.school_code)
+        .unwrap_or_else(|| m.school_code.clone());
     Ok(Some(stored(m, name)))
 }
 
@@ -201,28 +198,16 @@ pub async fn open_suggestions<C: ConnectionTrait>(db: &C) -> DbResult<Vec<Stored
         .limit(500)
         .all(db)
         .await?;
-    let codes: Vec<String> = rows.iter().map(|m| m.school_code.clone()).collect();
-    let names: std::collections::HashMap<String, (Option<String>, Option<String>)> =
-        school::Entity::find()
-            .select_only()
-            .columns([
-                school::Column::Code,
-                school::Column::LongName,
-                school::Column::ShortName,
-            ])
-            .filter(school::Column::Code.is_in(codes))
-            .into_tuple::<(String, Option<String>, Option<String>)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(code, long, short)| (code, (long, short)))
-            .collect();
+    let mut codes: Vec<String> = rows.iter().map(|m| m.school_code.clone()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let names = super::cases::school_names(db, &codes).await?;
     Ok(rows
         .into_iter()
         .map(|m| {
             let name = names
                 .get(&m.school_code)
-                .and_then(|(long, short)| long.clone().or_else(|| short.clone()))
+                .cloned()
                 .unwrap_or_else(|| m.school_code.clone());
             stored(m, name)
         })

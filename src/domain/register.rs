@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use memchr::memmem::Finder;
 
-use super::case_import::{CaseFacts, LinkFacts};
+use super::case_import::LinkFacts;
 use super::case_number::CaseNumber;
 use super::cases::{CaseFilter, CaseLink, CasePage, Hearing, StoredCase};
 use super::school::{ActiveFilter, SchoolFilter, SiiirCode};
@@ -200,6 +200,12 @@ impl SchoolIndex {
         self.by_code.get(code).map(|&i| &self.entries[i])
     }
 
+    /// A unit's name, or its code when it is not known.
+    pub fn name_of(&self, code: &str) -> String {
+        self.get(code)
+            .map_or_else(|| code.to_string(), |s| s.name.clone())
+    }
+
     /// The units attached to a PJ, by code.
     pub fn units_of(&self, pj: &str) -> Vec<&SchoolEntry> {
         self.units
@@ -253,11 +259,7 @@ impl SchoolIndex {
                     .is_none_or(|h| h.get(i).copied().unwrap_or(false));
             active.then_some(e)
         });
-        let page = page_of(matching, filter.page, size);
-        Page {
-            rows: page.rows,
-            ..page
-        }
+        page_of(matching, filter.page, size)
     }
 }
 
@@ -431,9 +433,7 @@ impl CaseIndex {
             .map(|(code, facts)| CaseLink {
                 case_id: entry.case.id,
                 school_code: code.clone(),
-                school_name: schools
-                    .get(code)
-                    .map_or_else(|| code.clone(), |s| s.name.clone()),
+                school_name: schools.name_of(code),
                 facts: facts.clone(),
             })
             .collect()
@@ -471,9 +471,7 @@ impl CaseIndex {
                     .links
                     .iter()
                     .map(|(code, _)| {
-                        let name = schools
-                            .get(code)
-                            .map_or_else(|| code.clone(), |s| s.name.clone());
+                        let name = schools.name_of(code);
                         (code.clone(), name)
                     })
                     .collect(),
@@ -622,23 +620,10 @@ impl CaseIndex {
     }
 }
 
-/// A stored case's facts without the derived next hearing (filled in by the index).
-pub fn case_facts(
-    category: Option<String>,
-    stage: Option<String>,
-    object: Option<String>,
-) -> CaseFacts {
-    CaseFacts {
-        category,
-        stage,
-        object,
-        next_hearing: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::case_import::CaseFacts;
 
     fn school(code: &str, locality: &str, name: &str, status: &str, pj: &str) -> SchoolEntry {
         SchoolEntry {
@@ -671,7 +656,11 @@ mod tests {
             court: "TribunalulHUNEDOARA".into(),
             number: number.into(),
             year: 2026,
-            facts: case_facts(None, Some("Fond".into()), Some(object.into())),
+            facts: CaseFacts {
+                stage: Some("Fond".into()),
+                object: Some(object.into()),
+                ..Default::default()
+            },
             active: true,
             source: "import".into(),
         };

@@ -26,6 +26,8 @@ pub struct Jobs {
     running: Arc<tokio::sync::Mutex<()>>,
     /// The portal sync runs beside the rounds (it takes minutes), one at a time.
     portal_running: Arc<tokio::sync::Mutex<()>>,
+    /// Built once: the heartbeat asks every minute whether the sync is due.
+    portal_client: Result<crate::portal::Client, crate::portal::PortalError>,
 }
 
 impl Jobs {
@@ -37,6 +39,7 @@ impl Jobs {
         clock: Arc<dyn Clock>,
     ) -> Jobs {
         Jobs {
+            portal_client: crate::portal::Client::new(&config.portal),
             db,
             config,
             key,
@@ -52,7 +55,7 @@ impl Jobs {
         let Ok(_one) = self.portal_running.try_lock() else {
             return;
         };
-        let client = match crate::portal::Client::new(&self.config.portal) {
+        let client = match &self.portal_client {
             Ok(client) => client,
             Err(e) => {
                 tracing::error!("portal client: {e}");
@@ -60,7 +63,7 @@ impl Jobs {
             }
         };
         let portal = crate::app::portal::Portal {
-            client: &client,
+            client,
             config: &self.config.portal,
         };
         let ctx = crate::app::Ctx {

@@ -110,10 +110,7 @@ pub async fn detail(
             }
             CaseLink {
                 case_id: id,
-                school_name: snapshot
-                    .schools
-                    .get(&school_code)
-                    .map_or_else(|| school_code.clone(), |s| s.name.clone()),
+                school_name: snapshot.schools.name_of(&school_code),
                 school_code,
                 facts,
             }

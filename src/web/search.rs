@@ -55,10 +55,7 @@ pub async fn search(
             .search(&filter, &snapshot.schools, LIMIT as u64)
             .cases;
         for d in snapshot.designees.find(&query, LIMIT) {
-            let name = snapshot
-                .schools
-                .get(&d.school_code)
-                .map_or_else(|| d.school_code.clone(), |s| s.name.clone());
+            let name = snapshot.schools.name_of(&d.school_code);
             designees.push((d.clone(), name));
         }
     }
