@@ -531,6 +531,8 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     for (path, name) in [
         ("/cases/suggestions", "suggestions"),
         ("/settings#portal", "settings-portal"),
+        ("/audit", "audit"),
+        ("/outbox", "outbox"),
         ("/account/security", "security"),
         ("/users", "users"),
         ("/cases/new", "case-new"),
