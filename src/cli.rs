@@ -40,6 +40,7 @@ pub fn write_out(text: std::fmt::Arguments<'_>) {
     }
 }
 
+mod backup;
 mod portal;
 
 #[derive(Debug, Parser)]
@@ -92,6 +93,15 @@ pub enum Command {
     /// The courts' public portal (portal.just.ro): sync the register, discover cases.
     #[command(subcommand)]
     Portal(portal::PortalCommand),
+    /// Write a consistent copy of the database and the secret key into one archive (mode
+    /// 0600) while the service runs. PATH: a file, or a folder to name it in (default:
+    /// ISJ_BACKUP_DIR, else `backups`). On PostgreSQL the archive holds the key and the
+    /// `pg_dump` command to copy the database is printed.
+    Backup { path: Option<PathBuf> },
+    /// Put an archive's database and key back where ISJ_DATABASE_URL and ISJ_SECRET_KEY_FILE
+    /// name them. Refused while the service (or another command) has the database open; the
+    /// copy is checked first. Replaced files are kept with the suffix `.before-restore`.
+    Restore { archive: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -279,6 +289,10 @@ pub async fn run(cli: Cli) -> ExitCode {
             report_failure(print_calendar(&cli.config, &email).await)
         }
         Command::Portal(command) => ExitCode::from(portal::run(&cli.config, command).await),
+        Command::Backup { path } => report_failure(backup::backup(&cli.config, path).await),
+        Command::Restore { archive } => {
+            report_failure(backup::restore(&cli.config, &archive).await)
+        }
     }
 }
 
@@ -543,7 +557,9 @@ async fn import(config: &Config, kind: ImportKind, args: &ImportArgs) -> u8 {
     }
 }
 
-async fn connect_and_migrate(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+pub(crate) async fn connect_and_migrate(
+    config: &Config,
+) -> anyhow::Result<sea_orm::DatabaseConnection> {
     let db = crate::db::connect(&config.database_url).await?;
     crate::db::migrate(&db).await?;
     Ok(db)

@@ -101,6 +101,16 @@ pub struct Config {
         global = true
     )]
     pub outbox_dir: std::path::PathBuf,
+    /// Bearer token that opens `/metrics` to a scraper elsewhere (`Authorization: Bearer …`).
+    /// Unset: `/metrics` answers only direct requests from this machine (not through a proxy).
+    #[arg(long, env = "ISJ_METRICS_TOKEN", global = true, hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Folder for the nightly backup (from 02:00, once a day). Unset: no nightly backup.
+    #[arg(long, env = "ISJ_BACKUP_DIR", global = true)]
+    pub backup_dir: Option<std::path::PathBuf>,
+    /// Nightly archives kept in `ISJ_BACKUP_DIR`; older ones are deleted.
+    #[arg(long, env = "ISJ_BACKUP_KEEP", default_value_t = 14, global = true)]
+    pub backup_keep: usize,
     #[command(flatten)]
     pub portal: PortalConfig,
 }

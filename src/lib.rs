@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod files;
 pub mod import;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod portal;
 pub mod reports;
 pub mod telemetry;

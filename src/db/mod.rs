@@ -10,6 +10,7 @@ pub mod entities;
 pub mod hearings;
 pub mod imports;
 pub mod links;
+pub mod maintenance;
 pub mod outbox;
 pub mod portal;
 pub mod schools;
@@ -34,6 +35,9 @@ pub enum DbError {
         path: String,
         source: std::io::Error,
     },
+    /// A SQLite file another process holds (a restore, or the service during a restore).
+    #[error("baza de date este ocupată: {0}")]
+    InUse(String),
     #[error("date stocate invalide: {0}")]
     Corrupt(String),
     #[error("cheia de criptare: {0}")]
@@ -57,6 +61,9 @@ pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
             path: parent.display().to_string(),
             source,
         })?;
+    }
+    if let Some(path) = sqlite_file_path(url) {
+        maintenance::hold_in_use(std::path::Path::new(&path))?;
     }
     let mut options = ConnectOptions::new(url.to_string());
     options

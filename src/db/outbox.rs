@@ -521,3 +521,31 @@ pub async fn last_of_kind<C: ConnectionTrait>(
         .await?;
     Ok(found)
 }
+
+/// Mail by status and kind, and the creation time of the oldest mail still waiting, for
+/// the metrics page.
+pub async fn gauges<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<(Vec<(String, String, i64)>, Option<DateTime<Utc>>)> {
+    let by_kind: Vec<(String, String, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column(outbox::Column::Kind)
+        .column_as(outbox::Column::Id.count(), "n")
+        .filter(outbox::Column::Status.is_in(["pending", "sending", "dead"]))
+        .group_by(outbox::Column::Status)
+        .group_by(outbox::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let oldest: Option<DateTime<Utc>> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::CreatedAt)
+        .filter(outbox::Column::Status.is_in(["pending", "sending"]))
+        .order_by_asc(outbox::Column::CreatedAt)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok((by_kind, oldest))
+}

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 
 use super::entities::{enrolment_link, staff_session, staff_user};
@@ -50,6 +50,18 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StaffUser>> {
         .into_iter()
         .map(user)
         .collect()
+}
+
+/// One encrypted TOTP secret, if any account has one (to check a key against a database).
+pub async fn any_sealed_secret<C: ConnectionTrait>(db: &C) -> DbResult<Option<String>> {
+    let sealed: Option<Option<String>> = staff_user::Entity::find()
+        .select_only()
+        .column(staff_user::Column::TotpSecret)
+        .filter(staff_user::Column::TotpSecret.is_not_null())
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(sealed.flatten())
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<StaffUser>> {

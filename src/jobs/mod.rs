@@ -22,10 +22,13 @@ pub struct Jobs {
     pub key: Arc<SecretKey>,
     pub mailer: Arc<Mailer>,
     pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// One round at a time: a slow relay must not stack rounds up.
     running: Arc<tokio::sync::Mutex<()>>,
     /// The portal sync runs beside the rounds (it takes minutes), one at a time.
     portal_running: Arc<tokio::sync::Mutex<()>>,
+    /// The nightly backup, also beside the rounds.
+    backup_running: Arc<tokio::sync::Mutex<()>>,
     /// Built once: the heartbeat asks every minute whether the sync is due.
     portal_client: Result<crate::portal::Client, crate::portal::PortalError>,
 }
@@ -37,6 +40,7 @@ impl Jobs {
         key: Arc<SecretKey>,
         mailer: Arc<Mailer>,
         clock: Arc<dyn Clock>,
+        metrics: Arc<crate::metrics::Metrics>,
     ) -> Jobs {
         Jobs {
             portal_client: crate::portal::Client::new(&config.portal),
@@ -45,8 +49,10 @@ impl Jobs {
             key,
             mailer,
             clock,
+            metrics,
             running: Arc::default(),
             portal_running: Arc::default(),
+            backup_running: Arc::default(),
         }
     }
 
@@ -84,11 +90,29 @@ impl Jobs {
         }
     }
 
+    /// The nightly backup when `ISJ_BACKUP_DIR` is set and today's is not written yet.
+    async fn backup_round(&self) {
+        let Ok(_one) = self.backup_running.try_lock() else {
+            return;
+        };
+        match crate::backup::nightly_if_due(&self.db, &self.config, self.clock.now()).await {
+            Ok(Some(written)) => {
+                tracing::info!(archive = %written.archive.display(), bytes = written.bytes, "nightly backup written")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!("nightly backup failed: {e}"),
+        }
+    }
+
     /// One round: plan what is due, then send what can go. Errors are logged; the next round
     /// tries again.
     pub async fn tick(&self) {
         let portal = self.clone();
         tokio::spawn(async move { portal.portal_round().await });
+        if self.config.backup_dir.is_some() {
+            let backup = self.clone();
+            tokio::spawn(async move { backup.backup_round().await });
+        }
         let Ok(_one) = self.running.try_lock() else {
             return;
         };
@@ -146,6 +170,7 @@ impl Jobs {
             Ok(_) => {}
             Err(e) => tracing::error!("outbox round failed: {e}"),
         }
+        self.metrics.heartbeat(self.clock.now());
     }
 
     /// Starts the heartbeat (every minute, UTC) and runs one round at once.

@@ -59,6 +59,8 @@ pub struct AppState {
     pub link_throttle: Arc<throttle::LoginThrottle>,
     /// Sessions checked a moment ago.
     pub sessions: Arc<session::SessionCache>,
+    /// Counters and gauges for `/metrics`, shared with the heartbeat.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -76,8 +78,8 @@ impl AppState {
         config: Config,
         clock: Arc<dyn Clock>,
         key: SecretKey,
-    ) -> Self {
-        AppState {
+    ) -> Result<Self, prometheus::Error> {
+        Ok(AppState {
             db,
             secure_cookies: config.secure_cookies(),
             config: Arc::new(config),
@@ -91,7 +93,8 @@ impl AppState {
                 links::LINK_REQUESTS_PER_MINUTE,
             )),
             sessions: Arc::default(),
-        }
+            metrics: Arc::new(crate::metrics::Metrics::new()?),
+        })
     }
 }
 
@@ -108,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(overview::overview))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/metrics", get(health::metrics))
         .route("/login", get(auth::login_page).post(auth::login_submit))
         .route("/login/totp", get(auth::code_page).post(auth::code_submit))
         .route("/logout", post(auth::logout))
@@ -184,6 +188,10 @@ pub fn router(state: AppState) -> Router {
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            health::count_request,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .layer(axum::middleware::from_fn(with_request_id))
         .with_state(state)
@@ -265,7 +273,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             config.base_url()
         );
     }
-    let state = AppState::new(db, config, Arc::new(SystemClock), key);
+    let state = AppState::new(db, config, Arc::new(SystemClock), key)?;
     let mailer = Arc::new(crate::mail::Mailer::new(&state.config, state.key.clone())?);
     tracing::info!(transport = %mailer.transport.describe(), "mail");
     let jobs = crate::jobs::Jobs::new(
@@ -274,6 +282,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.key.clone(),
         mailer,
         state.clock.clone(),
+        state.metrics.clone(),
     );
     let _heartbeat = jobs.start().await.context("pornirea programatorului")?;
     let app = router(state);

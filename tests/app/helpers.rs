@@ -242,7 +242,7 @@ async fn serve_in_process(
     let key_file = db.dir.path().join("secret.key");
     let config = test_config(db);
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
-    let mut state = isj_tracker::web::AppState::new(connection, config, clock, key);
+    let mut state = isj_tracker::web::AppState::new(connection, config, clock, key).expect("state");
     state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(
         login_attempts_per_minute,
     ));
@@ -275,7 +275,28 @@ pub fn test_config(db: &TestDb) -> isj_tracker::config::Config {
         legal_email: Some("juridic@isj.test".into()),
         outbox_dir: db.dir.path().join("outbox"),
         reports_dir: db.dir.path().join("reports"),
+        metrics_token: None,
+        backup_dir: None,
+        backup_keep: 14,
         portal: Default::default(),
+    }
+}
+
+/// A server on an existing database and its folder's key, with no account created.
+pub async fn spawn_app_for(db: TestDb) -> TestApp {
+    let clock: Arc<dyn isj_tracker::clock::Clock> = Arc::new(isj_tracker::clock::SystemClock);
+    let address = serve_in_process(&db, clock.clone(), 1000).await;
+    let key = Arc::new(
+        isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
+            .expect("key"),
+    );
+    TestApp {
+        address,
+        db,
+        client: cookie_client(),
+        anonymous: cookie_client(),
+        key,
+        clock,
     }
 }
 

@@ -45,7 +45,7 @@ fn views_read_no_database() {
 
 #[test]
 fn the_doors_open_no_transaction() {
-    let doors = ["src/web", "src/cli.rs", "src/jobs", "src/import"];
+    let doors = ["src/web", "src/cli.rs", "src/cli", "src/jobs", "src/import"];
     let transaction = ["begin_write", ".begin()", ".commit()", "TransactionTrait"];
     assert_eq!(offenders(&doors, &transaction), Vec::<String>::new());
 }
@@ -53,7 +53,7 @@ fn the_doors_open_no_transaction() {
 #[test]
 fn reports_and_the_command_line_use_no_view() {
     assert_eq!(
-        offenders(&["src/reports.rs", "src/cli.rs"], &["views::"]),
+        offenders(&["src/reports.rs", "src/cli.rs", "src/cli"], &["views::"]),
         Vec::<String>::new()
     );
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod auth;
+mod backup;
 mod browser;
 mod calendar;
 mod campaign;
@@ -18,6 +19,7 @@ mod layering;
 mod links;
 mod litigation;
 mod mail;
+mod metrics;
 mod portal;
 mod reminders;
 mod reports;

@@ -29,6 +29,8 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
     ("GET", "/", "/", Access::Staff),
     ("GET", "/health", "/health", Access::Public),
     ("GET", "/ready", "/ready", Access::Public),
+    // Open to this machine (the tests connect from loopback); closed through a proxy.
+    ("GET", "/metrics", "/metrics", Access::Public),
     ("GET", "/static/app.css", "/static/app.css", Access::Public),
     ("GET", "/login", "/login", Access::Public),
     ("POST", "/login", "/login", Access::Public),
