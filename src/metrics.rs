@@ -60,7 +60,7 @@ impl Metrics {
         let imports = IntCounterVec::new(
             Opts::new(
                 "imports_total",
-                "Imports through this server by kind and result (preview, applied, refused).",
+                "Imports through this server by kind and result (preview, applied, refused, failed).",
             ),
             &["kind", "result"],
         )?;

@@ -13,6 +13,7 @@ mod m20261130_000007_calendar;
 mod m20261130_000008_access_contact;
 mod m20261130_000009_cazier;
 mod m20261201_000010_portal;
+mod m20261202_000011_pending_upload;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_access_contact::Migration),
             Box::new(m20261130_000009_cazier::Migration),
             Box::new(m20261201_000010_portal::Migration),
+            Box::new(m20261202_000011_pending_upload::Migration),
         ]
     }
 }

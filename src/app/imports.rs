@@ -466,3 +466,51 @@ async fn conclude(
         batch_id: Some(id),
     })
 }
+
+/// A file checked by a dry run, waiting for its "apply".
+#[derive(Debug, Clone)]
+pub struct CheckedUpload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub kind: crate::domain::report::ImportKind,
+    pub county: Option<String>,
+}
+
+/// Keeps a checked upload in the database (any replica may apply it); returns its id.
+pub async fn hold_upload(
+    ctx: Ctx<'_>,
+    staff_id: i32,
+    upload: &CheckedUpload,
+) -> Result<String, AppError> {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let new = db::uploads::NewUpload {
+        id: &id,
+        staff_id,
+        kind: upload.kind.as_str(),
+        county: upload.county.as_deref(),
+        file_name: &upload.file_name,
+        content: &upload.bytes,
+    };
+    db::uploads::put(ctx.db, new, ctx.now()).await?;
+    Ok(id)
+}
+
+/// Takes the upload out (applying is single use); `None` when it expired, was applied or
+/// belongs to someone else.
+pub async fn take_upload(
+    ctx: Ctx<'_>,
+    id: &str,
+    staff_id: i32,
+) -> Result<Option<CheckedUpload>, AppError> {
+    let Some(row) = db::uploads::take(ctx.db, id, staff_id, ctx.now()).await? else {
+        return Ok(None);
+    };
+    let kind = crate::domain::report::ImportKind::parse(&row.kind)
+        .ok_or_else(|| DbError::Corrupt(format!("tip de import necunoscut: {}", row.kind)))?;
+    Ok(Some(CheckedUpload {
+        file_name: row.file_name,
+        bytes: row.content,
+        kind,
+        county: row.county,
+    }))
+}

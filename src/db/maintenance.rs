@@ -131,3 +131,64 @@ fn open_lock(path: &Path) -> DbResult<File> {
             source,
         })
 }
+
+/// Work that one replica at a time may do on a shared PostgreSQL database.
+#[derive(Debug, Clone, Copy)]
+pub enum Singleton {
+    /// The per-minute planner: reminders, the weekly report, the hearing digest.
+    Planner,
+    /// The daily portal.just.ro sync.
+    PortalSync,
+}
+
+impl Singleton {
+    fn key(self) -> i64 {
+        // Arbitrary constants, "isj" in ASCII followed by a number.
+        match self {
+            Singleton::Planner => 0x69736a_0001,
+            Singleton::PortalSync => 0x69736a_0002,
+        }
+    }
+}
+
+/// Held while the work runs; [`SingletonGuard::release`] ends it. (Only dropped, the lock
+/// would last until the pool next used the connection: sqlx rolls back lazily.)
+pub struct SingletonGuard {
+    transaction: Option<sea_orm::DatabaseTransaction>,
+}
+
+impl SingletonGuard {
+    pub async fn release(self) -> DbResult<()> {
+        if let Some(transaction) = self.transaction {
+            transaction.rollback().await?;
+        }
+        Ok(())
+    }
+}
+
+/// On PostgreSQL, a transaction-scoped advisory lock: `None` when another replica holds it.
+/// On SQLite (one process per database) always granted.
+pub async fn try_singleton(
+    db: &DatabaseConnection,
+    work: Singleton,
+) -> DbResult<Option<SingletonGuard>> {
+    use sea_orm::TransactionTrait;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(Some(SingletonGuard { transaction: None }));
+    }
+    let transaction = db.begin().await?;
+    let row = transaction
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock($1)",
+            [work.key().into()],
+        ))
+        .await?;
+    let granted = row
+        .map(|r| r.try_get_by_index::<bool>(0))
+        .transpose()?
+        .unwrap_or(false);
+    Ok(granted.then_some(SingletonGuard {
+        transaction: Some(transaction),
+    }))
+}

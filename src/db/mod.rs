@@ -17,6 +17,7 @@ pub mod schools;
 pub mod settings;
 pub mod staff;
 pub mod throttle;
+pub mod uploads;
 
 use std::time::Duration;
 

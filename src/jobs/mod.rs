@@ -12,6 +12,7 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 use crate::auth::secret_key::SecretKey;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::db::maintenance::{Singleton, try_singleton};
 use crate::mail::Mailer;
 
 /// What the heartbeat needs.
@@ -61,6 +62,24 @@ impl Jobs {
         let Ok(_one) = self.portal_running.try_lock() else {
             return;
         };
+        self.alone(Singleton::PortalSync, self.portal_sync()).await;
+    }
+
+    /// Runs `work` unless another replica on the same PostgreSQL is running it now.
+    async fn alone(&self, kind: Singleton, work: impl std::future::Future<Output = ()>) {
+        match try_singleton(&self.db, kind).await {
+            Ok(Some(guard)) => {
+                work.await;
+                if let Err(e) = guard.release().await {
+                    tracing::error!("{kind:?} lock: {e}");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!("{kind:?} lock: {e}"),
+        }
+    }
+
+    async fn portal_sync(&self) {
         let client = match &self.portal_client {
             Ok(client) => client,
             Err(e) => {
@@ -116,6 +135,27 @@ impl Jobs {
         let Ok(_one) = self.running.try_lock() else {
             return;
         };
+        self.plan().await;
+        match crate::mail::deliver_due(&self.db, &self.mailer, self.clock.as_ref()).await {
+            Ok(d) if d.sent + d.retried + d.dead > 0 => tracing::info!(
+                sent = d.sent,
+                retried = d.retried,
+                dead = d.dead,
+                "outbox round"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!("outbox round failed: {e}"),
+        }
+        self.metrics.heartbeat(self.clock.now());
+    }
+
+    /// Decides what mail is due and queues it; on a shared PostgreSQL, only the replica that
+    /// holds the planner lock this minute does (the others still deliver).
+    async fn plan(&self) {
+        self.alone(Singleton::Planner, self.plan_due()).await;
+    }
+
+    async fn plan_due(&self) {
         let now = self.clock.now();
         match crate::app::reminders::run_pass(
             &self.db,
@@ -160,17 +200,6 @@ impl Jobs {
                 Err(e) => tracing::error!("hearing digest failed: {}", e.chain()),
             }
         }
-        match crate::mail::deliver_due(&self.db, &self.mailer, self.clock.as_ref()).await {
-            Ok(d) if d.sent + d.retried + d.dead > 0 => tracing::info!(
-                sent = d.sent,
-                retried = d.retried,
-                dead = d.dead,
-                "outbox round"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::error!("outbox round failed: {e}"),
-        }
-        self.metrics.heartbeat(self.clock.now());
     }
 
     /// Starts the heartbeat (every minute, UTC) and runs one round at once.

@@ -28,11 +28,12 @@ impl FromRequestParts<AppState> for Throttled {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let address = super::throttle::refuse_if_over(
+            state,
             &state.login_throttle,
             parts,
-            &state.config.trusted_proxies,
             "Prea multe încercări. Reîncercați peste un minut.",
-        )?;
+        )
+        .await?;
         Ok(Throttled(address))
     }
 }

@@ -1,6 +1,3 @@
-use std::collections::VecDeque;
-use std::sync::Mutex;
-
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -9,52 +6,11 @@ use super::chrome::render;
 use super::flash::redirect_with;
 use super::session::{CheckedForm, Editor, NoFields, Staff};
 use super::{AppState, MAX_UPLOAD_BYTES, WebError};
+use crate::app::imports::CheckedUpload;
 use crate::db;
 use crate::import::{ImportError, ImportKind, ImportOptions, Silent};
 use crate::views::imports::ImportsView;
 use crate::views::layout::{Chrome, Flash, FlashKind};
-
-/// Files checked but not yet applied, kept in memory (a restart only means uploading again).
-#[derive(Default)]
-pub struct PendingUploads {
-    entries: Mutex<VecDeque<(String, PendingUpload)>>,
-}
-
-#[derive(Clone)]
-struct PendingUpload {
-    file_name: String,
-    bytes: Vec<u8>,
-    kind: ImportKind,
-    county: Option<String>,
-}
-
-/// Pending uploads kept at once; the oldest is dropped first.
-const MAX_PENDING: usize = 4;
-
-impl PendingUploads {
-    fn put(&self, upload: PendingUpload) -> String {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if entries.len() >= MAX_PENDING {
-            entries.pop_front();
-        }
-        entries.push_back((id.clone(), upload));
-        id
-    }
-
-    /// Takes the upload out: applying is single use.
-    fn take(&self, id: &str) -> Option<PendingUpload> {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let index = entries.iter().position(|(key, _)| key == id)?;
-        entries.remove(index).map(|(_, upload)| upload)
-    }
-}
 
 pub async fn index(
     State(state): State<AppState>,
@@ -118,15 +74,18 @@ pub async fn upload(
         &Silent,
     )
     .await;
+    let kind = upload.kind.as_str();
     match result {
         Ok(outcome) => {
-            let id = state.uploads.put(upload);
+            let id =
+                crate::app::imports::hold_upload(state.ctx(), staff.account.id, &upload).await?;
+            state.metrics.count_import(kind, "preview");
             Ok(render(
                 &chrome,
                 crate::views::imports::preview(&chrome, &id, &outcome.report),
             ))
         }
-        Err(e) => refused(&state, &chrome, e).await,
+        Err(e) => refused(&state, &chrome, kind, e).await,
     }
 }
 
@@ -138,7 +97,8 @@ pub async fn apply(
     CheckedForm(Editor(staff), NoFields {}): CheckedForm<Editor, NoFields>,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let Some(upload) = state.uploads.take(&upload_id) else {
+    let taken = crate::app::imports::take_upload(state.ctx(), &upload_id, staff.account.id).await?;
+    let Some(upload) = taken else {
         let message = Flash { kind: FlashKind::Error, text: "Verificarea a expirat sau importul a fost deja aplicat; încărcați fișierul din nou.".into() };
         return Ok(redirect_with(&message, "/imports"));
     };
@@ -152,6 +112,7 @@ pub async fn apply(
         .acquire()
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
+    let kind = upload.kind.as_str();
     let result = crate::import::run(
         upload.kind,
         state.ctx(),
@@ -163,6 +124,7 @@ pub async fn apply(
     .await;
     match result {
         Ok(outcome) => {
+            state.metrics.count_import(kind, "applied");
             let r = &outcome.report;
             let text = format!(
                 "Import aplicat ({}): {} noi, {} actualizate, {} neschimbate, {} rânduri respinse.",
@@ -182,7 +144,7 @@ pub async fn apply(
             };
             Ok(super::board::changed(redirect_with(&done, &target)))
         }
-        Err(e) => refused(&state, &chrome, e).await,
+        Err(e) => refused(&state, &chrome, kind, e).await,
     }
 }
 
@@ -206,11 +168,14 @@ pub async fn batch(
 async fn refused(
     state: &AppState,
     chrome: &Chrome,
+    kind: &str,
     error: ImportError,
 ) -> Result<Response, WebError> {
     if !error.is_refusal() {
+        state.metrics.count_import(kind, "failed");
         return Err(WebError::Internal(error.to_string()));
     }
+    state.metrics.count_import(kind, "refused");
     let page = index_page(state, chrome, Some(&error.to_string())).await?;
     let mut response = render(chrome, page);
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -218,7 +183,7 @@ async fn refused(
 }
 
 /// The uploaded file and the form's CSRF token.
-async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String), WebError> {
+async fn read_upload(mut multipart: Multipart) -> Result<(CheckedUpload, String), WebError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut county = None;
     let mut kind = ImportKind::Schools;
@@ -253,7 +218,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<(PendingUpload, String)
         file.ok_or_else(|| WebError::BadRequest("Alegeți un fișier de importat.".into()))?;
     let county = county.filter(|_| kind == ImportKind::Schools);
     Ok((
-        PendingUpload {
+        CheckedUpload {
             file_name,
             bytes,
             kind,

@@ -30,12 +30,7 @@ impl FromRequestParts<AppState> for LinkThrottled {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let message = "Prea multe cereri. Reîncercați peste un minut.";
-        super::throttle::refuse_if_over(
-            &state.link_throttle,
-            parts,
-            &state.config.trusted_proxies,
-            message,
-        )?;
+        super::throttle::refuse_if_over(state, &state.link_throttle, parts, message).await?;
         Ok(LinkThrottled)
     }
 }

@@ -50,7 +50,6 @@ pub struct AppState {
     pub key: Arc<SecretKey>,
     pub secure_cookies: bool,
     pub login_throttle: Arc<throttle::LoginThrottle>,
-    pub uploads: Arc<imports::PendingUploads>,
     /// One import at a time: parsing is CPU and memory heavy.
     pub import_gate: Arc<tokio::sync::Semaphore>,
     /// The campaign board, rebuilt after each change.
@@ -86,10 +85,10 @@ impl AppState {
             clock,
             key: Arc::new(key),
             login_throttle: Arc::default(),
-            uploads: Arc::default(),
             import_gate: Arc::new(tokio::sync::Semaphore::new(1)),
             board: Arc::default(),
             link_throttle: Arc::new(throttle::LoginThrottle::with_limit(
+                "link",
                 links::LINK_REQUESTS_PER_MINUTE,
             )),
             sessions: Arc::default(),

@@ -1,53 +1,46 @@
-//! Per-address limit on the login endpoints (in memory; the per-account counters that must
-//! survive restarts live in the database).
+//! Per-address limit on the login endpoints and the directors' link pages. Counted in the
+//! database (`db::throttle`), so replicas behind one proxy share the count.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use crate::db::DbResult;
 
 pub const ATTEMPTS_PER_WINDOW: u32 = 10;
-const WINDOW: Duration = Duration::from_secs(60);
+const WINDOW_SECONDS: i64 = 60;
 
 pub struct LoginThrottle {
+    /// Names the counters of this limit (`login`, `link`).
+    name: &'static str,
     limit: u32,
-    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        LoginThrottle::with_limit(ATTEMPTS_PER_WINDOW)
+        LoginThrottle::with_limit("login", ATTEMPTS_PER_WINDOW)
     }
 }
 
 impl LoginThrottle {
-    /// A throttle allowing `limit` attempts per address and minute.
-    pub fn with_limit(limit: u32) -> Self {
-        LoginThrottle {
-            limit,
-            seen: Mutex::default(),
-        }
+    /// A throttle allowing `limit` requests per address and minute.
+    pub fn with_limit(name: &'static str, limit: u32) -> Self {
+        LoginThrottle { name, limit }
     }
 
-    /// Counts an attempt; false when the address is over the limit.
-    pub fn allow(&self, address: IpAddr) -> bool {
-        let now = Instant::now();
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if seen.len() > 10_000 {
-            seen.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
-        }
-        let entry = seen.entry(address).or_insert((now, 0));
-        if now.duration_since(entry.0) >= WINDOW {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.limit
+    /// Counts a request; false when the address is over the limit.
+    pub async fn allow(
+        &self,
+        db: &DatabaseConnection,
+        address: IpAddr,
+        now: DateTime<Utc>,
+    ) -> DbResult<bool> {
+        let key = format!("{}:addr:{address}", self.name);
+        let count = crate::db::throttle::count(db, &key, WINDOW_SECONDS, now).await?;
+        Ok(count <= i64::from(self.limit))
     }
 }
 
@@ -74,39 +67,27 @@ pub fn client_address(parts: &Parts, trusted_proxies: &[IpAddr]) -> IpAddr {
         .unwrap_or(peer)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn eleventh_attempt_in_a_minute_is_refused() {
-        let throttle = LoginThrottle::default();
-        let a: IpAddr = "127.0.0.2".parse().unwrap();
-        let b: IpAddr = "127.0.0.3".parse().unwrap();
-        assert!((0..10).all(|_| throttle.allow(a)));
-        assert!(!throttle.allow(a));
-        assert!(throttle.allow(b));
-    }
-}
-
 /// 429 with `Retry-After` when the request's address is over `throttle`'s limit.
-pub fn refuse_if_over(
+pub async fn refuse_if_over(
+    state: &super::AppState,
     throttle: &LoginThrottle,
     parts: &Parts,
-    trusted_proxies: &[IpAddr],
     message: &'static str,
 ) -> Result<IpAddr, axum::response::Response> {
     use axum::response::IntoResponse;
-    let address = client_address(parts, trusted_proxies);
-    if throttle.allow(address) {
-        Ok(address)
-    } else {
-        Err((
+    let address = client_address(parts, &state.config.trusted_proxies);
+    match throttle.allow(&state.db, address, state.clock.now()).await {
+        Ok(true) => Ok(address),
+        Ok(false) => Err((
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             [(axum::http::header::RETRY_AFTER, "60")],
             message,
         )
-            .into_response())
+            .into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, "throttle");
+            Err(super::WebError::from(e).into_response())
+        }
     }
 }
 

@@ -244,6 +244,7 @@ async fn serve_in_process(
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
     let mut state = isj_tracker::web::AppState::new(connection, config, clock, key).expect("state");
     state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(
+        "login",
         login_attempts_per_minute,
     ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -22,6 +22,7 @@ mod mail;
 mod metrics;
 mod portal;
 mod reminders;
+mod replicas;
 mod reports;
 mod routes;
 mod serve;

@@ -17,7 +17,7 @@ const B: &str = "2061103288";
 const BLOCKED: &str = "2061100507";
 
 /// HD schools; A and B have cases and share a designee's address; a third school has none.
-async fn scenario(deadline: &str) -> TestDb {
+pub async fn scenario(deadline: &str) -> TestDb {
     let db = TestDb::new().await;
     assert_eq!(db.import(&hd_csv(), &[]).status, 0);
     let cases = format!(

@@ -13,6 +13,7 @@ pub mod import_batch;
 pub mod mail_item;
 pub mod mail_opt_out;
 pub mod outbox;
+pub mod pending_upload;
 pub mod portal_suggestion;
 pub mod school;
 pub mod setting;
