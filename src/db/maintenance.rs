@@ -145,8 +145,8 @@ impl Singleton {
     fn key(self) -> i64 {
         // Arbitrary constants, "isj" in ASCII followed by a number.
         match self {
-            Singleton::Planner => 0x69736a_0001,
-            Singleton::PortalSync => 0x69736a_0002,
+            Singleton::Planner => 0x0069_736a_0001,
+            Singleton::PortalSync => 0x0069_736a_0002,
         }
     }
 }

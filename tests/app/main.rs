@@ -9,6 +9,7 @@ mod browser;
 mod calendar;
 mod campaign;
 mod crash;
+mod deploy;
 mod designees;
 mod hearings;
 mod helpers;
