@@ -2,7 +2,6 @@
 //! magic bytes, checks zip archives entry by entry (count, names, declared and actual sizes,
 //! compression ratio, encryption) and the declared sheet dimensions.
 
-use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use super::SpreadsheetError;
@@ -21,9 +20,6 @@ pub struct Limits {
     /// Cells a sheet may span (rows × columns up to its last content), as parsers of the
     /// non-streamed formats allocate that many. The national file spans 473,200.
     pub max_cells: u64,
-    /// Archives whose content fits in this many bytes are handed to the parser already
-    /// decompressed, so it reads exactly what was checked and nothing is inflated twice.
-    pub repack_limit: u64,
 }
 
 impl Default for Limits {
@@ -38,7 +34,6 @@ impl Default for Limits {
             max_rows: 100_000,
             max_columns: 200,
             max_cells: 2_000_000,
-            repack_limit: 48 * MIB,
         }
     }
 }
@@ -55,20 +50,8 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ODS_MIME: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
-/// A file the guard accepted: its format and the bytes the parser may read.
-pub struct Checked<'a> {
-    pub format: Format,
-    pub bytes: Cow<'a, [u8]>,
-}
-
 /// Decides the format and refuses anything unsafe or unreadable.
-pub fn inspect<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, SpreadsheetError> {
-    let checked = |format| {
-        Ok(Checked {
-            format,
-            bytes: Cow::Borrowed(bytes),
-        })
-    };
+pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(SpreadsheetError::Empty);
     }
@@ -83,13 +66,13 @@ pub fn inspect<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, Spre
         return inspect_zip(bytes, limits);
     }
     if bytes.starts_with(OLE_MAGIC) {
-        return checked(inspect_ole(bytes, limits)?);
+        return inspect_ole(bytes, limits);
     }
     if let Some(kind) = known_binary(bytes) {
         return Err(SpreadsheetError::NotSpreadsheet(kind.into()));
     }
     if looks_like_text(bytes) {
-        return checked(Format::Csv);
+        return Ok(Format::Csv);
     }
     Err(SpreadsheetError::NotSpreadsheet(
         "conținut binar necunoscut".into(),
@@ -154,23 +137,18 @@ fn wants_head(name: &str) -> bool {
         || name == "META-INF/manifest.xml"
 }
 
+/// An entry as the checks saw it: inflated as a stream (counted, never kept whole), its first
+/// bytes kept when the checks read them. The parser then inflates it again from the original
+/// file: a second inflate costs less than holding the sheet's XML (≈ 60 MB nationally).
 struct Entry {
     name: String,
     size: u64,
-    /// The whole content when it was kept for repacking, else its first bytes (or nothing).
-    content: Vec<u8>,
-    complete: bool,
-}
-
-impl Entry {
-    fn head(&self) -> &[u8] {
-        &self.content[..self.content.len().min(HEAD_BYTES)]
-    }
+    head: Vec<u8>,
 }
 
 const HEAD_BYTES: usize = 16 * 1024;
 
-fn inspect_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, SpreadsheetError> {
+fn inspect_zip(bytes: &[u8], limits: &Limits) -> Result<Format, SpreadsheetError> {
     let declared_entries = eocd_entry_count(bytes)?;
     if declared_entries > limits.max_entries {
         return Err(SpreadsheetError::TooManyEntries(declared_entries));
@@ -182,44 +160,7 @@ fn inspect_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Checked<'a>, Spre
     }
     check_declared(&mut archive, limits)?;
     let entries = decompress_all(&mut archive, limits)?;
-    let format = classify_zip(&entries, limits)?;
-    let bytes = match repack(entries)? {
-        Some(stored) => Cow::Owned(stored),
-        None => Cow::Borrowed(bytes),
-    };
-    Ok(Checked { format, bytes })
-}
-
-/// The checked content as an uncompressed archive, when all of it was kept. Each entry's
-/// buffer is freed as soon as it is copied, so the two copies never coexist whole.
-fn repack(entries: Vec<Entry>) -> Result<Option<Vec<u8>>, SpreadsheetError> {
-    if !entries.iter().all(|e| e.complete) {
-        return Ok(None);
-    }
-    let size: usize = entries
-        .iter()
-        .map(|e| e.content.len() + e.name.len() + 128)
-        .sum();
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(size)));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(false);
-    let failed = |e: zip::result::ZipError| {
-        SpreadsheetError::Unreadable(format!("arhiva nu poate fi refăcută ({e})"))
-    };
-    for entry in entries {
-        if entry.name.ends_with('/') {
-            writer
-                .add_directory(entry.name.as_str(), options)
-                .map_err(failed)?;
-            continue;
-        }
-        writer
-            .start_file(entry.name.as_str(), options)
-            .map_err(failed)?;
-        std::io::Write::write_all(&mut writer, &entry.content).map_err(unreadable)?;
-    }
-    Ok(Some(writer.finish().map_err(failed)?.into_inner()))
+    classify_zip(&entries, limits)
 }
 
 /// Reads the entry count from the end-of-central-directory record, before the zip library
@@ -317,7 +258,6 @@ fn decompress_all(
 ) -> Result<Vec<Entry>, SpreadsheetError> {
     let mut entries = Vec::with_capacity(archive.len());
     let mut total: u64 = 0;
-    let mut kept: u64 = 0;
     for index in 0..archive.len() {
         let entry = archive.by_index(index).map_err(|e| match e {
             zip::result::ZipError::UnsupportedArchive(m) if m.contains("assword") => {
@@ -330,37 +270,29 @@ fn decompress_all(
             .map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?
             .to_string();
         let (declared, compressed) = (entry.size(), entry.compressed_size());
-        // Keep everything while it fits the repack budget, else only what the checks read.
-        let complete = kept.saturating_add(declared) <= limits.repack_limit;
         // The budget of all entries together is enforced while inflating, not after.
         let budget = limits.max_uncompressed_total.saturating_sub(total);
         let mut limited = entry.take(declared.min(budget).saturating_add(1));
-        let mut content = Vec::new();
+        let mut head = Vec::new();
         let actual = if name == "content.xml" {
-            // The ODS sheet body: scanned as it is inflated, kept only within the budget.
-            let mut tee = Tee {
+            // The ODS sheet body: scanned as it is inflated.
+            let mut counted = Counted {
                 inner: &mut limited,
-                copy: complete.then_some(&mut content),
                 count: 0,
             };
-            super::ods_scan::check_content(std::io::BufReader::new(&mut tee), limits)?;
-            std::io::copy(&mut tee, &mut std::io::sink()).map_err(unreadable)?;
-            tee.count
+            super::ods_scan::check_content(std::io::BufReader::new(&mut counted), limits)?;
+            std::io::copy(&mut counted, &mut std::io::sink()).map_err(unreadable)?;
+            counted.count
         } else {
-            if complete {
-                limited.read_to_end(&mut content).map_err(unreadable)?;
-            } else if wants_head(&name) {
+            if wants_head(&name) {
                 (&mut limited)
                     .take(HEAD_BYTES as u64)
-                    .read_to_end(&mut content)
+                    .read_to_end(&mut head)
                     .map_err(unreadable)?;
             }
-            content.len() as u64
+            head.len() as u64
                 + std::io::copy(&mut limited, &mut std::io::sink()).map_err(unreadable)?
         };
-        if complete {
-            kept += actual;
-        }
         if actual > declared {
             return Err(SpreadsheetError::ZipBomb(format!(
                 "„{name}” este mai mare decât declară arhiva"
@@ -381,27 +313,22 @@ fn decompress_all(
         entries.push(Entry {
             name,
             size: actual,
-            content,
-            complete,
+            head,
         });
     }
     Ok(entries)
 }
 
-/// Passes bytes through, counting them and copying them when asked.
-struct Tee<'a, R> {
+/// Passes bytes through, counting them.
+struct Counted<R> {
     inner: R,
-    copy: Option<&'a mut Vec<u8>>,
     count: u64,
 }
 
-impl<R: Read> Read for Tee<'_, R> {
+impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count += n as u64;
-        if let Some(copy) = self.copy.as_mut() {
-            copy.extend_from_slice(&buf[..n]);
-        }
         Ok(n)
     }
 }
@@ -430,10 +357,10 @@ fn classify_zip(entries: &[Entry], limits: &Limits) -> Result<Format, Spreadshee
     }
     let is_ods = entries
         .iter()
-        .any(|e| e.name == "mimetype" && e.head().starts_with(ODS_MIME));
+        .any(|e| e.name == "mimetype" && e.head.starts_with(ODS_MIME));
     if is_ods {
         let manifest = entries.iter().find(|e| e.name == "META-INF/manifest.xml");
-        if manifest.is_some_and(|m| contains(m.head(), b"encryption-data")) {
+        if manifest.is_some_and(|m| contains(&m.head, b"encryption-data")) {
             return Err(SpreadsheetError::Encrypted);
         }
         return Ok(Format::Ods);
@@ -453,7 +380,7 @@ fn check_sheet_dimensions(entries: &[Entry], limits: &Limits) -> Result<(), Spre
         .iter()
         .filter(|e| e.name.starts_with("xl/worksheets/") && e.name.ends_with(".xml"))
     {
-        let Some(reference) = attribute_after(entry.head(), b"<dimension", b"ref") else {
+        let Some(reference) = attribute_after(&entry.head, b"<dimension", b"ref") else {
             continue;
         };
         let last = reference.rsplit(':').next().unwrap_or(&reference);
@@ -483,7 +410,7 @@ fn check_shared_strings(entries: &[Entry]) -> Result<(), SpreadsheetError> {
     let Some(entry) = entries.iter().find(|e| e.name == "xl/sharedStrings.xml") else {
         return Ok(());
     };
-    let Some(count) = attribute_after(entry.head(), b"<sst", b"uniqueCount") else {
+    let Some(count) = attribute_after(&entry.head, b"<sst", b"uniqueCount") else {
         return Ok(());
     };
     let count: u64 = count.trim().parse().unwrap_or(u64::MAX);
@@ -546,7 +473,7 @@ mod tests {
     #[test]
     fn text_and_binary_sniffing() {
         let limits = Limits::default();
-        let format = |bytes: &[u8]| inspect(bytes, &limits).map(|c| c.format);
+        let format = |bytes: &[u8]| inspect(bytes, &limits);
         assert_eq!(format(b"a;b\n1;2\n"), Ok(Format::Csv));
         assert_eq!(format(b"   \n"), Err(SpreadsheetError::Empty));
         assert!(matches!(

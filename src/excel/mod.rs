@@ -78,10 +78,9 @@ pub fn read_rows<S: RowSink>(
     verdict: &dyn Fn(&[String]) -> HeaderVerdict,
     sink: &mut S,
 ) -> Result<(), S::Error> {
-    let checked = guard::inspect(bytes, limits)?;
-    let bytes = checked.bytes.as_ref();
+    let format = guard::inspect(bytes, limits)?;
     let mut finder = HeaderFinder::new(verdict);
-    let found = match checked.format {
+    let found = match format {
         Format::Csv => csv_text::read(bytes, limits, &mut finder, sink)?,
         Format::Xlsx => workbook::read_xlsx(bytes, limits, &mut finder, sink)?,
         format @ (Format::Xls | Format::Ods) => {
