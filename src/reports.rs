@@ -180,24 +180,17 @@ async fn den_status(
     filter: &BoardFilter,
     today: chrono::NaiveDate,
 ) -> Result<(Table, Summary), DbError> {
-    let board = db::board::load(db, today).await?;
-    let designees: HashMap<String, db::designees::StoredDesignee> = db::designees::all_current(db)
-        .await?
+    // One read per table, side by side; the steps and case access come with the board.
+    let ((board, procedures), current) = tokio::try_join!(
+        db::board::load_with_procedures(db, today),
+        db::designees::all_current(db)
+    )?;
+    let designees: HashMap<String, db::designees::StoredDesignee> = current
         .into_iter()
         .map(|d| (d.school_code.clone(), d))
         .collect();
-    let steps = db::den::step_dates(db).await?;
-    // Per school: active cases with an access request, and with access approved.
-    let mut access: HashMap<String, (u32, u32)> = HashMap::new();
-    for (school, case) in db::cases::access_of_all(db).await? {
-        let entry = access.entry(school).or_default();
-        if case.active && case.requested_on.is_some() {
-            entry.0 += 1;
-        }
-        if case.active && case.approved_on.is_some() {
-            entry.1 += 1;
-        }
-    }
+    let empty = crate::domain::den::SchoolProcedure::default();
+    let procedure = |code: &str| procedures.get(code).unwrap_or(&empty);
     let columns = vec![
         col("Cod SIIIR", 12.0),
         col("Unitate", 48.0),
@@ -224,8 +217,8 @@ async fn den_status(
         summary_rows.push(row);
         let school = &row.school;
         let designee = designees.get(&school.code);
-        let step =
-            |s: DenStep| Value::Date(steps.get(&school.code).and_then(|m| m.get(&s)).copied());
+        let procedure = procedure(&school.code);
+        let step = |s: DenStep| Value::Date(procedure.first_recorded(s));
         let status = match row.status {
             Some(status) => Value::Status(status.kind(), status.label()),
             None => Value::text("fără campanie"),
@@ -241,7 +234,7 @@ async fn den_status(
             Value::opt(school.area.as_deref()),
             Value::Int(i64::from(school.active_cases)),
             Value::text({
-                let (requested, approved) = access.get(&school.code).copied().unwrap_or_default();
+                let (requested, approved) = procedure.active_access_counts();
                 format!("{requested} din {} / {approved}", school.active_cases)
             }),
             Value::opt(designee.map(|d| d.facts.full_name.as_str())),

@@ -314,8 +314,14 @@ pub async fn all_matching<C: ConnectionTrait>(
         .into_iter()
         .map(stored_case)
         .collect();
-    with_next_hearings(db, &mut cases, filter.today).await?;
-    let mut links = links_of(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
+    let ids: Vec<i32> = cases.iter().map(|c| c.id).collect();
+    let (next, mut links) = tokio::try_join!(
+        super::hearings::next_of(db, &ids, filter.today),
+        links_of(db, &ids)
+    )?;
+    for case in &mut cases {
+        case.facts.next_hearing = next.get(&case.id).copied();
+    }
     Ok(cases
         .into_iter()
         .map(|c| {
@@ -634,24 +640,31 @@ pub async fn set_access_date<C: ConnectionTrait>(
 
 /// Every school's electronic access per case (for the board).
 pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, CaseAccess)>> {
-    let links: Vec<(String, i32, Option<NaiveDate>, Option<NaiveDate>)> =
-        case_school::Entity::find()
+    let links = async {
+        let rows: Vec<(String, i32, Option<NaiveDate>, Option<NaiveDate>)> =
+            case_school::Entity::find()
+                .select_only()
+                .column(case_school::Column::SchoolCode)
+                .column(case_school::Column::CaseId)
+                .column(case_school::Column::AccessRequestedOn)
+                .column(case_school::Column::AccessApprovedOn)
+                .into_tuple()
+                .all(db)
+                .await?;
+        Ok::<_, super::DbError>(rows)
+    };
+    let cases = async {
+        let rows: Vec<(i32, String, String)> = court_case::Entity::find()
             .select_only()
-            .column(case_school::Column::SchoolCode)
-            .column(case_school::Column::CaseId)
-            .column(case_school::Column::AccessRequestedOn)
-            .column(case_school::Column::AccessApprovedOn)
+            .column(court_case::Column::Id)
+            .column(court_case::Column::Number)
+            .column(court_case::Column::Status)
             .into_tuple()
             .all(db)
             .await?;
-    let cases: Vec<(i32, String, String)> = court_case::Entity::find()
-        .select_only()
-        .column(court_case::Column::Id)
-        .column(court_case::Column::Number)
-        .column(court_case::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
+        Ok::<_, super::DbError>(rows)
+    };
+    let (links, cases) = tokio::try_join!(links, cases)?;
     let cases: HashMap<i32, (String, bool)> = cases
         .into_iter()
         .map(|(id, number, status)| {

@@ -185,25 +185,14 @@ pub async fn procedure_of<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<
 /// Every school's procedure, in a few reads (for the board).
 pub async fn procedures<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, SchoolProcedure>> {
     let mut all: HashMap<String, SchoolProcedure> = HashMap::new();
-    for (school, step, on) in step_rows(db).await? {
+    let (steps, access) = tokio::try_join!(step_rows(db), super::cases::access_of_all(db))?;
+    for (school, step, on) in steps {
         all.entry(school).or_default().recorded.push((step, on));
     }
-    for (school, access) in super::cases::access_of_all(db).await? {
+    for (school, access) in access {
         all.entry(school).or_default().cases.push(access);
     }
     Ok(all)
-}
-
-/// For each school, the date each step was first recorded (for reports).
-pub async fn step_dates<C: ConnectionTrait>(
-    db: &C,
-) -> DbResult<HashMap<String, HashMap<DenStep, NaiveDate>>> {
-    let mut dates: HashMap<String, HashMap<DenStep, NaiveDate>> = HashMap::new();
-    for (school, step, on) in step_rows(db).await? {
-        let entry = dates.entry(school).or_default().entry(step).or_insert(on);
-        *entry = (*entry).min(on);
-    }
-    Ok(dates)
 }
 
 /// Every recorded step (school, step, date); unknown step names are skipped.

@@ -134,15 +134,28 @@ pub async fn next_of<C: ConnectionTrait>(
     case_ids: &[i32],
     today: NaiveDate,
 ) -> DbResult<HashMap<i32, NaiveDate>> {
-    let mut next = HashMap::new();
-    for chunk in case_ids.chunks(500) {
-        let rows: Vec<(i32, Option<NaiveDate>)> = hearing::Entity::find()
+    let coming = || {
+        hearing::Entity::find()
             .select_only()
             .column(hearing::Column::CaseId)
             .column_as(hearing::Column::OnDate.min(), "next")
-            .filter(hearing::Column::CaseId.is_in(chunk.iter().copied()))
             .filter(hearing::Column::OnDate.gte(today))
             .group_by(hearing::Column::CaseId)
+    };
+    let mut next = HashMap::new();
+    // Past a thousand cases, one grouped read of every coming hearing beats IN lists.
+    if case_ids.len() > 1000 {
+        let wanted: std::collections::HashSet<i32> = case_ids.iter().copied().collect();
+        let rows: Vec<(i32, Option<NaiveDate>)> = coming().into_tuple().all(db).await?;
+        next.extend(
+            rows.into_iter()
+                .filter_map(|(id, on)| on.filter(|_| wanted.contains(&id)).map(|on| (id, on))),
+        );
+        return Ok(next);
+    }
+    for chunk in case_ids.chunks(500) {
+        let rows: Vec<(i32, Option<NaiveDate>)> = coming()
+            .filter(hearing::Column::CaseId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;

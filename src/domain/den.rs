@@ -270,6 +270,28 @@ pub struct SchoolProcedure {
     pub cases: Vec<CaseAccess>,
 }
 
+impl SchoolProcedure {
+    /// The day a step was first recorded.
+    pub fn first_recorded(&self, step: DenStep) -> Option<NaiveDate> {
+        self.recorded
+            .iter()
+            .filter(|(s, _)| *s == step)
+            .map(|(_, on)| *on)
+            .min()
+    }
+
+    /// Active cases with an access request, and with access approved.
+    pub fn active_access_counts(&self) -> (u32, u32) {
+        let active = self.cases.iter().filter(|c| c.active);
+        active.fold((0, 0), |(requested, approved), c| {
+            (
+                requested + u32::from(c.requested_on.is_some()),
+                approved + u32::from(c.approved_on.is_some()),
+            )
+        })
+    }
+}
+
 /// A step someone wants to record; `case` names the case an access step is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StepClaim {
@@ -323,14 +345,6 @@ pub struct AcceptedStep {
 }
 
 impl SchoolProcedure {
-    fn first_recorded(&self, step: DenStep) -> Option<NaiveDate> {
-        self.recorded
-            .iter()
-            .filter(|(s, _)| *s == step)
-            .map(|(_, on)| *on)
-            .min()
-    }
-
     /// Earliest approval among cases whose request is on record.
     fn first_approval(&self) -> Option<NaiveDate> {
         self.cases
