@@ -76,6 +76,9 @@ pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
         // default pool to 4 on 2 cores). SQLite writes one at a time anyway.
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         options.max_connections(u32::try_from(2 * cores).unwrap_or(4).clamp(2, 8));
+        // A file connection does not break like a network one, and the ping before each
+        // query was a second round trip to its worker thread (a third of a short query).
+        options.test_before_acquire(false);
     }
     options.map_sqlx_sqlite_opts(|o| {
         o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

@@ -87,31 +87,43 @@ fn words(query: Option<&str>) -> Vec<Finder<'static>> {
 /// scanning every key (megabytes at national scale) would.
 #[derive(Debug, Default)]
 struct Tokens {
-    vocabulary: Vec<(String, Vec<u32>)>,
+    /// Every distinct token, each followed by a NUL (never in folded text): one haystack a
+    /// word is searched in once, instead of tens of thousands of tiny searches.
+    text: String,
+    /// Where each token starts in `text`, ascending.
+    starts: Vec<u32>,
+    /// For each token, the keys that hold it.
+    positions: Vec<Vec<u32>>,
     keys: usize,
 }
 
 impl Tokens {
     fn new<'a>(keys: impl Iterator<Item = &'a str>) -> Tokens {
-        let mut positions: HashMap<&'a str, Vec<u32>> = HashMap::new();
+        let mut by_token: HashMap<&'a str, Vec<u32>> = HashMap::new();
         let mut count = 0;
         for (i, key) in keys.enumerate() {
             count = i + 1;
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             for token in key.split_whitespace() {
-                let list = positions.entry(token).or_default();
+                let list = by_token.entry(token).or_default();
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
             }
         }
-        Tokens {
-            vocabulary: positions
-                .into_iter()
-                .map(|(token, list)| (token.to_string(), list))
-                .collect(),
+        let mut tokens = Tokens {
             keys: count,
+            ..Tokens::default()
+        };
+        for (token, list) in by_token {
+            tokens
+                .starts
+                .push(u32::try_from(tokens.text.len()).unwrap_or(u32::MAX));
+            tokens.text.push_str(token);
+            tokens.text.push('\0');
+            tokens.positions.push(list);
         }
+        tokens
     }
 
     /// Which keys hold every word (`None`: no words, everything matches).
@@ -119,12 +131,20 @@ impl Tokens {
         let mut result: Option<Vec<bool>> = None;
         for word in words {
             let mut hit = vec![false; self.keys];
-            for (token, positions) in &self.vocabulary {
-                if word.find(token.as_bytes()).is_some() {
-                    for &p in positions {
-                        if let Some(slot) = hit.get_mut(p as usize) {
-                            *slot = true;
-                        }
+            let mut last_token = usize::MAX;
+            for at in word.find_iter(self.text.as_bytes()) {
+                // The token the match starts in (a word has no NUL, so it ends there too).
+                let token = self
+                    .starts
+                    .partition_point(|&start| start as usize <= at)
+                    .saturating_sub(1);
+                if token == last_token {
+                    continue;
+                }
+                last_token = token;
+                for &p in self.positions.get(token).map_or(&[][..], Vec::as_slice) {
+                    if let Some(slot) = hit.get_mut(p as usize) {
+                        *slot = true;
                     }
                 }
             }
@@ -237,8 +257,16 @@ impl SchoolIndex {
 
     /// The units a filter selects, one page of them.
     pub fn search(&self, filter: &SchoolFilter, size: u64) -> Page<&SchoolEntry> {
+        page_of(self.matching(filter), filter.page, size)
+    }
+
+    /// The units a filter selects, in list order (the search box takes the first few).
+    pub fn matching<'a, 'f>(
+        &'a self,
+        filter: &'f SchoolFilter,
+    ) -> impl Iterator<Item = &'a SchoolEntry> + use<'a, 'f> {
         let hits = self.tokens.all_words(&words(filter.query.as_deref()));
-        let matching = self.entries.iter().enumerate().filter_map(|(i, e)| {
+        self.entries.iter().enumerate().filter_map(move |(i, e)| {
             let active = match filter.active {
                 ActiveFilter::Active => e.active,
                 ActiveFilter::Inactive => !e.active,
@@ -258,8 +286,7 @@ impl SchoolIndex {
                     .as_ref()
                     .is_none_or(|h| h.get(i).copied().unwrap_or(false));
             active.then_some(e)
-        });
-        page_of(matching, filter.page, size)
+        })
     }
 }
 
@@ -393,9 +420,28 @@ impl CaseIndex {
 
     /// The cases a filter selects, one page of them, with their schools named.
     pub fn search(&self, filter: &CaseFilter, schools: &SchoolIndex, size: u64) -> CasePage {
+        let page = page_of(self.matching(filter, schools), filter.page, size);
+        CasePage {
+            cases: page
+                .rows
+                .into_iter()
+                .map(|e| (e.case.clone(), self.links(e, schools)))
+                .collect(),
+            total: page.total,
+            page: page.page,
+            pages: page.pages,
+        }
+    }
+
+    /// The cases a filter selects, in list order (the search box takes the first few).
+    pub fn matching<'a, 'f>(
+        &'a self,
+        filter: &'f CaseFilter,
+        schools: &'a SchoolIndex,
+    ) -> impl Iterator<Item = &'a CaseEntry> + use<'a, 'f> {
         let text = TextMatch::new(filter.query.as_deref(), schools, self);
         let school = filter.school.as_deref().map(|code| schools.slot(code));
-        let matching = self.entries.iter().enumerate().filter_map(|(i, e)| {
+        self.entries.iter().enumerate().filter_map(move |(i, e)| {
             let case = &e.case;
             ((filter.include_closed || case.active)
                 && filter.court.as_ref().is_none_or(|c| &case.court == c)
@@ -411,18 +457,7 @@ impl CaseIndex {
                 && within(e, filter.hearing_from, filter.hearing_to)
                 && text.matches(i, e))
             .then_some(e)
-        });
-        let page = page_of(matching, filter.page, size);
-        CasePage {
-            cases: page
-                .rows
-                .into_iter()
-                .map(|e| (e.case.clone(), self.links(e, schools)))
-                .collect(),
-            total: page.total,
-            page: page.page,
-            pages: page.pages,
-        }
+        })
     }
 
     /// A case's links with the schools' names.
@@ -624,6 +659,32 @@ impl CaseIndex {
 mod tests {
     use super::*;
     use crate::domain::case_import::CaseFacts;
+
+    #[test]
+    fn words_are_found_inside_tokens_never_across_them() {
+        let keys = [
+            "scoala gimnaziala deva",
+            "liceul teoretic deva",
+            "scoala hateg",
+        ];
+        let tokens = Tokens::new(keys.iter().copied());
+        let hits = |q: &str| tokens.all_words(&words(Some(q)));
+        assert_eq!(hits("scoala"), Some(vec![true, false, true]));
+        assert_eq!(
+            hits("coal"),
+            Some(vec![true, false, true]),
+            "inside a token"
+        );
+        assert_eq!(
+            hits("deva scoala"),
+            Some(vec![true, false, false]),
+            "every word"
+        );
+        // "teoreticdeva" would only exist by joining two tokens: no match.
+        assert_eq!(hits("ticdev"), Some(vec![false, false, false]));
+        assert_eq!(hits("zzz"), Some(vec![false, false, false]));
+        assert_eq!(hits(""), None, "no words: everything matches");
+    }
 
     fn school(code: &str, locality: &str, name: &str, status: &str, pj: &str) -> SchoolEntry {
         SchoolEntry {

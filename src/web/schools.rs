@@ -152,10 +152,18 @@ pub async fn detail(
     let chrome = chrome.signed_in(staff.chrome_user());
     let code = SiiirCode::from_exact(&code).ok_or(WebError::NotFound)?;
     let code = code.as_str();
-    let school = queries::find(&state.db, code)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let snapshot = snapshot(&state).await?;
+    // The page's reads are independent: they run side by side on the pool.
+    let (school, snapshot, audit, steps, links, designees, cazier, mails) = tokio::try_join!(
+        async { Ok::<_, WebError>(queries::find(&state.db, code).await?) },
+        async { Ok(snapshot(&state).await?) },
+        async { Ok(db::audit::for_entity(&state.db, "school", code, 50).await?) },
+        async { Ok(db::den::steps_of(&state.db, code).await?) },
+        async { Ok(db::cases::links_of_school(&state.db, code).await?) },
+        async { Ok(db::designees::history(&state.db, code).await?) },
+        async { Ok(db::designees::current_evidence_of_school(&state.db, code).await?) },
+        async { Ok(db::outbox::for_school(&state.db, code, 50).await?) },
+    )?;
+    let school = school.ok_or(WebError::NotFound)?;
     let parent = if school.record.unit_status() == Some(UnitStatus::Ar) {
         snapshot.schools.get(&school.record.pj_code)
     } else {
@@ -176,23 +184,9 @@ pub async fn detail(
         _ => None,
     };
     let tz = state.config.timezone;
-    let audit = db::audit::for_entity(&state.db, "school", code, 50).await?;
     // One read of the steps and the cases serves the timeline, the list and the rules.
-    let steps = db::den::steps_of(&state.db, code).await?;
-    let cases = snapshot
-        .cases
-        .of_school(db::cases::links_of_school(&state.db, code).await?);
+    let cases = snapshot.cases.of_school(links);
     let procedure = crate::domain::den::SchoolProcedure::of(&steps, &cases);
-    let designees = db::designees::history(&state.db, code).await?;
-    let current_ids: Vec<i32> = designees
-        .iter()
-        .filter(|d| d.valid_to.is_none())
-        .map(|d| d.id)
-        .collect();
-    let cazier = db::designees::evidence_of(&state.db, &current_ids)
-        .await?
-        .into_values()
-        .next();
     let view = SchoolDetailView {
         school: &school,
         parent,
@@ -207,7 +201,7 @@ pub async fn detail(
         cazier: cazier.as_ref(),
         cases: &cases,
         audit: &audit,
-        mails: &db::outbox::for_school(&state.db, code, 50).await?,
+        mails: &mails,
         today: today(&state),
         timezone: tz,
     };

@@ -42,7 +42,8 @@ pub async fn search(
             page: 1,
             ..SchoolFilter::default()
         };
-        schools = snapshot.schools.search(&filter, LIMIT as u64).rows;
+        // The first rows only: the box shows no totals, so nothing counts every match.
+        schools = snapshot.schools.matching(&filter).take(LIMIT).collect();
         let filter = CaseFilter {
             query: Some(query.clone()),
             include_closed: true,
@@ -52,8 +53,10 @@ pub async fn search(
         };
         cases = snapshot
             .cases
-            .search(&filter, &snapshot.schools, LIMIT as u64)
-            .cases;
+            .matching(&filter, &snapshot.schools)
+            .take(LIMIT)
+            .map(|e| (e.case.clone(), snapshot.cases.links(e, &snapshot.schools)))
+            .collect();
         for d in snapshot.designees.find(&query, LIMIT) {
             let name = snapshot.schools.name_of(&d.school_code);
             designees.push((d.clone(), name));
