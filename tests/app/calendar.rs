@@ -2,21 +2,17 @@
 //! events, their local times, UIDs that stay when a hearing changes, and a renewed address
 //! that leaves the old one dead.
 
-use std::process::Command;
-
 use super::helpers::*;
 
 const SCHOOL: &str = "2061100733";
 
 fn icalendar_available() -> bool {
-    let present = Command::new("/usr/bin/python3")
-        .args(["-c", "import icalendar"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !present && std::env::var("ISJ_REQUIRE_ICALENDAR").is_ok_and(|v| v == "1") {
-        panic!("python3-icalendar is required (ISJ_REQUIRE_ICALENDAR=1) but not installed");
-    }
-    present
+    tool_present(
+        "/usr/bin/python3",
+        &["-c", "import icalendar"],
+        "ISJ_REQUIRE_ICALENDAR",
+        "python3-icalendar",
+    )
 }
 
 /// The feed's events as the library reads them: (UID, start, summary), sorted.
@@ -30,16 +26,7 @@ fn events(feed: &[u8], dir: &std::path::Path) -> Vec<(String, String, String)> {
         \x20   start = e.decoded('DTSTART')\n\
         \x20   out.append([str(e['UID']), start.isoformat(), str(e['SUMMARY'])])\n\
         print(json.dumps(sorted(out)))\n";
-    let output = Command::new("/usr/bin/python3")
-        .args(["-c", script, &file.to_string_lossy()])
-        .output()
-        .expect("python3");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("json")
+    python_json(script, &file)
 }
 
 #[tokio::test]

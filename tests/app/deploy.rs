@@ -15,14 +15,12 @@ fn deploy(name: &str) -> PathBuf {
 }
 
 fn systemd_analyze_present() -> bool {
-    let present = Command::new("systemd-analyze")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !present && std::env::var("ISJ_REQUIRE_SYSTEMD").is_ok_and(|v| v == "1") {
-        panic!("systemd-analyze is required (ISJ_REQUIRE_SYSTEMD=1) but not installed");
-    }
-    present
+    tool_present(
+        "systemd-analyze",
+        &["--version"],
+        "ISJ_REQUIRE_SYSTEMD",
+        "systemd-analyze",
+    )
 }
 
 #[test]

@@ -208,20 +208,7 @@ pub async fn spawn_app_with(
     clock: Arc<dyn isj_tracker::clock::Clock>,
     login_attempts_per_minute: u32,
 ) -> TestApp {
-    let db = TestDb::new().await;
-    let address = serve_in_process(&db, clock.clone(), login_attempts_per_minute).await;
-    let key = Arc::new(
-        isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
-            .expect("key"),
-    );
-    let mut app = TestApp {
-        address,
-        db,
-        client: cookie_client(),
-        anonymous: cookie_client(),
-        key,
-        clock,
-    };
+    let mut app = serve_app(TestDb::new().await, clock, login_attempts_per_minute).await;
     let user = app
         .create_user(
             "juridic@isj.test",
@@ -285,8 +272,15 @@ pub fn test_config(db: &TestDb) -> isj_tracker::config::Config {
 
 /// A server on an existing database and its folder's key, with no account created.
 pub async fn spawn_app_for(db: TestDb) -> TestApp {
-    let clock: Arc<dyn isj_tracker::clock::Clock> = Arc::new(isj_tracker::clock::SystemClock);
-    let address = serve_in_process(&db, clock.clone(), 1000).await;
+    serve_app(db, Arc::new(isj_tracker::clock::SystemClock), 1000).await
+}
+
+async fn serve_app(
+    db: TestDb,
+    clock: Arc<dyn isj_tracker::clock::Clock>,
+    login_attempts_per_minute: u32,
+) -> TestApp {
+    let address = serve_in_process(&db, clock.clone(), login_attempts_per_minute).await;
     let key = Arc::new(
         isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
             .expect("key"),
@@ -532,6 +526,35 @@ impl isj_tracker::clock::Clock for Movable {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Whether an outside tool a test needs is here (`program args…` succeeds). Where `require`
+/// (an `ISJ_REQUIRE_…` variable) is 1, as in CI, its absence fails the test instead.
+pub fn tool_present(program: &str, args: &[&str], require: &str, what: &str) -> bool {
+    let present = Command::new(program)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present && std::env::var(require).is_ok_and(|v| v == "1") {
+        panic!("{what} is required ({require}=1) but not installed");
+    }
+    present
+}
+
+/// Runs a Python script with Debian's python3 on `file` (its `sys.argv[1]`) and reads the
+/// JSON it prints.
+pub fn python_json<T: serde::de::DeserializeOwned>(script: &str, file: &Path) -> T {
+    let output = Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("json")
 }
 
 /// A child process ended when the test ends, however it ends.

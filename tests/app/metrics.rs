@@ -30,17 +30,7 @@ fn samples(text: &str, dir: &std::path::Path) -> HashMap<String, f64> {
         \x20       labels = ','.join(f'{k}={v}' for k, v in sorted(s.labels.items()))\n\
         \x20       out[f'{s.name}{{{labels}}}'] = s.value\n\
         print(json.dumps(out))\n";
-    let output = std::process::Command::new("/usr/bin/python3")
-        .args(["-c", script])
-        .arg(&file)
-        .output()
-        .expect("python3");
-    assert!(
-        output.status.success(),
-        "the parser refused the page: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("json")
+    python_json(script, &file)
 }
 
 async fn scrape(app: &TestApp) -> HashMap<String, f64> {
