@@ -470,21 +470,6 @@ pub(super) async fn school_names<C: ConnectionTrait>(
 }
 
 /// A school's cases with its own role and access data in each.
-/// A school's links with their full facts, by case id (the cases themselves come from the
-/// case index on the school page).
-pub async fn links_of_school<C: ConnectionTrait>(
-    db: &C,
-    school: &str,
-) -> DbResult<Vec<(i32, LinkFacts)>> {
-    Ok(case_school::Entity::find()
-        .filter(case_school::Column::SchoolCode.eq(school))
-        .all(db)
-        .await?
-        .iter()
-        .map(|link| (link.case_id, link_facts(link)))
-        .collect())
-}
-
 pub async fn of_school<C: ConnectionTrait>(
     db: &C,
     school: &str,
@@ -734,25 +719,18 @@ pub async fn index<C: ConnectionTrait>(
     schools: &crate::domain::register::SchoolIndex,
 ) -> DbResult<crate::domain::register::CaseIndex> {
     use crate::domain::register::{CaseEntry, CaseIndex, HearingEntry};
-    // The lists show each school's role; the case page reads the rest of a link itself.
+    // Every link with its facts: the school page lists them without reading them again.
     let mut links: HashMap<i32, Vec<(String, LinkFacts)>> = HashMap::new();
-    let rows: Vec<(i32, String, Option<String>)> = case_school::Entity::find()
-        .select_only()
-        .columns([
-            case_school::Column::CaseId,
-            case_school::Column::SchoolCode,
-            case_school::Column::Role,
-        ])
+    let rows = case_school::Entity::find()
         .order_by_asc(case_school::Column::Id)
-        .into_tuple()
         .all(db)
         .await?;
-    for (case_id, school, role) in rows {
-        let facts = LinkFacts {
-            role,
-            ..LinkFacts::default()
-        };
-        links.entry(case_id).or_default().push((school, facts));
+    for row in rows {
+        let facts = link_facts(&row);
+        links
+            .entry(row.case_id)
+            .or_default()
+            .push((row.school_code, facts));
     }
     let mut hearings: HashMap<i32, Vec<HearingEntry>> = HashMap::new();
     let rows: Vec<(i32, i32, NaiveDate, String, Option<String>)> = hearing::Entity::find()

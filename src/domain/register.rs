@@ -339,6 +339,9 @@ impl CaseEntry {
 pub struct CaseIndex {
     entries: Vec<CaseEntry>,
     by_id: HashMap<i32, usize>,
+    /// For each school (its slot in the school index), its links: (case position, link
+    /// position), so a school page finds its cases without scanning the register.
+    by_school: HashMap<u32, Vec<(usize, usize)>>,
     /// Every hearing of an active case, soonest first: (day, time, hearing id, case position,
     /// hearing position), so the agenda is a range of it.
     agenda: Vec<(NaiveDate, String, i32, u32, u32)>,
@@ -395,8 +398,15 @@ impl CaseIndex {
             })
             .collect();
         agenda.sort_unstable();
+        let mut by_school: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            for (j, &slot) in e.school_slots.iter().enumerate() {
+                by_school.entry(slot).or_default().push((i, j));
+            }
+        }
         CaseIndex {
             agenda,
+            by_school,
             objects: Tokens::new(entries.iter().map(|e| e.object_key.as_str())),
             courts: distinct(entries.iter().map(|e| Some(&e.case.court))),
             stages: distinct(entries.iter().map(|e| e.case.facts.stage.as_ref())),
@@ -644,11 +654,23 @@ pub fn school_case_order(cases: &mut [(StoredCase, LinkFacts)]) {
 }
 
 impl CaseIndex {
-    /// A school's cases from its links (read with their full facts), in page order.
-    pub fn of_school(&self, links: Vec<(i32, LinkFacts)>) -> Vec<(StoredCase, LinkFacts)> {
-        let mut cases: Vec<(StoredCase, LinkFacts)> = links
-            .into_iter()
-            .filter_map(|(id, facts)| Some((self.get(id)?.case.clone(), facts)))
+    /// A school's cases, each with that school's link (role and access), in page order.
+    pub fn of_school(&self, schools: &SchoolIndex, code: &str) -> Vec<(StoredCase, LinkFacts)> {
+        let slot = schools.slot(code);
+        // Links to schools the index does not know share one slot: never list those.
+        if slot == u32::MAX {
+            return Vec::new();
+        }
+        let mut cases: Vec<(StoredCase, LinkFacts)> = self
+            .by_school
+            .get(&slot)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&(entry, link)| {
+                let entry = self.entries.get(entry)?;
+                let (_, facts) = entry.links.get(link)?;
+                Some((entry.case.clone(), facts.clone()))
+            })
             .collect();
         school_case_order(&mut cases);
         cases
@@ -785,6 +807,35 @@ mod tests {
             .collect();
         assert_eq!(units, ["4"]);
         assert!(index.units_of("1").is_empty());
+    }
+
+    #[test]
+    fn a_school_page_lists_its_own_links_and_never_unknown_schools() {
+        let mut shared = case(2, "2/97/2026", "anulare act", "3", &[20]);
+        let own = LinkFacts {
+            role: Some("Pârât".into()),
+            access_requested_on: Some(day(3)),
+            ..LinkFacts::default()
+        };
+        shared.links.push(("1".into(), own.clone()));
+        let index = CaseIndex::new(
+            vec![
+                case(1, "1/97/2026", "drepturi", "1", &[12]),
+                shared,
+                case(3, "3/97/2026", "drepturi", "9999", &[]),
+                case(4, "4/97/2026", "drepturi", "8888", &[]),
+            ],
+            &schools(),
+        );
+        let listed = index.of_school(&schools(), "1");
+        let ids: Vec<i32> = listed.iter().map(|(c, _)| c.id).collect();
+        assert_eq!(ids, [1, 2], "soonest hearing first");
+        assert_eq!(
+            listed[1].1, own,
+            "the school's own link, not the other school's"
+        );
+        assert!(index.of_school(&schools(), "9999").is_empty());
+        assert!(index.of_school(&schools(), "4").is_empty());
     }
 
     #[test]

@@ -153,12 +153,11 @@ pub async fn detail(
     let code = SiiirCode::from_exact(&code).ok_or(WebError::NotFound)?;
     let code = code.as_str();
     // The page's reads are independent: they run side by side on the pool.
-    let (school, snapshot, audit, steps, links, designees, cazier, mails) = tokio::try_join!(
+    let (school, snapshot, audit, steps, designees, cazier, mails) = tokio::try_join!(
         async { Ok::<_, WebError>(queries::find(&state.db, code).await?) },
         async { Ok(snapshot(&state).await?) },
         async { Ok(db::audit::for_entity(&state.db, "school", code, 50).await?) },
         async { Ok(db::den::steps_of(&state.db, code).await?) },
-        async { Ok(db::cases::links_of_school(&state.db, code).await?) },
         async { Ok(db::designees::history(&state.db, code).await?) },
         async { Ok(db::designees::current_evidence_of_school(&state.db, code).await?) },
         async { Ok(db::outbox::for_school(&state.db, code, 50).await?) },
@@ -185,7 +184,7 @@ pub async fn detail(
     };
     let tz = state.config.timezone;
     // One read of the steps and the cases serves the timeline, the list and the rules.
-    let cases = snapshot.cases.of_school(links);
+    let cases = snapshot.cases.of_school(&snapshot.schools, code);
     let procedure = crate::domain::den::SchoolProcedure::of(&steps, &cases);
     let view = SchoolDetailView {
         school: &school,
