@@ -224,29 +224,6 @@ pub async fn evidence_of<C: ConnectionTrait>(
     Ok(found)
 }
 
-/// The certificate evidence of a school's current designee (one read, no ids needed first).
-pub async fn current_evidence_of_school<C: ConnectionTrait>(
-    db: &C,
-    school: &str,
-) -> DbResult<Option<crate::domain::designee::CazierEvidence>> {
-    use super::entities::designee_evidence as evidence;
-    let current = sea_orm::sea_query::Query::select()
-        .column(designee::Column::Id)
-        .from(designee::Entity)
-        .and_where(designee::Column::SchoolCode.eq(school))
-        .and_where(designee::Column::ValidTo.is_null())
-        .to_owned();
-    let found = evidence::Entity::find()
-        .filter(evidence::Column::DesigneeId.in_subquery(current))
-        .one(db)
-        .await?;
-    Ok(found.map(|m| crate::domain::designee::CazierEvidence {
-        number: m.certificate_number,
-        issued_on: m.issued_on,
-        valid_until: m.valid_until,
-    }))
-}
-
 /// Stores a designee's certificate evidence, replacing an earlier one.
 pub async fn save_evidence<C: ConnectionTrait>(
     db: &C,

@@ -594,10 +594,15 @@ impl TextMatch {
 pub struct DesigneeIndex {
     entries: Vec<(String, super::designee::StoredDesignee)>,
     by_school: HashMap<String, usize>,
+    /// Certificate evidence of current designees, by designee id.
+    evidence: HashMap<i32, super::designee::CazierEvidence>,
 }
 
 impl DesigneeIndex {
-    pub fn new(designees: Vec<super::designee::StoredDesignee>) -> DesigneeIndex {
+    pub fn new(
+        designees: Vec<super::designee::StoredDesignee>,
+        evidence: HashMap<i32, super::designee::CazierEvidence>,
+    ) -> DesigneeIndex {
         let mut entries: Vec<_> = designees
             .into_iter()
             .map(|d| (fold(&d.facts.full_name), d))
@@ -608,7 +613,16 @@ impl DesigneeIndex {
             .enumerate()
             .map(|(i, (_, d))| (d.school_code.clone(), i))
             .collect();
-        DesigneeIndex { entries, by_school }
+        DesigneeIndex {
+            entries,
+            by_school,
+            evidence,
+        }
+    }
+
+    /// The certificate evidence of a school's current designee.
+    pub fn evidence_of(&self, school: &str) -> Option<&super::designee::CazierEvidence> {
+        self.evidence.get(&self.current_of(school)?.id)
     }
 
     /// A school's current designee.

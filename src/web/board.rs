@@ -167,7 +167,12 @@ async fn rebuild(
         hearings,
         schools,
         cases,
-        designees: DesigneeIndex::new(db::designees::all_current(&state.db).await?),
+        designees: {
+            let current = db::designees::all_current(&state.db).await?;
+            let ids: Vec<i32> = current.iter().map(|d| d.id).collect();
+            let evidence = db::designees::evidence_of(&state.db, &ids).await?;
+            DesigneeIndex::new(current, evidence)
+        },
     });
     tracing::info!(
         board_ms,

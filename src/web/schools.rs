@@ -153,13 +153,12 @@ pub async fn detail(
     let code = SiiirCode::from_exact(&code).ok_or(WebError::NotFound)?;
     let code = code.as_str();
     // The page's reads are independent: they run side by side on the pool.
-    let (school, snapshot, audit, steps, designees, cazier, mails) = tokio::try_join!(
+    let (school, snapshot, audit, steps, designees, mails) = tokio::try_join!(
         async { Ok::<_, WebError>(queries::find(&state.db, code).await?) },
         async { Ok(snapshot(&state).await?) },
         async { Ok(db::audit::for_entity(&state.db, "school", code, 50).await?) },
         async { Ok(db::den::steps_of(&state.db, code).await?) },
         async { Ok(db::designees::history(&state.db, code).await?) },
-        async { Ok(db::designees::current_evidence_of_school(&state.db, code).await?) },
         async { Ok(db::outbox::for_school(&state.db, code, 50).await?) },
     )?;
     let school = school.ok_or(WebError::NotFound)?;
@@ -197,7 +196,7 @@ pub async fn detail(
         designees: &designees,
         steps: &steps,
         gaps: &procedure.gaps(),
-        cazier: cazier.as_ref(),
+        cazier: snapshot.designees.evidence_of(code),
         cases: &cases,
         audit: &audit,
         mails: &mails,
