@@ -123,6 +123,20 @@ pub async fn save_extension<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Every school's steps, each school's in the order they were recorded.
+pub async fn all_steps<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, Vec<StepRecord>>> {
+    let rows = den_step::Entity::find()
+        .order_by_asc(den_step::Column::Id)
+        .all(db)
+        .await?;
+    let mut all: HashMap<String, Vec<StepRecord>> = HashMap::new();
+    for row in rows {
+        let school = row.school_code.clone();
+        all.entry(school).or_default().push(step_record(row)?);
+    }
+    Ok(all)
+}
+
 /// Every step of one school, oldest first.
 pub async fn steps_of<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Vec<StepRecord>> {
     let rows = den_step::Entity::find()

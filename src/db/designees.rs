@@ -46,16 +46,6 @@ pub async fn current<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Optio
     Ok(found.map(stored))
 }
 
-/// Every designee the school has had, newest first.
-pub async fn history<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Vec<StoredDesignee>> {
-    let rows = designee::Entity::find()
-        .filter(designee::Column::SchoolCode.eq(school))
-        .order_by_desc(designee::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(stored).collect())
-}
-
 /// Current designee name per school.
 pub async fn current_names<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, String>> {
     let rows: Vec<(String, String)> = designee::Entity::find()

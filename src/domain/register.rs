@@ -596,14 +596,26 @@ pub struct DesigneeIndex {
     by_school: HashMap<String, usize>,
     /// Certificate evidence of current designees, by designee id.
     evidence: HashMap<i32, super::designee::CazierEvidence>,
+    /// Earlier designees of each school, newest first (the current one is in `entries`).
+    earlier: HashMap<String, Vec<super::designee::StoredDesignee>>,
 }
 
 impl DesigneeIndex {
+    /// From every designee, current and earlier, and the current ones' evidence.
     pub fn new(
         designees: Vec<super::designee::StoredDesignee>,
         evidence: HashMap<i32, super::designee::CazierEvidence>,
     ) -> DesigneeIndex {
-        let mut entries: Vec<_> = designees
+        let (current, past): (Vec<_>, Vec<_>) =
+            designees.into_iter().partition(|d| d.valid_to.is_none());
+        let mut earlier: HashMap<String, Vec<super::designee::StoredDesignee>> = HashMap::new();
+        for d in past {
+            earlier.entry(d.school_code.clone()).or_default().push(d);
+        }
+        for list in earlier.values_mut() {
+            list.sort_by_key(|d| std::cmp::Reverse(d.id));
+        }
+        let mut entries: Vec<_> = current
             .into_iter()
             .map(|d| (fold(&d.facts.full_name), d))
             .collect();
@@ -617,7 +629,16 @@ impl DesigneeIndex {
             entries,
             by_school,
             evidence,
+            earlier,
         }
+    }
+
+    /// A school's designees, newest first, as its page lists them.
+    pub fn history_of(&self, school: &str) -> Vec<super::designee::StoredDesignee> {
+        let mut all: Vec<_> = self.current_of(school).into_iter().cloned().collect();
+        all.extend(self.earlier.get(school).into_iter().flatten().cloned());
+        all.sort_by_key(|d| std::cmp::Reverse(d.id));
+        all
     }
 
     /// The certificate evidence of a school's current designee.
@@ -850,6 +871,54 @@ mod tests {
         );
         assert!(index.of_school(&schools(), "9999").is_empty());
         assert!(index.of_school(&schools(), "4").is_empty());
+    }
+
+    #[test]
+    fn designee_history_newest_first_with_the_current_one() {
+        use crate::domain::designee::{CazierEvidence, DesigneeFacts, StoredDesignee};
+        let at = chrono::DateTime::<chrono::Utc>::default();
+        let person = |id: i32, school: &str, name: &str, current: bool| StoredDesignee {
+            id,
+            school_code: school.into(),
+            facts: DesigneeFacts {
+                full_name: name.into(),
+                ..DesigneeFacts::default()
+            },
+            valid_from: at,
+            valid_to: (!current).then_some(at),
+            confirmed_at: None,
+            confirmed_by: None,
+            recorded_by: "test".into(),
+        };
+        let evidence = CazierEvidence {
+            number: "CJ-1".into(),
+            issued_on: day(1),
+            valid_until: day(28),
+        };
+        let index = DesigneeIndex::new(
+            vec![
+                person(1, "3", "Ion Pop", false),
+                person(5, "3", "Ana Ene", true),
+                person(3, "3", "Dan Ilie", false),
+                person(4, "1", "Eva Stan", true),
+            ],
+            HashMap::from([(5, evidence.clone()), (3, evidence.clone())]),
+        );
+        let ids: Vec<i32> = index.history_of("3").iter().map(|d| d.id).collect();
+        assert_eq!(ids, [5, 3, 1]);
+        assert_eq!(index.current_of("3").map(|d| d.id), Some(5));
+        assert_eq!(index.evidence_of("3"), Some(&evidence));
+        assert_eq!(
+            index.evidence_of("1"),
+            None,
+            "only the current one's evidence"
+        );
+        assert!(index.history_of("9").is_empty());
+        assert_eq!(
+            index.find("ion", 10).len(),
+            0,
+            "earlier designees are not searched"
+        );
     }
 
     #[test]

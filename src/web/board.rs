@@ -23,6 +23,8 @@ pub struct Snapshot {
     pub schools: SchoolIndex,
     pub cases: CaseIndex,
     pub designees: DesigneeIndex,
+    /// Every school's recorded D.E.N. steps, in the order they were recorded.
+    pub steps: std::collections::HashMap<String, Vec<crate::domain::den::StepRecord>>,
     /// Summaries the overview shows, computed once per snapshot.
     pub counts: std::collections::HashMap<crate::domain::den::StatusKind, u32>,
     pub progress: (u32, u32),
@@ -150,16 +152,34 @@ async fn rebuild(
     today: NaiveDate,
 ) -> Result<Arc<Snapshot>, DbError> {
     let started = Instant::now();
-    let board = db::board::load(&state.db, today).await?;
-    let board_ms = started.elapsed().as_millis();
-    let schools = db::schools::index(&state.db).await?;
-    let schools_ms = started.elapsed().as_millis() - board_ms;
-    let cases = db::cases::index(&state.db, today, &schools).await?;
-    let cases_ms = started.elapsed().as_millis() - board_ms - schools_ms;
+    let db = &state.db;
+    // Independent reads side by side on the pool; the register needs the units first.
+    let register = async {
+        let schools = db::schools::index(db).await?;
+        let cases = db::cases::index(db, today, &schools).await?;
+        Ok::<_, DbError>((schools, cases))
+    };
+    let designees = async {
+        let all = db::designees::all(db).await?;
+        let current: Vec<i32> = all
+            .iter()
+            .filter(|d| d.valid_to.is_none())
+            .map(|d| d.id)
+            .collect();
+        let evidence = db::designees::evidence_of(db, &current).await?;
+        Ok::<_, DbError>(DesigneeIndex::new(all, evidence))
+    };
+    let (board, (schools, cases), designees, steps, campaign) = tokio::try_join!(
+        db::board::load(db, today),
+        register,
+        designees,
+        db::den::all_steps(db),
+        db::den::active_campaign(db),
+    )?;
     let coming = (today, today + Duration::days(HEARING_DAYS));
     let (_, hearings) = cases.agenda(coming, &schools, 0, 100);
     let snapshot = Arc::new(Snapshot {
-        campaign: db::den::active_campaign(&state.db).await?,
+        campaign,
         counts: board.counts(),
         progress: board.progress(),
         chart: board.localities(CHART_LOCALITIES),
@@ -167,20 +187,10 @@ async fn rebuild(
         hearings,
         schools,
         cases,
-        designees: {
-            let current = db::designees::all_current(&state.db).await?;
-            let ids: Vec<i32> = current.iter().map(|d| d.id).collect();
-            let evidence = db::designees::evidence_of(&state.db, &ids).await?;
-            DesigneeIndex::new(current, evidence)
-        },
+        designees,
+        steps,
     });
-    tracing::info!(
-        board_ms,
-        schools_ms,
-        cases_ms,
-        total_ms = started.elapsed().as_millis(),
-        "board rebuilt"
-    );
+    tracing::info!(total_ms = started.elapsed().as_millis(), "board rebuilt");
     *state.board.lock() = Some(Cached {
         version,
         today,

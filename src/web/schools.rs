@@ -153,14 +153,16 @@ pub async fn detail(
     let code = SiiirCode::from_exact(&code).ok_or(WebError::NotFound)?;
     let code = code.as_str();
     // The page's reads are independent: they run side by side on the pool.
-    let (school, snapshot, audit, steps, designees, mails) = tokio::try_join!(
+    let (school, snapshot, audit, mails) = tokio::try_join!(
         async { Ok::<_, WebError>(queries::find(&state.db, code).await?) },
         async { Ok(snapshot(&state).await?) },
         async { Ok(db::audit::for_entity(&state.db, "school", code, 50).await?) },
-        async { Ok(db::den::steps_of(&state.db, code).await?) },
-        async { Ok(db::designees::history(&state.db, code).await?) },
         async { Ok(db::outbox::for_school(&state.db, code, 50).await?) },
     )?;
+    // Steps, cases and designees come with the snapshot (every change to them is audited,
+    // which renews it); the audit trail and the mail are read for this page.
+    let steps = snapshot.steps.get(code).cloned().unwrap_or_default();
+    let designees = snapshot.designees.history_of(code);
     let school = school.ok_or(WebError::NotFound)?;
     let parent = if school.record.unit_status() == Some(UnitStatus::Ar) {
         snapshot.schools.get(&school.record.pj_code)
