@@ -596,7 +596,7 @@ pub struct DesigneeIndex {
     by_school: HashMap<String, usize>,
     /// Certificate evidence of current designees, by designee id.
     evidence: HashMap<i32, super::designee::CazierEvidence>,
-    /// Earlier designees of each school, newest first (the current one is in `entries`).
+    /// Earlier designees of each school (the current one is in `entries`).
     earlier: HashMap<String, Vec<super::designee::StoredDesignee>>,
 }
 
@@ -611,9 +611,6 @@ impl DesigneeIndex {
         let mut earlier: HashMap<String, Vec<super::designee::StoredDesignee>> = HashMap::new();
         for d in past {
             earlier.entry(d.school_code.clone()).or_default().push(d);
-        }
-        for list in earlier.values_mut() {
-            list.sort_by_key(|d| std::cmp::Reverse(d.id));
         }
         let mut entries: Vec<_> = current
             .into_iter()

@@ -161,7 +161,7 @@ pub async fn detail(
     )?;
     // Steps, cases and designees come with the snapshot (every change to them is audited,
     // which renews it); the audit trail and the mail are read for this page.
-    let steps = snapshot.steps.get(code).cloned().unwrap_or_default();
+    let steps = snapshot.steps.get(code).map_or(&[][..], Vec::as_slice);
     let designees = snapshot.designees.history_of(code);
     let school = school.ok_or(WebError::NotFound)?;
     let parent = if school.record.unit_status() == Some(UnitStatus::Ar) {
@@ -184,9 +184,9 @@ pub async fn detail(
         _ => None,
     };
     let tz = state.config.timezone;
-    // One read of the steps and the cases serves the timeline, the list and the rules.
+    // The same steps and cases serve the timeline, the list and the rules.
     let cases = snapshot.cases.of_school(&snapshot.schools, code);
-    let procedure = crate::domain::den::SchoolProcedure::of(&steps, &cases);
+    let procedure = crate::domain::den::SchoolProcedure::of(steps, &cases);
     let view = SchoolDetailView {
         school: &school,
         parent,
@@ -196,7 +196,7 @@ pub async fn detail(
         campaign: snapshot.campaign.as_ref(),
         extension: extension.as_ref(),
         designees: &designees,
-        steps: &steps,
+        steps,
         gaps: &procedure.gaps(),
         cazier: snapshot.designees.evidence_of(code),
         cases: &cases,
