@@ -428,15 +428,19 @@ pub async fn counts<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(OutboxStatus, i
         .collect())
 }
 
-/// The newest rows of one status (all when `None`).
+/// The newest rows of one status (all when `None`), older than `before` when given (the next page).
 pub async fn recent<C: ConnectionTrait>(
     db: &C,
     status: Option<OutboxStatus>,
+    before: Option<i32>,
     limit: u64,
 ) -> DbResult<Vec<OutboxRow>> {
     let mut query = outbox::Entity::find();
     if let Some(status) = status {
         query = query.filter(outbox::Column::Status.eq(status.as_str()));
+    }
+    if let Some(before) = before {
+        query = query.filter(outbox::Column::Id.lt(before));
     }
     let rows = listed(query.order_by_desc(outbox::Column::Id).limit(limit))
         .all(db)

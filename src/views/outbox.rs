@@ -11,6 +11,9 @@ pub struct OutboxView<'a> {
     pub counts: &'a [(OutboxStatus, i64)],
     pub status: Option<OutboxStatus>,
     pub rows: &'a [OutboxRow],
+    /// The id the next (older) page starts below, when there is one.
+    pub older: Option<i32>,
+    pub first_page: bool,
     pub transport: &'a str,
     pub timezone: Tz,
 }
@@ -23,6 +26,16 @@ pub fn outbox(chrome: &Chrome, view: OutboxView) -> Markup {
             .map_or(0, |(_, n)| *n)
     };
     let can_write = chrome.user.as_ref().is_some_and(|u| u.can_write);
+    let page_link = |before: Option<i32>| {
+        let mut query: Vec<String> = Vec::new();
+        if let Some(status) = view.status {
+            query.push(format!("status={}", status.as_str()));
+        }
+        if let Some(id) = before {
+            query.push(format!("before={id}"));
+        }
+        format!("/outbox?{}", query.join("&"))
+    };
     page(
         chrome,
         "Mesaje",
@@ -65,6 +78,12 @@ pub fn outbox(chrome: &Chrome, view: OutboxView) -> Markup {
                         }
                     } } }
                 } }
+            }
+            @if view.older.is_some() || !view.first_page {
+                nav.pagination aria-label="Pagini" {
+                    @if !view.first_page { a href=(page_link(None)) { "« Cele mai noi" } }
+                    @if let Some(id) = view.older { a rel="next" href=(page_link(Some(id))) { "Mai vechi ›" } }
+                }
             }
         },
     )

@@ -15,10 +15,11 @@ use crate::views::outbox::OutboxView;
 #[derive(Deserialize)]
 pub struct Params {
     status: Option<String>,
+    before: Option<String>,
 }
 
-/// The newest mails shown (the status filters narrow it).
-const OUTBOX_ROWS: u64 = 100;
+/// Mails per page, newest first (the status filters narrow it; older pages by id).
+const OUTBOX_PAGE: u64 = 50;
 
 pub async fn page(
     State(state): State<AppState>,
@@ -28,7 +29,11 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let status = params.status.as_deref().and_then(OutboxStatus::parse);
-    let rows = db::outbox::recent(&state.db, status, OUTBOX_ROWS).await?;
+    let before = params.before.and_then(|b| b.trim().parse().ok());
+    let rows = db::outbox::recent(&state.db, status, before, OUTBOX_PAGE).await?;
+    let older = (rows.len() as u64 == OUTBOX_PAGE)
+        .then(|| rows.last().map(|row| row.id))
+        .flatten();
     let counts = super::board::outbox_counts(&state).await?;
     let transport = match &state.config.smtp_url {
         Some(_) => "releu SMTP".to_string(),
@@ -38,6 +43,8 @@ pub async fn page(
         counts: &counts,
         status,
         rows: &rows,
+        older,
+        first_page: before.is_none(),
         transport: &transport,
         timezone: state.config.timezone,
     };

@@ -528,6 +528,8 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     isj_tracker::db::portal::insert_suggestion(&connection, &suggestion, chrono::Utc::now())
         .await
         .expect("suggestion");
+    // More mail than one page holds, so the outbox shows its pagination.
+    super::mail::queue(&db, 60, chrono::Utc::now()).await;
     for (path, name) in [
         ("/cases/suggestions", "suggestions"),
         ("/settings#portal", "settings-portal"),
@@ -548,5 +550,14 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         browser.screenshot(&format!("{name}-phone.png")).await;
         browser.resize(1280, 800).await;
     }
+    browser.go(&format!("http://{bind}/outbox")).await;
+    let older = browser
+        .script(
+            "const a = document.querySelector('nav.pagination a[rel=next]'); \
+             a.scrollIntoView(); return a.textContent;",
+        )
+        .await;
+    assert_eq!(older.as_str(), Some("Mai vechi ›"));
+    browser.screenshot("outbox-pages.png").await;
     browser.quit().await;
 }

@@ -229,6 +229,54 @@ async fn two_451_replies_then_250_deliver_once() {
     assert_eq!(sink.attempts(), 3);
 }
 
+/// The `href` of the page's "older" link, `&amp;` read back as `&`.
+fn older_link(page: &str) -> Option<String> {
+    let start = page.find("rel=\"next\" href=\"")? + "rel=\"next\" href=\"".len();
+    let href = page[start..].split('"').next()?;
+    Some(href.replace("&amp;", "&"))
+}
+
+#[tokio::test]
+async fn the_outbox_pages_back_by_id_and_keeps_its_filter() {
+    let app = spawn_app().await;
+    queue(&app.db, 120, start_time()).await;
+    let connection = app.db.connect().await;
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &connection,
+        "UPDATE outbox SET status = 'dead' WHERE subject LIKE 'Mesaj %0 —%'",
+    )
+    .await
+    .expect("mark every tenth dead");
+    let shown = |page: &str| -> Vec<usize> {
+        (0..120)
+            .filter(|i| page.contains(&format!("Mesaj {i} —")))
+            .collect()
+    };
+    let (_, first) = app.get_text("/outbox").await;
+    assert_eq!(shown(&first), (70..120).collect::<Vec<_>>());
+    assert!(!first.contains("Cele mai noi"));
+    let (_, second) = app.get_text(&older_link(&first).expect("older")).await;
+    assert_eq!(shown(&second), (20..70).collect::<Vec<_>>());
+    assert!(second.contains("Cele mai noi"));
+    let (_, last) = app.get_text(&older_link(&second).expect("older")).await;
+    assert_eq!(shown(&last), (0..20).collect::<Vec<_>>());
+    assert_eq!(older_link(&last), None, "the oldest page has no older link");
+
+    let (_, dead) = app.get_text("/outbox?status=dead").await;
+    assert_eq!(shown(&dead), (0..120).step_by(10).collect::<Vec<_>>());
+    assert_eq!(older_link(&dead), None, "twelve dead mails fit one page");
+    let link = older_link(&first).expect("older");
+    let (_, pending_older) = app
+        .get_text(&format!("/outbox?status=pending&{}", &link["/outbox?".len()..]))
+        .await;
+    assert!(
+        shown(&pending_older).iter().all(|i| i % 10 != 0 && *i < 70),
+        "an older page of one status shows only that status"
+    );
+    let (status, odd) = app.get_text("/outbox?before=abc").await;
+    assert_eq!((status, shown(&odd).len()), (200, 50), "a bad cursor shows the newest page");
+}
+
 #[tokio::test]
 async fn a_550_is_dead_at_once_and_shown_on_the_outbox_page() {
     if python().is_none() {
