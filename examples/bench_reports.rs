@@ -4,6 +4,10 @@
 //!
 //! ISJ_DATABASE_URL=sqlite://bench.db cargo run --release --example bench_reports [runs]
 
+// The service's allocator (src/main.rs), so the report is timed as the service builds it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use chrono::Utc;

@@ -180,15 +180,12 @@ async fn den_status(
     filter: &BoardFilter,
     today: chrono::NaiveDate,
 ) -> Result<(Table, Summary), DbError> {
-    // One read per table, side by side; the steps and case access come with the board.
-    let ((board, procedures), current) = tokio::try_join!(
-        db::board::load_with_procedures(db, today),
-        db::designees::all_current(db)
-    )?;
-    let designees: HashMap<String, db::designees::StoredDesignee> = current
-        .into_iter()
-        .map(|d| (d.school_code.clone(), d))
-        .collect();
+    // The steps, case access and designees come with the board's own reads.
+    let db::board::BoardSources {
+        board,
+        procedures,
+        designees,
+    } = db::board::load_with_sources(db, today).await?;
     let empty = crate::domain::den::SchoolProcedure::default();
     let procedure = |code: &str| procedures.get(code).unwrap_or(&empty);
     let columns = vec![

@@ -4,24 +4,33 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::DbResult;
 use super::entities::school;
 use crate::domain::board::{Board, BoardSchool};
 use crate::domain::den::SchoolProcedure;
+use crate::domain::designee::StoredDesignee;
 use crate::domain::school::UnitStatus;
 
 pub async fn load<C: ConnectionTrait>(db: &C, today: NaiveDate) -> DbResult<Board> {
-    Ok(load_with_procedures(db, today).await?.0)
+    Ok(load_with_sources(db, today).await?.board)
 }
 
-/// The board and the steps and case access it was computed from (the D.E.N. report shows
-/// them too). The reads are independent and run side by side on the pool's connections.
-pub async fn load_with_procedures<C: ConnectionTrait>(
+/// The board with what it was computed from: every school's steps and case access, and the
+/// current designees (the D.E.N. report shows them too).
+pub struct BoardSources {
+    pub board: Board,
+    pub procedures: HashMap<String, SchoolProcedure>,
+    pub designees: HashMap<String, StoredDesignee>,
+}
+
+/// One read per table, side by side on the pool's connections; the case counts come from
+/// the case access read and the designees' names and confirmation from one designee read.
+pub async fn load_with_sources<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
-) -> DbResult<(Board, HashMap<String, SchoolProcedure>)> {
+) -> DbResult<BoardSources> {
     let campaign_and_extensions = async {
         let campaign = super::den::active_campaign(db).await?;
         let extensions = match &campaign {
@@ -30,39 +39,43 @@ pub async fn load_with_procedures<C: ConnectionTrait>(
         };
         Ok::<_, super::DbError>((campaign, extensions))
     };
-    let ((campaign, extensions), case_counts, procedures, designees, names, rows) = tokio::try_join!(
+    let ((campaign, extensions), procedures, designees, rows) = tokio::try_join!(
         campaign_and_extensions,
-        super::cases::active_case_counts(db),
         super::den::procedures(db),
-        super::designees::current_contacts(db),
-        super::designees::current_names(db),
+        super::designees::all_current(db),
         active_pjs(db),
     )?;
+    let designees: HashMap<String, StoredDesignee> = designees
+        .into_iter()
+        .map(|d| (d.school_code.clone(), d))
+        .collect();
+    let empty = SchoolProcedure::default();
     let schools = rows
         .into_iter()
         .map(|(code, long, short, locality, area)| {
-            let procedure = procedures.get(&code).cloned().unwrap_or_default();
+            let procedure = procedures.get(&code).unwrap_or(&empty);
             let step = procedure.effective_step();
-            let step_on = procedure.first_recorded(step);
-            let confirmed = designees
-                .get(&code)
-                .is_some_and(|(_, confirmed, _)| *confirmed);
+            let designee = designees.get(&code);
+            let confirmed = designee.is_some_and(StoredDesignee::is_confirmed);
             BoardSchool {
                 complete: procedure.complete(confirmed),
                 name: long.or(short).unwrap_or_else(|| code.clone()),
                 locality,
                 area,
-                active_cases: case_counts.get(&code).copied().unwrap_or(0),
+                active_cases: procedure.active_cases(),
                 step,
-                step_on,
-                designee: names.get(&code).cloned(),
+                step_on: procedure.first_recorded(step),
+                designee: designee.map(|d| d.facts.full_name.clone()),
                 extension: extensions.get(&code).copied(),
                 code,
             }
         })
         .collect();
-    let board = Board::new(schools, campaign.map(|c| c.deadline), today);
-    Ok((board, procedures))
+    Ok(BoardSources {
+        board: Board::new(schools, campaign.map(|c| c.deadline), today),
+        procedures,
+        designees,
+    })
 }
 
 type PjRow = (
@@ -75,18 +88,16 @@ type PjRow = (
 
 /// Code, long and short name, locality and area of every active PJ.
 async fn active_pjs<C: ConnectionTrait>(db: &C) -> DbResult<Vec<PjRow>> {
-    Ok(school::Entity::find()
-        .select_only()
-        .columns([
-            school::Column::Code,
-            school::Column::LongName,
-            school::Column::ShortName,
-            school::Column::Locality,
-            school::Column::Area,
-        ])
-        .filter(school::Column::Status.eq(UnitStatus::Pj.as_str()))
-        .filter(school::Column::Active.eq(true))
-        .into_tuple()
-        .all(db)
-        .await?)
+    use school::Column;
+    let query = school::Entity::find()
+        .filter(Column::Status.eq(UnitStatus::Pj.as_str()))
+        .filter(Column::Active.eq(true));
+    let columns = [
+        Column::Code,
+        Column::LongName,
+        Column::ShortName,
+        Column::Locality,
+        Column::Area,
+    ];
+    super::bulk::columns(db, query, &columns).await
 }

@@ -19,35 +19,134 @@ use crate::domain::den::DenStep;
 
 pub const PAGE_SIZE: u64 = 50;
 
-fn stored_case(m: court_case::Model) -> StoredCase {
+/// The columns a stored case is made of, in `CaseRow` order (whole-table reads take only
+/// these, not the bookkeeping ones).
+const CASE_COLUMNS: [court_case::Column; 10] = [
+    court_case::Column::Id,
+    court_case::Column::Court,
+    court_case::Column::Number,
+    court_case::Column::Year,
+    court_case::Column::Category,
+    court_case::Column::Stage,
+    court_case::Column::Object,
+    court_case::Column::NextHearing,
+    court_case::Column::Status,
+    court_case::Column::Source,
+];
+
+type CaseRow = (
+    i32,
+    String,
+    String,
+    i32,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<NaiveDate>,
+    String,
+    String,
+);
+
+fn case_from(row: CaseRow) -> StoredCase {
+    let (id, court, number, year, category, stage, object, next_hearing, status, source) = row;
     StoredCase {
-        id: m.id,
-        court: m.court,
-        number: m.number,
-        year: m.year,
+        id,
+        court,
+        number,
+        year,
         facts: CaseFacts {
-            category: m.category,
-            stage: m.stage,
-            object: m.object,
-            next_hearing: m.next_hearing,
+            category,
+            stage,
+            object,
+            next_hearing,
         },
-        active: CaseStatus::parse(&m.status) == CaseStatus::Active,
-        source: m.source,
+        active: CaseStatus::parse(&status) == CaseStatus::Active,
+        source,
     }
 }
 
+fn stored_case(m: court_case::Model) -> StoredCase {
+    case_from((
+        m.id,
+        m.court,
+        m.number,
+        m.year,
+        m.category,
+        m.stage,
+        m.object,
+        m.next_hearing,
+        m.status,
+        m.source,
+    ))
+}
+
+/// The columns of a link, in `LinkRow` order: ids, school, then the facts.
+const LINK_COLUMNS: [case_school::Column; 12] = [
+    case_school::Column::Id,
+    case_school::Column::CaseId,
+    case_school::Column::SchoolCode,
+    case_school::Column::Role,
+    case_school::Column::OpposingParty,
+    case_school::Column::AccessRequestedOn,
+    case_school::Column::AccessApprovedOn,
+    case_school::Column::Notes,
+    case_school::Column::AccessEmail,
+    case_school::Column::AccessPhone,
+    case_school::Column::AccessRefusedOn,
+    case_school::Column::AccessRefusalReason,
+];
+
+type LinkRow = (
+    i32,
+    i32,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<NaiveDate>,
+    Option<String>,
+);
+
+/// A link row as (id, case id, school code, facts).
+fn link_from(row: LinkRow) -> (i32, i32, String, LinkFacts) {
+    let (id, case_id, school, role, opposing_party, requested, approved, notes, email, phone) = (
+        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9,
+    );
+    let (refused_on, refusal_reason) = (row.10, row.11);
+    let facts = LinkFacts {
+        role,
+        opposing_party,
+        access_requested_on: requested,
+        access_approved_on: approved,
+        notes,
+        access_email: email,
+        access_phone: phone,
+        access_refused_on: refused_on,
+        access_refusal_reason: refusal_reason,
+    };
+    (id, case_id, school, facts)
+}
+
 fn link_facts(m: &case_school::Model) -> LinkFacts {
-    LinkFacts {
-        role: m.role.clone(),
-        opposing_party: m.opposing_party.clone(),
-        access_requested_on: m.access_requested_on,
-        access_approved_on: m.access_approved_on,
-        notes: m.notes.clone(),
-        access_email: m.access_email.clone(),
-        access_phone: m.access_phone.clone(),
-        access_refused_on: m.access_refused_on,
-        access_refusal_reason: m.access_refusal_reason.clone(),
-    }
+    link_from((
+        m.id,
+        m.case_id,
+        m.school_code.clone(),
+        m.role.clone(),
+        m.opposing_party.clone(),
+        m.access_requested_on,
+        m.access_approved_on,
+        m.notes.clone(),
+        m.access_email.clone(),
+        m.access_phone.clone(),
+        m.access_refused_on,
+        m.access_refusal_reason.clone(),
+    ))
+    .3
 }
 
 /// The stored case with this identity, if any.
@@ -256,15 +355,7 @@ async fn filtered<C: ConnectionTrait>(
             .await?;
         query = query.filter(court_case::Column::Id.is_in(ids));
     }
-    // Soonest next hearing first, cases without one after; `today` is our own date, not input.
-    let next = format!(
-        "COALESCE((SELECT MIN(h.on_date) FROM hearing h WHERE h.case_id = court_case.id AND h.on_date >= '{}'), '9999-12-31')",
-        filter.today.format("%Y-%m-%d")
-    );
-    Ok(query
-        .order_by(Expr::cust(next), sea_orm::Order::Asc)
-        .order_by_desc(court_case::Column::Year)
-        .order_by_asc(court_case::Column::Id))
+    Ok(query)
 }
 
 /// What a search box text matches: a case number however typed, a school's SIIIR code, or
@@ -307,13 +398,9 @@ pub async fn all_matching<C: ConnectionTrait>(
     db: &C,
     filter: &CaseFilter,
 ) -> DbResult<Vec<(StoredCase, Vec<CaseLink>)>> {
-    let mut cases: Vec<StoredCase> = filtered(db, filter)
-        .await?
-        .all(db)
-        .await?
-        .into_iter()
-        .map(stored_case)
-        .collect();
+    let query = filtered(db, filter).await?;
+    let rows: Vec<CaseRow> = super::bulk::columns(db, query, &CASE_COLUMNS).await?;
+    let mut cases: Vec<StoredCase> = rows.into_iter().map(case_from).collect();
     let ids: Vec<i32> = cases.iter().map(|c| c.id).collect();
     let (next, mut links) = tokio::try_join!(
         super::hearings::next_of(db, &ids, filter.today),
@@ -322,6 +409,7 @@ pub async fn all_matching<C: ConnectionTrait>(
     for case in &mut cases {
         case.facts.next_hearing = next.get(&case.id).copied();
     }
+    cases.sort_by_key(StoredCase::list_order);
     Ok(cases
         .into_iter()
         .map(|c| {
@@ -397,35 +485,56 @@ async fn links_of<C: ConnectionTrait>(
     db: &C,
     case_ids: &[i32],
 ) -> DbResult<HashMap<i32, Vec<CaseLink>>> {
-    // Past a thousand cases, one read of every link beats a thousand-value IN list.
+    // Past a thousand cases, reading every link and every name (side by side) beats two
+    // thousand-value IN lists.
     let many = case_ids.len() > 1000;
-    let mut query = case_school::Entity::find().order_by_asc(case_school::Column::Id);
-    if !many {
-        query = query.filter(case_school::Column::CaseId.is_in(case_ids.iter().copied()));
-    }
-    let mut rows = query.all(db).await?;
-    if many {
+    let (mut rows, names) = if many {
+        let (mut rows, names) = tokio::try_join!(
+            super::bulk::columns(db, case_school::Entity::find(), &LINK_COLUMNS),
+            all_school_names(db)
+        )?;
         let wanted: std::collections::HashSet<i32> = case_ids.iter().copied().collect();
-        rows.retain(|r| wanted.contains(&r.case_id));
-    }
-    let mut codes: Vec<String> = rows.iter().map(|r| r.school_code.clone()).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let names = school_names(db, &codes).await?;
+        rows.retain(|r: &LinkRow| wanted.contains(&r.1));
+        (rows, names)
+    } else {
+        let query = case_school::Entity::find()
+            .filter(case_school::Column::CaseId.is_in(case_ids.iter().copied()));
+        let rows: Vec<LinkRow> = super::bulk::columns(db, query, &LINK_COLUMNS).await?;
+        let mut codes: Vec<String> = rows.iter().map(|r| r.2.clone()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let names = school_names(db, &codes).await?;
+        (rows, names)
+    };
+    rows.sort_unstable_by_key(|r| r.0);
     let mut grouped: HashMap<i32, Vec<CaseLink>> = HashMap::new();
     for row in rows {
+        let (_, case_id, school_code, facts) = link_from(row);
         let school_name = names
-            .get(&row.school_code)
+            .get(&school_code)
             .cloned()
-            .unwrap_or_else(|| row.school_code.clone());
-        grouped.entry(row.case_id).or_default().push(CaseLink {
-            case_id: row.case_id,
-            facts: link_facts(&row),
-            school_code: row.school_code,
+            .unwrap_or_else(|| school_code.clone());
+        grouped.entry(case_id).or_default().push(CaseLink {
+            case_id,
+            facts,
+            school_code,
             school_name,
         });
     }
     Ok(grouped)
+}
+
+/// The name of every unit (long, else short, else the code).
+async fn all_school_names<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, String>> {
+    use school::Column;
+    let columns = [Column::Code, Column::LongName, Column::ShortName];
+    let rows: Vec<(String, Option<String>, Option<String>)> =
+        super::bulk::columns(db, school::Entity::find(), &columns).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, long, short)| (long.or(short).unwrap_or_else(|| code.clone()), code))
+        .map(|(name, code)| (code, name))
+        .collect())
 }
 
 /// The names of these units (long, else short, else the code).
@@ -433,24 +542,10 @@ pub(super) async fn school_names<C: ConnectionTrait>(
     db: &C,
     codes: &[String],
 ) -> DbResult<HashMap<String, String>> {
-    let mut names = HashMap::new();
     if codes.len() > 1000 {
-        let rows: Vec<(String, Option<String>, Option<String>)> = school::Entity::find()
-            .select_only()
-            .columns([
-                school::Column::Code,
-                school::Column::LongName,
-                school::Column::ShortName,
-            ])
-            .into_tuple()
-            .all(db)
-            .await?;
-        return Ok(rows
-            .into_iter()
-            .map(|(code, long, short)| (long.or(short).unwrap_or_else(|| code.clone()), code))
-            .map(|(n, c)| (c, n))
-            .collect());
+        return all_school_names(db).await;
     }
+    let mut names = HashMap::new();
     for chunk in codes.chunks(500) {
         let rows: Vec<(String, Option<String>, Option<String>)> = school::Entity::find()
             .select_only()
@@ -500,26 +595,6 @@ pub async fn of_school<C: ConnectionTrait>(
     }
     crate::domain::register::school_case_order(&mut cases);
     Ok(cases)
-}
-
-/// Number of active cases per school.
-pub async fn active_case_counts<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, u32>> {
-    // An IN list of active case ids is several times faster on SQLite than the join.
-    let sql = "SELECT school_code, COUNT(*) FROM case_school \
-               WHERE case_id IN (SELECT id FROM court_case WHERE status = 'active') GROUP BY school_code";
-    let rows = db
-        .query_all_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            sql.to_string(),
-        ))
-        .await?;
-    let mut counts = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let school: String = row.try_get_by_index(0)?;
-        let count: i64 = row.try_get_by_index(1)?;
-        counts.insert(school, u32::try_from(count).unwrap_or(u32::MAX));
-    }
-    Ok(counts)
 }
 
 /// Hearings of active cases between `from` and `to` (inclusive), soonest first.
@@ -626,27 +701,22 @@ pub async fn set_access_date<C: ConnectionTrait>(
 /// Every school's electronic access per case (for the board).
 pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, CaseAccess)>> {
     let links = async {
+        use case_school::Column;
+        let columns = [
+            Column::SchoolCode,
+            Column::CaseId,
+            Column::AccessRequestedOn,
+            Column::AccessApprovedOn,
+        ];
         let rows: Vec<(String, i32, Option<NaiveDate>, Option<NaiveDate>)> =
-            case_school::Entity::find()
-                .select_only()
-                .column(case_school::Column::SchoolCode)
-                .column(case_school::Column::CaseId)
-                .column(case_school::Column::AccessRequestedOn)
-                .column(case_school::Column::AccessApprovedOn)
-                .into_tuple()
-                .all(db)
-                .await?;
+            super::bulk::columns(db, case_school::Entity::find(), &columns).await?;
         Ok::<_, super::DbError>(rows)
     };
     let cases = async {
-        let rows: Vec<(i32, String, String)> = court_case::Entity::find()
-            .select_only()
-            .column(court_case::Column::Id)
-            .column(court_case::Column::Number)
-            .column(court_case::Column::Status)
-            .into_tuple()
-            .all(db)
-            .await?;
+        use court_case::Column;
+        let columns = [Column::Id, Column::Number, Column::Status];
+        let rows: Vec<(i32, String, String)> =
+            super::bulk::columns(db, court_case::Entity::find(), &columns).await?;
         Ok::<_, super::DbError>(rows)
     };
     let (links, cases) = tokio::try_join!(links, cases)?;

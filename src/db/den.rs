@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder,
 };
 
 use super::entities::{campaign, campaign_extension, den_step};
@@ -211,14 +211,10 @@ pub async fn procedures<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, 
 
 /// Every recorded step (school, step, date); unknown step names are skipped.
 async fn step_rows<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, DenStep, NaiveDate)>> {
-    let rows: Vec<(String, String, NaiveDate)> = den_step::Entity::find()
-        .select_only()
-        .column(den_step::Column::SchoolCode)
-        .column(den_step::Column::Step)
-        .column(den_step::Column::OnDate)
-        .into_tuple()
-        .all(db)
-        .await?;
+    use den_step::Column;
+    let columns = [Column::SchoolCode, Column::Step, Column::OnDate];
+    let rows: Vec<(String, String, NaiveDate)> =
+        super::bulk::columns(db, den_step::Entity::find(), &columns).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(school, step, on)| DenStep::parse(&step).map(|step| (school, step, on)))

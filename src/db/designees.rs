@@ -46,19 +46,6 @@ pub async fn current<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<Optio
     Ok(found.map(stored))
 }
 
-/// Current designee name per school.
-pub async fn current_names<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, String>> {
-    let rows: Vec<(String, String)> = designee::Entity::find()
-        .select_only()
-        .column(designee::Column::SchoolCode)
-        .column(designee::Column::FullName)
-        .filter(designee::Column::ValidTo.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
 /// A designee row to open.
 pub struct NewDesignee<'a> {
     pub school: &'a str,
@@ -111,26 +98,13 @@ pub async fn replace_current<C: ConnectionTrait>(
 pub async fn current_contacts<C: ConnectionTrait>(
     db: &C,
 ) -> DbResult<HashMap<String, (i32, bool, Option<String>)>> {
-    let rows: Vec<(
-        String,
-        i32,
-        Option<DateTime<Utc>>,
-        Option<String>,
-        Option<String>,
-    )> = designee::Entity::find()
-        .select_only()
-        .column(designee::Column::SchoolCode)
-        .column(designee::Column::Id)
-        .column(designee::Column::ConfirmedAt)
-        .column(designee::Column::ConfirmedBy)
-        .column(designee::Column::Email)
-        .filter(designee::Column::ValidTo.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
+    Ok(all_current(db)
+        .await?
         .into_iter()
-        .map(|(school, id, at, by, email)| (school, (id, at.is_some() && by.is_some(), email)))
+        .map(|d| {
+            let confirmed = d.is_confirmed();
+            (d.school_code, (d.id, confirmed, d.facts.email))
+        })
         .collect())
 }
 
@@ -152,20 +126,15 @@ pub async fn mark_confirmed<C: ConnectionTrait>(
 
 /// Every designee row, current and past, oldest first (for reports).
 pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StoredDesignee>> {
-    let rows = designee::Entity::find()
-        .order_by_asc(designee::Column::SchoolCode)
-        .order_by_asc(designee::Column::Id)
-        .all(db)
-        .await?;
+    let mut rows = super::bulk::models(db, designee::Entity::find()).await?;
+    rows.sort_unstable_by(|a, b| (&a.school_code, a.id).cmp(&(&b.school_code, b.id)));
     Ok(rows.into_iter().map(stored).collect())
 }
 
 /// Every current designee (for reports).
 pub async fn all_current<C: ConnectionTrait>(db: &C) -> DbResult<Vec<StoredDesignee>> {
-    let rows = designee::Entity::find()
-        .filter(designee::Column::ValidTo.is_null())
-        .all(db)
-        .await?;
+    let query = designee::Entity::find().filter(designee::Column::ValidTo.is_null());
+    let rows = super::bulk::models(db, query).await?;
     Ok(rows.into_iter().map(stored).collect())
 }
 

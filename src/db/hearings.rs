@@ -146,11 +146,10 @@ pub async fn next_of<C: ConnectionTrait>(
     // Past a thousand cases, one grouped read of every coming hearing beats IN lists.
     if case_ids.len() > 1000 {
         let wanted: std::collections::HashSet<i32> = case_ids.iter().copied().collect();
-        let rows: Vec<(i32, Option<NaiveDate>)> = coming().into_tuple().all(db).await?;
-        next.extend(
-            rows.into_iter()
-                .filter_map(|(id, on)| on.filter(|_| wanted.contains(&id)).map(|on| (id, on))),
-        );
+        let grouped = sea_orm::QueryTrait::into_query(coming());
+        let rows: Vec<(i32, NaiveDate)> =
+            super::bulk::select(db, grouped, &["case_id", "next"]).await?;
+        next.extend(rows.into_iter().filter(|(id, _)| wanted.contains(id)));
         return Ok(next);
     }
     for chunk in case_ids.chunks(500) {

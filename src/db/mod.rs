@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod board;
+pub mod bulk;
 pub mod cases;
 pub mod den;
 pub mod designees;

@@ -49,6 +49,18 @@ pub struct StoredCase {
     pub source: String,
 }
 
+impl StoredCase {
+    /// Where the case stands in the register and the cases report: soonest next hearing
+    /// first, cases without one after, then the newest year, then the order of entry.
+    pub fn list_order(&self) -> (NaiveDate, std::cmp::Reverse<i32>, i32) {
+        (
+            self.facts.next_hearing.unwrap_or(NaiveDate::MAX),
+            std::cmp::Reverse(self.year),
+            self.id,
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseLink {
     pub case_id: i32,

@@ -280,6 +280,11 @@ impl SchoolProcedure {
             .min()
     }
 
+    /// Active cases the school is a party in.
+    pub fn active_cases(&self) -> u32 {
+        u32::try_from(self.cases.iter().filter(|c| c.active).count()).unwrap_or(u32::MAX)
+    }
+
     /// Active cases with an access request, and with access approved.
     pub fn active_access_counts(&self) -> (u32, u32) {
         let active = self.cases.iter().filter(|c| c.active);

@@ -531,6 +531,13 @@ pub struct StoredDesignee {
     pub recorded_by: String,
 }
 
+impl StoredDesignee {
+    /// The school stood behind these facts (staff with its decision, or its own link).
+    pub fn is_confirmed(&self) -> bool {
+        self.confirmed_at.is_some() && self.confirmed_by.is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::directory::tests::sample;

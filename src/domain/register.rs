@@ -371,16 +371,7 @@ impl CaseIndex {
                 .map(|(code, _)| schools.slot(code))
                 .collect();
         }
-        entries.sort_by(|a, b| {
-            let key = |e: &CaseEntry| {
-                (
-                    e.case.facts.next_hearing.unwrap_or(NaiveDate::MAX),
-                    std::cmp::Reverse(e.case.year),
-                    e.case.id,
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        entries.sort_by_key(|e| e.case.list_order());
         let by_id = entries
             .iter()
             .enumerate()

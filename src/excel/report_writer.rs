@@ -63,7 +63,9 @@ pub fn xlsx(report: &Report, inspectorate: &str) -> Result<Vec<u8>, XlsxError> {
     workbook.set_properties(&properties);
     let formats = formats();
     for table in &report.tables {
-        let sheet = workbook.add_worksheet();
+        // Row by row, strings inline: the rows go to a temporary file as they are written
+        // instead of building the sheet (and a table of every distinct string) in memory.
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
         write_table(sheet, report, table, &formats)?;
     }
     if let Some(summary) = &report.summary {

@@ -267,14 +267,21 @@ async fn the_outbox_pages_back_by_id_and_keeps_its_filter() {
     assert_eq!(older_link(&dead), None, "twelve dead mails fit one page");
     let link = older_link(&first).expect("older");
     let (_, pending_older) = app
-        .get_text(&format!("/outbox?status=pending&{}", &link["/outbox?".len()..]))
+        .get_text(&format!(
+            "/outbox?status=pending&{}",
+            &link["/outbox?".len()..]
+        ))
         .await;
     assert!(
         shown(&pending_older).iter().all(|i| i % 10 != 0 && *i < 70),
         "an older page of one status shows only that status"
     );
     let (status, odd) = app.get_text("/outbox?before=abc").await;
-    assert_eq!((status, shown(&odd).len()), (200, 50), "a bad cursor shows the newest page");
+    assert_eq!(
+        (status, shown(&odd).len()),
+        (200, 50),
+        "a bad cursor shows the newest page"
+    );
 }
 
 #[tokio::test]

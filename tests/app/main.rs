@@ -6,6 +6,7 @@ mod accounts;
 mod auth;
 mod backup;
 mod browser;
+mod bulk;
 mod calendar;
 mod campaign;
 mod crash;
