@@ -782,102 +782,61 @@ pub async fn set_access_refused<C: ConnectionTrait>(
     update_link_columns(db, case_id, school, columns, now).await
 }
 
-/// The whole register as the list pages read it: cases, links and hearings, three queries.
-pub async fn index<C: ConnectionTrait>(
+/// Every case of the register with its links and hearings (three reads, side by side); the
+/// caller indexes them beside the units.
+pub async fn register_entries<C: ConnectionTrait>(
     db: &C,
     today: NaiveDate,
-    schools: &crate::domain::register::SchoolIndex,
-) -> DbResult<crate::domain::register::CaseIndex> {
-    use crate::domain::register::{CaseEntry, CaseIndex, HearingEntry};
+) -> DbResult<Vec<crate::domain::register::CaseEntry>> {
+    use crate::domain::register::{CaseEntry, HearingEntry};
     // Every link with its facts: the school page lists them without reading them again.
-    let mut links: HashMap<i32, Vec<(String, LinkFacts)>> = HashMap::new();
-    let rows = case_school::Entity::find()
-        .order_by_asc(case_school::Column::Id)
-        .all(db)
-        .await?;
-    for row in rows {
-        let facts = link_facts(&row);
-        links
-            .entry(row.case_id)
-            .or_default()
-            .push((row.school_code, facts));
-    }
-    let mut hearings: HashMap<i32, Vec<HearingEntry>> = HashMap::new();
-    let rows: Vec<(i32, i32, NaiveDate, String, Option<String>)> = hearing::Entity::find()
-        .select_only()
-        .columns([
-            hearing::Column::Id,
-            hearing::Column::CaseId,
-            hearing::Column::OnDate,
-            hearing::Column::Time,
-            hearing::Column::Stage,
-        ])
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (id, case_id, on, time, stage) in rows {
-        hearings.entry(case_id).or_default().push(HearingEntry {
-            id,
-            on,
-            time,
-            stage,
-        });
-    }
-    type CaseRow = (
-        i32,
-        String,
-        String,
-        i32,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-    );
-    let cases: Vec<CaseRow> = court_case::Entity::find()
-        .select_only()
-        .columns([
-            court_case::Column::Id,
-            court_case::Column::Court,
-            court_case::Column::Number,
-            court_case::Column::Year,
-            court_case::Column::Category,
-            court_case::Column::Stage,
-            court_case::Column::Object,
-            court_case::Column::Status,
-            court_case::Column::Source,
-        ])
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(CaseIndex::new(
-        cases
-            .into_iter()
-            .map(
-                |(id, court, number, year, category, stage, object, status, source)| {
-                    let case = StoredCase {
-                        id,
-                        court,
-                        number,
-                        year,
-                        facts: CaseFacts {
-                            category,
-                            stage,
-                            object,
-                            next_hearing: None,
-                        },
-                        active: CaseStatus::parse(&status) == CaseStatus::Active,
-                        source,
-                    };
-                    CaseEntry::new(
-                        case,
-                        links.remove(&id).unwrap_or_default(),
-                        hearings.remove(&id).unwrap_or_default(),
-                        today,
-                    )
-                },
+    let links = async {
+        let mut rows: Vec<LinkRow> =
+            super::bulk::columns(db, case_school::Entity::find(), &LINK_COLUMNS).await?;
+        rows.sort_unstable_by_key(|r| r.0);
+        let mut links: HashMap<i32, Vec<(String, LinkFacts)>> = HashMap::new();
+        for row in rows {
+            let (_, case_id, school, facts) = link_from(row);
+            links.entry(case_id).or_default().push((school, facts));
+        }
+        Ok::<_, super::DbError>(links)
+    };
+    let hearings = async {
+        use hearing::Column;
+        let columns = [
+            Column::Id,
+            Column::CaseId,
+            Column::OnDate,
+            Column::Time,
+            Column::Stage,
+        ];
+        let rows: Vec<(i32, i32, NaiveDate, String, Option<String>)> =
+            super::bulk::columns(db, hearing::Entity::find(), &columns).await?;
+        let mut hearings: HashMap<i32, Vec<HearingEntry>> = HashMap::new();
+        for (id, case_id, on, time, stage) in rows {
+            hearings.entry(case_id).or_default().push(HearingEntry {
+                id,
+                on,
+                time,
+                stage,
+            });
+        }
+        Ok::<_, super::DbError>(hearings)
+    };
+    let cases = super::bulk::columns(db, court_case::Entity::find(), &CASE_COLUMNS);
+    let (mut links, mut hearings, cases): (_, _, Vec<CaseRow>) =
+        tokio::try_join!(links, hearings, cases)?;
+    Ok(cases
+        .into_iter()
+        .map(|row| {
+            let case = case_from(row);
+            let id = case.id;
+            CaseEntry::new(
+                case,
+                links.remove(&id).unwrap_or_default(),
+                hearings.remove(&id).unwrap_or_default(),
+                today,
             )
-            .collect(),
-        schools,
-    ))
+        })
+        .collect())
 }

@@ -125,10 +125,8 @@ pub async fn save_extension<C: ConnectionTrait>(
 
 /// Every school's steps, each school's in the order they were recorded.
 pub async fn all_steps<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, Vec<StepRecord>>> {
-    let rows = den_step::Entity::find()
-        .order_by_asc(den_step::Column::Id)
-        .all(db)
-        .await?;
+    let mut rows = super::bulk::models(db, den_step::Entity::find()).await?;
+    rows.sort_unstable_by_key(|r| r.id);
     let mut all: HashMap<String, Vec<StepRecord>> = HashMap::new();
     for row in rows {
         let school = row.school_code.clone();

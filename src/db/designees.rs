@@ -163,24 +163,26 @@ pub async fn evidence_of<C: ConnectionTrait>(
     designee_ids: &[i32],
 ) -> DbResult<HashMap<i32, crate::domain::designee::CazierEvidence>> {
     use super::entities::designee_evidence as evidence;
-    let mut found = HashMap::new();
-    for chunk in designee_ids.chunks(500) {
-        let rows = evidence::Entity::find()
-            .filter(evidence::Column::DesigneeId.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        found.extend(rows.into_iter().map(|m| {
-            (
-                m.designee_id,
-                crate::domain::designee::CazierEvidence {
-                    number: m.certificate_number,
-                    issued_on: m.issued_on,
-                    valid_until: m.valid_until,
-                },
-            )
-        }));
+    let mut query = evidence::Entity::find();
+    // Past a few hundred designees (the snapshot asks for every current one), reading the
+    // whole table beats IN lists.
+    if designee_ids.len() <= 500 {
+        query = query.filter(evidence::Column::DesigneeId.is_in(designee_ids.iter().copied()));
     }
-    Ok(found)
+    let wanted: std::collections::HashSet<i32> = designee_ids.iter().copied().collect();
+    let rows = super::bulk::models(db, query).await?;
+    Ok(rows
+        .into_iter()
+        .filter(|m| wanted.contains(&m.designee_id))
+        .map(|m| {
+            let evidence = crate::domain::designee::CazierEvidence {
+                number: m.certificate_number,
+                issued_on: m.issued_on,
+                valid_until: m.valid_until,
+            };
+            (m.designee_id, evidence)
+        })
+        .collect())
 }
 
 /// Stores a designee's certificate evidence, replacing an earlier one.

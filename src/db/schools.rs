@@ -365,22 +365,18 @@ pub async fn index<C: ConnectionTrait>(db: &C) -> DbResult<crate::domain::regist
         bool,
         String,
     );
-    let rows: Vec<Row> = School::find()
-        .select_only()
-        .columns([
-            Column::Code,
-            Column::PjCode,
-            Column::Status,
-            Column::LongName,
-            Column::ShortName,
-            Column::Locality,
-            Column::Area,
-            Column::Active,
-            Column::SearchKey,
-        ])
-        .into_tuple()
-        .all(db)
-        .await?;
+    let columns = [
+        Column::Code,
+        Column::PjCode,
+        Column::Status,
+        Column::LongName,
+        Column::ShortName,
+        Column::Locality,
+        Column::Area,
+        Column::Active,
+        Column::SearchKey,
+    ];
+    let rows: Vec<Row> = super::bulk::columns(db, School::find(), &columns).await?;
     Ok(SchoolIndex::new(
         rows.into_iter()
             .map(

@@ -153,12 +153,7 @@ async fn rebuild(
 ) -> Result<Arc<Snapshot>, DbError> {
     let started = Instant::now();
     let db = &state.db;
-    // Independent reads side by side on the pool; the register needs the units first.
-    let register = async {
-        let schools = db::schools::index(db).await?;
-        let cases = db::cases::index(db, today, &schools).await?;
-        Ok::<_, DbError>((schools, cases))
-    };
+    // Independent reads side by side on the pool.
     let designees = async {
         let all = db::designees::all(db).await?;
         let current: Vec<i32> = all
@@ -169,13 +164,15 @@ async fn rebuild(
         let evidence = db::designees::evidence_of(db, &current).await?;
         Ok::<_, DbError>(DesigneeIndex::new(all, evidence))
     };
-    let (board, (schools, cases), designees, steps, campaign) = tokio::try_join!(
+    let (board, schools, case_entries, designees, steps, campaign) = tokio::try_join!(
         db::board::load(db, today),
-        register,
+        db::schools::index(db),
+        db::cases::register_entries(db, today),
         designees,
         db::den::all_steps(db),
         db::den::active_campaign(db),
     )?;
+    let cases = CaseIndex::new(case_entries, &schools);
     let coming = (today, today + Duration::days(HEARING_DAYS));
     let (_, hearings) = cases.agenda(coming, &schools, 0, 100);
     let snapshot = Arc::new(Snapshot {

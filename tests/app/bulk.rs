@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use isj_tracker::db::bulk;
-use isj_tracker::db::entities::{case_school, court_case, den_step, designee, hearing, school};
+use isj_tracker::db::entities::{
+    case_school, court_case, den_step, designee, designee_evidence, hearing, school,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -63,7 +65,7 @@ async fn seeded() -> (TestDb, DatabaseConnection) {
         .expect("case")
         .id;
     for (school, confirmed) in [(A, true), (B, false)] {
-        designee::ActiveModel {
+        let saved = designee::ActiveModel {
             school_code: Set(school.into()),
             full_name: Set("Ionescu Ștefania".into()),
             function: Set("secretar-șef".into()),
@@ -82,6 +84,20 @@ async fn seeded() -> (TestDb, DatabaseConnection) {
         .insert(&conn)
         .await
         .expect("designee");
+        if confirmed {
+            designee_evidence::ActiveModel {
+                designee_id: Set(saved.id),
+                certificate_number: Set("CJ-2026/884".into()),
+                issued_on: Set(day(2026, 10, 1)),
+                valid_until: Set(day(2027, 4, 1)),
+                recorded_by: Set("juridic@isj.test".into()),
+                recorded_at: Set(at("2026-11-04T10:00:00Z")),
+                ..Default::default()
+            }
+            .insert(&conn)
+            .await
+            .expect("evidence");
+        }
     }
     den_step::ActiveModel {
         school_code: Set(A.into()),
@@ -142,6 +158,7 @@ async fn whole_table_reads_give_what_row_reads_give() {
     same_models::<designee::Entity>(&conn, 2).await;
     same_models::<den_step::Entity>(&conn, 1).await;
     same_models::<hearing::Entity>(&conn, 2).await;
+    same_models::<designee_evidence::Entity>(&conn, 1).await;
 
     // Chosen columns, with a boolean and a filter, as tuples.
     let query = school::Entity::find().filter(school::Column::Locality.is_not_null());
