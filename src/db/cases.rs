@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::DbResult;
@@ -438,8 +437,7 @@ pub async fn find<C: ConnectionTrait>(
     id: i32,
     today: NaiveDate,
 ) -> DbResult<Option<(StoredCase, Vec<CaseLink>)>> {
-    let Some(mut case) = court_case::Entity::find_by_id(id)
-        .one(db)
+    let Some(mut case) = super::by_key(db, court_case::Entity::find_by_id(id))
         .await?
         .map(stored_case)
     else {
@@ -450,34 +448,17 @@ pub async fn find<C: ConnectionTrait>(
     Ok(Some((case, links)))
 }
 
-/// One case as its page reads it: the case, its links (each school by code) and the last
-/// portal check, in two queries; the page names the schools and derives the next hearing.
+/// One case as its page reads it: the case and the last portal check (its links come with
+/// the register snapshot).
 pub async fn for_page<C: ConnectionTrait>(
     db: &C,
     id: i32,
-) -> DbResult<
-    Option<(
-        StoredCase,
-        Vec<(String, LinkFacts)>,
-        Option<crate::domain::portal::PortalCheck>,
-    )>,
-> {
-    let Some(model) = court_case::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    let check = super::portal::check_from(&model);
-    let links = case_school::Entity::find()
-        .filter(case_school::Column::CaseId.eq(id))
-        .order_by_asc(case_school::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let facts = link_facts(&row);
-            (row.school_code, facts)
-        })
-        .collect();
-    Ok(Some((stored_case(model), links, check)))
+) -> DbResult<Option<(StoredCase, Option<crate::domain::portal::PortalCheck>)>> {
+    let model = super::by_key(db, court_case::Entity::find_by_id(id)).await?;
+    Ok(model.map(|model| {
+        let check = super::portal::check_from(&model);
+        (stored_case(model), check)
+    }))
 }
 
 /// The links of these cases with school names, grouped by case.

@@ -119,12 +119,10 @@ pub async fn confirm<C: ConnectionTrait>(
 
 /// One case's hearings, newest first.
 pub async fn of_case<C: ConnectionTrait>(db: &C, case_id: i32) -> DbResult<Vec<HearingRecord>> {
-    let rows = hearing::Entity::find()
-        .filter(hearing::Column::CaseId.eq(case_id))
-        .order_by_desc(hearing::Column::OnDate)
-        .order_by_desc(hearing::Column::Time)
-        .all(db)
-        .await?;
+    let query = hearing::Entity::find().filter(hearing::Column::CaseId.eq(case_id));
+    let mut rows = super::bulk::models(db, query).await?;
+    // Latest first.
+    rows.sort_unstable_by(|a, b| (b.on_date, &b.time, b.id).cmp(&(a.on_date, &a.time, a.id)));
     Ok(rows.into_iter().map(record).collect())
 }
 

@@ -93,6 +93,17 @@ pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
     Ok(Database::connect(options).await?)
 }
 
+/// The row a primary or unique key selects. Not `.one()`, which adds `LIMIT ?`: SQLite
+/// (3.46 and later) prepares a statement with a bound LIMIT again each time it runs, and the
+/// detail pages read their record this way on every request.
+pub async fn by_key<E, C>(db: &C, query: sea_orm::Select<E>) -> DbResult<Option<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    Ok(query.all(db).await?.into_iter().next())
+}
+
 /// Brings the schema up to date.
 pub async fn migrate(db: &DatabaseConnection) -> DbResult<()> {
     Migrator::up(db, None).await?;

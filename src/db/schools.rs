@@ -63,8 +63,7 @@ pub async fn search<C: ConnectionTrait>(db: &C, filter: &SchoolFilter) -> DbResu
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, code: &str) -> DbResult<Option<StoredSchool>> {
-    Ok(School::find_by_id(code.to_string())
-        .one(db)
+    Ok(super::by_key(db, School::find_by_id(code.to_string()))
         .await?
         .map(stored))
 }

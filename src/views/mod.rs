@@ -22,7 +22,16 @@ use chrono_tz::Tz;
 
 /// `dd.mm.yyyy HH:mm` in the user's time zone.
 pub fn format_datetime(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
+    // Lists show a hundred of these a page; a plain format! is several times cheaper.
+    use chrono::Timelike;
+    let local = at.with_timezone(&tz);
+    let time = local.time();
+    format!(
+        "{} {:02}:{:02}",
+        crate::domain::dates::show(local.date_naive()),
+        time.hour(),
+        time.minute()
+    )
 }
 
 /// 18200 → `18.200` (Romanian grouping).

@@ -89,17 +89,26 @@ pub async fn detail(
     Path(id): Path<i32>,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let (mut case, links, check) = db::cases::for_page(&state.db, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    // The page's reads are independent: they run side by side on the pool.
+    let entity_id = id.to_string();
+    let (found, audit, hearings, snapshot) = tokio::try_join!(
+        async { Ok::<_, WebError>(db::cases::for_page(&state.db, id).await?) },
+        async { Ok(db::audit::for_entity(&state.db, "court_case", &entity_id, 50).await?) },
+        async { Ok(db::hearings::of_case(&state.db, id).await?) },
+        async { Ok(super::board::snapshot(&state).await?) },
+    )?;
+    let (mut case, check) = found.ok_or(WebError::NotFound)?;
     let today = super::board::today(&state);
-    let audit = db::audit::for_entity(&state.db, "court_case", &id.to_string(), 50).await?;
-    let hearings = db::hearings::of_case(&state.db, id).await?;
     case.facts.next_hearing = crate::domain::cases::next_hearing(&hearings, today);
-    let snapshot = super::board::snapshot(&state).await?;
+    // The links come with the snapshot (every change to them is audited, which renews it).
+    let links = snapshot
+        .cases
+        .get(id)
+        .map_or(&[][..], |entry| entry.links.as_slice());
     let mut mismatches = std::collections::HashMap::new();
     let links: Vec<CaseLink> = links
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|(school_code, facts)| {
             let designee = snapshot.designees.current_of(&school_code);
             let declared = facts.declared();

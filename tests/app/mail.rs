@@ -254,6 +254,11 @@ async fn the_outbox_pages_back_by_id_and_keeps_its_filter() {
     };
     let (_, first) = app.get_text("/outbox").await;
     assert_eq!(shown(&first), (70..120).collect::<Vec<_>>());
+    let at = |i: usize| first.find(&format!("Mesaj {i} —")).expect("shown");
+    assert!(
+        (71..120).all(|i| at(i) < at(i - 1)),
+        "newest first on the page"
+    );
     assert!(!first.contains("Cele mai noi"));
     let (_, second) = app.get_text(&older_link(&first).expect("older")).await;
     assert_eq!(shown(&second), (20..70).collect::<Vec<_>>());
