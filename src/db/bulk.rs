@@ -1,8 +1,9 @@
 //! Whole-table reads (the register snapshot, the reports) and the detail pages' short lists.
 //! sqlx's SQLite driver copies every value of every row on its worker thread and hands each
-//! row to the reader through a channel: about 2 µs a row, most of a national report. On SQLite the same rows are asked
-//! for as one JSON array built by SQLite itself, which crosses once and is parsed by serde
-//! (40,000 links: 67 ms as rows, 24 ms as JSON). PostgreSQL reads rows as usual.
+//! row to the reader through a channel: about 2 µs a row, most of a national report. On
+//! SQLite the same rows are asked for as one JSON array built by SQLite itself, which crosses
+//! once and is parsed by serde (40,000 links: 67 ms as rows, 24 ms as JSON). PostgreSQL reads
+//! rows as usual.
 //!
 //! The rows come in no set order: callers sort what they show. One JSON text holds the whole
 //! answer (a national table is a few MB; SQLite's limit for one value is 1 GB).
