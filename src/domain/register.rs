@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use either::Either;
 use memchr::memmem::Finder;
 
 use super::case_import::LinkFacts;
@@ -33,6 +34,8 @@ pub struct SchoolEntry {
 #[derive(Debug, Default)]
 pub struct SchoolIndex {
     entries: Vec<SchoolEntry>,
+    /// Positions of the active units: the default list without a scan.
+    active: Vec<u32>,
     by_code: HashMap<String, usize>,
     /// A PJ's attached units (itself excluded), by code.
     units: HashMap<String, Vec<usize>>,
@@ -49,18 +52,47 @@ pub struct Page<T> {
     pub pages: u64,
 }
 
+/// One page of what an iterator yields, with the total, in one pass and without holding
+/// every match (tens of thousands at national scale): the rows of the page asked for are kept,
+/// and those of the last page reached so far, in case the page asked for is past the end.
+///
+/// When the iterator knows its length (an unfiltered list), only the page is visited.
 fn page_of<'a, T: 'a>(matching: impl Iterator<Item = &'a T>, page: u64, size: u64) -> Page<&'a T> {
-    let all: Vec<&T> = matching.collect();
-    let total = all.len() as u64;
+    let size = size.max(1);
+    let wanted = page.max(1);
+    if let (known, Some(upper)) = matching.size_hint()
+        && known == upper
+    {
+        let total = known as u64;
+        let pages = total.div_ceil(size).max(1);
+        let page = wanted.min(pages);
+        let skip = usize::try_from((page - 1) * size).unwrap_or(usize::MAX);
+        return Page {
+            rows: matching.skip(skip).take(size as usize).collect(),
+            total,
+            page,
+            pages,
+        };
+    }
+    let first = (wanted - 1).saturating_mul(size);
+    let asked_rows = first..first.saturating_add(size);
+    let (mut asked, mut last) = (Vec::new(), Vec::new());
+    let mut total = 0u64;
+    // No division per row: this loop runs once per match, tens of thousands of times.
+    for row in matching {
+        if asked_rows.contains(&total) {
+            asked.push(row);
+        }
+        if last.len() as u64 == size {
+            last.clear();
+        }
+        last.push(row);
+        total += 1;
+    }
     let pages = total.div_ceil(size).max(1);
-    let page = page.clamp(1, pages);
-    let rows = all
-        .into_iter()
-        .skip(((page - 1) * size) as usize)
-        .take(size as usize)
-        .collect();
+    let page = wanted.min(pages);
     Page {
-        rows,
+        rows: if page == wanted { asked } else { last },
         total,
         page,
         pages,
@@ -209,6 +241,7 @@ impl SchoolIndex {
             .collect();
         SchoolIndex {
             tokens: Tokens::new(entries.iter().map(|e| e.key.as_str())),
+            active: active_positions(entries.iter().map(|e| e.active)),
             entries,
             by_code,
             units,
@@ -266,7 +299,18 @@ impl SchoolIndex {
         filter: &'f SchoolFilter,
     ) -> impl Iterator<Item = &'a SchoolEntry> + use<'a, 'f> {
         let hits = self.tokens.all_words(&words(filter.query.as_deref()));
-        self.entries.iter().enumerate().filter_map(move |(i, e)| {
+        let plain = hits.is_none()
+            && filter.locality.is_none()
+            && filter.area.is_none()
+            && filter.status.is_none();
+        match filter.active {
+            ActiveFilter::Active if plain => {
+                return Either::Left(Either::Left(self.at(&self.active)));
+            }
+            ActiveFilter::All if plain => return Either::Left(Either::Right(self.entries.iter())),
+            _ => {}
+        }
+        Either::Right(self.entries.iter().enumerate().filter_map(move |(i, e)| {
             let active = match filter.active {
                 ActiveFilter::Active => e.active,
                 ActiveFilter::Inactive => !e.active,
@@ -286,7 +330,12 @@ impl SchoolIndex {
                     .as_ref()
                     .is_none_or(|h| h.get(i).copied().unwrap_or(false));
             active.then_some(e)
-        })
+        }))
+    }
+
+    /// The units at these positions (taken from `entries`, so always inside it).
+    fn at<'a>(&'a self, positions: &'a [u32]) -> impl ExactSizeIterator<Item = &'a SchoolEntry> {
+        positions.iter().map(|&i| &self.entries[i as usize])
     }
 }
 
@@ -309,9 +358,6 @@ pub struct CaseEntry {
     pub hearings: Vec<HearingEntry>,
     /// Folded object, for the search box.
     object_key: String,
-    /// Each link's school as its position in the [`SchoolIndex`] (`u32::MAX` when unknown):
-    /// matching a school is a lookup, not a string comparison.
-    school_slots: Vec<u32>,
 }
 
 impl CaseEntry {
@@ -328,7 +374,6 @@ impl CaseEntry {
             case,
             links,
             hearings,
-            school_slots: Vec::new(),
         }
     }
 }
@@ -338,10 +383,17 @@ impl CaseEntry {
 #[derive(Debug, Default)]
 pub struct CaseIndex {
     entries: Vec<CaseEntry>,
+    /// What the list filters test of each case, by position, side by side: a filter scans a
+    /// few hundred KiB instead of visiting every case's strings (a cache miss each).
+    facets: Vec<Facets>,
     by_id: HashMap<i32, usize>,
-    /// For each school (its slot in the school index), its links: (case position, link
-    /// position), so a school page finds its cases without scanning the register.
-    by_school: HashMap<u32, Vec<(usize, usize)>>,
+    /// The positions of the cases with each number.
+    by_number: HashMap<String, Vec<u32>>,
+    /// Every link as (case position, link position), grouped by school in school-index
+    /// order, so a school's cases are found without scanning the register and a name search
+    /// reads one array: school n's links are `school_links[school_starts[n]..school_starts[n + 1]]`.
+    school_links: Vec<(u32, u32)>,
+    school_starts: Vec<u32>,
     /// Every hearing of an active case, soonest first: (day, time, hearing id, case position,
     /// hearing position), so the agenda is a range of it.
     agenda: Vec<(NaiveDate, String, i32, u32, u32)>,
@@ -351,6 +403,33 @@ pub struct CaseIndex {
     pub courts: Vec<String>,
     pub stages: Vec<String>,
     pub categories: Vec<String>,
+}
+
+/// The positions where a flag is set.
+fn active_positions(flags: impl Iterator<Item = bool>) -> Vec<u32> {
+    flags
+        .enumerate()
+        .filter(|(_, on)| *on)
+        .filter_map(|(i, _)| u32::try_from(i).ok())
+        .collect()
+}
+
+/// One case's filtered facts: whether it is active, and its court, stage and category as
+/// positions in the sorted value lists ([`NONE`] when it has none).
+#[derive(Debug, Clone, Copy)]
+struct Facets {
+    active: bool,
+    court: u32,
+    stage: u32,
+    category: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// A value's position in a sorted list of distinct values.
+fn position_in(values: &[String], value: Option<&String>) -> Option<u32> {
+    let at = values.binary_search(value?).ok()?;
+    u32::try_from(at).ok()
 }
 
 fn distinct<'a>(values: impl Iterator<Item = Option<&'a String>>) -> Vec<String> {
@@ -364,44 +443,71 @@ fn distinct<'a>(values: impl Iterator<Item = Option<&'a String>>) -> Vec<String>
 
 impl CaseIndex {
     pub fn new(mut entries: Vec<CaseEntry>, schools: &SchoolIndex) -> CaseIndex {
-        for entry in &mut entries {
-            entry.school_slots = entry
-                .links
-                .iter()
-                .map(|(code, _)| schools.slot(code))
-                .collect();
-        }
         entries.sort_by_key(|e| e.case.list_order());
+        let position = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let by_id = entries
             .iter()
             .enumerate()
             .map(|(i, e)| (e.case.id, i))
             .collect();
+        let mut by_number: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_number
+                .entry(e.case.number.clone())
+                .or_default()
+                .push(position(i));
+        }
         let mut agenda: Vec<(NaiveDate, String, i32, u32, u32)> = entries
             .iter()
             .enumerate()
             .filter(|(_, e)| e.case.active)
             .flat_map(|(i, e)| {
-                e.hearings.iter().enumerate().map(move |(j, h)| {
-                    let position = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-                    (h.on, h.time.clone(), h.id, position(i), position(j))
-                })
+                e.hearings
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, h)| (h.on, h.time.clone(), h.id, position(i), position(j)))
             })
             .collect();
         agenda.sort_unstable();
-        let mut by_school: HashMap<u32, Vec<(usize, usize)>> = HashMap::new();
-        for (i, e) in entries.iter().enumerate() {
-            for (j, &slot) in e.school_slots.iter().enumerate() {
-                by_school.entry(slot).or_default().push((i, j));
-            }
-        }
+        // Links to schools the index does not know are left out: never listed, never matched.
+        let mut linked: Vec<(u32, u32, u32)> = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| {
+                e.links.iter().enumerate().filter_map(move |(j, (code, _))| {
+                    let slot = schools.slot(code);
+                    (slot != u32::MAX).then(|| (slot, position(i), position(j)))
+                })
+            })
+            .collect();
+        linked.sort_unstable();
+        let school_starts = (0..=schools.len())
+            .map(|slot| position(linked.partition_point(|l| (l.0 as usize) < slot)))
+            .collect();
+        let school_links = linked.into_iter().map(|(_, i, j)| (i, j)).collect();
+        let courts = distinct(entries.iter().map(|e| Some(&e.case.court)));
+        let stages = distinct(entries.iter().map(|e| e.case.facts.stage.as_ref()));
+        let categories = distinct(entries.iter().map(|e| e.case.facts.category.as_ref()));
+        let facets = entries
+            .iter()
+            .map(|e| Facets {
+                active: e.case.active,
+                court: position_in(&courts, Some(&e.case.court)).unwrap_or(NONE),
+                stage: position_in(&stages, e.case.facts.stage.as_ref()).unwrap_or(NONE),
+                category: position_in(&categories, e.case.facts.category.as_ref())
+                    .unwrap_or(NONE),
+            })
+            .collect();
         CaseIndex {
             agenda,
-            by_school,
+            school_links,
+            school_starts,
+            by_number,
+            facets,
             objects: Tokens::new(entries.iter().map(|e| e.object_key.as_str())),
-            courts: distinct(entries.iter().map(|e| Some(&e.case.court))),
-            stages: distinct(entries.iter().map(|e| e.case.facts.stage.as_ref())),
-            categories: distinct(entries.iter().map(|e| e.case.facts.category.as_ref())),
+            courts,
+            stages,
+            categories,
             entries,
             by_id,
         }
@@ -440,25 +546,70 @@ impl CaseIndex {
         filter: &'f CaseFilter,
         schools: &'a SchoolIndex,
     ) -> impl Iterator<Item = &'a CaseEntry> + use<'a, 'f> {
-        let text = TextMatch::new(filter.query.as_deref(), schools, self);
-        let school = filter.school.as_deref().map(|code| schools.slot(code));
-        self.entries.iter().enumerate().filter_map(move |(i, e)| {
-            let case = &e.case;
-            ((filter.include_closed || case.active)
-                && filter.court.as_ref().is_none_or(|c| &case.court == c)
-                && filter
-                    .stage
-                    .as_ref()
-                    .is_none_or(|s| case.facts.stage.as_ref() == Some(s))
-                && filter
-                    .category
-                    .as_ref()
-                    .is_none_or(|c| case.facts.category.as_ref() == Some(c))
-                && school.is_none_or(|slot| e.school_slots.contains(&slot))
-                && within(e, filter.hearing_from, filter.hearing_to)
-                && text.matches(i, e))
-            .then_some(e)
-        })
+        Marked::new(&self.entries, self.selection(filter, schools))
+    }
+
+    /// Which cases a filter selects, by position (1 selected, 0 not). Built criterion by
+    /// criterion over flat arrays without a branch per case: a scan that tests each case in
+    /// turn mispredicts on every unpredictable answer, and costs more than the whole page.
+    fn selection(&self, filter: &CaseFilter, schools: &SchoolIndex) -> Vec<u8> {
+        let mut selected: Vec<u8> = self
+            .facets
+            .iter()
+            .map(|f| u8::from(filter.include_closed || f.active))
+            .collect();
+        let facets = [
+            (&self.courts, &filter.court, (|f: &Facets| f.court) as fn(&Facets) -> u32),
+            (&self.stages, &filter.stage, |f: &Facets| f.stage),
+            (&self.categories, &filter.category, |f: &Facets| f.category),
+        ];
+        for (values, wanted, of) in facets {
+            let Some(wanted) = wanted else { continue };
+            // A value no case has selects nothing: NONE - 1 is neither a position nor NONE.
+            let wanted = position_in(values, Some(wanted)).unwrap_or(NONE - 1);
+            for (s, f) in selected.iter_mut().zip(&self.facets) {
+                *s &= u8::from(of(f) == wanted);
+            }
+        }
+        let school = filter.school.as_deref().map(|code| {
+            let mut hits = vec![false; self.len()];
+            self.mark_school(schools.slot(code), &mut hits);
+            hits
+        });
+        let text = text_hits(filter.query.as_deref(), self, schools);
+        for hits in [school, text].into_iter().flatten() {
+            for (s, hit) in selected.iter_mut().zip(hits) {
+                *s &= u8::from(hit);
+            }
+        }
+        if filter.hearing_from.is_some() || filter.hearing_to.is_some() {
+            for (s, e) in selected.iter_mut().zip(&self.entries) {
+                *s &= u8::from(within(e, filter.hearing_from, filter.hearing_to));
+            }
+        }
+        selected
+    }
+
+    /// The cases linked to a school, by position (none for a school the index does not know).
+    fn of_slot(&self, slot: u32) -> &[(u32, u32)] {
+        let start = self.school_starts.get(slot as usize).copied();
+        let end = self.school_starts.get(slot as usize + 1).copied();
+        match (start, end) {
+            (Some(start), Some(end)) => self
+                .school_links
+                .get(start as usize..end as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// Marks the cases linked to a school.
+    fn mark_school(&self, slot: u32, hits: &mut [bool]) {
+        for &(case, _) in self.of_slot(slot) {
+            if let Some(hit) = hits.get_mut(case as usize) {
+                *hit = true;
+            }
+        }
     }
 
     /// A case's links with the schools' names.
@@ -527,57 +678,87 @@ fn within(entry: &CaseEntry, from: Option<NaiveDate>, to: Option<NaiveDate>) -> 
         .any(|h| from.is_none_or(|f| h.on >= f) && to.is_none_or(|t| h.on <= t))
 }
 
-/// What the search box text of the case list matches: a case number however typed, a
-/// school's SIIIR code, or the folded text inside the object or a linked school's name.
-enum TextMatch {
-    Any,
-    Number(String),
-    School(u32),
-    /// Which units' names (by position in the school index) and which cases' objects (by
-    /// position in the case index) hold the folded text.
-    Text {
-        schools: Vec<bool>,
-        objects: Vec<bool>,
-    },
+/// The rows a selection marks, in order, knowing how many there are: a page skips to its
+/// rows with memchr and the total is one count, with no test per row.
+pub struct Marked<'a, T> {
+    rows: &'a [T],
+    selected: Vec<u8>,
+    at: usize,
+    left: usize,
 }
 
-impl TextMatch {
-    fn new(query: Option<&str>, schools: &SchoolIndex, cases: &CaseIndex) -> TextMatch {
-        let Some(text) = query.map(str::trim).filter(|t| !t.is_empty()) else {
-            return TextMatch::Any;
-        };
-        if let Ok(number) = CaseNumber::parse(text) {
-            return TextMatch::Number(number.to_string());
+impl<'a, T> Marked<'a, T> {
+    fn new(rows: &'a [T], selected: Vec<u8>) -> Marked<'a, T> {
+        let left = selected.iter().map(|&s| usize::from(s)).sum();
+        Marked {
+            rows,
+            selected,
+            at: 0,
+            left,
         }
-        if let Some(code) = SiiirCode::from_exact(text) {
-            return TextMatch::School(schools.slot(code.as_str()));
-        }
-        let folded = fold(text);
-        TextMatch::Text {
-            schools: schools
-                .tokens
-                .phrase(&folded, schools.entries.iter().map(|e| e.key.as_str())),
-            objects: cases
-                .objects
-                .phrase(&folded, cases.entries.iter().map(|e| e.object_key.as_str())),
-        }
+    }
+}
+
+impl<'a, T> Iterator for Marked<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        let found = self.at + memchr::memchr(1, self.selected.get(self.at..)?)?;
+        self.at = found + 1;
+        self.left = self.left.saturating_sub(1);
+        self.rows.get(found)
     }
 
-    /// Whether the case at this position of the case index matches.
-    fn matches(&self, position: usize, entry: &CaseEntry) -> bool {
-        match self {
-            TextMatch::Any => true,
-            TextMatch::Number(number) => &entry.case.number == number,
-            TextMatch::School(slot) => entry.school_slots.contains(slot),
-            TextMatch::Text { schools, objects } => {
-                objects.get(position).copied().unwrap_or(false)
-                    || entry
-                        .school_slots
-                        .iter()
-                        .any(|&slot| schools.get(slot as usize).copied().unwrap_or(false))
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+
+    /// Skips whole blocks by counting their marks, so a late page costs no walk row by row.
+    fn nth(&mut self, mut n: usize) -> Option<&'a T> {
+        const BLOCK: usize = 256;
+        while let Some(block) = self.selected.get(self.at..self.at + BLOCK) {
+            let marks: usize = block.iter().map(|&s| usize::from(s)).sum();
+            if marks > n {
+                break;
+            }
+            n -= marks;
+            self.at += BLOCK;
+            self.left = self.left.saturating_sub(marks);
+        }
+        for _ in 0..n {
+            self.next()?;
+        }
+        self.next()
+    }
+}
+
+/// The cases the search box text of the case list selects, by position: a case number
+/// however typed, a school's SIIIR code, or the folded text inside the object or a linked
+/// school's name (`None`: no text, every case).
+fn text_hits(query: Option<&str>, cases: &CaseIndex, schools: &SchoolIndex) -> Option<Vec<bool>> {
+    let text = query.map(str::trim).filter(|t| !t.is_empty())?;
+    let mut hits = vec![false; cases.len()];
+    if let Ok(number) = CaseNumber::parse(text) {
+        for &i in cases.by_number.get(&number.to_string()).map_or(&[][..], Vec::as_slice) {
+            if let Some(hit) = hits.get_mut(i as usize) {
+                *hit = true;
             }
         }
+    } else if let Some(code) = SiiirCode::from_exact(text) {
+        cases.mark_school(schools.slot(code.as_str()), &mut hits);
+    } else {
+        let folded = fold(text);
+        hits = cases
+            .objects
+            .phrase(&folded, cases.entries.iter().map(|e| e.object_key.as_str()));
+        let named = schools
+            .tokens
+            .phrase(&folded, schools.entries.iter().map(|e| e.key.as_str()));
+        for (slot, _) in named.iter().enumerate().filter(|(_, hit)| **hit) {
+            cases.mark_school(u32::try_from(slot).unwrap_or(NONE), &mut hits);
+        }
     }
+    Some(hits)
 }
 
 /// Current designees with their folded names, for the search box.
@@ -679,19 +860,12 @@ pub fn school_case_order(cases: &mut [(StoredCase, LinkFacts)]) {
 impl CaseIndex {
     /// A school's cases, each with that school's link (role and access), in page order.
     pub fn of_school(&self, schools: &SchoolIndex, code: &str) -> Vec<(StoredCase, LinkFacts)> {
-        let slot = schools.slot(code);
-        // Links to schools the index does not know share one slot: never list those.
-        if slot == u32::MAX {
-            return Vec::new();
-        }
         let mut cases: Vec<(StoredCase, LinkFacts)> = self
-            .by_school
-            .get(&slot)
-            .map_or(&[][..], Vec::as_slice)
+            .of_slot(schools.slot(code))
             .iter()
             .filter_map(|&(entry, link)| {
-                let entry = self.entries.get(entry)?;
-                let (_, facts) = entry.links.get(link)?;
+                let entry = self.entries.get(entry as usize)?;
+                let (_, facts) = entry.links.get(link as usize)?;
                 Some((entry.case.clone(), facts.clone()))
             })
             .collect();
@@ -704,6 +878,42 @@ impl CaseIndex {
 mod tests {
     use super::*;
     use crate::domain::case_import::CaseFacts;
+
+    #[test]
+    fn marked_rows_skip_and_count_like_a_filter() {
+        let rows: Vec<usize> = (0..1000).collect();
+        let selected: Vec<u8> = rows.iter().map(|i| u8::from(i % 7 == 3 || i % 11 == 0)).collect();
+        let expected: Vec<usize> = rows.iter().copied().filter(|i| i % 7 == 3 || i % 11 == 0).collect();
+        let all: Vec<usize> = Marked::new(&rows, selected.clone()).copied().collect();
+        assert_eq!(all, expected);
+        assert_eq!(Marked::new(&rows, selected.clone()).size_hint().0, expected.len());
+        for skip in [0, 1, 36, 37, 38, 100, 200, expected.len() - 1, expected.len(), 5000] {
+            let mut marked = Marked::new(&rows, selected.clone());
+            assert_eq!(marked.nth(skip), expected.get(skip), "nth({skip})");
+            assert_eq!(marked.size_hint().0, expected.len().saturating_sub(skip + 1));
+            assert_eq!(marked.next(), expected.get(skip + 1), "after nth({skip})");
+        }
+        let page = page_of(Marked::new(&rows, selected), 3, 50);
+        assert_eq!(page.rows.iter().map(|r| **r).collect::<Vec<_>>(), expected[100..150]);
+        assert_eq!(page.total as usize, expected.len());
+    }
+
+    #[test]
+    fn a_page_past_the_end_is_the_last_page() {
+        let rows: Vec<u32> = (1..=7).collect();
+        let page = |n: u64, size: u64| {
+            let p = page_of(rows.iter(), n, size);
+            (p.rows.into_iter().copied().collect::<Vec<_>>(), p.total, p.page, p.pages)
+        };
+        assert_eq!(page(1, 3), (vec![1, 2, 3], 7, 1, 3));
+        assert_eq!(page(3, 3), (vec![7], 7, 3, 3));
+        assert_eq!(page(9, 3), (vec![7], 7, 3, 3), "past the end");
+        assert_eq!(page(0, 3), (vec![1, 2, 3], 7, 1, 3), "page 0 is the first");
+        assert_eq!(page(5, 7), (vec![1, 2, 3, 4, 5, 6, 7], 7, 1, 1), "exactly one page");
+        assert_eq!(page(3, 2), (vec![5, 6], 7, 3, 4));
+        let none = page_of(std::iter::empty::<&u32>(), 4, 3);
+        assert_eq!((none.rows.len(), none.total, none.page, none.pages), (0, 0, 1, 1));
+    }
 
     #[test]
     fn words_are_found_inside_tokens_never_across_them() {
@@ -786,6 +996,36 @@ mod tests {
             hearings,
             day(10),
         )
+    }
+
+    #[test]
+    fn the_unfiltered_school_list_pages_like_a_filtered_one() {
+        let mut entries = vec![
+            school("3", "DEVA", "Liceul Teoretic Traian", "PJ", "3"),
+            school("4", "DEVA", "Grădinița nr. 1", "AR", "3"),
+            school("1", "BRAD", "Școala Gimnazială Avram Iancu", "PJ", "1"),
+        ];
+        entries[1].active = false;
+        let index = SchoolIndex::new(entries);
+        let codes = |active: ActiveFilter, area: Option<&str>, page: u64| {
+            let filter = SchoolFilter {
+                active,
+                area: area.map(String::from),
+                page,
+                ..Default::default()
+            };
+            let found = index.search(&filter, 1);
+            let codes: Vec<&str> = found.rows.iter().map(|e| e.code.as_str()).collect();
+            (codes, found.total, found.page, found.pages)
+        };
+        assert_eq!(codes(ActiveFilter::Active, None, 2), (vec!["3"], 2, 2, 2));
+        assert_eq!(codes(ActiveFilter::All, None, 3), (vec!["4"], 3, 3, 3));
+        for page in 0..=4 {
+            // Every unit is urban: the scanning path must give the same pages.
+            for active in [ActiveFilter::Active, ActiveFilter::All] {
+                assert_eq!(codes(active, None, page), codes(active, Some("URBAN"), page));
+            }
+        }
     }
 
     #[test]
@@ -910,6 +1150,67 @@ mod tests {
     }
 
     #[test]
+    fn the_unfiltered_case_list_skips_closed_cases_unless_asked_and_pages_like_a_filtered_one() {
+        let mut closed = case(2, "2/97/2026", "anulare", "3", &[11]);
+        closed.case.active = false;
+        let index = CaseIndex::new(
+            vec![
+                case(1, "1/97/2026", "anulare", "1", &[12]),
+                closed,
+                case(3, "3/97/2026", "anulare", "4", &[13]),
+            ],
+            &schools(),
+        );
+        let ids = |include_closed: bool, query: Option<&str>, page: u64| {
+            let filter = CaseFilter {
+                include_closed,
+                query: query.map(String::from),
+                page,
+                ..Default::default()
+            };
+            let found = index.search(&filter, &schools(), 1);
+            let ids: Vec<i32> = found.cases.iter().map(|(c, _)| c.id).collect();
+            (ids, found.total, found.page, found.pages)
+        };
+        assert_eq!(ids(false, None, 1), (vec![1], 2, 1, 2));
+        assert_eq!(ids(false, None, 2), (vec![3], 2, 2, 2));
+        assert_eq!(ids(false, None, 7), (vec![3], 2, 2, 2), "past the end");
+        // Closed cases keep their place in list order (the 11th comes first).
+        assert_eq!(ids(true, None, 1), (vec![2], 3, 1, 3));
+        assert_eq!(ids(true, None, 3), (vec![3], 3, 3, 3));
+        // A filter every case passes takes the scanning path: same answers.
+        assert_eq!(ids(false, Some("anulare"), 2), ids(false, None, 2));
+        assert_eq!(ids(true, Some("anulare"), 2), ids(true, None, 2));
+    }
+
+    #[test]
+    fn links_to_unknown_schools_are_never_matched_by_another_unknown_code() {
+        let index = CaseIndex::new(
+            vec![
+                case(1, "1/97/2026", "anulare", "1", &[]),
+                case(2, "2/97/2026", "anulare", "7777777777", &[]),
+            ],
+            &schools(),
+        );
+        let total = |school: Option<&str>, query: Option<&str>| {
+            let filter = CaseFilter {
+                school: school.map(String::from),
+                query: query.map(String::from),
+                page: 1,
+                ..Default::default()
+            };
+            index.search(&filter, &schools(), 50).total
+        };
+        assert_eq!(total(None, None), 2);
+        assert_eq!(total(Some("1"), None), 1);
+        assert_eq!(total(Some("9999999999"), None), 0);
+        assert_eq!(total(None, Some("9999999999")), 0);
+        assert_eq!(total(None, Some("7777777777")), 0, "not in the index");
+        assert!(index.of_school(&schools(), "7777777777").is_empty());
+        assert_eq!(index.of_school(&schools(), "1").len(), 1);
+    }
+
+    #[test]
     fn cases_soonest_hearing_first_and_text_search() {
         let index = CaseIndex::new(
             vec![
@@ -956,6 +1257,19 @@ mod tests {
             ..filter(None)
         };
         assert_eq!(index.search(&by_code, &schools(), 50).cases[0].0.id, 3);
+        let facet = |court: &str, stage: Option<&str>, category: Option<&str>| {
+            let filter = CaseFilter {
+                court: Some(court.into()),
+                stage: stage.map(String::from),
+                category: category.map(String::from),
+                ..filter(None)
+            };
+            index.search(&filter, &schools(), 50).total
+        };
+        assert_eq!(facet("TribunalulHUNEDOARA", Some("Fond"), None), 3);
+        assert_eq!(facet("TribunalulHUNEDOARA", Some("Apel"), None), 0, "no case has it");
+        assert_eq!(facet("TribunalulCLUJ", None, None), 0, "no case has it");
+        assert_eq!(facet("TribunalulHUNEDOARA", None, Some("Civil")), 0, "no category");
         let ranged = CaseFilter {
             hearing_from: Some(day(1)),
             hearing_to: Some(day(6)),
