@@ -1,7 +1,7 @@
 //! The overview (Panou): campaign progress, statuses, localities, overdue schools and the
 //! hearings of the next two weeks.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::den::{colour, date, days_phrase, status_badge};
 use super::layout::{Chrome, page};
@@ -105,12 +105,14 @@ pub fn overview(chrome: &Chrome, view: OverviewView) -> Markup {
     )
 }
 
+/// The chart's row height, the width left for locality names, and the drawing's width.
+const ROW: u32 = 26;
+const LABEL: u32 = 210;
+const WIDTH: u32 = 760;
+
 /// Horizontal stacked bars, one per locality, in the status colours; each bar also says its
 /// numbers in text so colour is never the only carrier.
 fn locality_chart(bars: &[LocalityBar]) -> Markup {
-    const ROW: u32 = 26;
-    const LABEL: u32 = 210;
-    const WIDTH: u32 = 760;
     if bars.is_empty() {
         return html! { p { "Nicio unitate în campanie." } };
     }
@@ -122,49 +124,62 @@ fn locality_chart(bars: &[LocalityBar]) -> Markup {
         .max(1);
     let scale = f64::from(WIDTH - LABEL - 60) / f64::from(largest);
     let height = ROW * bars.len() as u32 + 30;
-    let mut svg = String::new();
-    for (i, bar) in bars.iter().enumerate() {
-        let y = i as u32 * ROW;
-        svg.push_str(&format!(
-            r#"<text x="{}" y="{}" text-anchor="end" font-size="13">{}</text>"#,
-            LABEL - 8,
-            y + 17,
-            escape(&bar.locality)
-        ));
-        let mut x = f64::from(LABEL);
-        for kind in StatusKind::ALL {
-            let n = bar.counts.get(&kind).copied().unwrap_or(0);
-            if n == 0 {
-                continue;
-            }
-            let w = f64::from(n) * scale;
-            svg.push_str(&format!(r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {n}</title></rect>"#, y + 4, ROW - 8, colour(kind), kind.label()));
-            x += w;
-        }
-        svg.push_str(&format!(
-            r#"<text x="{:.1}" y="{}" font-size="12">{}</text>"#,
-            x + 6.0,
-            y + 17,
-            bar.total()
-        ));
-    }
     let legend_y = ROW * bars.len() as u32 + 12;
-    let mut x = LABEL;
-    for kind in StatusKind::ALL {
-        svg.push_str(&format!(r#"<rect x="{x}" y="{legend_y}" width="12" height="12" fill="{}"/><text x="{}" y="{}" font-size="12">{}</text>"#, colour(kind), x + 16, legend_y + 11, kind.label()));
-        x += 16 + 8 * kind.label().chars().count() as u32 + 14;
-    }
     html! {
         figure.chart {
             svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (WIDTH + 40) " " (height) } role="img" aria-labelledby="chart-title" {
                 title id="chart-title" { "Unități pe localități și situație D.E.N." }
-                (PreEscaped(svg))
+                @for (i, bar) in bars.iter().enumerate() {
+                    @let y = i as u32 * ROW;
+                    text x=(LABEL - 8) y=(y + 17) text-anchor="end" font-size="13" { (bar.locality) }
+                    @let segments = segments(bar, scale);
+                    @for (kind, n, x, w) in &segments {
+                        rect x=(tenths(*x)) y=(y + 4) width=(tenths(*w)) height=(ROW - 8) fill=(colour(*kind)) {
+                            title { (kind.label()) ": " (n) }
+                        }
+                    }
+                    @let end = segments.last().map_or(f64::from(LABEL), |(_, _, x, w)| x + w);
+                    text x=(tenths(end + 6.0)) y=(y + 17) font-size="12" { (bar.total()) }
+                }
+                @for (kind, x) in legend() {
+                    rect x=(x) y=(legend_y) width="12" height="12" fill=(colour(kind)) {}
+                    text x=(x + 16) y=(legend_y + 11) font-size="12" { (kind.label()) }
+                }
             }
             figcaption.muted { "Primele " (bars.len()) " localități după numărul de unități cu dosare." }
         }
     }
 }
 
-fn escape(text: &str) -> String {
-    maud::html! { (text) }.into_string()
+/// A bar's coloured pieces, left to right: status, count, x and width.
+fn segments(bar: &LocalityBar, scale: f64) -> Vec<(StatusKind, u32, f64, f64)> {
+    let mut x = f64::from(LABEL);
+    let mut pieces = Vec::new();
+    for kind in StatusKind::ALL {
+        let n = bar.counts.get(&kind).copied().unwrap_or(0);
+        if n > 0 {
+            let w = f64::from(n) * scale;
+            pieces.push((kind, n, x, w));
+            x += w;
+        }
+    }
+    pieces
+}
+
+/// The legend's entries with their x, each after the previous label.
+fn legend() -> Vec<(StatusKind, u32)> {
+    let mut x = LABEL;
+    StatusKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let at = x;
+            x += 16 + 8 * kind.label().chars().count() as u32 + 14;
+            (kind, at)
+        })
+        .collect()
+}
+
+/// A coordinate to one decimal, as SVG needs no more.
+fn tenths(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
 }
