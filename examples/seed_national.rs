@@ -56,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
     let url = std::env::var("ISJ_DATABASE_URL")
         .unwrap_or_else(|_| "sqlite://data/bench.db?mode=rwc".into());
     let file = std::env::args().nth(1).unwrap_or_else(|| {
-        "../shared/fixtures/schools/retea-scolara-2024-2025-national.xlsx".into()
+        "tests/data/siiir/retea-scolara-2024-2025-national.xlsx".into()
     });
     let db = isj_tracker::db::connect(&url).await?;
     isj_tracker::db::migrate(&db).await?;

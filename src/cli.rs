@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::clock::SystemClock;
+use std::sync::Arc;
+
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::report::ImportReport;
 use crate::import::{ImportKind, ImportOptions, Progress, Silent};
@@ -249,54 +251,57 @@ const EXIT_FAILURE: u8 = 1;
 const EXIT_REFUSED: u8 = 2;
 const EXIT_SOME_REJECTED: u8 = 3;
 
-pub async fn run(cli: Cli) -> ExitCode {
+/// Runs one command; every "now" it needs comes from `clock` (the system clock in `main`, the
+/// test's own clock in the tests).
+pub async fn run(cli: Cli, clock: Arc<dyn Clock>) -> ExitCode {
+    let clock_ref = clock.as_ref();
     match cli.command {
-        Command::Serve => report_failure(crate::web::serve(cli.config).await),
+        Command::Serve => report_failure(crate::web::serve(cli.config, clock.clone()).await),
         Command::Migrate => report_failure(migrate(&cli.config).await),
         Command::Import(ImportCommand::Schools(args)) => {
-            ExitCode::from(import(&cli.config, ImportKind::Schools, &args).await)
+            ExitCode::from(import(&cli.config, clock_ref, ImportKind::Schools, &args).await)
         }
         Command::Import(ImportCommand::Cases(args)) => {
-            ExitCode::from(import(&cli.config, ImportKind::Cases, &args.into_import_args()).await)
+            ExitCode::from(import(&cli.config, clock_ref, ImportKind::Cases, &args.into_import_args()).await)
         }
         Command::Import(ImportCommand::Designees(args)) => ExitCode::from(
-            import(&cli.config, ImportKind::Designees, &args.into_import_args()).await,
+            import(&cli.config, clock_ref, ImportKind::Designees, &args.into_import_args()).await,
         ),
         Command::Campaign(CampaignCommand::Set {
             deadline,
             title,
             at,
-        }) => report_failure(set_campaign(&cli.config, deadline, title.as_deref(), at).await),
+        }) => report_failure(set_campaign(&cli.config, clock_ref, deadline, title.as_deref(), at).await),
         Command::Export {
             report,
             out,
             format,
             separator,
-        } => report_failure(export(&cli.config, &report, out, format, separator).await),
+        } => report_failure(export(&cli.config, clock_ref, &report, out, format, separator).await),
         Command::Reminders(RemindersCommand::Run { at, dry_run }) => {
-            report_failure(run_reminders(&cli.config, at, dry_run).await)
+            report_failure(run_reminders(&cli.config, clock_ref, at, dry_run).await)
         }
-        Command::Outbox(OutboxCommand::Send) => report_failure(send_outbox(&cli.config).await),
+        Command::Outbox(OutboxCommand::Send) => report_failure(send_outbox(&cli.config, clock_ref).await),
         Command::User(UserCommand::Add {
             email,
             role,
             name,
             password_stdin,
         }) => report_failure(
-            add_user(&cli.config, &email, &role, name.as_deref(), password_stdin).await,
+            add_user(&cli.config, clock_ref, &email, &role, name.as_deref(), password_stdin).await,
         ),
         Command::User(UserCommand::Calendar { email }) => {
-            report_failure(print_calendar(&cli.config, &email).await)
+            report_failure(print_calendar(&cli.config, clock_ref, &email).await)
         }
-        Command::Portal(command) => ExitCode::from(portal::run(&cli.config, command).await),
-        Command::Backup { path } => report_failure(backup::backup(&cli.config, path).await),
+        Command::Portal(command) => ExitCode::from(portal::run(&cli.config, clock_ref, command).await),
+        Command::Backup { path } => report_failure(backup::backup(&cli.config, clock_ref, path).await),
         Command::Restore { archive } => {
             report_failure(backup::restore(&cli.config, &archive).await)
         }
     }
 }
 
-async fn print_calendar(config: &Config, email: &str) -> anyhow::Result<()> {
+async fn print_calendar(config: &Config, clock: &dyn Clock, email: &str) -> anyhow::Result<()> {
     let db = connect_and_migrate(config).await?;
     let key = crate::auth::secret_key::SecretKey::load_or_create(&config.secret_key_file)?;
     let normalised = crate::domain::staff::normalise_email(email)
@@ -304,7 +309,7 @@ async fn print_calendar(config: &Config, email: &str) -> anyhow::Result<()> {
     let account = crate::db::staff::find_by_email(&db, &normalised)
         .await?
         .ok_or_else(|| anyhow::anyhow!("nu există un cont cu adresa {normalised}"))?;
-    let now = crate::clock::Clock::now(&SystemClock);
+    let now = clock.now();
     let token = crate::app::staff::calendar_token(&db, &key, &account, false, now).await?;
     say!("{}", crate::web::calendar_url(&config.base_url(), &token));
     Ok(())
@@ -329,6 +334,7 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
 
 async fn add_user(
     config: &Config,
+    clock: &dyn Clock,
     email: &str,
     role: &str,
     name: Option<&str>,
@@ -346,7 +352,6 @@ async fn add_user(
     };
     let db = connect_and_migrate(config).await?;
     let key = crate::auth::secret_key::SecretKey::load_or_create(&config.secret_key_file)?;
-    let clock = SystemClock;
     match add_user(
         &db,
         &key,
@@ -354,7 +359,7 @@ async fn add_user(
         name,
         role,
         password.as_deref(),
-        crate::clock::Clock::now(&clock),
+        clock.now(),
     )
     .await?
     {
@@ -381,12 +386,13 @@ async fn add_user(
 
 async fn set_campaign(
     config: &Config,
+    clock: &dyn Clock,
     deadline: chrono::NaiveDate,
     title: Option<&str>,
     at: Option<chrono::DateTime<chrono::FixedOffset>>,
 ) -> anyhow::Result<()> {
     let db = connect_and_migrate(config).await?;
-    let as_of = crate::clock::FixedClock(at.map_or_else(chrono::Utc::now, |t| t.to_utc()));
+    let as_of = crate::clock::FixedClock(at.map_or_else(|| clock.now(), |t| t.to_utc()));
     let ctx = crate::app::Ctx {
         db: &db,
         clock: &as_of,
@@ -415,11 +421,12 @@ async fn mailer(
 
 async fn run_reminders(
     config: &Config,
+    clock: &dyn Clock,
     at: Option<chrono::DateTime<chrono::FixedOffset>>,
     dry_run: bool,
 ) -> anyhow::Result<()> {
     let (db, mailer) = mailer(config).await?;
-    let at = at.map_or_else(|| crate::clock::Clock::now(&SystemClock), |t| t.to_utc());
+    let at = at.map_or_else(|| clock.now(), |t| t.to_utc());
     let outcome =
         crate::app::reminders::run_pass(&db, &mailer.key, config, &mailer.domain, at, dry_run)
             .await?;
@@ -446,6 +453,7 @@ async fn run_reminders(
 
 async fn export(
     config: &Config,
+    clock: &dyn Clock,
     report: &str,
     out: Option<PathBuf>,
     format: ReportFormat,
@@ -463,7 +471,7 @@ async fn export(
         ReportFormat::Csv => anyhow::bail!("separatorul CSV poate fi „;” sau „,”"),
     };
     let db = connect_and_migrate(config).await?;
-    let now = crate::clock::Clock::now(&SystemClock);
+    let now = clock.now();
     let inspectorate = crate::domain::county::inspectorate_name(&config.county);
     let filter = crate::reports::ReportFilter::default();
     let (_, bytes) = crate::reports::export(
@@ -488,9 +496,9 @@ async fn export(
     Ok(())
 }
 
-async fn send_outbox(config: &Config) -> anyhow::Result<()> {
+async fn send_outbox(config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
     let (db, mailer) = mailer(config).await?;
-    let delivery = crate::mail::deliver_due(&db, &mailer, &SystemClock).await?;
+    let delivery = crate::mail::deliver_due(&db, &mailer, clock).await?;
     say!(
         "Trimise {}, de reîncercat {}, eșuate definitiv {} ({}).",
         delivery.sent,
@@ -501,7 +509,7 @@ async fn send_outbox(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import(config: &Config, kind: ImportKind, args: &ImportArgs) -> u8 {
+async fn import(config: &Config, clock: &dyn Clock, kind: ImportKind, args: &ImportArgs) -> u8 {
     let file_name = args
         .file
         .file_name()
@@ -537,7 +545,7 @@ async fn import(config: &Config, kind: ImportKind, args: &ImportArgs) -> u8 {
     let progress = progress.as_ref();
     let ctx = crate::app::Ctx {
         db: &db,
-        clock: &SystemClock,
+        clock,
         timezone: config.timezone,
     };
     match crate::import::run(kind, ctx, &file_name, bytes, &options, progress).await {

@@ -10,5 +10,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> ExitCode {
     isj_tracker::files::private_by_default();
     isj_tracker::telemetry::init();
-    isj_tracker::cli::run(isj_tracker::cli::Cli::parse()).await
+    isj_tracker::cli::run(
+        isj_tracker::cli::Cli::parse(),
+        std::sync::Arc::new(isj_tracker::clock::SystemClock),
+    )
+    .await
 }

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::Config;
 
-pub async fn backup(config: &Config, path: Option<PathBuf>) -> anyhow::Result<()> {
+pub async fn backup(config: &Config, clock: &dyn Clock, path: Option<PathBuf>) -> anyhow::Result<()> {
     let target = path
         .or_else(|| config.backup_dir.clone())
         .unwrap_or_else(|| PathBuf::from("backups"));
@@ -13,7 +13,7 @@ pub async fn backup(config: &Config, path: Option<PathBuf>) -> anyhow::Result<()
         std::fs::create_dir_all(&target)?;
     }
     let db = super::connect_and_migrate(config).await?;
-    let written = crate::backup::backup(&db, config, &target, SystemClock.now()).await?;
+    let written = crate::backup::backup(&db, config, &target, clock.now()).await?;
     say!(
         "Copie scrisă: {} ({:.1} MiB)",
         written.archive.display(),

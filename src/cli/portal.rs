@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_SOME_REJECTED, OutputFormat, connect_and_migrate};
 use crate::app::portal::{DiscoverySummary, Portal, SyncOptions};
-use crate::clock::SystemClock;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::courts;
 use crate::domain::portal::SyncSummary;
@@ -38,8 +38,8 @@ pub enum PortalCommand {
     },
 }
 
-pub async fn run(config: &Config, command: PortalCommand) -> u8 {
-    match run_command(config, command).await {
+pub async fn run(config: &Config, clock: &dyn Clock, command: PortalCommand) -> u8 {
+    match run_command(config, clock, command).await {
         Ok(status) => status,
         Err(e) => {
             eprintln!("eroare: {e:#}");
@@ -48,7 +48,7 @@ pub async fn run(config: &Config, command: PortalCommand) -> u8 {
     }
 }
 
-async fn run_command(config: &Config, command: PortalCommand) -> anyhow::Result<u8> {
+async fn run_command(config: &Config, clock: &dyn Clock, command: PortalCommand) -> anyhow::Result<u8> {
     let db = connect_and_migrate(config).await?;
     let client = crate::portal::Client::new(&config.portal)?;
     let portal = Portal {
@@ -57,7 +57,7 @@ async fn run_command(config: &Config, command: PortalCommand) -> anyhow::Result<
     };
     let ctx = crate::app::Ctx {
         db: &db,
-        clock: &SystemClock,
+        clock,
         timezone: config.timezone,
     };
     match command {

@@ -32,7 +32,7 @@ use sea_orm::DatabaseConnection;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::secret_key::SecretKey;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::Config;
 
 pub use error::WebError;
@@ -252,7 +252,7 @@ async fn static_css() -> impl axum::response::IntoResponse {
 }
 
 /// `serve`: migrate, then listen until Ctrl-C or SIGTERM.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let db = crate::db::connect(&config.database_url)
         .await
         .context("conectarea la baza de date")?;
@@ -265,14 +265,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("ascultarea pe {}", config.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "isj-tracker pornit: http://{address}/");
-    if let Some(token) = crate::auth::accounts::setup_link_if_empty(&db, SystemClock.now()).await? {
+    if let Some(token) = crate::auth::accounts::setup_link_if_empty(&db, clock.now()).await? {
         // Printed, never logged: the link creates the first administrator (valid 1 hour, once).
         println!(
             "Niciun cont încă. Creați primul administrator aici (valabil o oră): {}/setup/{token}",
             config.base_url()
         );
     }
-    let state = AppState::new(db, config, Arc::new(SystemClock), key)?;
+    let state = AppState::new(db, config, clock, key)?;
     let mailer = Arc::new(crate::mail::Mailer::new(&state.config, state.key.clone())?);
     tracing::info!(transport = %mailer.transport.describe(), "mail");
     let jobs = crate::jobs::Jobs::new(

@@ -47,9 +47,11 @@ async fn the_feed_reads_in_a_real_calendar_library_and_can_be_revoked() {
             .status,
         0
     );
+    // The server and the command line run on the real clock: every date counts from today.
+    let deadline = day_from_today(90);
     assert_eq!(
         app.db
-            .set_campaign("2027-03-15", "2026-11-02T09:00:00+02:00")
+            .cli(&["campaign", "set", "--deadline", &deadline])
             .status,
         0
     );
@@ -57,11 +59,16 @@ async fn the_feed_reads_in_a_real_calendar_library_and_can_be_revoked() {
         .db
         .scalar("SELECT id FROM court_case WHERE number = '55/97/2026'")
         .await;
-    let today =
-        isj_tracker::domain::calendar::local_date(app.clock.now(), chrono_tz::Europe::Bucharest);
-    // A summer date: the feed must say 09:30 in Bucharest, i.e. 06:30 UTC.
-    let summer =
-        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) + 1, 6, 10).expect("date");
+    // The next 10 June, a summer date within the feed's year ahead: the feed must say 09:30
+    // in Bucharest, i.e. 06:30 UTC.
+    let today = today();
+    let june = |year| chrono::NaiveDate::from_ymd_opt(year, 6, 10).expect("date");
+    let this_year = june(chrono::Datelike::year(&today));
+    let summer = if this_year > today {
+        this_year
+    } else {
+        june(chrono::Datelike::year(&today) + 1)
+    };
     let csrf = app.csrf_of(&app.client).await;
     let added = app
         .client
@@ -115,7 +122,7 @@ async fn the_feed_reads_in_a_real_calendar_library_and_can_be_revoked() {
     assert!(
         found
             .iter()
-            .any(|e| e.0.starts_with("campaign-") && e.1 == "2027-03-15")
+            .any(|e| e.0.starts_with("campaign-") && e.1 == deadline)
     );
 
     // The outcome recorded on the hearing changes the event, not its UID.

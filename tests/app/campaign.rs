@@ -4,33 +4,35 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use isj_tracker::clock::FixedClock;
+use isj_tracker::clock::{Clock, FixedClock};
 use isj_tracker::domain::staff::Role;
 
 use super::helpers::*;
 use super::litigation::{CASES, DESIGNEES, sample};
 
 /// 20.12.2026 10:00 in Bucharest: five days after the campaign deadline of 15.12.2026.
+/// Everything runs on that clock, the imports and the campaign included.
 async fn app_after_deadline() -> TestApp {
-    let clock = Arc::new(FixedClock(
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock(
         Utc.with_ymd_and_hms(2026, 12, 20, 8, 0, 0)
             .single()
             .expect("instant"),
     ));
-    let app = spawn_app_with_clock(clock).await;
-    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let app = spawn_app_with_clock(clock.clone()).await;
+    let schools = hd_csv().to_string_lossy().into_owned();
+    assert_eq!(app.db.cli_on(&clock, &["import", "schools", &schools]).await, 0);
     for (kind, file) in [("cases", CASES), ("designees", DESIGNEES)] {
-        let run = app
-            .db
-            .cli(&["import", kind, &sample(file).to_string_lossy()]);
-        assert_eq!(run.status, 3, "{}", run.stderr);
+        let file = sample(file).to_string_lossy().into_owned();
+        assert_eq!(app.db.cli_on(&clock, &["import", kind, &file]).await, 3);
     }
-    assert_eq!(
-        app.db
-            .set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
-            .status,
-        0
+    let at = FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 2, 7, 0, 0)
+            .single()
+            .expect("instant"),
     );
+    let at: Arc<dyn Clock> = Arc::new(at);
+    let set = ["campaign", "set", "--deadline", "2026-12-15"];
+    assert_eq!(app.db.cli_on(&at, &set).await, 0);
     app
 }
 

@@ -5,14 +5,9 @@ use std::sync::Arc;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures")
-        .join(name)
-}
-
+/// The Ministry's national SIIIR workbook (origin and licence in `tests/data/ORIGIN.md`).
 pub fn national_xlsx() -> PathBuf {
-    fixture("schools/retea-scolara-2024-2025-national.xlsx")
+    test_data("siiir/retea-scolara-2024-2025-national.xlsx")
 }
 
 pub fn hd_csv() -> PathBuf {
@@ -93,6 +88,33 @@ impl TestDb {
     /// `campaign set` as of `at` (the deadline may not be before that day).
     pub fn set_campaign(&self, deadline: &str, at: &str) -> CliRun {
         self.cli(&["campaign", "set", "--deadline", deadline, "--at", at])
+    }
+
+    /// Runs a command in this process on the test's own clock, so that a test on a fixed
+    /// clock never mixes in the real date (the binary runs on the system clock). Paths are
+    /// the test's own; returns the exit status.
+    pub async fn cli_on(&self, clock: &Arc<dyn isj_tracker::clock::Clock>, args: &[&str]) -> u8 {
+        use clap::Parser;
+        let dir = self.dir.path();
+        let folder = |name: &str| dir.join(name).to_string_lossy().into_owned();
+        let (key, reports, outbox) = (folder("secret.key"), folder("reports"), folder("outbox"));
+        let mut argv = vec!["isj-tracker"];
+        argv.extend_from_slice(args);
+        argv.extend([
+            "--database-url",
+            &self.url,
+            "--secret-key-file",
+            &key,
+            "--reports-dir",
+            &reports,
+            "--outbox-dir",
+            &outbox,
+        ]);
+        let cli = isj_tracker::cli::Cli::try_parse_from(argv).expect("arguments");
+        let code = isj_tracker::cli::run(cli, clock.clone()).await;
+        (0..=3)
+            .find(|n| code == std::process::ExitCode::from(*n))
+            .unwrap_or(u8::MAX)
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
@@ -501,6 +523,19 @@ pub fn hidden_value(page: &str, name: &str) -> String {
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_default()
+        .to_string()
+}
+
+/// Today in Bucharest by the real clock, for tests that run on it: their dates are counted
+/// from this day, never written as fixed dates.
+pub fn today() -> chrono::NaiveDate {
+    isj_tracker::domain::calendar::local_date(chrono::Utc::now(), chrono_tz::Europe::Bucharest)
+}
+
+/// The day `days` after today (before, when negative), as `YYYY-MM-DD`.
+pub fn day_from_today(days: i64) -> String {
+    (today() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
         .to_string()
 }
 

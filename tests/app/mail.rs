@@ -452,11 +452,15 @@ async fn a_lockout_mails_the_account_holder_at_any_hour() {
         body.contains("nu mai poate încerca parola") && !body.contains("parola-gresita"),
         "{body}"
     );
-    // Delivered at night too (the school window does not apply).
+    // Delivered at night too (the school window does not apply): 01:00 in Bucharest after
+    // the real "now" the server queued it at.
+    let tomorrow = today() + Duration::days(1);
     let night = Movable::at(
-        Utc.with_ymd_and_hms(2026, 12, 2, 1, 0, 0)
+        chrono_tz::Europe::Bucharest
+            .from_local_datetime(&tomorrow.and_hms_opt(1, 0, 0).expect("time"))
             .single()
-            .expect("time"),
+            .expect("01:00 exists")
+            .to_utc(),
     );
     let round = deliver_due(&connection, &mailer(&app.db, None), night.as_ref())
         .await

@@ -18,9 +18,9 @@ use super::helpers::*;
 
 /// The real `Dosar` element (the origin comment above it also says `<Dosar>`).
 fn sample_dosar() -> String {
-    let text = std::fs::read_to_string(fixture(
-        "portal-just/dosar-sample-2019-curteadeapelbucuresti.xml",
-    ))
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("imports/portal/dosar-sample.xml"),
+    )
     .expect("fixture");
     let start = text.rfind("<Dosar>").expect("a Dosar element");
     text[start..].to_string()
@@ -819,4 +819,28 @@ async fn the_daily_run_is_off_until_turned_on_then_once_a_working_day_and_in_the
         body.contains("termen nou: 09.12.2026 ora 09:00, complet C1"),
         "{body}"
     );
+}
+
+/// Every court the service's WSDL lists (kept in `tests/data`, origin in its ORIGIN.md) is a
+/// court the register knows, under the same code.
+#[test]
+fn every_court_of_the_wsdl_is_known() {
+    let wsdl = std::fs::read_to_string(test_data("portal-just/query-asmx-wsdl-2018.xml"))
+        .expect("the WSDL");
+    let start = wsdl
+        .find("<s:simpleType name=\"Institutie\">")
+        .expect("the Institutie type");
+    let end = start + wsdl[start..].find("</s:simpleType>").expect("its end");
+    let codes: Vec<&str> = wsdl[start..end]
+        .split("<s:enumeration value=\"")
+        .skip(1)
+        .filter_map(|part| part.split('"').next())
+        .collect();
+    assert_eq!(codes.len(), 246, "the WSDL lists 246 courts");
+    let unknown: Vec<&str> = codes
+        .iter()
+        .copied()
+        .filter(|code| isj_tracker::domain::courts::find(code).map(|c| c.code) != Some(*code))
+        .collect();
+    assert!(unknown.is_empty(), "unknown courts: {unknown:?}");
 }

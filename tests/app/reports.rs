@@ -3,6 +3,7 @@
 //! downloaded over HTTP, and the weekly report across a DST change.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::process::Command;
 
 use calamine::{Data, Reader, open_workbook_auto};
@@ -18,65 +19,55 @@ use super::mail::{header, mailer};
 const FAR_CODE: &str = "0161102892";
 const FORMULA: &str = "=HYPERLINK(\"http://exemplu.invalid\";\"click\")";
 
+/// The reports' day: 02.11.2026 09:00 in Bucharest. Every command of these tests runs on it
+/// (in this process), so the sample lists' dates keep their meaning whatever the real date.
+fn reporting_clock() -> Arc<dyn Clock> {
+    Arc::new(isj_tracker::clock::FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 2, 7, 0, 0)
+            .single()
+            .expect("instant"),
+    ))
+}
+
+/// A command run on `clock` that must end with `status`.
+async fn run_on(db: &TestDb, clock: &Arc<dyn Clock>, args: &[&str], status: u8) {
+    assert_eq!(db.cli_on(clock, args).await, status, "{args:?}");
+}
+
 /// HD with the sample lists, one Alba school (code starting with 0) with a case, and a
 /// designee whose name is a formula.
-async fn reporting_db() -> TestDb {
+async fn reporting_db(clock: &Arc<dyn Clock>) -> TestDb {
     let db = TestDb::new().await;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let path = |p: PathBuf| p.to_string_lossy().into_owned();
+    run_on(&db, clock, &["import", "schools", &path(hd_csv())], 0).await;
     let alba = format!(
         "Judet PJ,Cod SIIIR unitate,Cod SIIIR PJ,Statut unitate,Denumire lunga unitate,Localitate unitate\r\nAB,{FAR_CODE},{FAR_CODE},PJ,Școala Gimnazială „Ion Agârbiceanu” Alba Iulia,ALBA IULIA\r\n"
     );
-    assert_eq!(
-        db.import(&write_file(&db, "ab.csv", alba.as_bytes()), &[])
-            .status,
-        0
-    );
+    let alba = path(write_file(&db, "ab.csv", alba.as_bytes()));
+    run_on(&db, clock, &["import", "schools", &alba], 0).await;
     for (kind, file) in [("cases", sample(CASES)), ("designees", sample(DESIGNEES))] {
-        assert_eq!(db.cli(&["import", kind, &file.to_string_lossy()]).status, 3);
+        run_on(&db, clock, &["import", kind, &path(file)], 3).await;
     }
     let extra = format!(
         "Cod SIIIR;Nr. dosar;Instanța;Termen următor\r\n{FAR_CODE};500/107/2026;Tribunalul Alba;20.01.2027\r\n"
     );
-    assert_eq!(
-        db.cli(&[
-            "import",
-            "cases",
-            &write_file(&db, "ab-cases.csv", extra.as_bytes()).to_string_lossy()
-        ])
-        .status,
-        0
-    );
+    let extra = path(write_file(&db, "ab-cases.csv", extra.as_bytes()));
+    run_on(&db, clock, &["import", "cases", &extra], 0).await;
     let person = format!(
         "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon\r\n{FAR_CODE};\"{}\";director;secretariat@scoala.test;0722000009\r\n",
         FORMULA.replace('"', "\"\"")
     );
-    let run = db.cli(&[
-        "import",
-        "designees",
-        &write_file(&db, "formula.csv", person.as_bytes()).to_string_lossy(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(run.status, 0, "{}", run.stdout);
-    assert_eq!(
-        db.set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
-            .status,
-        0
-    );
+    let person = path(write_file(&db, "formula.csv", person.as_bytes()));
+    run_on(&db, clock, &["import", "designees", &person], 0).await;
+    run_on(&db, clock, &["campaign", "set", "--deadline", "2026-12-15"], 0).await;
     db
 }
 
-fn export(db: &TestDb, report: &str, format: &str) -> PathBuf {
+async fn export(db: &TestDb, clock: &Arc<dyn Clock>, report: &str, format: &str) -> PathBuf {
     let path = db.dir.path().join(format!("{report}.{format}"));
-    let run = db.cli(&[
-        "export",
-        report,
-        "--format",
-        format,
-        "--out",
-        &path.to_string_lossy(),
-    ]);
-    assert_eq!(run.status, 0, "{report}: {}", run.stderr);
+    let out = path.to_string_lossy().into_owned();
+    let args = ["export", report, "--format", format, "--out", &out];
+    run_on(db, clock, &args, 0).await;
     path
 }
 
@@ -93,8 +84,9 @@ fn text(cell: &Data) -> String {
 
 #[tokio::test]
 async fn every_report_reads_back_with_typed_cells() {
-    let db = reporting_db().await;
-    let den = export(&db, "den-status", "xlsx");
+    let clock = reporting_clock();
+    let db = reporting_db(&clock).await;
+    let den = export(&db, &clock, "den-status", "xlsx").await;
     let rows = sheet(&den, "Situație D.E.N.");
     let headers: Vec<String> = rows[0].iter().map(text).collect();
     assert_eq!(&headers[..3], ["Cod SIIIR", "Unitate", "Localitate"]);
@@ -125,7 +117,7 @@ async fn every_report_reads_back_with_typed_cells() {
     let summary = sheet(&den, "Sumar");
     assert_eq!(text(&summary[0][0]), "Situație");
 
-    let cases = sheet(&export(&db, "cases", "xlsx"), "Dosare");
+    let cases = sheet(&export(&db, &clock, "cases", "xlsx").await, "Dosare");
     let alba = cases
         .iter()
         .find(|r| text(&r[0]) == "500/107/2026")
@@ -136,14 +128,14 @@ async fn every_report_reads_back_with_typed_cells() {
     );
     assert!(text(&alba[1]).contains("Tribunalul Alba"));
 
-    let designees = export(&db, "designees", "xlsx");
+    let designees = export(&db, &clock, "designees", "xlsx").await;
     let current = sheet(&designees, "Persoane desemnate");
     assert!(current.iter().any(|r| text(&r[2]) == format!("'{FORMULA}")));
     assert!(sheet(&designees, "Istoric").len() >= current.len());
-    let reminders = sheet(&export(&db, "reminders", "xlsx"), "Mesaje");
+    let reminders = sheet(&export(&db, &clock, "reminders", "xlsx").await, "Mesaje");
     assert_eq!(text(&reminders[0][0]), "Creat");
 
-    let csv = std::fs::read(export(&db, "den-status", "csv")).expect("csv");
+    let csv = std::fs::read(export(&db, &clock, "den-status", "csv").await).expect("csv");
     assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with BOM");
     let csv = String::from_utf8_lossy(&csv);
     assert!(
@@ -175,10 +167,11 @@ async fn libreoffice_opens_every_report() {
         eprintln!("LibreOffice absent: skipped");
         return;
     }
-    let db = reporting_db().await;
+    let clock = reporting_clock();
+    let db = reporting_db(&clock).await;
     let out = db.dir.path().join("converted");
     for report in ["den-status", "cases", "designees", "reminders", "hearings"] {
-        let xlsx = export(&db, report, "xlsx");
+        let xlsx = export(&db, &clock, report, "xlsx").await;
         let run = Command::new("soffice")
             .args([
                 "--headless",
@@ -210,20 +203,12 @@ async fn libreoffice_opens_every_report() {
 
 #[tokio::test]
 async fn the_filtered_view_downloads_and_is_audited() {
-    let app = spawn_app().await;
-    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
-    assert_eq!(
-        app.db
-            .cli(&["import", "cases", &sample(CASES).to_string_lossy()])
-            .status,
-        3
-    );
-    assert_eq!(
-        app.db
-            .set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
-            .status,
-        0
-    );
+    let clock = reporting_clock();
+    let app = spawn_app_with_clock(clock.clone()).await;
+    let path = |p: PathBuf| p.to_string_lossy().into_owned();
+    run_on(&app.db, &clock, &["import", "schools", &path(hd_csv())], 0).await;
+    run_on(&app.db, &clock, &["import", "cases", &path(sample(CASES))], 3).await;
+    run_on(&app.db, &clock, &["campaign", "set", "--deadline", "2026-12-15"], 0).await;
     let response = app
         .client
         .get(app.url("/reports/den-status.xlsx?stare=blocat"))
@@ -268,22 +253,20 @@ async fn the_filtered_view_downloads_and_is_audited() {
 
 #[tokio::test]
 async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_attachment() {
-    let db = TestDb::new().await;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
-    assert_eq!(
-        db.set_campaign("2026-12-15", "2026-11-02T09:00:00+02:00")
-            .status,
-        0
-    );
-    let connection = db.connect().await;
-    let config = test_config(&db);
-    let mailer = mailer(&db, None);
     // Thursday 15.10.2026 to Thursday 05.11: Mondays 19.10 (summer time), 26.10 and 02.11 (winter).
     let clock = Movable::at(
         Utc.with_ymd_and_hms(2026, 10, 15, 0, 0, 0)
             .single()
             .expect("start"),
     );
+    let on: Arc<dyn Clock> = clock.clone();
+    let db = TestDb::new().await;
+    let schools = hd_csv().to_string_lossy().into_owned();
+    run_on(&db, &on, &["import", "schools", &schools], 0).await;
+    run_on(&db, &on, &["campaign", "set", "--deadline", "2026-12-15"], 0).await;
+    let connection = db.connect().await;
+    let config = test_config(&db);
+    let mailer = mailer(&db, None);
     for _ in 0..21 * 24 * 2 {
         isj_tracker::jobs::weekly::run_if_due(&connection, &config, &mailer.domain, clock.now())
             .await
