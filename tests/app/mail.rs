@@ -521,15 +521,20 @@ async fn the_hearing_digest_reaches_the_legal_department_once_a_working_day() {
     if python().is_none() {
         return;
     }
+    // Imported on Monday 7 December 2026 (in-process, on that clock).
+    let monday: Arc<dyn Clock> = Arc::new(isj_tracker::clock::FixedClock(
+        Utc.with_ymd_and_hms(2026, 12, 7, 7, 0, 0)
+            .single()
+            .expect("time"),
+    ));
     let db = TestDb::new().await;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let schools = hd_csv().to_string_lossy().into_owned();
+    assert_eq!(db.cli_on(&monday, &["import", "schools", &schools]).await, 0);
     let list = "Cod SIIIR;Nr. dosar;Instanța;Parte adversă;Termen următor\r\n\
                 2061100733;606/97/2026;Tribunalul Hunedoara;Sindicatul Exemplu;10.12.2026\r\n";
     let file = write_file(&db, "d.csv", list.as_bytes());
-    assert_eq!(
-        db.cli(&["import", "cases", &file.to_string_lossy()]).status,
-        0
-    );
+    let file = file.to_string_lossy().into_owned();
+    assert_eq!(db.cli_on(&monday, &["import", "cases", &file]).await, 0);
     let connection = db.connect().await;
     // Tuesday 8 December 2026, 09:00 in Bucharest.
     let tuesday = Movable::at(

@@ -250,11 +250,21 @@ const SCHOOL: &str = "2061103288";
 /// A case added by hand (stage Fond) for the sample's school, with a hearing typed in
 /// without time or panel.
 async fn tracked_case(db: &TestDb, court: &str, number: &str, hand_hearing: Option<&str>) -> i32 {
+    tracked_case_on(db, &isj_tracker::clock::SystemClock, court, number, hand_hearing).await
+}
+
+/// The same, added at the clock's time.
+async fn tracked_case_on(
+    db: &TestDb,
+    clock: &dyn isj_tracker::clock::Clock,
+    court: &str,
+    number: &str,
+    hand_hearing: Option<&str>,
+) -> i32 {
     let connection = db.connect().await;
-    let clock = isj_tracker::clock::SystemClock;
     let ctx = Ctx {
         db: &connection,
-        clock: &clock,
+        clock,
         timezone: chrono_tz::Europe::Bucharest,
     };
     let new = app::cases::NewCase {
@@ -290,9 +300,14 @@ async fn portal_audits(db: &TestDb, case: i32) -> i64 {
 async fn the_sync_records_hearings_outcomes_and_stage_once() {
     let app = spawn_app().await;
     assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
-    let case = tracked_case(&app.db, SAMPLE_COURT, SAMPLE_NUMBER, Some("2027-01-15")).await;
+    // A coming hearing, 40 days from today (server and commands run on the real clock).
+    let coming = day_from_today(40);
+    let coming_ro = (today() + chrono::Duration::days(40))
+        .format("%d.%m.%Y")
+        .to_string();
+    let case = tracked_case(&app.db, SAMPLE_COURT, SAMPLE_NUMBER, Some(&coming)).await;
     let portal = FakePortal::start().await;
-    let future = hearing_xml("2027-01-15", "10:0", "C5", "");
+    let future = hearing_xml(&coming, "10:0", "C5", "");
     portal.answer(
         SAMPLE_NUMBER,
         vec![Answer::Ok(envelope(&[
@@ -339,7 +354,7 @@ async fn the_sync_records_hearings_outcomes_and_stage_once() {
     assert!(
         changes
             .iter()
-            .any(|c| c.starts_with("termen confirmat de portal: 15.01.2027 ora 10:00, complet C5"))
+            .any(|c| c.starts_with(&format!("termen confirmat de portal: {coming_ro} ora 10:00, complet C5")))
     );
     assert!(
         changes
@@ -378,7 +393,7 @@ async fn the_sync_records_hearings_outcomes_and_stage_once() {
     assert_eq!(portal_audits(&app.db, case).await, changes.len() as i64);
 
     // An outcome filled in later lands on the same hearing.
-    let ruled = hearing_xml("2027-01-15", "10:00", "C5", "Amână pronunţarea");
+    let ruled = hearing_xml(&coming, "10:00", "C5", "Amână pronunţarea");
     portal.answer(
         SAMPLE_NUMBER,
         vec![Answer::Ok(envelope(&[dosar(
@@ -392,7 +407,7 @@ async fn the_sync_records_hearings_outcomes_and_stage_once() {
     assert_eq!(third["updated_hearings"], 1);
     assert_eq!(
         third["changes"][0]["change"],
-        "soluție la termenul din 15.01.2027 ora 10:00, complet C5: Amână pronunţarea"
+        format!("soluție la termenul din {coming_ro} ora 10:00, complet C5: Amână pronunţarea")
     );
     assert_eq!(
         count(&app.db, &format!("SELECT COUNT(*) FROM hearing WHERE case_id = {case} AND outcome = 'Amână pronunţarea'")).await,
@@ -734,9 +749,13 @@ fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daily_run_is_off_until_turned_on_then_once_a_working_day_and_in_the_digest() {
+    // Everything happens on fixed days of late 2026, the set-up the Monday before.
+    let monday: std::sync::Arc<dyn isj_tracker::clock::Clock> =
+        std::sync::Arc::new(FixedClock(at("2026-11-30T10:00:00+02:00")));
     let db = TestDb::new().await;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
-    tracked_case(&db, "TribunalulHUNEDOARA", "600/97/2026", None).await;
+    let schools = hd_csv().to_string_lossy().into_owned();
+    assert_eq!(db.cli_on(&monday, &["import", "schools", &schools]).await, 0);
+    tracked_case_on(&db, monday.as_ref(), "TribunalulHUNEDOARA", "600/97/2026", None).await;
     let fake = FakePortal::start().await;
     fake.answer(
         "600/97/2026",

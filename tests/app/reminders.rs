@@ -17,38 +17,29 @@ const B: &str = "2061103288";
 const BLOCKED: &str = "2061100507";
 
 /// HD schools; A and B have cases and share a designee's address; a third school has none.
+/// Set up on Monday 05.01.2026 09:00 in Bucharest (commands run in-process on that clock).
 pub async fn scenario(deadline: &str) -> TestDb {
+    let clock: std::sync::Arc<dyn Clock> = std::sync::Arc::new(isj_tracker::clock::FixedClock(
+        Utc.with_ymd_and_hms(2026, 1, 5, 7, 0, 0)
+            .single()
+            .expect("instant"),
+    ));
     let db = TestDb::new().await;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let path = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+    let schools = path(hd_csv());
+    assert_eq!(db.cli_on(&clock, &["import", "schools", &schools]).await, 0);
     let cases = format!(
         "Cod SIIIR;Nr. dosar;Instanța\r\n{A};10/97/2026;Tribunalul Hunedoara\r\n{B};11/97/2026;Tribunalul Hunedoara\r\n"
     );
-    assert_eq!(
-        db.cli(&[
-            "import",
-            "cases",
-            &write_file(&db, "c.csv", cases.as_bytes()).to_string_lossy()
-        ])
-        .status,
-        0
-    );
+    let cases = path(write_file(&db, "c.csv", cases.as_bytes()));
+    assert_eq!(db.cli_on(&clock, &["import", "cases", &cases]).await, 0);
     let designees = format!(
         "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon\r\n{A};Pop Ana;director;comun@scoli.test;0722000001\r\n{B};Ene Dan;director;comun@scoli.test;0722000002\r\n{BLOCKED};Ilie Vlad;secretar;blocat@scoli.test;0722000003\r\n"
     );
-    assert_eq!(
-        db.cli(&[
-            "import",
-            "designees",
-            &write_file(&db, "d.csv", designees.as_bytes()).to_string_lossy()
-        ])
-        .status,
-        0
-    );
-    assert_eq!(
-        db.set_campaign(deadline, "2026-01-05T09:00:00+02:00")
-            .status,
-        0
-    );
+    let designees = path(write_file(&db, "d.csv", designees.as_bytes()));
+    assert_eq!(db.cli_on(&clock, &["import", "designees", &designees]).await, 0);
+    let set = ["campaign", "set", "--deadline", deadline];
+    assert_eq!(db.cli_on(&clock, &set).await, 0);
     db
 }
 
@@ -447,12 +438,16 @@ async fn an_opted_out_address_gets_no_hearing_reminders_but_still_deadline_mail(
     connection
         .execute_unprepared(
             "INSERT INTO hearing (case_id, on_date, time, panel, source, created_at, updated_at) \
-             SELECT id, '2026-11-30', '', '', 'manual', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP \
+             SELECT id, '2026-11-30', '', '', 'manual', '2026-11-20 09:00:00+00:00', '2026-11-20 09:00:00+00:00' \
              FROM court_case WHERE number = '10/97/2026'",
         )
         .await
         .expect("hearing");
-    isj_tracker::db::settings::opt_out(&connection, "comun@scoli.test", Utc::now())
+    let opted_out = Utc
+        .with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .expect("t");
+    isj_tracker::db::settings::opt_out(&connection, "comun@scoli.test", opted_out)
         .await
         .expect("opt out");
     let config = test_config(&db);

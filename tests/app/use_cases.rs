@@ -40,17 +40,19 @@ fn ctx<'a>(db: &'a DatabaseConnection, clock: &'a FixedClock) -> Ctx<'a> {
     }
 }
 
+/// Imported on Monday 02.11.2026, before the tests' own fixed days (in-process, on that clock).
 async fn with_cases() -> TestDb {
+    let clock: std::sync::Arc<dyn isj_tracker::clock::Clock> =
+        std::sync::Arc::new(FixedClock(at("2026-11-02T09:00:00+02:00")));
     let db = TestDb::new().await;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let schools = hd_csv().to_string_lossy().into_owned();
+    assert_eq!(db.cli_on(&clock, &["import", "schools", &schools]).await, 0);
     let cases = format!(
         "Cod SIIIR;Nr. dosar;Instanța\r\n{A};10/97/2026;Tribunalul Hunedoara\r\n{B};11/97/2026;Tribunalul Hunedoara\r\n"
     );
     let file = write_file(&db, "dosare.csv", cases.as_bytes());
-    assert_eq!(
-        db.cli(&["import", "cases", &file.to_string_lossy()]).status,
-        0
-    );
+    let file = file.to_string_lossy().into_owned();
+    assert_eq!(db.cli_on(&clock, &["import", "cases", &file]).await, 0);
     db
 }
 

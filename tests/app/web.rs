@@ -373,24 +373,29 @@ async fn the_audit_trail_pages_back_by_id() {
 
 #[tokio::test]
 async fn the_school_page_lists_the_mail_sent_about_the_school() {
-    let app = spawn_app().await;
+    // Set up on 02.11.2026, looked at on 25.11.2026 09:00, three days before the deadline:
+    // everything on those fixed clocks (commands in-process).
+    let instant = |text: &str| -> std::sync::Arc<dyn isj_tracker::clock::Clock> {
+        let at = chrono::DateTime::parse_from_rfc3339(text).expect("instant");
+        std::sync::Arc::new(isj_tracker::clock::FixedClock(at.to_utc()))
+    };
+    let (set_up, looked_at) = (
+        instant("2026-11-02T09:00:00+02:00"),
+        instant("2026-11-25T09:00:00+02:00"),
+    );
+    let app = spawn_app_with_clock(looked_at.clone()).await;
     let db = &app.db;
-    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let schools = hd_csv().to_string_lossy().into_owned();
+    assert_eq!(db.cli_on(&set_up, &["import", "schools", &schools]).await, 0);
     let school = "2061100733";
     let cases =
         format!("Cod SIIIR;Nr. dosar;Instanța\r\n{school};10/97/2026;Tribunalul Hunedoara\r\n");
     let file = write_file(db, "c.csv", cases.as_bytes());
-    assert_eq!(
-        db.cli(&["import", "cases", &file.to_string_lossy()]).status,
-        0
-    );
-    assert_eq!(
-        db.set_campaign("2026-11-28", "2026-11-02T09:00:00+02:00")
-            .status,
-        0
-    );
-    let run = db.cli(&["reminders", "run", "--at", "2026-11-25T09:00:00+02:00"]);
-    assert!(run.stdout.contains("puse în coadă"), "{}", run.stdout);
+    let file = file.to_string_lossy().into_owned();
+    assert_eq!(db.cli_on(&set_up, &["import", "cases", &file]).await, 0);
+    let deadline = ["campaign", "set", "--deadline", "2026-11-28"];
+    assert_eq!(db.cli_on(&set_up, &deadline).await, 0);
+    assert_eq!(db.cli_on(&looked_at, &["reminders", "run"]).await, 0);
     let about_school = db
         .scalar(&format!(
             "SELECT COUNT(DISTINCT outbox_id) FROM mail_item WHERE school_code = '{school}'"
