@@ -55,9 +55,9 @@ where
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("ISJ_DATABASE_URL")
         .unwrap_or_else(|_| "sqlite://data/bench.db?mode=rwc".into());
-    let file = std::env::args().nth(1).unwrap_or_else(|| {
-        "tests/data/siiir/retea-scolara-2024-2025-national.xlsx".into()
-    });
+    let file = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "tests/data/siiir/retea-scolara-2024-2025-national.xlsx".into());
     let db = isj_tracker::db::connect(&url).await?;
     isj_tracker::db::migrate(&db).await?;
     let bytes = std::fs::read(&file)?;
@@ -69,6 +69,7 @@ async fn main() -> anyhow::Result<()> {
         db: &db,
         clock: &SystemClock,
         timezone: chrono_tz::Europe::Bucharest,
+        register: None,
     };
     let outcome = import_schools(ctx, "national.xlsx", bytes, &options, &Silent).await?;
     eprintln!("schools: {} inserted", outcome.report.inserted);

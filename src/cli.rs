@@ -261,17 +261,31 @@ pub async fn run(cli: Cli, clock: Arc<dyn Clock>) -> ExitCode {
         Command::Import(ImportCommand::Schools(args)) => {
             ExitCode::from(import(&cli.config, clock_ref, ImportKind::Schools, &args).await)
         }
-        Command::Import(ImportCommand::Cases(args)) => {
-            ExitCode::from(import(&cli.config, clock_ref, ImportKind::Cases, &args.into_import_args()).await)
-        }
+        Command::Import(ImportCommand::Cases(args)) => ExitCode::from(
+            import(
+                &cli.config,
+                clock_ref,
+                ImportKind::Cases,
+                &args.into_import_args(),
+            )
+            .await,
+        ),
         Command::Import(ImportCommand::Designees(args)) => ExitCode::from(
-            import(&cli.config, clock_ref, ImportKind::Designees, &args.into_import_args()).await,
+            import(
+                &cli.config,
+                clock_ref,
+                ImportKind::Designees,
+                &args.into_import_args(),
+            )
+            .await,
         ),
         Command::Campaign(CampaignCommand::Set {
             deadline,
             title,
             at,
-        }) => report_failure(set_campaign(&cli.config, clock_ref, deadline, title.as_deref(), at).await),
+        }) => report_failure(
+            set_campaign(&cli.config, clock_ref, deadline, title.as_deref(), at).await,
+        ),
         Command::Export {
             report,
             out,
@@ -281,20 +295,34 @@ pub async fn run(cli: Cli, clock: Arc<dyn Clock>) -> ExitCode {
         Command::Reminders(RemindersCommand::Run { at, dry_run }) => {
             report_failure(run_reminders(&cli.config, clock_ref, at, dry_run).await)
         }
-        Command::Outbox(OutboxCommand::Send) => report_failure(send_outbox(&cli.config, clock_ref).await),
+        Command::Outbox(OutboxCommand::Send) => {
+            report_failure(send_outbox(&cli.config, clock_ref).await)
+        }
         Command::User(UserCommand::Add {
             email,
             role,
             name,
             password_stdin,
         }) => report_failure(
-            add_user(&cli.config, clock_ref, &email, &role, name.as_deref(), password_stdin).await,
+            add_user(
+                &cli.config,
+                clock_ref,
+                &email,
+                &role,
+                name.as_deref(),
+                password_stdin,
+            )
+            .await,
         ),
         Command::User(UserCommand::Calendar { email }) => {
             report_failure(print_calendar(&cli.config, clock_ref, &email).await)
         }
-        Command::Portal(command) => ExitCode::from(portal::run(&cli.config, clock_ref, command).await),
-        Command::Backup { path } => report_failure(backup::backup(&cli.config, clock_ref, path).await),
+        Command::Portal(command) => {
+            ExitCode::from(portal::run(&cli.config, clock_ref, command).await)
+        }
+        Command::Backup { path } => {
+            report_failure(backup::backup(&cli.config, clock_ref, path).await)
+        }
         Command::Restore { archive } => {
             report_failure(backup::restore(&cli.config, &archive).await)
         }
@@ -397,6 +425,7 @@ async fn set_campaign(
         db: &db,
         clock: &as_of,
         timezone: config.timezone,
+        register: None,
     };
     let campaign =
         crate::app::campaign::set_deadline(ctx, &crate::app::Actor::CommandLine, deadline, title)
@@ -547,6 +576,7 @@ async fn import(config: &Config, clock: &dyn Clock, kind: ImportKind, args: &Imp
         db: &db,
         clock,
         timezone: config.timezone,
+        register: None,
     };
     match crate::import::run(kind, ctx, &file_name, bytes, &options, progress).await {
         Ok(outcome) => {

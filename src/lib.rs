@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod portal;
+pub mod register;
 pub mod reports;
 pub mod telemetry;
 pub mod views;

@@ -639,22 +639,10 @@ pub async fn export(
         FileFormat::Xlsx => crate::excel::report_writer::xlsx(&report, inspectorate)?,
         FileFormat::Csv(separator) => crate::excel::report_writer::csv(&report, separator)?,
     };
-    let entry = db::audit::AuditEntry {
-        at: now,
-        actor: who.to_string(),
-        action: "export raport".into(),
-        entity: "report".into(),
-        entity_id: Some(kind.name().into()),
-        details: Some(format!(
-            "{} ({}), filtru: {}",
-            kind.title(),
-            format.extension(),
-            report.filter
-        )),
-        before: None,
-        after: None,
-    };
-    db::audit::record(db, entry).await?;
+    let clock = crate::clock::FixedClock(now);
+    let ctx = crate::app::Ctx::new(db, &clock, tz);
+    let what = format!("{} ({})", kind.title(), format.extension());
+    crate::app::reports::record_export(ctx, who, &what, &report.filter).await?;
     Ok((report, bytes))
 }
 

@@ -14,6 +14,7 @@ mod m20261130_000008_access_contact;
 mod m20261130_000009_cazier;
 mod m20261201_000010_portal;
 mod m20261202_000011_pending_upload;
+mod m20261208_000012_change_log;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_cazier::Migration),
             Box::new(m20261201_000010_portal::Migration),
             Box::new(m20261202_000011_pending_upload::Migration),
+            Box::new(m20261208_000012_change_log::Migration),
         ]
     }
 }

@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 
-use super::{Actor, AppError, AppResult, Ctx, audit, pj};
+use super::{Actor, AppError, AppResult, Ctx, pj};
 use crate::db;
+use crate::domain::change::Change;
 use crate::domain::den::{self, Campaign, DeadlineRefusal, Extension};
 use crate::domain::reminders::DEADLINE_ITEMS;
 
@@ -20,25 +21,20 @@ pub async fn set_deadline(
         .map(|t| t.trim().chars().take(200).collect::<String>())
         .filter(|t| !t.is_empty());
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let before = db::den::active_campaign(&txn).await?;
+    let mut tx = ctx.begin().await?;
+    let before = db::den::active_campaign(tx.db()).await?;
     let after =
-        db::den::save_campaign(&txn, before.as_ref(), deadline, title.as_deref(), now).await?;
+        db::den::save_campaign(tx.db(), before.as_ref(), deadline, title.as_deref(), now).await?;
     if before.as_ref().map(|b| b.deadline) != Some(after.deadline) {
-        db::outbox::cancel_queued(&txn, None, DEADLINE_ITEMS).await?;
+        db::outbox::cancel_queued(tx.db(), None, DEADLINE_ITEMS).await?;
     }
-    let id = after.id.to_string();
-    audit(
-        &txn,
-        now,
-        actor,
-        "termen campanie",
-        ("campaign", &id),
-        before.as_ref(),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    if before.as_ref() != Some(&after) {
+        tx.record(Change::CampaignSet {
+            before,
+            after: after.clone(),
+        });
+    }
+    ctx.commit(tx, actor).await?;
     Ok(after)
 }
 
@@ -51,32 +47,45 @@ pub async fn extend(
     reason: &str,
 ) -> AppResult<Extension> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let school = pj(&txn, school).await?;
-    let campaign = db::den::active_campaign(&txn)
+    let mut tx = ctx.begin().await?;
+    let school = pj(tx.db(), school).await?;
+    let campaign = db::den::active_campaign(tx.db())
         .await?
         .ok_or(DeadlineRefusal::NoCampaign)?;
     let reason: String = reason.trim().chars().take(1000).collect();
     den::check_extension(&campaign, until, &reason).map_err(|r| AppError::invalid("until", r))?;
-    let before = db::den::extension_of(&txn, campaign.id, &school).await?;
+    let before = db::den::extension_of(tx.db(), campaign.id, &school).await?;
     let after = Extension {
         until,
         reason,
         recorded_by: actor.name(),
         recorded_at: now,
     };
-    db::den::save_extension(&txn, campaign.id, &school, &after).await?;
-    db::outbox::cancel_queued(&txn, Some(std::slice::from_ref(&school)), DEADLINE_ITEMS).await?;
-    audit(
-        &txn,
-        now,
-        actor,
-        "prelungire termen",
-        ("school", &school),
-        before.as_ref(),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    db::den::save_extension(tx.db(), campaign.id, &school, &after).await?;
+    db::outbox::cancel_queued(tx.db(), Some(std::slice::from_ref(&school)), DEADLINE_ITEMS).await?;
+    tx.record(Change::ExtensionGranted {
+        school,
+        before,
+        after: after.clone(),
+    });
+    ctx.commit(tx, actor).await?;
     Ok(after)
+}
+
+/// Withdraws a PJ's extension: the campaign's deadline applies to it again, and reminders
+/// queued for the extended date go back to the planner.
+pub async fn withdraw_extension(ctx: Ctx<'_>, actor: &Actor, school: &str) -> AppResult<()> {
+    let mut tx = ctx.begin().await?;
+    let school = pj(tx.db(), school).await?;
+    let campaign = db::den::active_campaign(tx.db())
+        .await?
+        .ok_or(DeadlineRefusal::NoCampaign)?;
+    let before = db::den::extension_of(tx.db(), campaign.id, &school)
+        .await?
+        .ok_or(AppError::NotFound("Prelungirea"))?;
+    db::den::delete_extension(tx.db(), campaign.id, &school).await?;
+    db::outbox::cancel_queued(tx.db(), Some(std::slice::from_ref(&school)), DEADLINE_ITEMS).await?;
+    tx.record(Change::ExtensionWithdrawn { school, before });
+    ctx.commit(tx, actor).await?;
+    Ok(())
 }

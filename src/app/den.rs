@@ -2,10 +2,11 @@
 //! and the imports (`domain::den::SchoolProcedure::check`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::DatabaseTransaction;
 
-use super::{Actor, AppResult, Ctx, audit, pj};
+use super::cases::{LinkEvent, save_link, with_access};
+use super::{Actor, AppError, AppResult, Ctx, Tx, pj};
 use crate::db;
+use crate::domain::change::{CaseRef, Change};
 use crate::domain::den::{AcceptedStep, DenStep, StepClaim, StepRefusal};
 use crate::domain::designee::AccessContact;
 
@@ -20,15 +21,15 @@ pub async fn record_step(
     contact: Option<&AccessContact>,
 ) -> AppResult<AcceptedStep> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let school = pj(&txn, school).await?;
+    let mut tx = ctx.begin().await?;
+    let school = pj(tx.db(), school).await?;
     let step = StepInput {
         claim,
         note,
         contact,
     };
-    let accepted = apply_step(&txn, actor, &school, step, ctx.today(), now).await?;
-    txn.commit().await?;
+    let accepted = apply_step(&mut tx, actor, &school, step, ctx.today(), now).await?;
+    ctx.commit(tx, actor).await?;
     Ok(accepted)
 }
 
@@ -42,23 +43,21 @@ pub(super) struct StepInput<'a> {
 
 /// Checks and writes one step inside the caller's transaction (also used by links, imports).
 pub(super) async fn apply_step(
-    txn: &DatabaseTransaction,
+    tx: &mut Tx,
     actor: &Actor,
     school: &str,
     input: StepInput<'_>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> AppResult<AcceptedStep> {
-    let procedure = db::den::procedure_of(txn, school).await?;
-    let before = procedure.effective_step();
+    let procedure = db::den::procedure_of(tx.db(), school).await?;
     let accepted = procedure.check(input.claim, today)?;
-    if let Some(case) = accepted.case {
-        db::cases::set_access_date(txn, case, school, accepted.step, accepted.on, now).await?;
-        if let (DenStep::AccessRequested, Some(contact)) = (accepted.step, input.contact) {
-            let (email, phone) = (contact.email.as_deref(), contact.phone.as_deref());
-            db::cases::set_access_contact(txn, case, school, email, phone, now).await?;
+    let case = match accepted.case {
+        Some(case_id) => {
+            Some(set_access(tx, school, case_id, &accepted, input.contact, now).await?)
         }
-    }
+        None => None,
+    };
     let note: Option<String> = input
         .note
         .map(|n| n.trim().chars().take(1000).collect::<String>())
@@ -72,29 +71,46 @@ pub(super) async fn apply_step(
         note: note.as_deref(),
         now,
     };
-    db::den::insert_step(txn, &new).await?;
-    let after = serde_json::json!({
-        "pas": accepted.step.as_str(), "data": accepted.on, "dosar": accepted.case, "nota": note,
+    let step = db::den::insert_step(tx.db(), &new).await?;
+    tx.record(Change::StepRecorded {
+        school: school.to_string(),
+        step,
+        case,
     });
-    let before = serde_json::json!({"pas": before.as_str()});
-    audit(
-        txn,
-        now,
-        actor,
-        "pas D.E.N.",
-        ("school", school),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
     Ok(accepted)
+}
+
+/// Sets an access step's date (and a request's declared contact) on the case it is about.
+async fn set_access(
+    tx: &mut Tx,
+    school: &str,
+    case_id: i32,
+    accepted: &AcceptedStep,
+    contact: Option<&AccessContact>,
+    now: DateTime<Utc>,
+) -> AppResult<CaseRef> {
+    let (case, _) = db::cases::for_page(tx.db(), case_id)
+        .await?
+        .ok_or(AppError::NotFound("Dosarul"))?;
+    let case = CaseRef::of(&case);
+    let (id, link) = db::cases::find_link(tx.db(), case_id, school)
+        .await?
+        .ok_or(AppError::NotFound("Unitatea în dosar"))?;
+    let contact = contact.map(|c| (c.email.clone(), c.phone.clone()));
+    let after = with_access(&link, accepted.step, accepted.on, contact);
+    let event = match accepted.step {
+        DenStep::AccessRequested => LinkEvent::Requested,
+        _ => LinkEvent::Approved,
+    };
+    save_link(tx, &case, school, Some((id, link)), after, event, now).await?;
+    Ok(case)
 }
 
 /// An import's step dates for one school, oldest step first: each is checked like any other
 /// step; one already reached is skipped quietly (lists are re-imported), any other refusal
 /// is returned with the step it concerns and nothing of it is written.
 pub(super) async fn catch_up(
-    txn: &DatabaseTransaction,
+    tx: &mut Tx,
     actor: &Actor,
     school: &str,
     mut steps: Vec<(DenStep, NaiveDate)>,
@@ -104,7 +120,7 @@ pub(super) async fn catch_up(
     steps.sort();
     let mut added = 0;
     for (step, on) in steps {
-        let procedure = db::den::procedure_of(txn, school).await?;
+        let procedure = db::den::procedure_of(tx.db(), school).await?;
         if already_reached(&procedure, step) {
             continue;
         }
@@ -121,7 +137,7 @@ pub(super) async fn catch_up(
             note: None,
             contact: None,
         };
-        apply_step(txn, actor, school, input, today, now).await?;
+        apply_step(tx, actor, school, input, today, now).await?;
         added += 1;
     }
     Ok(Ok(added))
@@ -131,8 +147,8 @@ pub(super) async fn catch_up(
 fn already_reached(procedure: &crate::domain::den::SchoolProcedure, step: DenStep) -> bool {
     let has = |f: fn(&crate::domain::den::CaseAccess) -> bool| procedure.cases.iter().any(f);
     match step {
-        DenStep::AccessRequested => has(|c| c.requested_on.is_some()),
-        DenStep::AccessApproved => has(|c| c.approved_on.is_some() && c.requested_on.is_some()),
+        DenStep::AccessRequested => has(|c| c.requested()),
+        DenStep::AccessApproved => has(|c| c.approved().is_some()),
         _ => procedure.effective_step() >= step,
     }
 }

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseTransaction;
 
-use super::{Actor, AppError, AppResult, Ctx, audit, pj};
+use super::{Actor, AppError, AppResult, Ctx, Tx, pj};
 use crate::db;
-use crate::domain::designee::{self, DesigneeFacts, FieldProblem};
+use crate::domain::change::Change;
+use crate::domain::designee::{self, DesigneeFacts, FieldProblem, StoredDesignee};
 use crate::domain::reminders::DESIGNEE_ITEMS;
 
 /// What recording did.
@@ -44,11 +45,11 @@ pub async fn record(
 ) -> AppResult<DesigneeOutcome> {
     let (facts, mut warnings) = designee::check(typed).map_err(problems)?;
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let school = pj(&txn, school).await?;
-    let recorded = write(&txn, actor, &school, &facts, now, true).await?;
-    warnings.extend(shared_contact(&txn, &school, &facts).await?);
-    txn.commit().await?;
+    let mut tx = ctx.begin().await?;
+    let school = pj(tx.db(), school).await?;
+    let recorded = write(&mut tx, actor, &school, &facts, now, true).await?;
+    warnings.extend(shared_contact(tx.db(), &school, &facts).await?);
+    ctx.commit(tx, actor).await?;
     Ok(DesigneeOutcome {
         recorded,
         facts,
@@ -92,30 +93,26 @@ pub fn problems(errors: Vec<FieldProblem>) -> AppError {
 /// confirming actor confirms it), other data closes the current row and opens a new one.
 /// `write` false only tells what would happen (dry-run imports).
 pub(super) async fn write(
-    txn: &DatabaseTransaction,
+    tx: &mut Tx,
     actor: &Actor,
     school: &str,
     facts: &DesigneeFacts,
     now: DateTime<Utc>,
     write: bool,
 ) -> AppResult<Recorded> {
-    let before = db::designees::current(txn, school).await?;
+    let before = db::designees::current(tx.db(), school).await?;
     let confirmed_by = confirms(actor);
     if let Some(current) = before.as_ref().filter(|b| &b.facts == facts) {
         if let (true, Some(by), None) = (write, confirmed_by, current.confirmed_at) {
-            db::designees::mark_confirmed(txn, current.id, by, now).await?;
-            let after =
-                serde_json::json!({"confirmat_de": by, "persoana": current.facts.full_name});
-            audit(
-                txn,
-                now,
-                actor,
-                "confirmare persoană desemnată",
-                ("school", school),
-                None::<&()>,
-                Some(&after),
-            )
-            .await?;
+            db::designees::mark_confirmed(tx.db(), current.id, by, now).await?;
+            tx.record(Change::DesigneeConfirmed {
+                school: school.to_string(),
+                designee: StoredDesignee {
+                    confirmed_at: Some(now),
+                    confirmed_by: Some(by.to_string()),
+                    ..current.clone()
+                },
+            });
         }
         return Ok(Recorded::Unchanged);
     }
@@ -134,24 +131,23 @@ pub(super) async fn write(
         recorded_by: &actor.name(),
         now,
     };
-    db::designees::replace_current(txn, &new, before.as_ref().map(|b| b.id)).await?;
+    let id = db::designees::replace_current(tx.db(), &new, before.as_ref().map(|b| b.id)).await?;
     // Queued mail went to the old person or asked to confirm the old data.
-    db::outbox::cancel_queued(txn, Some(&[school.to_string()]), DESIGNEE_ITEMS).await?;
-    let action = match actor {
-        Actor::DirectorLink => "persoană desemnată (link)",
-        Actor::Import(_) => "import persoană desemnată",
-        _ => "persoană desemnată",
-    };
-    audit(
-        txn,
-        now,
-        actor,
-        action,
-        ("school", school),
-        before.as_ref().map(|b| &b.facts),
-        Some(facts),
-    )
-    .await?;
+    db::outbox::cancel_queued(tx.db(), Some(&[school.to_string()]), DESIGNEE_ITEMS).await?;
+    tx.record(Change::DesigneeNamed {
+        school: school.to_string(),
+        before,
+        after: StoredDesignee {
+            id,
+            school_code: school.to_string(),
+            facts: facts.clone(),
+            valid_from: now,
+            valid_to: None,
+            confirmed_at: confirmed_by.map(|_| now),
+            confirmed_by: confirmed_by.map(str::to_string),
+            recorded_by: actor.name(),
+        },
+    });
     Ok(recorded)
 }
 
@@ -167,22 +163,17 @@ pub async fn record_cazier(
     let evidence = designee::check_cazier(number, issued_on, ctx.today())
         .map_err(|m| AppError::invalid("certificate_number", m))?;
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let school = pj(&txn, school).await?;
-    let current = db::designees::current(&txn, &school)
+    let mut tx = ctx.begin().await?;
+    let school = pj(tx.db(), school).await?;
+    let current = db::designees::current(tx.db(), &school)
         .await?
         .ok_or_else(|| AppError::invalid("designee", "unitatea nu are o persoană desemnată"))?;
-    db::designees::save_evidence(&txn, current.id, &evidence, &actor.name(), now).await?;
-    audit(
-        &txn,
-        now,
-        actor,
-        "cazier judiciar",
-        ("school", &school),
-        None::<&()>,
-        Some(&evidence),
-    )
-    .await?;
-    txn.commit().await?;
+    db::designees::save_evidence(tx.db(), current.id, &evidence, &actor.name(), now).await?;
+    tx.record(Change::EvidenceRecorded {
+        school,
+        designee_id: current.id,
+        evidence: evidence.clone(),
+    });
+    ctx.commit(tx, actor).await?;
     Ok(evidence)
 }

@@ -33,7 +33,7 @@ pub async fn queue_if_due(
     let since = db::outbox::last_of_kind(ctx.db, MailKind::Hearings)
         .await?
         .unwrap_or(now - chrono::Duration::days(1));
-    let changes = db::audit::since(ctx.db, "court_case", since, 200).await?;
+    let changes = db::changes::about_cases_since(ctx.db, since, 200).await?;
     if hearings.is_empty() && changes.is_empty() {
         return Ok(false);
     }
@@ -59,28 +59,21 @@ pub async fn queue_if_due(
             )
         })
         .collect::<Vec<_>>();
-    let mut change_lines = Vec::new();
-    for entry in &changes {
-        let number = match entry
-            .entity_id
-            .as_deref()
-            .and_then(|id| id.parse::<i32>().ok())
-        {
-            Some(id) => db::cases::find(ctx.db, id, today)
-                .await?
-                .map_or_else(String::new, |(case, _)| format!(" — dosar {}", case.number)),
-            None => String::new(),
-        };
-        change_lines.push(format!(
-            "{} — {}{number} ({})",
-            entry
-                .at
-                .with_timezone(&ctx.timezone)
-                .format("%d.%m.%Y %H:%M"),
-            entry.action,
-            entry.actor
-        ));
-    }
+    // Changes by hand, by import and from the portal alike, as the audit trail words them.
+    let staff: std::collections::HashMap<String, String> = db::staff::all(ctx.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.email, u.name))
+        .collect();
+    let code = |code: &str| code.to_string();
+    let change_lines: Vec<String> = changes
+        .iter()
+        .map(|r| {
+            let when = r.at.with_timezone(&ctx.timezone).format("%d.%m.%Y %H:%M");
+            let who = crate::domain::change::actor_name(&r.actor, &staff);
+            format!("{when} — {}", r.describe(&who, &code).sentence)
+        })
+        .collect();
     let mut blocks = vec![Block::Paragraph(format!(
         "Termenele de judecată din următoarele {DIGEST_WORKING_DAYS} zile lucrătoare (până la {}):",
         until.format("%d.%m.%Y")

@@ -1,18 +1,22 @@
 //! The apply step of every import: the rows a file's validation accepted are written in one
 //! transaction, under the same rules as a change made by hand; a row the stored data refuses
 //! (a step without its premise) is rejected with its row and column and nothing of it is
-//! written. Then the batch and an audit row are recorded and the transaction commits, or a
-//! dry run / `--strict` refusal rolls everything back.
+//! written. Every row's change is recorded under the import's batch; then the batch is
+//! recorded and the transaction commits, or a dry run / `--strict` refusal rolls everything
+//! back.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use tokio::sync::mpsc;
 
-use super::{Actor, AppError, Ctx};
+use super::cases::LinkEvent;
+use super::{Actor, AppError, Ctx, Tx};
 use crate::db::{self, DbError};
 use crate::domain::case_import::{CaseKey, CasePlan, LinkFacts, PlannedLink, access_header};
+use crate::domain::cases::StoredCase;
+use crate::domain::change::{CaseRef, Change, ImportCounts};
 use crate::domain::den::{DenStep, SchoolProcedure, StepRefusal};
 use crate::domain::designee::{PlannedDesignee, step_header};
 use crate::domain::report::ImportReport;
@@ -77,16 +81,16 @@ pub struct Source<'a> {
     pub sha256: &'a str,
 }
 
-async fn begin(ctx: Ctx<'_>, options: &ImportOptions) -> Result<DatabaseTransaction, ImportError> {
+async fn begin(ctx: Ctx<'_>, options: &ImportOptions) -> Result<Tx, ImportError> {
     Ok(if options.dry_run {
-        ctx.db.begin().await?
+        ctx.begin_dry().await?
     } else {
         ctx.begin().await?
     })
 }
 
-async fn rolled_back(txn: DatabaseTransaction, error: ImportError) -> ImportError {
-    if let Err(e) = txn.rollback().await {
+async fn rolled_back(tx: Tx, error: ImportError) -> ImportError {
+    if let Err(e) = tx.rollback().await {
         tracing::error!(error = %e, "rollback after a failed import");
     }
     error
@@ -102,37 +106,41 @@ pub async fn apply_schools(
     planned: impl Future<Output = Result<ImportReport, ImportError>>,
 ) -> Result<ImportOutcome, ImportError> {
     let now = ctx.now();
-    let txn = begin(ctx, options).await?;
-    let written = write_batches(&txn, batches, now, !options.dry_run).await;
+    let mut tx = begin(ctx, options).await?;
+    let written = write_batches(&mut tx, batches, now, !options.dry_run).await;
     let (mut writer, mut report) = match (written, planned.await) {
         (Ok(writer), Ok(report)) => (writer, report),
-        (_, Err(e)) => return Err(rolled_back(txn, e).await),
-        (Err(e), Ok(_)) => return Err(rolled_back(txn, e.into()).await),
+        (_, Err(e)) => return Err(rolled_back(tx, e).await),
+        (Err(e), Ok(_)) => return Err(rolled_back(tx, e.into()).await),
     };
     let stored_parents = writer.stored_among(&orphan_pj_codes(&report));
     drop_known_orphans(&mut report, &stored_parents);
     // Only a complete file says which schools are gone.
     if let (Some(county), true) = (options.county.as_deref(), report.rejected.is_empty()) {
-        writer.deactivate_missing(&txn, county).await?;
+        for change in writer.deactivate_missing(tx.db(), county).await? {
+            tx.record(change);
+        }
     }
     let counts = writer.counts();
     report.inserted = counts.inserted;
     report.updated = counts.updated;
     report.unchanged = counts.unchanged;
     report.deactivated = counts.deactivated;
-    conclude(txn, "import unități", source, options, now, report).await
+    conclude(ctx, tx, "unități", source, options, report).await
 }
 
 /// Writes batches as they come; the receiver is dropped on return, which stops the reader.
 async fn write_batches(
-    txn: &DatabaseTransaction,
+    tx: &mut Tx,
     mut batches: mpsc::Receiver<Vec<SchoolRecord>>,
     now: DateTime<Utc>,
     write: bool,
 ) -> Result<db::schools::SchoolWriter, DbError> {
-    let mut writer = db::schools::SchoolWriter::load(txn, now, write).await?;
+    let mut writer = db::schools::SchoolWriter::load(tx.db(), now, write).await?;
     while let Some(batch) = batches.recv().await {
-        writer.apply(txn, batch).await?;
+        for change in writer.apply(tx.db(), batch).await? {
+            tx.record(change);
+        }
     }
     Ok(writer)
 }
@@ -147,9 +155,9 @@ pub async fn apply_cases(
     mut report: ImportReport,
 ) -> Result<ImportOutcome, ImportError> {
     let now = ctx.now();
-    let txn = begin(ctx, options).await?;
+    let mut tx = begin(ctx, options).await?;
     let applied = async {
-        let refused = refuse_access_without_premise(&txn, &plan, &mut report).await?;
+        let refused = refuse_access_without_premise(tx.db(), &plan, &mut report).await?;
         plan.links.retain(|l| !refused.contains(&l.row));
         let kept: HashSet<&CaseKey> = plan.links.iter().map(|l| &l.case).collect();
         let kept: HashSet<CaseKey> = kept.into_iter().cloned().collect();
@@ -157,23 +165,26 @@ pub async fn apply_cases(
         let schools: HashSet<String> = plan.links.iter().map(|l| l.school_code.clone()).collect();
         let mut before = HashMap::new();
         for school in &schools {
-            before.insert(school.clone(), db::den::procedure_of(&txn, school).await?);
+            before.insert(
+                school.clone(),
+                db::den::procedure_of(tx.db(), school).await?,
+            );
         }
-        let counts = write_case_plan(&txn, &plan, now, !options.dry_run).await?;
+        let counts = write_case_plan(&mut tx, &plan, now, !options.dry_run).await?;
         let actor = Actor::Import(options.actor.clone());
         for (school, procedure) in before {
-            record_reached_access(&txn, &actor, &school, &procedure, now).await?;
+            record_reached_access(&mut tx, &actor, &school, &procedure, now).await?;
         }
         Ok::<_, ImportError>(counts)
     }
     .await;
     let counts = match applied {
         Ok(counts) => counts,
-        Err(e) => return Err(rolled_back(txn, e).await),
+        Err(e) => return Err(rolled_back(tx, e).await),
     };
     (report.inserted, report.updated, report.unchanged) =
         (counts.inserted, counts.updated, counts.unchanged);
-    conclude(txn, "import dosare", source, options, now, report).await
+    conclude(ctx, tx, "dosare", source, options, report).await
 }
 
 /// Rows whose access dates break the procedure, once merged with what is stored: an
@@ -191,6 +202,9 @@ async fn refuse_access_without_premise(
         };
         let refusal = match (merged.access_requested_on, merged.access_approved_on) {
             (None, Some(_)) => Some(StepRefusal::NoRequest),
+            (Some(_), Some(_)) if merged.access_refused_on.is_some() => {
+                Some(StepRefusal::Refused(link.case.number.clone()))
+            }
             (Some(requested), Some(approved)) if approved < requested => {
                 Some(StepRefusal::BeforePrevious {
                     previous: DenStep::AccessRequested.label(),
@@ -232,58 +246,81 @@ struct LinkCounts {
 /// is `updated` when its link or, for the first row naming a case, the case changed. What a
 /// list leaves empty keeps what is stored (it may have been entered by hand).
 async fn write_case_plan(
-    txn: &DatabaseTransaction,
+    tx: &mut Tx,
     plan: &CasePlan,
     now: DateTime<Utc>,
     write: bool,
 ) -> Result<LinkCounts, ImportError> {
     let mut counts = LinkCounts::default();
-    let mut case_ids: HashMap<&CaseKey, Option<i32>> = HashMap::new();
+    let mut cases: HashMap<&CaseKey, Option<StoredCase>> = HashMap::new();
     let mut changed_at: HashSet<u32> = HashSet::new();
     for case in &plan.cases {
-        let (id, changed) = match db::cases::find_by_key(txn, &case.key).await? {
+        let (stored, changed) = match db::cases::find_by_key(tx.db(), &case.key).await? {
             Some(stored) => {
                 let merged = stored.facts.overlaid_by(&case.facts);
                 let changed = merged != stored.facts;
-                if changed && write {
-                    db::cases::update_facts(txn, stored.id, &merged, now).await?;
-                }
-                (Some(stored.id), changed)
+                let stored = if changed && write {
+                    super::cases::save_facts(tx, &stored, merged, now).await?
+                } else {
+                    stored
+                };
+                (Some(stored), changed)
             }
             None if !write => (None, true),
             None => (
-                Some(db::cases::insert_case(txn, case, "import", now).await?),
+                Some(super::cases::add_case(tx, case, "import", Vec::new(), now).await?),
                 true,
             ),
         };
         let mut changed = changed;
-        if let (true, Some(id), Some(on)) = (write, id, case.facts.next_hearing) {
-            changed |= super::hearings::ensure_on(txn, id, on, now).await?;
+        if let (true, Some(stored), Some(on)) = (write, stored.as_ref(), case.facts.next_hearing) {
+            changed |= super::hearings::ensure_on(tx, stored, on, now).await?;
         }
-        case_ids.insert(&case.key, id);
+        cases.insert(&case.key, stored);
         if changed {
             changed_at.insert(case.row);
         }
     }
     for link in &plan.links {
-        let case_id = case_ids.get(&link.case).copied().flatten();
-        let stored = match case_id {
-            Some(case_id) => db::cases::find_link(txn, case_id, &link.school_code).await?,
+        let case = cases.get(&link.case).cloned().flatten();
+        let stored = match &case {
+            Some(case) => db::cases::find_link(tx.db(), case.id, &link.school_code).await?,
             None => None,
         };
-        match (stored, case_id) {
-            (None, case_id) => {
+        match stored {
+            None => {
                 counts.inserted += 1;
-                if let (true, Some(case_id)) = (write, case_id) {
-                    db::cases::insert_link(txn, case_id, &link.school_code, &link.facts, now)
+                if let (true, Some(case)) = (write, &case) {
+                    let case = CaseRef::of(case);
+                    let facts = link.facts.clone();
+                    let added = LinkEvent::Edited;
+                    super::cases::save_link(tx, &case, &link.school_code, None, facts, added, now)
                         .await?;
                 }
             }
-            (Some((id, stored)), _) => {
+            Some((id, stored)) => {
                 let merged = stored.overlaid_by(&link.facts);
                 let link_changed = merged != stored;
-                if link_changed && write {
-                    db::cases::update_link(txn, id, &merged, now).await?;
+                if let (true, true, Some(case)) = (link_changed, write, &case) {
+                    let event = if merged.access_requested_on != stored.access_requested_on {
+                        LinkEvent::Requested
+                    } else if merged.access_approved_on != stored.access_approved_on {
+                        LinkEvent::Approved
+                    } else {
+                        LinkEvent::Edited
+                    };
+                    let case = CaseRef::of(case);
+                    let before = Some((id, stored));
+                    super::cases::save_link(
+                        tx,
+                        &case,
+                        &link.school_code,
+                        before,
+                        merged,
+                        event,
+                        now,
+                    )
+                    .await?;
                 }
                 if link_changed || changed_at.contains(&link.row) {
                     counts.updated += 1
@@ -298,22 +335,22 @@ async fn write_case_plan(
 
 /// The access steps a list made a school reach, recorded in its history with their dates.
 async fn record_reached_access(
-    txn: &DatabaseTransaction,
+    tx: &mut Tx,
     actor: &Actor,
     school: &str,
     before: &SchoolProcedure,
     now: DateTime<Utc>,
 ) -> Result<(), ImportError> {
-    let after = db::den::procedure_of(txn, school).await?;
+    let after = db::den::procedure_of(tx.db(), school).await?;
     let first = |f: fn(&crate::domain::den::CaseAccess) -> Option<chrono::NaiveDate>| {
         after.cases.iter().filter_map(f).min()
     };
     let reached = [
-        (DenStep::AccessRequested, first(|c| c.requested_on)),
         (
-            DenStep::AccessApproved,
-            first(|c| c.approved_on.filter(|_| c.requested_on.is_some())),
+            DenStep::AccessRequested,
+            first(|c| c.requested_on.filter(|_| c.requested())),
         ),
+        (DenStep::AccessApproved, first(|c| c.approved())),
     ];
     let was = before.effective_step();
     for (step, on) in reached {
@@ -329,7 +366,12 @@ async fn record_reached_access(
             note: None,
             now,
         };
-        db::den::insert_step(txn, &new).await?;
+        let step = db::den::insert_step(tx.db(), &new).await?;
+        tx.record(Change::StepRecorded {
+            school: school.to_string(),
+            step,
+            case: None,
+        });
     }
     Ok(())
 }
@@ -345,13 +387,13 @@ pub async fn apply_designees(
 ) -> Result<ImportOutcome, ImportError> {
     let now = ctx.now();
     let today = ctx.today();
-    let txn = begin(ctx, options).await?;
+    let mut tx = begin(ctx, options).await?;
     let actor = Actor::Import(options.actor.clone());
     let applied = async {
         for designee in planned {
-            let row = txn.begin().await?;
+            let mut row = tx.savepoint().await?;
             let recorded = super::designees::write(
-                &row,
+                &mut row,
                 &actor,
                 &designee.school_code,
                 &designee.facts,
@@ -361,13 +403,13 @@ pub async fn apply_designees(
             .await?;
             let steps = designee.steps.clone();
             let shared =
-                super::designees::shared_contact(&row, &designee.school_code, &designee.facts)
+                super::designees::shared_contact(row.db(), &designee.school_code, &designee.facts)
                     .await?;
-            match super::den::catch_up(&row, &actor, &designee.school_code, steps, today, now)
+            match super::den::catch_up(&mut row, &actor, &designee.school_code, steps, today, now)
                 .await?
             {
                 Ok(_) => {
-                    row.commit().await?;
+                    row.release_into(&mut tx).await?;
                     if let Some(warning) = shared {
                         report.warn(designee.row, "Telefon", &warning.value, warning.message);
                     }
@@ -394,38 +436,30 @@ pub async fn apply_designees(
     }
     .await;
     if let Err(e) = applied {
-        return Err(rolled_back(txn, e).await);
+        return Err(rolled_back(tx, e).await);
     }
     report.rejected.sort_by_key(|r| r.row);
-    conclude(
-        txn,
-        "import persoane desemnate",
-        source,
-        options,
-        now,
-        report,
-    )
-    .await
+    conclude(ctx, tx, "persoane desemnate", source, options, report).await
 }
 
-/// Ends an import whose rows are written in `txn`: refuses under `--strict`, rolls back a dry
-/// run, otherwise records the batch and an audit row and commits.
+/// Ends an import whose rows are written in `tx`: refuses under `--strict`, rolls back a dry
+/// run, otherwise records the batch (every row's change under it) and commits.
 async fn conclude(
-    txn: DatabaseTransaction,
-    label: &str,
+    ctx: Ctx<'_>,
+    mut tx: Tx,
+    kind: &str,
     source: Source<'_>,
     options: &ImportOptions,
-    now: DateTime<Utc>,
     mut report: ImportReport,
 ) -> Result<ImportOutcome, ImportError> {
     report.file = source.file_name.to_string();
     report.dry_run = options.dry_run;
     if options.strict && !report.rejected.is_empty() {
         let error = ImportError::StrictRejected(report.rejected_rows(), Box::new(report));
-        return Err(rolled_back(txn, error).await);
+        return Err(rolled_back(tx, error).await);
     }
     if options.dry_run {
-        txn.rollback().await?;
+        tx.rollback().await?;
         return Ok(ImportOutcome {
             report,
             batch_id: None,
@@ -435,32 +469,25 @@ async fn conclude(
         file_name: source.file_name,
         sha256: source.sha256,
         actor: &options.actor,
-        created_at: now,
+        created_at: ctx.now(),
         report: &report,
     };
-    let id = db::imports::record(&txn, batch).await?;
-    let details = format!(
-        "{} (SHA-256 {}): {} noi, {} actualizate, {} neschimbate, {} dezactivate, {} rânduri respinse",
-        source.file_name,
-        source.sha256,
-        report.inserted,
-        report.updated,
-        report.unchanged,
-        report.deactivated,
-        report.rejected_rows()
-    );
-    let entry = crate::domain::audit::AuditEntry {
-        at: now,
-        actor: options.actor.clone(),
-        action: label.to_string(),
-        entity: "import_batch".into(),
-        entity_id: Some(id.to_string()),
-        details: Some(details),
-        before: None,
-        after: None,
-    };
-    db::audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    let id = db::imports::record(tx.db(), batch).await?;
+    tx.set_batch(id);
+    tx.record(Change::ImportApplied {
+        batch_id: id,
+        kind: kind.to_string(),
+        file: source.file_name.to_string(),
+        counts: ImportCounts {
+            inserted: report.inserted,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            deactivated: report.deactivated,
+            rejected: report.rejected_rows() as u64,
+        },
+    });
+    ctx.commit(tx, &Actor::Import(options.actor.clone()))
+        .await?;
     Ok(ImportOutcome {
         report,
         batch_id: Some(id),

@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::{Actor, AppError, AppResult, Ctx};
+use super::{Actor, AppError, AppResult, Ctx, Tx};
 use crate::db;
 use crate::db::links::{Link, Lookup};
+use crate::domain::change::Change;
 use crate::domain::den::{DenStep, StepClaim};
 use crate::domain::designee::{self, AccessContact, DesigneeFacts};
 
@@ -40,22 +41,17 @@ pub async fn act(ctx: Ctx<'_>, token: &str, change: LinkChange) -> AppResult<Lin
         Lookup::Used => return Ok(LinkOutcome::Used),
         Lookup::Invalid => return Ok(LinkOutcome::Invalid),
     };
-    let txn = ctx.begin().await?;
-    if !db::links::consume(&txn, link.id, now).await? {
+    let mut tx = ctx.begin().await?;
+    if !db::links::consume(tx.db(), link.id, now).await? {
         return Ok(LinkOutcome::Used);
     }
     // Dropping the transaction on a refusal rolls back the consumption too.
-    let text = apply(&txn, ctx, &link, change).await?;
-    txn.commit().await?;
+    let text = apply(&mut tx, ctx, &link, change).await?;
+    ctx.commit(tx, &Actor::DirectorLink).await?;
     Ok(LinkOutcome::Done(text))
 }
 
-async fn apply(
-    txn: &sea_orm::DatabaseTransaction,
-    ctx: Ctx<'_>,
-    link: &Link,
-    change: LinkChange,
-) -> AppResult<String> {
+async fn apply(tx: &mut Tx, ctx: Ctx<'_>, link: &Link, change: LinkChange) -> AppResult<String> {
     let school = link.school_code.as_str();
     let actor = Actor::DirectorLink;
     let now = ctx.now();
@@ -63,8 +59,8 @@ async fn apply(
         LinkChange::Designee(typed) => {
             let (facts, mut warnings) =
                 designee::check(typed).map_err(super::designees::problems)?;
-            super::designees::write(txn, &actor, school, &facts, now, true).await?;
-            warnings.extend(super::designees::shared_contact(txn, school, &facts).await?);
+            super::designees::write(tx, &actor, school, &facts, now, true).await?;
+            warnings.extend(super::designees::shared_contact(tx.db(), school, &facts).await?);
             let mut text = format!(
                 "persoana desemnată {} ({}), {}, {}.",
                 facts.full_name,
@@ -88,7 +84,7 @@ async fn apply(
                 note: None,
                 contact: contact.as_ref(),
             };
-            super::den::apply_step(txn, &actor, school, input, ctx.today(), now).await?;
+            super::den::apply_step(tx, &actor, school, input, ctx.today(), now).await?;
             Ok(format!("{} la {}.", step.label(), on.format("%d.%m.%Y")))
         }
         LinkChange::OptOut => {
@@ -96,7 +92,10 @@ async fn apply(
                 .email
                 .clone()
                 .ok_or(AppError::NotFound("Adresa legăturii"))?;
-            db::settings::opt_out(txn, &email, now).await?;
+            db::settings::opt_out(tx.db(), &email, now).await?;
+            tx.record(Change::OptedOut {
+                email: email.clone(),
+            });
             Ok(format!(
                 "adresa {email} nu mai primește memento-uri despre termenele de judecată."
             ))

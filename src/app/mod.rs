@@ -2,7 +2,8 @@
 //! here, whichever door it comes from (staff pages, directors' links, the command line,
 //! imports, background jobs): the door parses its input into domain types and calls the use
 //! case, which opens the transaction, checks the rules in `domain`, writes through `db`,
-//! writes the audit row, queues or cancels mail, and commits.
+//! records the typed changes it made, queues or cancels mail, and commits. The changes go to
+//! the change log in that transaction and, once committed, to the in-memory register.
 
 pub mod campaign;
 pub mod cases;
@@ -15,8 +16,11 @@ pub mod links;
 pub mod outbox;
 pub mod portal;
 pub mod reminders;
+pub mod reports;
 pub mod settings;
 pub mod staff;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -24,6 +28,8 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction};
 
 use crate::clock::Clock;
 use crate::db::{self, DbError};
+use crate::domain::change::{Change, ChangeRecord};
+use crate::register::Register;
 
 /// Who asks for a change; the audit trail names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +74,67 @@ pub struct Ctx<'a> {
     pub db: &'a DatabaseConnection,
     pub clock: &'a dyn Clock,
     pub timezone: Tz,
+    /// The server's register, handed each committed change; the command line has none (the
+    /// server reads what it committed from the log).
+    pub register: Option<&'a Arc<Register>>,
+}
+
+/// A use case's write transaction and the changes it made in it.
+pub struct Tx {
+    txn: DatabaseTransaction,
+    changes: Vec<Change>,
+    batch: Option<i32>,
+}
+
+impl Tx {
+    /// The transaction, for the queries and writes of `db`.
+    pub fn db(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Records a change made in this transaction.
+    pub fn record(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    /// The import batch the following changes belong to.
+    fn set_batch(&mut self, batch: i32) {
+        self.batch = Some(batch);
+    }
+
+    /// A savepoint inside this transaction: its changes join this one's only if released.
+    async fn savepoint(&self) -> AppResult<Tx> {
+        use sea_orm::TransactionTrait;
+        Ok(Tx {
+            txn: self.txn.begin().await?,
+            changes: Vec::new(),
+            batch: self.batch,
+        })
+    }
+
+    /// Keeps what the savepoint wrote, and its changes.
+    async fn release_into(self, outer: &mut Tx) -> AppResult<()> {
+        self.txn.commit().await?;
+        outer.changes.extend(self.changes);
+        Ok(())
+    }
+
+    /// Undoes everything (a dry run, a refusal); nothing is recorded.
+    async fn rollback(self) -> AppResult<()> {
+        Ok(self.txn.rollback().await?)
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// A context without a register (the command line, jobs of another process, tests).
+    pub fn new(db: &'a DatabaseConnection, clock: &'a dyn Clock, timezone: Tz) -> Ctx<'a> {
+        Ctx {
+            db,
+            clock,
+            timezone,
+            register: None,
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -80,8 +147,34 @@ impl Ctx<'_> {
         crate::domain::calendar::local_date(self.clock.now(), self.timezone)
     }
 
-    async fn begin(&self) -> Result<DatabaseTransaction, AppError> {
-        Ok(db::begin_write(self.db).await?)
+    /// A transaction for a dry run: read like a write, always rolled back.
+    async fn begin_dry(&self) -> Result<Tx, AppError> {
+        use sea_orm::TransactionTrait;
+        Ok(Tx {
+            txn: self.db.begin().await?,
+            changes: Vec::new(),
+            batch: None,
+        })
+    }
+
+    async fn begin(&self) -> Result<Tx, AppError> {
+        Ok(Tx {
+            txn: db::begin_write(self.db).await?,
+            changes: Vec::new(),
+            batch: None,
+        })
+    }
+
+    /// Writes the changes to the log, commits, and hands them to the register; returns them
+    /// as committed (with their versions).
+    async fn commit(&self, tx: Tx, actor: &Actor) -> AppResult<Vec<ChangeRecord>> {
+        let records =
+            db::changes::append(&tx.txn, self.now(), &actor.name(), tx.batch, tx.changes).await?;
+        tx.txn.commit().await?;
+        if let Some(register) = self.register {
+            register.applied(records.clone()).await;
+        }
+        Ok(records)
     }
 }
 
@@ -181,28 +274,6 @@ pub fn sentence(text: &str) -> String {
         out.push('.');
     }
     out
-}
-
-/// Writes one audit row in the use case's transaction.
-async fn audit<B: serde::Serialize, A: serde::Serialize>(
-    txn: &DatabaseTransaction,
-    now: DateTime<Utc>,
-    actor: &Actor,
-    action: &str,
-    entity: (&str, &str),
-    before: Option<&B>,
-    after: Option<&A>,
-) -> AppResult<()> {
-    let entry = crate::domain::audit::AuditEntry::change(
-        now,
-        &actor.name(),
-        action,
-        entity.0,
-        entity.1,
-        before,
-        after,
-    );
-    Ok(db::audit::record(txn, entry).await?)
 }
 
 /// The PJ a school obligation is recorded at, or why not.

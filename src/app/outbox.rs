@@ -1,6 +1,6 @@
 //! Mail the staff acts on: retrying what was given up on, queuing a test message.
 
-use super::{Actor, AppError, AppResult, Ctx, audit};
+use super::{Actor, AppError, AppResult, Ctx};
 use crate::db;
 use crate::db::outbox::NewMail;
 use crate::domain::outbox::MailKind;
@@ -8,24 +8,25 @@ use crate::domain::outbox::MailKind;
 /// Queues a mail given up on again; only dead mail can be retried.
 pub async fn retry(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<()> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    if !db::outbox::retry_dead(&txn, id, now).await? {
+    let tx = ctx.begin().await?;
+    if !db::outbox::retry_dead(tx.db(), id, now).await? {
         return Err(AppError::Conflict(
             "Doar mesajele nelivrate pot fi reîncercate.".into(),
         ));
     }
-    let key = id.to_string();
-    audit(
-        &txn,
-        now,
-        actor,
-        "reîncercare mesaj",
-        ("outbox", &key),
-        None::<&()>,
-        None::<&()>,
-    )
-    .await?;
-    txn.commit().await?;
+    // Mail is not part of the register: an event in the security log, not a change.
+    let entry = crate::domain::audit::AuditEntry {
+        at: now,
+        actor: actor.name(),
+        action: "reîncercare mesaj".into(),
+        entity: "outbox".into(),
+        entity_id: Some(id.to_string()),
+        details: None,
+        before: None,
+        after: None,
+    };
+    db::audit::record(tx.db(), entry).await?;
+    ctx.commit(tx, actor).await?;
     Ok(())
 }
 
@@ -46,8 +47,8 @@ pub async fn queue_test_mail(
 /// Queues a mail a job decided on (the weekly report); a key already queued is left alone.
 pub async fn enqueue(ctx: Ctx<'_>, mail: NewMail, mail_domain: &str) -> AppResult<()> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    db::outbox::enqueue(&txn, mail, mail_domain, now).await?;
-    txn.commit().await?;
+    let tx = ctx.begin().await?;
+    db::outbox::enqueue(tx.db(), mail, mail_domain, now).await?;
+    tx.txn.commit().await?;
     Ok(())
 }

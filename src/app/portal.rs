@@ -1,19 +1,20 @@
 //! The courts' portal: the sync of the active cases (hearings, outcomes, stage), discovery of
 //! the schools' cases the register does not hold, and the legal department's choices about
-//! both. The portal is an actor like any other: each change is one audit row in its name.
+//! both. The portal is an actor like any other: each change is recorded in its name.
 
 use std::time::Duration;
 
 use chrono::{Datelike, Timelike};
 use sea_orm::ConnectionTrait;
 
-use super::{Actor, AppError, AppResult, Ctx, audit};
+use super::{Actor, AppError, AppResult, Ctx};
 use crate::config::PortalConfig;
 use crate::db;
 use crate::domain::calendar::is_working_day;
 use crate::domain::case_import::{CaseKey, LinkFacts, PlannedCase};
 use crate::domain::case_number::CaseNumber;
 use crate::domain::cases::{HearingSource, StoredCase};
+use crate::domain::change::{CaseRef, Change};
 use crate::domain::courts::{self, Court};
 use crate::domain::portal::{
     self, CaseUpdate, ChangeLine, CheckState, ErrorLine, HearingChange, NOT_FOUND_FLAG_AFTER,
@@ -148,7 +149,7 @@ async fn plan<C: ConnectionTrait>(
     case: &StoredCase,
     found: &PortalCase,
 ) -> AppResult<CaseUpdate> {
-    let hearings = db::hearings::of_case(db, case.id).await?;
+    let hearings = db::hearings::known_of_case(db, case.id).await?;
     Ok(portal::compare(case, &hearings, found))
 }
 
@@ -181,48 +182,48 @@ async fn found_case(
     Ok(())
 }
 
-/// Writes what the answer changes, with one audit row per change, in one transaction.
+/// Writes what the answer changes, each change recorded in the portal's name, in one
+/// transaction.
 async fn apply_found(ctx: Ctx<'_>, case: &StoredCase, found: &PortalCase) -> AppResult<CaseUpdate> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let update = plan(&txn, case, found).await?;
-    let entity = case.id.to_string();
+    let mut tx = ctx.begin().await?;
+    let update = plan(tx.db(), case, found).await?;
+    let case_ref = CaseRef::of(case);
     if let Some((before, after)) = &update.facts {
-        db::portal::set_case_facts(&txn, case.id, after, now).await?;
-        for line in update.fact_lines() {
-            audit(
-                &txn,
-                now,
-                &PORTAL,
-                &line,
-                ("court_case", &entity),
-                Some(before),
-                Some(after),
-            )
-            .await?;
-        }
+        db::portal::set_case_facts(tx.db(), case.id, after, now).await?;
+        tx.record(Change::CaseEdited {
+            case: case_ref.clone(),
+            before: before.clone(),
+            after: after.clone(),
+        });
     }
     for change in &update.hearings {
-        let (before, after) = match change {
+        match change {
             HearingChange::New(facts) => {
-                db::hearings::insert(&txn, case.id, facts, HearingSource::Portal, now).await?;
-                (None, facts)
+                let id = db::hearings::insert(tx.db(), case.id, facts, HearingSource::Portal, now)
+                    .await?;
+                db::hearings::keep_portal_key(tx.db(), id, &portal::hearing_key(facts)).await?;
+                tx.record(Change::HearingAdded {
+                    case: case_ref.clone(),
+                    hearing: crate::domain::cases::HearingRecord {
+                        id,
+                        case_id: case.id,
+                        facts: facts.clone(),
+                        source: HearingSource::Portal,
+                    },
+                });
             }
             HearingChange::Updated { id, before, after } => {
-                db::hearings::confirm(&txn, *id, after, HearingSource::Portal, now).await?;
-                (Some(before), after)
+                db::hearings::confirm(tx.db(), *id, after, HearingSource::Portal, now).await?;
+                db::hearings::keep_portal_key(tx.db(), *id, &portal::hearing_key(after)).await?;
+                tx.record(Change::HearingChanged {
+                    case: case_ref.clone(),
+                    id: *id,
+                    before: before.clone(),
+                    after: after.clone(),
+                });
             }
-        };
-        audit(
-            &txn,
-            now,
-            &PORTAL,
-            &change.line(),
-            ("court_case", &entity),
-            before,
-            Some(after),
-        )
-        .await?;
+        }
     }
     let check = PortalCheck {
         at: now,
@@ -230,8 +231,8 @@ async fn apply_found(ctx: Ctx<'_>, case: &StoredCase, found: &PortalCase) -> App
         note: portal::found_note(found),
         misses: 0,
     };
-    db::portal::record_check(&txn, case.id, &check).await?;
-    txn.commit().await?;
+    db::portal::record_check(tx.db(), case.id, &check).await?;
+    ctx.commit(tx, &PORTAL).await?;
     Ok(update)
 }
 
@@ -267,22 +268,15 @@ async fn missing_case(
         note: format!("Negăsit pe portal ({misses} verificări la rând)."),
         misses,
     };
-    let txn = ctx.begin().await?;
-    db::portal::record_check(&txn, case.id, &check).await?;
-    if let Some(change) = &flag {
-        let entity = case.id.to_string();
-        audit(
-            &txn,
-            now,
-            &PORTAL,
-            change,
-            ("court_case", &entity),
-            None::<&()>,
-            Some(&misses),
-        )
-        .await?;
+    let mut tx = ctx.begin().await?;
+    db::portal::record_check(tx.db(), case.id, &check).await?;
+    if flag.is_some() {
+        tx.record(Change::CaseMissingOnPortal {
+            case: CaseRef::of(case),
+            runs: misses,
+        });
     }
-    txn.commit().await?;
+    ctx.commit(tx, &PORTAL).await?;
     Ok(())
 }
 
@@ -318,26 +312,19 @@ async fn failed_case(
 /// Turns the daily sync on or off.
 pub async fn set_enabled(ctx: Ctx<'_>, actor: &Actor, enabled: bool) -> AppResult<PortalSettings> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let before = db::settings::portal_settings(&txn).await?;
+    let mut tx = ctx.begin().await?;
+    let before = db::settings::portal_settings(tx.db()).await?;
     let after = PortalSettings { enabled };
-    db::settings::set_portal_settings(&txn, &after, &actor.name(), now).await?;
-    let action = if enabled {
-        "sincronizare portal.just.ro pornită"
-    } else {
-        "sincronizare portal.just.ro oprită"
-    };
-    audit(
-        &txn,
-        now,
-        actor,
-        action,
-        ("setting", "portal_sync"),
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    txn.commit().await?;
+    db::settings::set_portal_settings(tx.db(), &after, &actor.name(), now).await?;
+    let words = |on: bool| if on { "pornită" } else { "oprită" }.to_string();
+    if before.enabled != enabled {
+        tx.record(Change::SettingChanged {
+            setting: "sincronizare zilnică cu portal.just.ro".into(),
+            before: Some(words(before.enabled)),
+            after: words(enabled),
+        });
+    }
+    ctx.commit(tx, actor).await?;
     Ok(after)
 }
 
@@ -470,14 +457,15 @@ async fn remember(ctx: Ctx<'_>, suggestion: &Suggestion) -> AppResult<bool> {
         court: suggestion.court.clone(),
         number: suggestion.number.clone(),
     };
-    let txn = ctx.begin().await?;
-    if db::cases::find_by_key(&txn, &key).await?.is_some()
-        || db::portal::suggested(&txn, suggestion).await?
+    let tx = ctx.begin().await?;
+    if db::cases::find_by_key(tx.db(), &key).await?.is_some()
+        || db::portal::suggested(tx.db(), suggestion).await?
     {
         return Ok(false);
     }
-    db::portal::insert_suggestion(&txn, suggestion, ctx.now()).await?;
-    txn.commit().await?;
+    // A suggestion is the portal's finding, not a change of the register.
+    db::portal::insert_suggestion(tx.db(), suggestion, ctx.now()).await?;
+    ctx.commit(tx, &PORTAL).await?;
     Ok(true)
 }
 
@@ -485,16 +473,29 @@ async fn remember(ctx: Ctx<'_>, suggestion: &Suggestion) -> AppResult<bool> {
 /// listed (or links the school when the case was added meanwhile). Returns the case id.
 pub async fn accept(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<i32> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let stored = open_suggestion(&txn, id).await?;
+    let mut tx = ctx.begin().await?;
+    let stored = open_suggestion(tx.db(), id).await?;
     let s = &stored.suggestion;
     let parts = CaseNumber::parse(&s.number).map_err(|e| AppError::invalid("number", e))?;
     let key = CaseKey {
         court: s.court.clone(),
         number: parts.to_string(),
     };
-    let case_id = match db::cases::find_by_key(&txn, &key).await? {
-        Some(existing) => existing.id,
+    let link = LinkFacts {
+        role: s.role.clone(),
+        ..LinkFacts::default()
+    };
+    let case_id = match db::cases::find_by_key(tx.db(), &key).await? {
+        Some(existing) => {
+            let link_before = db::cases::find_link(tx.db(), existing.id, &s.school_code).await?;
+            if link_before.is_none() {
+                let case = CaseRef::of(&existing);
+                let edited = super::cases::LinkEvent::Edited;
+                super::cases::save_link(&mut tx, &case, &s.school_code, None, link, edited, now)
+                    .await?;
+            }
+            existing.id
+        }
         None => {
             let planned = PlannedCase {
                 key,
@@ -507,61 +508,34 @@ pub async fn accept(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<i32> {
                 },
                 row: 0,
             };
-            let case_id = db::cases::insert_case(&txn, &planned, "portal", now).await?;
+            let links = vec![(s.school_code.clone(), link)];
+            let case = super::cases::add_case(&mut tx, &planned, "portal", links, now).await?;
+            let case_ref = CaseRef::of(&case);
             for hearing in &s.hearings {
-                db::hearings::insert(&txn, case_id, hearing, HearingSource::Portal, now).await?;
+                let source = HearingSource::Portal;
+                let id = super::hearings::write(&mut tx, &case_ref, hearing.clone(), source, now)
+                    .await?;
+                db::hearings::keep_portal_key(tx.db(), id, &portal::hearing_key(hearing)).await?;
             }
-            case_id
+            case.id
         }
     };
-    if db::cases::find_link(&txn, case_id, &s.school_code)
-        .await?
-        .is_none()
-    {
-        let link = LinkFacts {
-            role: s.role.clone(),
-            ..LinkFacts::default()
-        };
-        db::cases::insert_link(&txn, case_id, &s.school_code, &link, now).await?;
-    }
-    db::portal::decide(&txn, id, SuggestionStatus::Accepted, &actor.name(), now).await?;
-    let entity = case_id.to_string();
-    let action = format!(
-        "dosar adăugat din portal.just.ro pentru {}",
-        stored.school_name
-    );
-    audit(
-        &txn,
-        now,
-        actor,
-        &action,
-        ("court_case", &entity),
-        None::<&()>,
-        Some(s),
-    )
-    .await?;
-    txn.commit().await?;
+    db::portal::decide(tx.db(), id, SuggestionStatus::Accepted, &actor.name(), now).await?;
+    ctx.commit(tx, actor).await?;
     Ok(case_id)
 }
 
 /// Dismissing keeps the suggestion, so discovery does not bring it back.
 pub async fn dismiss(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<()> {
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let stored = open_suggestion(&txn, id).await?;
-    db::portal::decide(&txn, id, SuggestionStatus::Dismissed, &actor.name(), now).await?;
-    let key = id.to_string();
-    audit(
-        &txn,
-        now,
-        actor,
-        "sugestie portal.just.ro respinsă",
-        ("portal_suggestion", &key),
-        None::<&()>,
-        Some(&stored.suggestion),
-    )
-    .await?;
-    txn.commit().await?;
+    let mut tx = ctx.begin().await?;
+    let stored = open_suggestion(tx.db(), id).await?;
+    db::portal::decide(tx.db(), id, SuggestionStatus::Dismissed, &actor.name(), now).await?;
+    tx.record(Change::SuggestionDismissed {
+        court: stored.suggestion.court.clone(),
+        number: stored.suggestion.number.clone(),
+    });
+    ctx.commit(tx, actor).await?;
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! Settings the legal department edits: reminder rules and the weekly report's schedule.
 
-use super::{Actor, AppError, AppResult, Ctx, audit};
+use super::{Actor, AppError, AppResult, Ctx};
 use crate::db;
+use crate::domain::change::Change;
 use crate::domain::reminders::{ReminderRules, WeeklySchedule};
 
 /// Saves the reminder rules; queued reminders keep the rules that decided them.
@@ -14,20 +15,17 @@ pub async fn set_reminder_rules(
         .validated()
         .map_err(|m| AppError::invalid("offsets", format!("regulile nu au fost salvate: {m}")))?;
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let before = db::settings::reminder_rules(&txn).await?;
-    db::settings::set_reminder_rules(&txn, &rules, &actor.name(), now).await?;
-    audit(
-        &txn,
-        now,
-        actor,
-        "reguli memento",
-        ("setting", "reminder_rules"),
-        Some(&before),
-        Some(&rules),
-    )
-    .await?;
-    txn.commit().await?;
+    let mut tx = ctx.begin().await?;
+    let before = db::settings::reminder_rules(tx.db()).await?;
+    db::settings::set_reminder_rules(tx.db(), &rules, &actor.name(), now).await?;
+    if before != rules {
+        tx.record(Change::SettingChanged {
+            setting: "reguli memento".into(),
+            before: Some(before.describe()),
+            after: rules.describe(),
+        });
+    }
+    ctx.commit(tx, actor).await?;
     Ok(rules)
 }
 
@@ -41,19 +39,16 @@ pub async fn set_weekly_schedule(
         return Err(AppError::invalid("weekday", "alegeți ziua și ora (HH:MM)"));
     }
     let now = ctx.now();
-    let txn = ctx.begin().await?;
-    let before = db::settings::weekly_schedule(&txn).await?;
-    db::settings::set_weekly_schedule(&txn, &schedule, &actor.name(), now).await?;
-    audit(
-        &txn,
-        now,
-        actor,
-        "program raport săptămânal",
-        ("setting", "weekly_report"),
-        Some(&before),
-        Some(&schedule),
-    )
-    .await?;
-    txn.commit().await?;
+    let mut tx = ctx.begin().await?;
+    let before = db::settings::weekly_schedule(tx.db()).await?;
+    db::settings::set_weekly_schedule(tx.db(), &schedule, &actor.name(), now).await?;
+    if before != schedule {
+        tx.record(Change::SettingChanged {
+            setting: "program raport săptămânal".into(),
+            before: Some(before.describe()),
+            after: schedule.describe(),
+        });
+    }
+    ctx.commit(tx, actor).await?;
     Ok(schedule)
 }

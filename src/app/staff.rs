@@ -14,6 +14,7 @@ use crate::auth::{login, password, recovery, throttle, tokens, totp};
 use crate::db::audit;
 use crate::db::staff::{self, Session, StaffUser};
 use crate::db::{self, DbError};
+use crate::domain::change::Change;
 use crate::domain::staff::{Role, normalise_email};
 
 /// What a person shows again before a sensitive change.
@@ -249,15 +250,11 @@ pub async fn add(
         now + Duration::hours(ENROLMENT_LINK_HOURS),
     )
     .await?;
-    audit::staff_event(
-        &txn,
-        now,
-        &admin.email,
-        "cont creat",
-        Some(id),
-        &format!("{email} ({})", role.as_str()),
-    )
-    .await?;
+    let change = Change::StaffAdded {
+        email: email.clone(),
+        role,
+    };
+    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(token)
 }
@@ -272,20 +269,57 @@ pub async fn set_disabled(
     if admin.id == target {
         return Err(AccountError::OwnAccount);
     }
-    if staff::find(db, target).await?.is_none() {
+    let Some(holder) = staff::find(db, target).await? else {
         return Err(AccountError::NoSuchAccount);
-    }
+    };
     let txn = db::begin_write(db).await?;
     staff::set_disabled(&txn, target, disabled, now).await?;
     if disabled {
         staff::end_other_sessions(&txn, target, None).await?;
     }
-    let action = if disabled {
-        "cont dezactivat"
+    let email = holder.email;
+    let change = if disabled {
+        Change::StaffDisabled { email }
     } else {
-        "cont reactivat"
+        Change::StaffEnabled { email }
     };
-    audit::staff_event(&txn, now, &admin.email, action, Some(target), "").await?;
+    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
+    txn.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// An administrator changes another person's role (never their own); the holder is mailed.
+pub async fn change_role(
+    db: &DatabaseConnection,
+    admin: &StaffUser,
+    target: i32,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    if admin.id == target {
+        return Err(AccountError::OwnAccount);
+    }
+    let holder = staff::find(db, target)
+        .await?
+        .ok_or(AccountError::NoSuchAccount)?;
+    if holder.role == role {
+        return Ok(());
+    }
+    let txn = db::begin_write(db).await?;
+    staff::set_role(&txn, target, role, now).await?;
+    let change = Change::StaffRoleChanged {
+        email: holder.email.clone(),
+        before: holder.role,
+        after: role,
+    };
+    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
+    let what = format!(
+        "Administratorul {} v-a schimbat rolul din „{}” în „{}”. Drepturile noi se aplică de la următoarea pagină deschisă",
+        admin.email,
+        holder.role.label(),
+        role.label()
+    );
+    crate::mail::security::notify(&txn, &holder.email, &what, now).await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(())
 }
@@ -322,15 +356,10 @@ pub async fn reset_second_factor(
         now + Duration::hours(ENROLMENT_LINK_HOURS),
     )
     .await?;
-    audit::staff_event(
-        &txn,
-        now,
-        &admin.email,
-        "autentificare în doi pași resetată",
-        Some(target),
-        &holder.email,
-    )
-    .await?;
+    let change = Change::StaffSecondFactorReset {
+        email: holder.email.clone(),
+    };
+    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
     let what = format!(
         "Administratorul {} a resetat autentificarea în doi pași a contului dumneavoastră; veți primi de la el un link de reînrolare. Sesiunile deschise au fost închise",
         admin.email

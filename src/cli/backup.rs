@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use crate::clock::Clock;
 use crate::config::Config;
 
-pub async fn backup(config: &Config, clock: &dyn Clock, path: Option<PathBuf>) -> anyhow::Result<()> {
+pub async fn backup(
+    config: &Config,
+    clock: &dyn Clock,
+    path: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let target = path
         .or_else(|| config.backup_dir.clone())
         .unwrap_or_else(|| PathBuf::from("backups"));

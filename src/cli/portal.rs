@@ -48,7 +48,11 @@ pub async fn run(config: &Config, clock: &dyn Clock, command: PortalCommand) -> 
     }
 }
 
-async fn run_command(config: &Config, clock: &dyn Clock, command: PortalCommand) -> anyhow::Result<u8> {
+async fn run_command(
+    config: &Config,
+    clock: &dyn Clock,
+    command: PortalCommand,
+) -> anyhow::Result<u8> {
     let db = connect_and_migrate(config).await?;
     let client = crate::portal::Client::new(&config.portal)?;
     let portal = Portal {
@@ -59,6 +63,7 @@ async fn run_command(config: &Config, clock: &dyn Clock, command: PortalCommand)
         db: &db,
         clock,
         timezone: config.timezone,
+        register: None,
     };
     match command {
         PortalCommand::Sync {

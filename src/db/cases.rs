@@ -586,6 +586,24 @@ pub async fn hearings_between<C: ConnectionTrait>(
     limit: u64,
 ) -> DbResult<Vec<Hearing>> {
     let found = super::hearings::between(db, from, to, limit).await?;
+    with_cases(db, found).await
+}
+
+/// Removed hearings of active cases between `from` and `to` (the calendar cancels them).
+pub async fn removed_hearings_between<C: ConnectionTrait>(
+    db: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<Hearing>> {
+    let found = super::hearings::removed_between(db, from, to).await?;
+    with_cases(db, found.into_iter().map(|(h, _)| h).collect()).await
+}
+
+/// Hearings with their case's number, court and schools (active cases only).
+async fn with_cases<C: ConnectionTrait>(
+    db: &C,
+    found: Vec<crate::domain::cases::HearingRecord>,
+) -> DbResult<Vec<Hearing>> {
     let mut ids: Vec<i32> = found.iter().map(|h| h.case_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -662,6 +680,16 @@ async fn update_link_columns<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Takes a school out of a case (its history stays in the change log).
+pub async fn delete_link<C: ConnectionTrait>(db: &C, case_id: i32, school: &str) -> DbResult<()> {
+    case_school::Entity::delete_many()
+        .filter(case_school::Column::CaseId.eq(case_id))
+        .filter(case_school::Column::SchoolCode.eq(school))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Sets the date a school asked for, or got, electronic access in one case.
 pub async fn set_access_date<C: ConnectionTrait>(
     db: &C,
@@ -688,8 +716,16 @@ pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, 
             Column::CaseId,
             Column::AccessRequestedOn,
             Column::AccessApprovedOn,
+            Column::AccessRefusedOn,
         ];
-        let rows: Vec<(String, i32, Option<NaiveDate>, Option<NaiveDate>)> =
+        type Row = (
+            String,
+            i32,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+            Option<NaiveDate>,
+        );
+        let rows: Vec<Row> =
             super::bulk::columns(db, case_school::Entity::find(), &columns).await?;
         Ok::<_, super::DbError>(rows)
     };
@@ -712,7 +748,7 @@ pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, 
         .collect();
     Ok(links
         .into_iter()
-        .filter_map(|(school, case_id, requested_on, approved_on)| {
+        .filter_map(|(school, case_id, requested_on, approved_on, refused_on)| {
             let (number, active) = cases.get(&case_id)?;
             Some((
                 school,
@@ -722,6 +758,7 @@ pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, 
                     active: *active,
                     requested_on,
                     approved_on,
+                    refused_on,
                 },
             ))
         })
@@ -763,14 +800,10 @@ pub async fn set_access_refused<C: ConnectionTrait>(
     update_link_columns(db, case_id, school, columns, now).await
 }
 
-/// Every case of the register with its links and hearings (three reads, side by side); the
-/// caller indexes them beside the units.
-pub async fn register_entries<C: ConnectionTrait>(
-    db: &C,
-    today: NaiveDate,
-) -> DbResult<Vec<crate::domain::register::CaseEntry>> {
-    use crate::domain::register::{CaseEntry, HearingEntry};
-    // Every link with its facts: the school page lists them without reading them again.
+/// Every case with its links (each with all its facts: the school page lists them without
+/// reading them again) and its hearings (not the removed ones), for the register.
+pub async fn register_sources<C: ConnectionTrait>(db: &C) -> DbResult<Vec<CaseSourceRow>> {
+    use crate::domain::register::HearingEntry;
     let links = async {
         let mut rows: Vec<LinkRow> =
             super::bulk::columns(db, case_school::Entity::find(), &LINK_COLUMNS).await?;
@@ -791,8 +824,9 @@ pub async fn register_entries<C: ConnectionTrait>(
             Column::Time,
             Column::Stage,
         ];
+        let shown = hearing::Entity::find().filter(Column::RemovedAt.is_null());
         let rows: Vec<(i32, i32, NaiveDate, String, Option<String>)> =
-            super::bulk::columns(db, hearing::Entity::find(), &columns).await?;
+            super::bulk::columns(db, shown, &columns).await?;
         let mut hearings: HashMap<i32, Vec<HearingEntry>> = HashMap::new();
         for (id, case_id, on, time, stage) in rows {
             hearings.entry(case_id).or_default().push(HearingEntry {
@@ -812,12 +846,18 @@ pub async fn register_entries<C: ConnectionTrait>(
         .map(|row| {
             let case = case_from(row);
             let id = case.id;
-            CaseEntry::new(
+            (
                 case,
                 links.remove(&id).unwrap_or_default(),
                 hearings.remove(&id).unwrap_or_default(),
-                today,
             )
         })
         .collect())
 }
+
+/// A case, its links and its hearings.
+pub type CaseSourceRow = (
+    StoredCase,
+    Vec<(String, LinkFacts)>,
+    Vec<crate::domain::register::HearingEntry>,
+);

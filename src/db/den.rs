@@ -123,6 +123,20 @@ pub async fn save_extension<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Removes a school's extension in a campaign.
+pub async fn delete_extension<C: ConnectionTrait>(
+    db: &C,
+    campaign_id: i32,
+    school: &str,
+) -> DbResult<()> {
+    campaign_extension::Entity::delete_many()
+        .filter(campaign_extension::Column::CampaignId.eq(campaign_id))
+        .filter(campaign_extension::Column::SchoolCode.eq(school))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Every school's steps, each school's in the order they were recorded.
 pub async fn all_steps<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, Vec<StepRecord>>> {
     let mut rows = super::bulk::models(db, den_step::Entity::find()).await?;
@@ -149,6 +163,7 @@ fn step_record(m: den_step::Model) -> DbResult<StepRecord> {
     let step = DenStep::parse(&m.step)
         .ok_or_else(|| DbError::Corrupt(format!("pas D.E.N. necunoscut: {}", m.step)))?;
     Ok(StepRecord {
+        id: m.id,
         step,
         on: m.on_date,
         source: StepSource::parse(&m.source),
@@ -169,7 +184,8 @@ pub struct NewStep<'a> {
     pub now: DateTime<Utc>,
 }
 
-pub async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<()> {
+/// Stores a step; returns it as the history shows it.
+pub async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbResult<StepRecord> {
     let model = den_step::ActiveModel {
         school_code: Set(new.school.to_string()),
         step: Set(new.step.as_str().to_string()),
@@ -180,10 +196,19 @@ pub async fn insert_step<C: ConnectionTrait>(db: &C, new: &NewStep<'_>) -> DbRes
         recorded_at: Set(new.now),
         ..Default::default()
     };
-    den_step::Entity::insert(model)
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    let id = den_step::Entity::insert(model)
+        .exec(db)
+        .await?
+        .last_insert_id;
+    Ok(StepRecord {
+        id,
+        step: new.step,
+        on: new.on,
+        source: new.source,
+        recorded_by: new.actor.to_string(),
+        note: new.note.map(str::to_string),
+        recorded_at: new.now,
+    })
 }
 
 /// One school's recorded steps and its cases' electronic access: what the rules check.

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod board;
 pub mod bulk;
 pub mod cases;
+pub mod changes;
 pub mod den;
 pub mod designees;
 pub mod entities;

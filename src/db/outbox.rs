@@ -289,22 +289,22 @@ pub async fn retry_dead<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>)
     Ok(result.rows_affected == 1)
 }
 
-/// Cancels queued (not yet claimed) mail that carries items of this kind for these schools
-/// (`None`: every school) and frees all its items, so the next pass plans them again with
-/// the new deadline or designee. Returns how many mails were cancelled.
-pub async fn cancel_queued<C: ConnectionTrait>(
-    db: &C,
-    schools: Option<&[String]>,
-    kinds: &[&str],
-) -> DbResult<u64> {
-    let mut items = mail_item::Entity::find()
+/// Cancels queued (not yet claimed) mail carrying an item whose key matches `key_like` (SQL
+/// `LIKE`), and frees all its items so the next pass plans the others again. Returns how many
+/// mails were cancelled.
+pub async fn cancel_queued_items<C: ConnectionTrait>(db: &C, key_like: &str) -> DbResult<u64> {
+    let ids: Vec<i32> = mail_item::Entity::find()
         .select_only()
         .column(mail_item::Column::OutboxId)
-        .filter(mail_item::Column::Kind.is_in(kinds.iter().copied()));
-    if let Some(schools) = schools {
-        items = items.filter(mail_item::Column::SchoolCode.is_in(schools.iter().cloned()));
-    }
-    let mut ids: Vec<i32> = items.into_tuple().all(db).await?;
+        .filter(mail_item::Column::ItemKey.like(key_like))
+        .into_tuple()
+        .all(db)
+        .await?;
+    cancel_pending(db, ids).await
+}
+
+/// Cancels those of these mails still waiting to be sent and frees their items.
+async fn cancel_pending<C: ConnectionTrait>(db: &C, mut ids: Vec<i32>) -> DbResult<u64> {
     ids.sort_unstable();
     ids.dedup();
     let queued: Vec<i32> = outbox::Entity::find()
@@ -331,6 +331,25 @@ pub async fn cancel_queued<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(queued.len() as u64)
+}
+
+/// Cancels queued (not yet claimed) mail that carries items of this kind for these schools
+/// (`None`: every school) and frees all its items, so the next pass plans them again with
+/// the new deadline or designee. Returns how many mails were cancelled.
+pub async fn cancel_queued<C: ConnectionTrait>(
+    db: &C,
+    schools: Option<&[String]>,
+    kinds: &[&str],
+) -> DbResult<u64> {
+    let mut items = mail_item::Entity::find()
+        .select_only()
+        .column(mail_item::Column::OutboxId)
+        .filter(mail_item::Column::Kind.is_in(kinds.iter().copied()));
+    if let Some(schools) = schools {
+        items = items.filter(mail_item::Column::SchoolCode.is_in(schools.iter().cloned()));
+    }
+    let ids: Vec<i32> = items.into_tuple().all(db).await?;
+    cancel_pending(db, ids).await
 }
 
 /// The page's view of a stored mail.

@@ -11,6 +11,7 @@ use sea_orm::{
 
 use super::DbResult;
 use super::entities::school::{self, Column, Entity as School};
+use crate::domain::change::Change;
 use crate::domain::school::{SchoolRecord, UnitStatus};
 use crate::domain::text::fold;
 
@@ -108,18 +109,23 @@ impl SchoolWriter {
         })
     }
 
+    /// Writes a batch; returns the changes it made (none in a dry run).
     pub async fn apply<C: ConnectionTrait>(
         &mut self,
         conn: &C,
         schools: Vec<SchoolRecord>,
-    ) -> DbResult<()> {
+    ) -> DbResult<Vec<Change>> {
         let mut inserts = Vec::new();
+        let mut changes = Vec::new();
         for record in schools {
             self.incoming.insert(record.code.clone());
             match self.existing.get(&record.code) {
                 None => {
                     self.counts.inserted += 1;
                     if self.write {
+                        changes.push(Change::SchoolAdded {
+                            school: Box::new(record.clone()),
+                        });
                         inserts.push(active_model(record, self.now, self.now));
                     }
                 }
@@ -127,6 +133,10 @@ impl SchoolWriter {
                 Some(old) => {
                     self.counts.updated += 1;
                     if self.write {
+                        changes.push(Change::SchoolUpdated {
+                            before: Box::new(old.record.clone()),
+                            after: Box::new(record.clone()),
+                        });
                         School::update(active_model(record, old.created_at, self.now))
                             .exec(conn)
                             .await?;
@@ -134,7 +144,8 @@ impl SchoolWriter {
                 }
             }
         }
-        insert_batch(conn, inserts).await
+        insert_batch(conn, inserts).await?;
+        Ok(changes)
     }
 
     /// Marks active schools of `county` that were not in the import inactive; never deletes.
@@ -142,7 +153,7 @@ impl SchoolWriter {
         &mut self,
         conn: &C,
         county: &str,
-    ) -> DbResult<()> {
+    ) -> DbResult<Vec<Change>> {
         let county = county.trim().to_uppercase();
         let gone: Vec<String> = self
             .existing
@@ -152,17 +163,21 @@ impl SchoolWriter {
             .map(|s| s.record.code.clone())
             .collect();
         self.counts.deactivated = gone.len() as u64;
-        if self.write {
-            for chunk in gone.chunks(500) {
-                School::update_many()
-                    .col_expr(Column::Active, Expr::value(false))
-                    .col_expr(Column::UpdatedAt, Expr::value(self.now))
-                    .filter(Column::Code.is_in(chunk.iter().cloned()))
-                    .exec(conn)
-                    .await?;
-            }
+        if !self.write {
+            return Ok(Vec::new());
         }
-        Ok(())
+        for chunk in gone.chunks(500) {
+            School::update_many()
+                .col_expr(Column::Active, Expr::value(false))
+                .col_expr(Column::UpdatedAt, Expr::value(self.now))
+                .filter(Column::Code.is_in(chunk.iter().cloned()))
+                .exec(conn)
+                .await?;
+        }
+        Ok(gone
+            .into_iter()
+            .map(|code| Change::SchoolDeactivated { code })
+            .collect())
     }
 
     /// Which of these codes were stored before the import.
@@ -350,9 +365,11 @@ pub async fn pj_emails<C: ConnectionTrait>(db: &C) -> DbResult<HashMap<String, S
         .collect())
 }
 
-/// Every unit as the list pages read it (one query).
-pub async fn index<C: ConnectionTrait>(db: &C) -> DbResult<crate::domain::register::SchoolIndex> {
-    use crate::domain::register::{SchoolEntry, SchoolIndex};
+/// Every unit as the lists read it (one query), for the register.
+pub async fn entries<C: ConnectionTrait>(
+    db: &C,
+) -> DbResult<Vec<crate::domain::register::SchoolEntry>> {
+    use crate::domain::register::SchoolEntry;
     type Row = (
         String,
         String,
@@ -376,20 +393,19 @@ pub async fn index<C: ConnectionTrait>(db: &C) -> DbResult<crate::domain::regist
         Column::SearchKey,
     ];
     let rows: Vec<Row> = super::bulk::columns(db, School::find(), &columns).await?;
-    Ok(SchoolIndex::new(
-        rows.into_iter()
-            .map(
-                |(code, pj_code, status, long, short, locality, area, active, key)| SchoolEntry {
-                    name: long.or(short).unwrap_or_else(|| code.clone()),
-                    code,
-                    pj_code,
-                    status,
-                    locality,
-                    area,
-                    active,
-                    key,
-                },
-            )
-            .collect(),
-    ))
+    Ok(rows
+        .into_iter()
+        .map(
+            |(code, pj_code, status, long, short, locality, area, active, key)| SchoolEntry {
+                name: long.or(short).unwrap_or_else(|| code.clone()),
+                code,
+                pj_code,
+                status,
+                locality,
+                area,
+                active,
+                key,
+            },
+        )
+        .collect())
 }

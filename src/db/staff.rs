@@ -227,6 +227,24 @@ pub async fn set_disabled<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Gives an account another role.
+pub async fn set_role<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    role: crate::domain::staff::Role,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    update_user(
+        db,
+        id,
+        vec![
+            (staff_user::Column::Role, Expr::value(role.as_str())),
+            (staff_user::Column::UpdatedAt, Expr::value(now)),
+        ],
+    )
+    .await
+}
+
 /// Sets columns of one account.
 async fn update_user<C: ConnectionTrait>(
     db: &C,

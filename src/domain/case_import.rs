@@ -129,7 +129,7 @@ pub fn case_header_verdict(headers: &[String]) -> HeaderVerdict {
 }
 
 /// What a list says about a case itself (shared by all its schools). `None` = not stated.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct CaseFacts {
     pub category: Option<String>,
     pub stage: Option<String>,
@@ -138,7 +138,7 @@ pub struct CaseFacts {
 }
 
 /// What a list says about one school in one case, including its electronic-access request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct LinkFacts {
     pub role: Option<String>,
     pub opposing_party: Option<String>,
@@ -171,6 +171,22 @@ impl CaseFacts {
 }
 
 impl LinkFacts {
+    /// The D.E.N. steps recorded on this link, in words (what removing it would take away).
+    pub fn recorded_steps(&self) -> Vec<String> {
+        let day = |on: NaiveDate| super::dates::show(on);
+        let mut steps = Vec::new();
+        if let Some(on) = self.access_requested_on {
+            steps.push(format!("cererea de acces din {}", day(on)));
+        }
+        if let Some(on) = self.access_approved_on {
+            steps.push(format!("accesul aprobat din {}", day(on)));
+        }
+        if let Some(on) = self.access_refused_on {
+            steps.push(format!("respingerea accesului din {}", day(on)));
+        }
+        steps
+    }
+
     /// These stored facts with what a list states laid over them.
     pub fn overlaid_by(&self, stated: &LinkFacts) -> LinkFacts {
         LinkFacts {

@@ -38,7 +38,7 @@ impl CaseStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StoredCase {
     pub id: i32,
     pub court: String,
@@ -128,12 +128,13 @@ impl StoredCase {
             active: self.active,
             requested_on: link.access_requested_on,
             approved_on: link.access_approved_on,
+            refused_on: link.access_refused_on,
         }
     }
 }
 
 /// Where a hearing's data came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HearingSource {
     Import,
@@ -201,7 +202,7 @@ impl HearingFacts {
 }
 
 /// A stored hearing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct HearingRecord {
     pub id: i32,
     pub case_id: i32,

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 /// Steps towards the institutional D.E.N. account, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DenStep {
     /// No electronic access requested yet.
@@ -188,7 +190,7 @@ impl DenStatus {
 // ---- the procedure's rules, the same from every door ----
 
 /// A campaign: the ISJ's deadline for every PJ with active cases.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Campaign {
     pub id: i32,
     pub title: String,
@@ -198,7 +200,7 @@ pub struct Campaign {
 pub const DEFAULT_CAMPAIGN_TITLE: &str = "Constituirea contului D.E.N.";
 
 /// A later deadline granted to one school.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Extension {
     pub until: NaiveDate,
     pub reason: String,
@@ -207,7 +209,7 @@ pub struct Extension {
 }
 
 /// Where a step was recorded from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepSource {
     Staff,
@@ -243,8 +245,9 @@ impl StepSource {
 }
 
 /// One recorded step of a school, as the timeline shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
+    pub id: i32,
     pub step: DenStep,
     pub on: NaiveDate,
     pub source: StepSource,
@@ -261,6 +264,25 @@ pub struct CaseAccess {
     pub active: bool,
     pub requested_on: Option<NaiveDate>,
     pub approved_on: Option<NaiveDate>,
+    /// The court refused the request on record; a new request can follow.
+    pub refused_on: Option<NaiveDate>,
+}
+
+impl CaseAccess {
+    /// A request that stands: filed and not refused.
+    pub fn requested(&self) -> bool {
+        self.requested_on.is_some() && self.refused_on.is_none()
+    }
+
+    /// Access approved on a request that stands.
+    pub fn approved(&self) -> Option<NaiveDate> {
+        self.approved_on.filter(|_| self.requested())
+    }
+
+    /// No request stands in this case (none filed, or the last one refused).
+    pub fn open_for_request(&self) -> bool {
+        !self.requested()
+    }
 }
 
 /// What a school has on record: its steps (any order) and its cases' access.
@@ -285,13 +307,13 @@ impl SchoolProcedure {
         u32::try_from(self.cases.iter().filter(|c| c.active).count()).unwrap_or(u32::MAX)
     }
 
-    /// Active cases with an access request, and with access approved.
+    /// Active cases with an access request that stands, and with access approved.
     pub fn active_access_counts(&self) -> (u32, u32) {
         let active = self.cases.iter().filter(|c| c.active);
         active.fold((0, 0), |(requested, approved), c| {
             (
-                requested + u32::from(c.requested_on.is_some()),
-                approved + u32::from(c.approved_on.is_some()),
+                requested + u32::from(c.requested()),
+                approved + u32::from(c.approved().is_some()),
             )
         })
     }
@@ -327,6 +349,10 @@ pub enum StepRefusal {
     )]
     NoRequest,
     #[error(
+        "cererea de acces în dosarul {0} a fost respinsă de instanță; înregistrați întâi o cerere nouă"
+    )]
+    Refused(String),
+    #[error(
         "contul D.E.N. se poate crea doar după ce instanța a aprobat accesul la cel puțin un dosar; niciun acces aprobat"
     )]
     NoApprovedAccess,
@@ -350,18 +376,14 @@ pub struct AcceptedStep {
 }
 
 impl SchoolProcedure {
-    /// Earliest approval among cases whose request is on record.
+    /// Earliest approval among cases whose request stands.
     fn first_approval(&self) -> Option<NaiveDate> {
-        self.cases
-            .iter()
-            .filter(|c| c.requested_on.is_some())
-            .filter_map(|c| c.approved_on)
-            .min()
+        self.cases.iter().filter_map(CaseAccess::approved).min()
     }
 
     /// The furthest step whose premises hold; steps recorded without them do not count.
     pub fn effective_step(&self) -> DenStep {
-        let requested = self.cases.iter().any(|c| c.requested_on.is_some());
+        let requested = self.cases.iter().any(CaseAccess::requested);
         let approved = self.first_approval().is_some();
         let account = approved && self.first_recorded(DenStep::AccountCreated).is_some();
         let reported = account && self.first_recorded(DenStep::Reported).is_some();
@@ -444,7 +466,7 @@ impl SchoolProcedure {
                 .ok_or(StepRefusal::NotAnActiveCase)?,
             None => {
                 let open: Vec<&&CaseAccess> =
-                    active.iter().filter(|c| c.requested_on.is_none()).collect();
+                    active.iter().filter(|c| c.open_for_request()).collect();
                 match (open.as_slice(), active.is_empty()) {
                     (_, true) => return Err(StepRefusal::NoActiveCase),
                     ([one], _) => **one,
@@ -455,11 +477,19 @@ impl SchoolProcedure {
                 }
             }
         };
-        if let Some(on) = chosen.requested_on {
+        if let (Some(on), true) = (chosen.requested_on, chosen.requested()) {
             return Err(StepRefusal::AlreadyRecorded {
                 number: chosen.number.clone(),
                 on: super::dates::show(on),
             });
+        }
+        if let Some(refused) = chosen.refused_on {
+            after(DenStep::AccessRequested, refused, claim.on).map_err(|_| {
+                StepRefusal::BeforePrevious {
+                    previous: "acces respins",
+                    on: super::dates::show(refused),
+                }
+            })?;
         }
         Ok(Some(chosen.case_id))
     }
@@ -475,7 +505,7 @@ impl SchoolProcedure {
                 let waiting: Vec<&CaseAccess> = self
                     .cases
                     .iter()
-                    .filter(|c| c.requested_on.is_some() && c.approved_on.is_none())
+                    .filter(|c| c.requested() && c.approved_on.is_none())
                     .collect();
                 match waiting.as_slice() {
                     [one] => *one,
@@ -488,6 +518,9 @@ impl SchoolProcedure {
             }
         };
         let requested = chosen.requested_on.ok_or(StepRefusal::NoRequest)?;
+        if chosen.refused_on.is_some() {
+            return Err(StepRefusal::Refused(chosen.number.clone()));
+        }
         after(DenStep::AccessRequested, requested, claim.on)?;
         if chosen.approved_on.is_some() {
             return Err(StepRefusal::NotForward(DenStep::AccessApproved.label()));
@@ -504,10 +537,10 @@ impl SchoolProcedure {
 /// The steps a form offers: the access steps while some case still lacks them (they are per
 /// case; requests only in active cases), the others while the school has not reached them.
 pub fn offered_steps(current: DenStep, cases: &[CaseAccess]) -> Vec<DenStep> {
-    let unrequested = cases.iter().any(|c| c.active && c.requested_on.is_none());
+    let unrequested = cases.iter().any(|c| c.active && c.open_for_request());
     let unapproved = cases
         .iter()
-        .any(|c| c.requested_on.is_some() && c.approved_on.is_none());
+        .any(|c| c.requested() && c.approved_on.is_none());
     DenStep::ALL
         .into_iter()
         .filter(|s| match s {
@@ -650,6 +683,7 @@ mod rule_tests {
 
     fn case(id: i32, active: bool, req: Option<NaiveDate>, app: Option<NaiveDate>) -> CaseAccess {
         CaseAccess {
+            refused_on: None,
             case_id: id,
             number: format!("{id}/97/2025"),
             active,

@@ -110,7 +110,7 @@ pub fn email_looks_personal(email: &str, full_name: &str) -> bool {
 }
 
 /// A designee as recorded: by staff, through the import, or by a director's link.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct DesigneeFacts {
     pub full_name: String,
     pub function: String,
@@ -519,7 +519,7 @@ fn phone_cell(cell: &Cell) -> Option<String> {
 }
 
 /// A designee as stored: the facts, when they held, and who confirmed them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredDesignee {
     pub id: i32,
     pub school_code: String,
@@ -791,7 +791,7 @@ mod contact_tests {
 
 /// A criminal-record certificate (cazier judiciar) shown for a designee: electronic, free,
 /// valid six months from issue, verifiable by its number. Never a CNP, never the document.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CazierEvidence {
     pub number: String,
     pub issued_on: NaiveDate,

@@ -8,6 +8,7 @@ pub mod case_kinds;
 pub mod case_number;
 pub mod cases;
 pub mod cell;
+pub mod change;
 pub mod columns;
 pub mod county;
 pub mod courts;

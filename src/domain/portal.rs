@@ -202,8 +202,33 @@ impl HearingChange {
     }
 }
 
+/// The identity under which the portal reports a hearing: `date|time|panel`.
+pub fn hearing_key(facts: &HearingFacts) -> String {
+    format!("{}|{}|{}", facts.on, facts.time, facts.panel)
+}
+
+/// A stored hearing as the sync compares it: removed ones too (never added again), and the
+/// identity the portal reported it under when it was corrected since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownHearing {
+    pub record: HearingRecord,
+    pub removed: bool,
+    pub portal_key: Option<String>,
+}
+
+impl KnownHearing {
+    /// A hearing as stored and shown, never corrected.
+    pub fn shown(record: HearingRecord) -> KnownHearing {
+        KnownHearing {
+            record,
+            removed: false,
+            portal_key: None,
+        }
+    }
+}
+
 /// What the answer changes in a stored case and its hearings.
-pub fn compare(case: &StoredCase, stored: &[HearingRecord], found: &PortalCase) -> CaseUpdate {
+pub fn compare(case: &StoredCase, stored: &[KnownHearing], found: &PortalCase) -> CaseUpdate {
     let after = CaseFacts {
         category: found
             .category
@@ -227,40 +252,54 @@ pub fn compare(case: &StoredCase, stored: &[HearingRecord], found: &PortalCase) 
     CaseUpdate { facts, hearings }
 }
 
-/// The change one portal hearing brings: nothing when a stored hearing says the same, an
-/// update of the same hearing (or of one entered by hand that day without a panel), else new.
+/// The change one portal hearing brings: nothing when a stored hearing says the same (or was
+/// removed), an update of the same hearing (of one corrected since, keeping its correction;
+/// or of one entered by hand that day without a panel), else new.
 fn match_hearing(
-    stored: &[HearingRecord],
+    stored: &[KnownHearing],
     claimed: &mut Vec<i32>,
     facts: HearingFacts,
 ) -> Option<HearingChange> {
-    let same = stored.iter().find(|h| {
-        !claimed.contains(&h.id)
-            && h.facts.on == facts.on
-            && h.facts.time == facts.time
-            && h.facts.panel == facts.panel
-    });
-    let unconfirmed = || {
-        stored.iter().find(|h| {
-            !claimed.contains(&h.id)
-                && h.source != HearingSource::Portal
-                && h.facts.on == facts.on
-                && h.facts.panel.is_empty()
-                && (h.facts.time.is_empty() || h.facts.time == facts.time)
+    let free = |h: &&KnownHearing| !claimed.contains(&h.record.id);
+    let key = hearing_key(&facts);
+    let corrected = stored
+        .iter()
+        .filter(free)
+        .find(|h| h.portal_key.as_deref() == Some(key.as_str()));
+    let same = || {
+        stored.iter().filter(free).find(|h| {
+            h.record.facts.on == facts.on
+                && h.record.facts.time == facts.time
+                && h.record.facts.panel == facts.panel
         })
     };
-    let Some(hearing) = same.or_else(unconfirmed) else {
+    let unconfirmed = || {
+        stored.iter().filter(free).find(|h| {
+            !h.removed
+                && h.record.source != HearingSource::Portal
+                && h.record.facts.on == facts.on
+                && h.record.facts.panel.is_empty()
+                && (h.record.facts.time.is_empty() || h.record.facts.time == facts.time)
+        })
+    };
+    let Some(known) = corrected.or_else(same).or_else(unconfirmed) else {
         return Some(HearingChange::New(facts));
     };
-    claimed.push(hearing.id);
+    claimed.push(known.record.id);
+    if known.removed {
+        return None;
+    }
+    let hearing = &known.record;
     // The stage is the case's today; a stored hearing keeps the stage it was held in.
     let stated = HearingFacts {
         stage: None,
         ..facts.clone()
     };
     let mut after = hearing.facts.overlaid_by(&stated);
-    after.time = facts.time;
-    after.panel = facts.panel;
+    if corrected.is_none() {
+        after.time = facts.time;
+        after.panel = facts.panel;
+    }
     (after != hearing.facts).then(|| HearingChange::Updated {
         id: hearing.id,
         before: hearing.facts.clone(),
@@ -536,8 +575,8 @@ mod tests {
         time: &str,
         panel: &str,
         source: HearingSource,
-    ) -> HearingRecord {
-        HearingRecord {
+    ) -> KnownHearing {
+        KnownHearing::shown(HearingRecord {
             id,
             case_id: 7,
             facts: HearingFacts {
@@ -547,7 +586,7 @@ mod tests {
                 ..Default::default()
             },
             source,
-        }
+        })
     }
 
     fn answer(hearings: Vec<PortalHearing>) -> PortalCase {
@@ -604,13 +643,37 @@ mod tests {
         );
         assert_eq!(ruled.updated_hearings(), 1);
         assert!(ruled.lines()[0].starts_with("soluție la termenul din 15.01.2027"));
-        stored[0].facts.outcome = Some("Amână pronunţarea".into());
+        stored[0].record.facts.outcome = Some("Amână pronunţarea".into());
         let again = compare(
             &stored_case(),
             &stored,
             &answer(vec![portal_hearing(on, "09:00", Some("Amână pronunţarea"))]),
         );
         assert!(again.is_empty());
+    }
+
+    #[test]
+    fn a_removed_hearing_is_not_brought_back_and_a_corrected_one_keeps_its_correction() {
+        let on = day(2027, 1, 15);
+        let mut removed = hearing(1, on, "09:00", "C3", HearingSource::Portal);
+        removed.removed = true;
+        let reported = answer(vec![portal_hearing(on, "09:00", Some("Amână"))]);
+        assert!(compare(&stored_case(), &[removed], &reported).is_empty());
+        // Corrected by hand to the 16th at 10:00; the portal still says the 15th at 09:00.
+        let mut corrected = hearing(2, day(2027, 1, 16), "10:00", "C3", HearingSource::Portal);
+        corrected.portal_key = Some(hearing_key(&HearingFacts {
+            on,
+            time: "09:00".into(),
+            panel: "C3".into(),
+            ..Default::default()
+        }));
+        let update = compare(&stored_case(), &[corrected], &reported);
+        assert_eq!(update.new_hearings(), 0, "{update:?}");
+        let HearingChange::Updated { after, .. } = &update.hearings[0] else {
+            panic!("the outcome lands on the corrected hearing");
+        };
+        assert_eq!((after.on, after.time.as_str()), (day(2027, 1, 16), "10:00"));
+        assert_eq!(after.outcome.as_deref(), Some("Amână"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! the web layer's snapshot.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use either::Either;
@@ -28,6 +29,22 @@ pub struct SchoolEntry {
     pub active: bool,
     /// Folded name, locality and code (what the search box matches).
     pub key: String,
+}
+
+impl SchoolEntry {
+    /// A unit as the lists show it, from its full record.
+    pub fn of(record: &super::school::SchoolRecord, active: bool) -> SchoolEntry {
+        SchoolEntry {
+            code: record.code.clone(),
+            pj_code: record.pj_code.clone(),
+            status: record.status.clone(),
+            name: record.display_name().to_string(),
+            locality: record.locality.clone(),
+            area: record.area.clone(),
+            active,
+            key: record.search_key(),
+        }
+    }
 }
 
 /// Every unit, in list order: locality, PJ, the PJ before its units, code.
@@ -379,10 +396,11 @@ impl CaseEntry {
 }
 
 /// The case register in list order: soonest next hearing first, cases without one after,
-/// newer years first, then by id.
+/// newer years first, then by id. Entries are shared with the register's own copy, so an
+/// index is rebuilt after a change without copying every case.
 #[derive(Debug, Default)]
 pub struct CaseIndex {
-    entries: Vec<CaseEntry>,
+    entries: Vec<Arc<CaseEntry>>,
     /// What the list filters test of each case, by position, side by side: a filter scans a
     /// few hundred KiB instead of visiting every case's strings (a cache miss each).
     facets: Vec<Facets>,
@@ -442,8 +460,8 @@ fn distinct<'a>(values: impl Iterator<Item = Option<&'a String>>) -> Vec<String>
 }
 
 impl CaseIndex {
-    pub fn new(mut entries: Vec<CaseEntry>, schools: &SchoolIndex) -> CaseIndex {
-        entries.sort_by_key(|e| e.case.list_order());
+    pub fn new(mut entries: Vec<Arc<CaseEntry>>, schools: &SchoolIndex) -> CaseIndex {
+        entries.sort_unstable_by_key(|e| e.case.list_order());
         let position = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let by_id = entries
             .iter()
@@ -474,10 +492,13 @@ impl CaseIndex {
             .iter()
             .enumerate()
             .flat_map(|(i, e)| {
-                e.links.iter().enumerate().filter_map(move |(j, (code, _))| {
-                    let slot = schools.slot(code);
-                    (slot != u32::MAX).then(|| (slot, position(i), position(j)))
-                })
+                e.links
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(j, (code, _))| {
+                        let slot = schools.slot(code);
+                        (slot != u32::MAX).then(|| (slot, position(i), position(j)))
+                    })
             })
             .collect();
         linked.sort_unstable();
@@ -494,8 +515,7 @@ impl CaseIndex {
                 active: e.case.active,
                 court: position_in(&courts, Some(&e.case.court)).unwrap_or(NONE),
                 stage: position_in(&stages, e.case.facts.stage.as_ref()).unwrap_or(NONE),
-                category: position_in(&categories, e.case.facts.category.as_ref())
-                    .unwrap_or(NONE),
+                category: position_in(&categories, e.case.facts.category.as_ref()).unwrap_or(NONE),
             })
             .collect();
         CaseIndex {
@@ -514,7 +534,20 @@ impl CaseIndex {
     }
 
     pub fn get(&self, id: i32) -> Option<&CaseEntry> {
-        self.by_id.get(&id).map(|&i| &self.entries[i])
+        self.by_id.get(&id).map(|&i| self.entries[i].as_ref())
+    }
+
+    /// The ids of the cases with this (normalised) number, at any court.
+    pub fn with_number(&self, number: &str) -> Vec<i32> {
+        self.by_number
+            .get(number)
+            .map(|positions| {
+                positions
+                    .iter()
+                    .filter_map(|&i| self.entries.get(i as usize).map(|e| e.case.id))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {
@@ -545,7 +578,7 @@ impl CaseIndex {
         &'a self,
         filter: &'f CaseFilter,
         schools: &'a SchoolIndex,
-    ) -> impl Iterator<Item = &'a CaseEntry> + use<'a, 'f> {
+    ) -> impl Iterator<Item = &'a Arc<CaseEntry>> + use<'a, 'f> {
         Marked::new(&self.entries, self.selection(filter, schools))
     }
 
@@ -559,7 +592,11 @@ impl CaseIndex {
             .map(|f| u8::from(filter.include_closed || f.active))
             .collect();
         let facets = [
-            (&self.courts, &filter.court, (|f: &Facets| f.court) as fn(&Facets) -> u32),
+            (
+                &self.courts,
+                &filter.court,
+                (|f: &Facets| f.court) as fn(&Facets) -> u32,
+            ),
             (&self.stages, &filter.stage, |f: &Facets| f.stage),
             (&self.categories, &filter.category, |f: &Facets| f.category),
         ];
@@ -739,7 +776,11 @@ fn text_hits(query: Option<&str>, cases: &CaseIndex, schools: &SchoolIndex) -> O
     let text = query.map(str::trim).filter(|t| !t.is_empty())?;
     let mut hits = vec![false; cases.len()];
     if let Ok(number) = CaseNumber::parse(text) {
-        for &i in cases.by_number.get(&number.to_string()).map_or(&[][..], Vec::as_slice) {
+        for &i in cases
+            .by_number
+            .get(&number.to_string())
+            .map_or(&[][..], Vec::as_slice)
+        {
             if let Some(hit) = hits.get_mut(i as usize) {
                 *hit = true;
             }
@@ -882,19 +923,46 @@ mod tests {
     #[test]
     fn marked_rows_skip_and_count_like_a_filter() {
         let rows: Vec<usize> = (0..1000).collect();
-        let selected: Vec<u8> = rows.iter().map(|i| u8::from(i % 7 == 3 || i % 11 == 0)).collect();
-        let expected: Vec<usize> = rows.iter().copied().filter(|i| i % 7 == 3 || i % 11 == 0).collect();
+        let selected: Vec<u8> = rows
+            .iter()
+            .map(|i| u8::from(i % 7 == 3 || i % 11 == 0))
+            .collect();
+        let expected: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|i| i % 7 == 3 || i % 11 == 0)
+            .collect();
         let all: Vec<usize> = Marked::new(&rows, selected.clone()).copied().collect();
         assert_eq!(all, expected);
-        assert_eq!(Marked::new(&rows, selected.clone()).size_hint().0, expected.len());
-        for skip in [0, 1, 36, 37, 38, 100, 200, expected.len() - 1, expected.len(), 5000] {
+        assert_eq!(
+            Marked::new(&rows, selected.clone()).size_hint().0,
+            expected.len()
+        );
+        for skip in [
+            0,
+            1,
+            36,
+            37,
+            38,
+            100,
+            200,
+            expected.len() - 1,
+            expected.len(),
+            5000,
+        ] {
             let mut marked = Marked::new(&rows, selected.clone());
             assert_eq!(marked.nth(skip), expected.get(skip), "nth({skip})");
-            assert_eq!(marked.size_hint().0, expected.len().saturating_sub(skip + 1));
+            assert_eq!(
+                marked.size_hint().0,
+                expected.len().saturating_sub(skip + 1)
+            );
             assert_eq!(marked.next(), expected.get(skip + 1), "after nth({skip})");
         }
         let page = page_of(Marked::new(&rows, selected), 3, 50);
-        assert_eq!(page.rows.iter().map(|r| **r).collect::<Vec<_>>(), expected[100..150]);
+        assert_eq!(
+            page.rows.iter().map(|r| **r).collect::<Vec<_>>(),
+            expected[100..150]
+        );
         assert_eq!(page.total as usize, expected.len());
     }
 
@@ -903,16 +971,28 @@ mod tests {
         let rows: Vec<u32> = (1..=7).collect();
         let page = |n: u64, size: u64| {
             let p = page_of(rows.iter(), n, size);
-            (p.rows.into_iter().copied().collect::<Vec<_>>(), p.total, p.page, p.pages)
+            (
+                p.rows.into_iter().copied().collect::<Vec<_>>(),
+                p.total,
+                p.page,
+                p.pages,
+            )
         };
         assert_eq!(page(1, 3), (vec![1, 2, 3], 7, 1, 3));
         assert_eq!(page(3, 3), (vec![7], 7, 3, 3));
         assert_eq!(page(9, 3), (vec![7], 7, 3, 3), "past the end");
         assert_eq!(page(0, 3), (vec![1, 2, 3], 7, 1, 3), "page 0 is the first");
-        assert_eq!(page(5, 7), (vec![1, 2, 3, 4, 5, 6, 7], 7, 1, 1), "exactly one page");
+        assert_eq!(
+            page(5, 7),
+            (vec![1, 2, 3, 4, 5, 6, 7], 7, 1, 1),
+            "exactly one page"
+        );
         assert_eq!(page(3, 2), (vec![5, 6], 7, 3, 4));
         let none = page_of(std::iter::empty::<&u32>(), 4, 3);
-        assert_eq!((none.rows.len(), none.total, none.page, none.pages), (0, 0, 1, 1));
+        assert_eq!(
+            (none.rows.len(), none.total, none.page, none.pages),
+            (0, 0, 1, 1)
+        );
     }
 
     #[test]
@@ -964,6 +1044,10 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default()
+    }
+
+    fn index(entries: Vec<CaseEntry>, schools: &SchoolIndex) -> CaseIndex {
+        CaseIndex::new(entries.into_iter().map(Arc::new).collect(), schools)
     }
 
     fn case(id: i32, number: &str, object: &str, school: &str, hearings: &[u32]) -> CaseEntry {
@@ -1023,7 +1107,10 @@ mod tests {
         for page in 0..=4 {
             // Every unit is urban: the scanning path must give the same pages.
             for active in [ActiveFilter::Active, ActiveFilter::All] {
-                assert_eq!(codes(active, None, page), codes(active, Some("URBAN"), page));
+                assert_eq!(
+                    codes(active, None, page),
+                    codes(active, Some("URBAN"), page)
+                );
             }
         }
     }
@@ -1081,7 +1168,7 @@ mod tests {
             ..LinkFacts::default()
         };
         shared.links.push(("1".into(), own.clone()));
-        let index = CaseIndex::new(
+        let index = index(
             vec![
                 case(1, "1/97/2026", "drepturi", "1", &[12]),
                 shared,
@@ -1153,7 +1240,7 @@ mod tests {
     fn the_unfiltered_case_list_skips_closed_cases_unless_asked_and_pages_like_a_filtered_one() {
         let mut closed = case(2, "2/97/2026", "anulare", "3", &[11]);
         closed.case.active = false;
-        let index = CaseIndex::new(
+        let index = index(
             vec![
                 case(1, "1/97/2026", "anulare", "1", &[12]),
                 closed,
@@ -1185,7 +1272,7 @@ mod tests {
 
     #[test]
     fn links_to_unknown_schools_are_never_matched_by_another_unknown_code() {
-        let index = CaseIndex::new(
+        let index = index(
             vec![
                 case(1, "1/97/2026", "anulare", "1", &[]),
                 case(2, "2/97/2026", "anulare", "7777777777", &[]),
@@ -1212,7 +1299,7 @@ mod tests {
 
     #[test]
     fn cases_soonest_hearing_first_and_text_search() {
-        let index = CaseIndex::new(
+        let index = index(
             vec![
                 case(1, "1/97/2026", "drepturi salariale", "1", &[]),
                 case(2, "2/97/2026", "anulare act", "3", &[5, 20]),
@@ -1267,9 +1354,17 @@ mod tests {
             index.search(&filter, &schools(), 50).total
         };
         assert_eq!(facet("TribunalulHUNEDOARA", Some("Fond"), None), 3);
-        assert_eq!(facet("TribunalulHUNEDOARA", Some("Apel"), None), 0, "no case has it");
+        assert_eq!(
+            facet("TribunalulHUNEDOARA", Some("Apel"), None),
+            0,
+            "no case has it"
+        );
         assert_eq!(facet("TribunalulCLUJ", None, None), 0, "no case has it");
-        assert_eq!(facet("TribunalulHUNEDOARA", None, Some("Civil")), 0, "no category");
+        assert_eq!(
+            facet("TribunalulHUNEDOARA", None, Some("Civil")),
+            0,
+            "no category"
+        );
         let ranged = CaseFilter {
             hearing_from: Some(day(1)),
             hearing_to: Some(day(6)),

@@ -21,6 +21,20 @@ pub struct ReminderRules {
     pub hearing_days: i64,
 }
 
+impl ReminderRules {
+    /// The rules in words, for the change log.
+    pub fn describe(&self) -> String {
+        let offsets: Vec<String> = self.offsets.iter().map(i64::to_string).collect();
+        format!(
+            "memento-uri cu {} zile înainte de termen; notificare de întârziere la {} zile lucrătoare; escaladare după {} zile lucrătoare; memento de ședință cu {} zile înainte",
+            offsets.join(", "),
+            self.overdue_every,
+            self.escalation_after,
+            self.hearing_days
+        )
+    }
+}
+
 impl Default for ReminderRules {
     fn default() -> Self {
         ReminderRules {
@@ -305,6 +319,26 @@ pub struct WeeklySchedule {
     pub weekday: u32,
     pub hour: u32,
     pub minute: u32,
+}
+
+impl WeeklySchedule {
+    /// `luni, 08:00`.
+    pub fn describe(&self) -> String {
+        const DAYS: [&str; 7] = [
+            "luni",
+            "marți",
+            "miercuri",
+            "joi",
+            "vineri",
+            "sâmbătă",
+            "duminică",
+        ];
+        let day = DAYS
+            .get(self.weekday.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or("?");
+        format!("{day}, {:02}:{:02}", self.hour, self.minute)
+    }
 }
 
 impl Default for WeeklySchedule {

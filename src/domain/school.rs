@@ -247,7 +247,7 @@ pub const SCHOOL_COLUMNS: &[ColumnSpec<SchoolField>] = &[
 ];
 
 /// One school as stored: codes as text, every other value trimmed and NFC-normalised.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct SchoolRecord {
     pub code: String,
     pub pj_code: String,

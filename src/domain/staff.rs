@@ -1,6 +1,7 @@
 //! Staff roles: who may read and who may change.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
     /// The legal department: full write access to the tracked data.

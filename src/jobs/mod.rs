@@ -95,6 +95,7 @@ impl Jobs {
             db: &self.db,
             clock: self.clock.as_ref(),
             timezone: self.config.timezone,
+            register: None,
         };
         match crate::app::portal::run_if_due(ctx, &portal, &self.config.county).await {
             Ok(Some(s)) => tracing::info!(
@@ -185,6 +186,7 @@ impl Jobs {
                 db: &self.db,
                 clock: self.clock.as_ref(),
                 timezone: self.config.timezone,
+                register: None,
             };
             let inspectorate = crate::domain::county::inspectorate_name(&self.config.county);
             let queued = crate::app::hearing_digest::queue_if_due(

@@ -86,6 +86,7 @@ pub async fn run_if_due(
         db,
         clock: &crate::clock::FixedClock(at),
         timezone: config.timezone,
+        register: None,
     };
     crate::app::outbox::enqueue(ctx, mail, domain).await?;
     Ok(Some(path))

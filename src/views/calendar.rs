@@ -20,6 +20,8 @@ pub struct ExtendedDeadline {
 pub struct FeedView<'a> {
     pub inspectorate: &'a str,
     pub hearings: &'a [Hearing],
+    /// Hearings deleted or marked wrong: their events are cancelled under the same UID.
+    pub cancelled: &'a [Hearing],
     pub campaign: Option<&'a Campaign>,
     pub extensions: &'a [ExtendedDeadline],
     pub timezone: Tz,
@@ -37,6 +39,13 @@ pub fn feed(view: FeedView) -> String {
         .done();
     for hearing in view.hearings {
         calendar.push(hearing_event(hearing, &view));
+    }
+    for hearing in view.cancelled {
+        let mut event = hearing_event(hearing, &view);
+        event
+            .status(icalendar::EventStatus::Cancelled)
+            .summary(&format!("Anulat — dosar {}", hearing.number));
+        calendar.push(event.done());
     }
     if let Some(campaign) = view.campaign {
         let event = Event::new()

@@ -3,10 +3,9 @@
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
+use super::changes::ChangeLine;
 use super::den::{date, optional_date};
 use super::layout::{Chrome, csrf_field, page};
-use super::schools::audit_section;
-use crate::domain::audit::AuditEntry;
 use crate::domain::case_import::side;
 use crate::domain::case_kinds::{CATEGORIES, STAGES, label};
 use crate::domain::cases::{CaseFilter, CaseLink, CasePage, Hearing, HearingRecord, StoredCase};
@@ -131,7 +130,7 @@ pub struct CaseDetailView<'a> {
     /// Per school: how the contact its access request declared differs from its designee's.
     pub mismatches: &'a std::collections::HashMap<String, String>,
     pub today: chrono::NaiveDate,
-    pub audit: &'a [AuditEntry],
+    pub history: &'a [ChangeLine],
     pub timezone: Tz,
     /// The last portal check, rendered by `views::portal`.
     pub portal: Markup,
@@ -160,6 +159,7 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                 thead { tr {
                     th scope="col" { "Unitate" } th scope="col" { "Calitate procesuală" } th scope="col" { "Cerere acces electronic" }
                     th scope="col" { "Acces aprobat / respins" } th scope="col" { "Contact declarat în cerere" } th scope="col" { "Observații" }
+                    @if can_write { th scope="col" { "Corecturi" } }
                 } }
                 tbody { @for link in view.links { tr {
                     td { a href={ "/schools/" (link.school_code) } { (link.school_name) } }
@@ -176,8 +176,10 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                         @if let Some(mismatch) = view.mismatches.get(&link.school_code) { br; span.badge.badge-bad { (mismatch) } }
                     }
                     td { (link.facts.notes.as_deref().unwrap_or("")) }
+                    @if can_write { td { (link_corrections(chrome, case.id, link)) } }
                 } } }
             } }
+            @if can_write { (add_school_form(chrome, case.id)) }
             @if can_write && view.links.iter().any(|l| l.facts.access_requested_on.is_some() && l.facts.access_approved_on.is_none() && l.facts.access_refused_on.is_none()) {
                 div.actions { form method="post" action={ "/cases/" (case.id) "/access-refused" } {
                     h3 { "Instanța a respins cererea de acces" }
@@ -212,7 +214,7 @@ pub fn detail(chrome: &Chrome, view: CaseDetailView) -> Markup {
                     }
                 }
             } }
-            (audit_section(view.audit, view.timezone))
+            (super::changes::history(view.history, &format!("/audit?dosar={}", super::percent_encode(&view.case.number))))
         },
     )
 }
@@ -244,6 +246,7 @@ fn hearings_section(
                             None => { span.muted { "fără soluție înregistrată" } }
                         }
                         span.muted { " · sursa: " (hearing.source.label()) }
+                        @if can_write { (hearing_corrections(chrome, hearing)) }
                         @if can_write && h.outcome.is_none() && h.on <= today {
                             details {
                                 summary { "Înregistrează soluția" }
@@ -283,6 +286,89 @@ fn hearings_section(
                 }
             }
         }
+    }
+}
+
+/// Correct or delete a hearing typed wrong (one from the portal is marked wrong instead).
+fn hearing_corrections(chrome: &Chrome, hearing: &HearingRecord) -> Markup {
+    let h = &hearing.facts;
+    let id = hearing.id;
+    let portal = hearing.source == crate::domain::cases::HearingSource::Portal;
+    html! {
+        details.correction {
+            summary { "Corectează sau șterge termenul" }
+            form method="post" action={ "/hearings/" (id) "/correct" } {
+                (csrf_field(chrome))
+                label for={ "c-on" (id) } { "Data" }
+                input type="date" id={ "c-on" (id) } name="on" required value=(h.on.format("%Y-%m-%d"));
+                label for={ "c-time" (id) } { "Ora (HH:MM)" }
+                input id={ "c-time" (id) } name="time" maxlength="5" inputmode="numeric" value=(h.time);
+                label for={ "c-panel" (id) } { "Complet" }
+                input id={ "c-panel" (id) } name="panel" maxlength="50" value=(h.panel);
+                label for={ "c-stage" (id) } { "Stadiu procesual" }
+                select id={ "c-stage" (id) } name="stage" {
+                    option value="" { "—" }
+                    @for (value, text) in STAGES { option value=(value) selected[h.stage.as_deref() == Some(*value)] { (text) } }
+                }
+                label for={ "c-outcome" (id) } { "Soluția" }
+                input id={ "c-outcome" (id) } name="outcome" maxlength="200" value=(h.outcome.as_deref().unwrap_or(""));
+                label for={ "c-summary" (id) } { "Pe scurt (fără numele părților)" }
+                textarea id={ "c-summary" (id) } name="summary" rows="2" maxlength="2000" { (h.summary.as_deref().unwrap_or("")) }
+                label for={ "c-pronounced" (id) } { "Pronunțată la" }
+                input type="date" id={ "c-pronounced" (id) } name="pronounced_on" value=(h.pronounced_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default());
+                button type="submit" { "Salvează corectura" }
+            }
+            form method="post" action={ "/hearings/" (id) "/delete" } {
+                (csrf_field(chrome))
+                label for={ "c-reason" (id) } {
+                    @if portal { "De ce este greșit (termenul vine de pe portal: rămâne marcat, nu se mai aduce)" }
+                    @else { "De ce se șterge" }
+                }
+                input id={ "c-reason" (id) } name="reason" required maxlength="500" placeholder="introdus greșit";
+                button.danger type="submit" { @if portal { "Marchează ca greșit" } @else { "Șterge termenul" } }
+            }
+        }
+    }
+}
+
+/// Change a school's role in the case, or take it out (a link with D.E.N. steps asks again).
+fn link_corrections(chrome: &Chrome, case_id: i32, link: &CaseLink) -> Markup {
+    let code = &link.school_code;
+    let steps = link.facts.recorded_steps();
+    html! {
+        details.correction {
+            summary { "Modifică" }
+            form method="post" action={ "/cases/" (case_id) "/schools/" (code) "/role" } {
+                (csrf_field(chrome))
+                label for={ "role-" (code) } { "Calitate procesuală" }
+                input id={ "role-" (code) } name="role" list="roles" maxlength="100" value=(link.facts.role.as_deref().unwrap_or(""));
+                button type="submit" { "Schimbă calitatea" }
+            }
+            form method="post" action={ "/cases/" (case_id) "/schools/" (code) "/remove" } {
+                (csrf_field(chrome))
+                @if !steps.is_empty() {
+                    p.warning { "În acest dosar unitatea are " (steps.join(", ")) ". Pașii rămân în istoric, dar nu mai contează pentru contul D.E.N." }
+                    input type="checkbox" id={ "confirm-" (code) } name="confirm" value="da" required;
+                    label for={ "confirm-" (code) } { "Confirm scoaterea unității din dosar" }
+                }
+                button.danger type="submit" { "Scoate unitatea din dosar" }
+            }
+        }
+    }
+}
+
+fn add_school_form(chrome: &Chrome, case_id: i32) -> Markup {
+    html! {
+        datalist id="roles" { @for role in ROLES { option value=(role) {} } }
+        div.actions { form method="post" action={ "/cases/" (case_id) "/schools" } {
+            h3 { "Adaugă o unitate în dosar" }
+            (csrf_field(chrome))
+            label for="add-school" { "Cod SIIIR" }
+            input id="add-school" name="school" inputmode="numeric" maxlength="10" required;
+            label for="add-role" { "Calitate procesuală" }
+            input id="add-role" name="role" list="roles" maxlength="100";
+            button type="submit" { "Adaugă unitatea" }
+        } }
     }
 }
 

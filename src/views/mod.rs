@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod changes;
 pub mod den;
 pub mod errors;
 pub mod imports;

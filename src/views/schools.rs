@@ -4,10 +4,10 @@ use super::layout::{Chrome, page};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
+use super::changes::ChangeLine;
 use super::den::{date, optional_date, status_badge};
 use super::format_datetime;
 use super::layout::csrf_field;
-use crate::domain::audit::AuditEntry;
 use crate::domain::board::BoardRow;
 use crate::domain::case_import::{LinkFacts, side};
 use crate::domain::case_kinds::{STAGES, label};
@@ -253,7 +253,7 @@ pub struct SchoolDetailView<'a> {
     /// The current designee's criminal-record certificate, if recorded.
     pub cazier: Option<&'a crate::domain::designee::CazierEvidence>,
     pub cases: &'a [(StoredCase, LinkFacts)],
-    pub audit: &'a [AuditEntry],
+    pub history: &'a [ChangeLine],
     /// Mail about this school, newest first.
     pub mails: &'a [crate::domain::outbox::OutboxRow],
     pub today: NaiveDate,
@@ -312,7 +312,7 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
                     } } }
                 } }
             }
-            (audit_section(view.audit, view.timezone))
+            (super::changes::history(view.history, &format!("/audit?unitate={}", view.school.record.code)))
         },
     )
 }
@@ -548,26 +548,15 @@ fn action_forms(chrome: &Chrome, view: &SchoolDetailView, row: &BoardRow) -> Mar
                     textarea id="reason" name="reason" rows="2" required maxlength="1000" {}
                     button type="submit" { "Prelungește" }
                 }
+                @if let Some(extension) = view.extension {
+                    form method="post" action={ "/schools/" (code) "/extension/withdraw" } {
+                        h3 { "Retrage prelungirea" }
+                        (csrf_field(chrome))
+                        p.muted { "Prelungirea până la " (date(extension.until)) " se retrage; se aplică din nou termenul campaniei." }
+                        button.danger type="submit" { "Retrage prelungirea" }
+                    }
+                }
             }
-        }
-    }
-}
-
-/// The record's audit entries with what changed.
-pub fn audit_section(entries: &[AuditEntry], tz: Tz) -> Markup {
-    html! {
-        h2 { "Istoric modificări" }
-        @if entries.is_empty() {
-            p { "Nicio modificare înregistrată." }
-        } @else {
-            div.table-wrap { table {
-                thead { tr { th scope="col" { "Când" } th scope="col" { "Cine" } th scope="col" { "Ce" } th scope="col" { "Înainte" } th scope="col" { "După" } } }
-                tbody { @for e in entries { tr {
-                    td { (format_datetime(e.at, tz)) } td { (e.actor) } td { (e.action) @if let Some(d) = &e.details { br; span.muted { (d) } } }
-                    td { @if let Some(b) = &e.before { pre.json { (b) } } }
-                    td { @if let Some(a) = &e.after { pre.json { (a) } } }
-                } } }
-            } }
         }
     }
 }

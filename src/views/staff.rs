@@ -1,10 +1,9 @@
-//! Account pages: the administrator's list of users, one's own security settings, the audit trail.
+//! Account pages: the administrator's list of users and one's own security settings.
 
 use maud::{Markup, html};
 
 use super::auth::{AuthenticatorSetup, authenticator_block, recovery_code_list};
 use super::layout::{Chrome, csrf_field, page};
-use crate::domain::audit::AuditEntry;
 use crate::domain::staff::StaffUser;
 
 pub struct UserRow<'a> {
@@ -85,10 +84,21 @@ fn actions(chrome: &Chrome, user: &StaffUser) -> Markup {
     } else {
         ("disable", "Dezactivează")
     };
+    use crate::domain::staff::Role;
     html! {
         form.inline method="post" action={ "/users/" (user.id) "/" (toggle.0) } {
             (csrf_field(chrome))
             button type="submit" { (toggle.1) }
+        }
+        form.inline method="post" action={ "/users/" (user.id) "/role" } {
+            (csrf_field(chrome))
+            label for={ "role" (user.id) } { "Rol" }
+            select id={ "role" (user.id) } name="role" {
+                @for role in [Role::Admin, Role::Juridic, Role::Inspector] {
+                    option value=(role.as_str()) selected[role == user.role] { (role.label()) }
+                }
+            }
+            button type="submit" { "Schimbă rolul" }
         }
         details {
             summary { "Resetează autentificarea în doi pași" }
@@ -160,92 +170,6 @@ pub fn security(chrome: &Chrome, view: SecurityView) -> Markup {
                     div.field { label for="recovery-password" { "Parola actuală" } input type="password" id="recovery-password" name="password" required autocomplete="current-password"; }
                     div.field { label for="recovery-code" { "Codul din aplicația de autentificare" } input type="text" id="recovery-code" name="code" required inputmode="numeric" autocomplete="one-time-code"; }
                     button type="submit" { "Generează coduri noi" }
-                }
-            }
-        },
-    )
-}
-
-/// The changed record, linked to its page when it has one.
-fn entity_link(entry: &AuditEntry) -> Markup {
-    let id = entry.entity_id.as_deref().unwrap_or("");
-    let href = match entry.entity.as_str() {
-        "school" => Some(format!("/schools/{id}")),
-        "court_case" => Some(format!("/cases/{id}")),
-        "import_batch" => Some(format!("/imports/batch/{id}")),
-        _ => None,
-    };
-    html! {
-        @match href {
-            Some(href) => a href=(href) { (entry.entity) " " (id) },
-            None => { (entry.entity) " " (id) },
-        }
-    }
-}
-
-pub struct AuditView<'a> {
-    pub entries: &'a [(AuditEntry, String)],
-    pub actor: &'a str,
-    pub action: &'a str,
-    /// The id the next (older) page starts below, when there is one.
-    pub older: Option<i64>,
-    pub first_page: bool,
-}
-
-pub fn audit(chrome: &Chrome, view: AuditView) -> Markup {
-    let AuditView {
-        entries,
-        actor,
-        action,
-        older,
-        first_page,
-    } = view;
-    let filters = |before: Option<i64>| {
-        let mut query: Vec<String> = Vec::new();
-        for (key, value) in [("actor", actor), ("action", action)] {
-            if !value.is_empty() {
-                query.push(format!("{key}={}", super::percent_encode(value)));
-            }
-        }
-        if let Some(id) = before {
-            query.push(format!("before={id}"));
-        }
-        format!("/audit?{}", query.join("&"))
-    };
-    page(
-        chrome,
-        "Istoric modificări",
-        "/audit",
-        html! {
-            h1 { "Istoric modificări" }
-            form.filters method="get" action="/audit" {
-                div.field { label for="actor" { "Cine" } input type="text" id="actor" name="actor" value=(actor); }
-                div.field { label for="action" { "Acțiune (exact)" } input type="text" id="action" name="action" value=(action); }
-                button type="submit" { "Filtrează" }
-            }
-            div.table-wrap { table {
-                thead { tr {
-                    th scope="col" { "Când" } th scope="col" { "Cine" } th scope="col" { "Acțiune" } th scope="col" { "Obiect" }
-                    th scope="col" { "Detalii" } th scope="col" { "Înainte" } th scope="col" { "După" }
-                } }
-                tbody {
-                    @for (entry, when) in entries {
-                        tr {
-                            td { (when) }
-                            td { (entry.actor) }
-                            td { (entry.action) }
-                            td { (entity_link(entry)) }
-                            td { (entry.details.as_deref().unwrap_or("")) }
-                            td { @if let Some(before) = &entry.before { pre.json { (before) } } }
-                            td { @if let Some(after) = &entry.after { pre.json { (after) } } }
-                        }
-                    }
-                }
-            } }
-            @if older.is_some() || !first_page {
-                nav.pagination aria-label="Pagini" {
-                    @if !first_page { a href=(filters(None)) { "« Cele mai noi" } }
-                    @if let Some(id) = older { a rel="next" href=(filters(Some(id))) { "Mai vechi ›" } }
                 }
             }
         },

@@ -90,10 +90,9 @@ pub async fn detail(
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     // The page's reads are independent: they run side by side on the pool.
-    let entity_id = id.to_string();
     let (found, audit, hearings, snapshot) = tokio::try_join!(
         async { Ok::<_, WebError>(db::cases::for_page(&state.db, id).await?) },
-        async { Ok(db::audit::for_entity(&state.db, "court_case", &entity_id, 50).await?) },
+        super::history::of_record(&state, None, Some(id)),
         async { Ok(db::hearings::of_case(&state.db, id).await?) },
         async { Ok(super::board::snapshot(&state).await?) },
     )?;
@@ -136,7 +135,7 @@ pub async fn detail(
         hearings: &hearings,
         mismatches: &mismatches,
         today,
-        audit: &audit,
+        history: &super::history::lines(&state, &snapshot, &audit).await?,
         timezone: state.config.timezone,
     };
     Ok(render(&chrome, crate::views::cases::detail(&chrome, view)))
@@ -453,4 +452,153 @@ pub async fn refuse_access(
         result.map(|()| "Respingerea accesului a fost înregistrată.".into()),
         &back,
     )
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionForm {
+    on: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    panel: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    pronounced_on: String,
+}
+
+impl CorrectionForm {
+    fn facts(&self) -> Result<HearingFacts, AppError> {
+        let base = HearingForm {
+            on: self.on.clone(),
+            time: self.time.clone(),
+            panel: self.panel.clone(),
+            stage: self.stage.clone(),
+        }
+        .facts()?;
+        let pronounced_on = optional(&self.pronounced_on, 20)
+            .map(|d| crate::domain::dates::parse_text(&d))
+            .transpose()
+            .map_err(|e| AppError::invalid("pronounced_on", format!("data pronunțării: {e}")))?;
+        Ok(HearingFacts {
+            outcome: optional(&self.outcome, 200),
+            summary: optional(&self.summary, 2000),
+            pronounced_on,
+            ..base
+        })
+    }
+}
+
+/// Corrects a hearing typed wrong (date, time, panel, stage, outcome).
+pub async fn correct_hearing(
+    State(state): State<AppState>,
+    Path(hearing): Path<i32>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, CorrectionForm>,
+) -> Result<Response, WebError> {
+    let stored = db::hearings::find(&state.db, hearing)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let back = format!("/cases/{}", stored.case_id);
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = match form.facts() {
+        Ok(facts) => app::hearings::correct(state.ctx(), &actor, hearing, facts).await,
+        Err(e) => Err(e),
+    };
+    let text = result.map(|h| {
+        format!(
+            "Termenul a fost corectat: {}.",
+            h.facts.on.format("%d.%m.%Y")
+        )
+    });
+    outcome(text, &back)
+}
+
+#[derive(Deserialize)]
+pub struct RemovalForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Deletes a hearing typed wrong (one from the portal is marked wrong instead).
+pub async fn remove_hearing(
+    State(state): State<AppState>,
+    Path(hearing): Path<i32>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, RemovalForm>,
+) -> Result<Response, WebError> {
+    let stored = db::hearings::find(&state.db, hearing)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let back = format!("/cases/{}", stored.case_id);
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::hearings::remove(state.ctx(), &actor, hearing, &form.reason).await;
+    let text = result.map(|h| match h.source {
+        HearingSource::Portal => format!(
+            "Termenul din {} a fost marcat ca greșit; sincronizarea cu portalul nu îl mai aduce înapoi.",
+            h.facts.on.format("%d.%m.%Y")
+        ),
+        _ => format!(
+            "Termenul din {} a fost șters.",
+            h.facts.on.format("%d.%m.%Y")
+        ),
+    });
+    outcome(text, &back)
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    school: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Adds a school to a case.
+pub async fn add_school(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, LinkForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::Staff(staff.account.email.clone());
+    let role = optional(&form.role, 100);
+    let result = match optional(&form.school, 20) {
+        Some(code) => app::cases::add_school(state.ctx(), &actor, id, &code, role.as_deref()).await,
+        None => Err(AppError::invalid(
+            "school",
+            "scrieți codul SIIIR al unității",
+        )),
+    };
+    let text = result.map(|code| format!("Unitatea {code} a fost adăugată în dosar."));
+    outcome(text, &format!("/cases/{id}"))
+}
+
+/// Changes a school's role in a case.
+pub async fn change_role(
+    State(state): State<AppState>,
+    Path((id, school)): Path<(i32, String)>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, LinkForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::Staff(staff.account.email.clone());
+    let role = optional(&form.role, 100);
+    let result = app::cases::change_role(state.ctx(), &actor, id, &school, role.as_deref()).await;
+    let text = result.map(|()| "Calitatea unității în dosar a fost schimbată.".to_string());
+    outcome(text, &format!("/cases/{id}"))
+}
+
+/// Takes a school out of a case; a link with D.E.N. steps needs the confirmation.
+pub async fn remove_school(
+    State(state): State<AppState>,
+    Path((id, school)): Path<(i32, String)>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, LinkForm>,
+) -> Result<Response, WebError> {
+    let actor = Actor::Staff(staff.account.email.clone());
+    let confirmed = form.confirm == "da";
+    let result = app::cases::remove_school(state.ctx(), &actor, id, &school, confirmed).await;
+    let text = result.map(|()| format!("Unitatea {school} a fost scoasă din dosar."));
+    outcome(text, &format!("/cases/{id}"))
 }

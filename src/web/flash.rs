@@ -69,7 +69,7 @@ pub fn outcome(
                 kind: FlashKind::Success,
                 text,
             };
-            return Ok(super::board::changed(redirect_with(&done, target)));
+            return Ok(redirect_with(&done, target));
         }
         Err(AppError::Invalid { message, .. } | AppError::Conflict(message)) => Flash {
             kind: FlashKind::Error,

@@ -142,7 +142,7 @@ pub async fn apply(
                 kind: FlashKind::Success,
                 text,
             };
-            Ok(super::board::changed(redirect_with(&done, &target)))
+            Ok(redirect_with(&done, &target))
         }
         Err(e) => refused(&state, &chrome, kind, e).await,
     }

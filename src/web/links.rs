@@ -132,7 +132,7 @@ pub async fn act(
         s.record.display_name().to_string()
     });
     let done = page(pages::done(&inspectorate(&state), &name, &recorded));
-    Ok(super::board::changed(done))
+    Ok(done)
 }
 
 /// The form's fields as the change the link's purpose allows.

@@ -8,6 +8,7 @@ mod chrome;
 mod error;
 mod flash;
 mod health;
+mod history;
 mod imports;
 mod links;
 mod outbox;
@@ -52,8 +53,9 @@ pub struct AppState {
     pub login_throttle: Arc<throttle::LoginThrottle>,
     /// One import at a time: parsing is CPU and memory heavy.
     pub import_gate: Arc<tokio::sync::Semaphore>,
-    /// The campaign board, rebuilt after each change.
-    pub board: Arc<board::BoardCache>,
+    /// The register the lists read, kept up to date change by change.
+    pub register: Arc<crate::register::Register>,
+    pub outbox_counts: Arc<board::OutboxCountsCache>,
     /// Per-address limit on directors' link pages.
     pub link_throttle: Arc<throttle::LoginThrottle>,
     /// Sessions checked a moment ago.
@@ -69,16 +71,24 @@ impl AppState {
             db: &self.db,
             clock: self.clock.as_ref(),
             timezone: self.config.timezone,
+            register: Some(&self.register),
         }
     }
 
-    pub fn new(
+    /// The state of a server on this database: the register is read once and then follows
+    /// the change log.
+    pub async fn new(
         db: DatabaseConnection,
         config: Config,
         clock: Arc<dyn Clock>,
         key: SecretKey,
-    ) -> Result<Self, prometheus::Error> {
+    ) -> anyhow::Result<Self> {
+        let register =
+            crate::register::Register::load(db.clone(), clock.clone(), config.timezone).await?;
+        register.follow();
         Ok(AppState {
+            register,
+            outbox_counts: Arc::default(),
             db,
             secure_cookies: config.secure_cookies(),
             config: Arc::new(config),
@@ -86,7 +96,6 @@ impl AppState {
             key: Arc::new(key),
             login_throttle: Arc::default(),
             import_gate: Arc::new(tokio::sync::Semaphore::new(1)),
-            board: Arc::default(),
             link_throttle: Arc::new(throttle::LoginThrottle::with_limit(
                 "link",
                 links::LINK_REQUESTS_PER_MINUTE,
@@ -121,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/users", get(staff::users).post(staff::add_user))
         .route("/users/{id}/disable", post(staff::disable))
+        .route("/users/{id}/role", post(staff::change_role))
         .route("/users/{id}/enable", post(staff::enable))
         .route("/users/{id}/reset-2fa", post(staff::reset_second_factor))
         .route("/account/security", get(staff::security))
@@ -129,7 +139,8 @@ pub fn router(state: AppState) -> Router {
         .route("/account/recovery", post(staff::regenerate_recovery))
         .route("/account/calendar", post(staff::renew_calendar))
         .route("/calendar/{file}", get(staff::calendar_feed))
-        .route("/audit", get(staff::audit))
+        .route("/audit", get(history::trail))
+        .route("/audit.xlsx", get(history::trail_xlsx))
         .route("/reports", get(reports::index))
         .route("/reports/{file}", get(reports::download))
         .route("/outbox", get(outbox::page))
@@ -147,6 +158,10 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{code}/step", post(schools::record_step))
         .route("/schools/{code}/designee", post(schools::record_designee))
         .route("/schools/{code}/extension", post(schools::extend))
+        .route(
+            "/schools/{code}/extension/withdraw",
+            post(schools::withdraw_extension),
+        )
         .route("/schools/{code}/cazier", post(schools::record_cazier))
         .route("/cases", get(cases::list))
         .route("/cases/new", get(cases::new_case).post(cases::create_case))
@@ -160,6 +175,14 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/access-refused", post(cases::refuse_access))
         .route("/hearings", get(cases::agenda))
         .route("/hearings/{id}/outcome", post(cases::record_outcome))
+        .route("/hearings/{id}/correct", post(cases::correct_hearing))
+        .route("/hearings/{id}/delete", post(cases::remove_hearing))
+        .route("/cases/{id}/schools", post(cases::add_school))
+        .route("/cases/{id}/schools/{code}/role", post(cases::change_role))
+        .route(
+            "/cases/{id}/schools/{code}/remove",
+            post(cases::remove_school),
+        )
         .route(
             "/imports",
             get(imports::index)
@@ -170,10 +193,6 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/batch/{id}", get(imports::batch))
         .route("/imports/template/{kind}", get(imports::template))
         .fallback(|| async { WebError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            board::invalidate_after_changes,
-        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::forget_sessions_after_changes,
@@ -272,7 +291,7 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
             config.base_url()
         );
     }
-    let state = AppState::new(db, config, clock, key)?;
+    let state = AppState::new(db, config, clock, key).await?;
     let mailer = Arc::new(crate::mail::Mailer::new(&state.config, state.key.clone())?);
     tracing::info!(transport = %mailer.transport.describe(), "mail");
     let jobs = crate::jobs::Jobs::new(

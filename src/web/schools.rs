@@ -2,10 +2,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::board::{Snapshot, snapshot, today};
+use super::board::{snapshot, today};
 use super::chrome::render;
 use super::flash::outcome;
-use super::session::{CheckedForm, Editor, Staff};
+use super::session::{CheckedForm, Editor, NoFields, Staff};
 use super::{AppState, WebError};
 use crate::app::{self, Actor, AppError};
 use crate::db;
@@ -14,6 +14,7 @@ use crate::domain::board::BoardFilter;
 use crate::domain::den::{DenStep, StatusKind, StepClaim};
 use crate::domain::designee::{AccessContact, DesigneeFacts};
 use crate::domain::school::{SiiirCode, UnitStatus};
+use crate::register::Snapshot;
 use crate::views::layout::Chrome;
 use crate::views::schools::{SchoolDetailView, SchoolListFilter, SchoolListRow, SchoolListView};
 
@@ -156,7 +157,7 @@ pub async fn detail(
     let (school, snapshot, audit, mails) = tokio::try_join!(
         async { Ok::<_, WebError>(queries::find(&state.db, code).await?) },
         async { Ok(snapshot(&state).await?) },
-        async { Ok(db::audit::for_entity(&state.db, "school", code, 50).await?) },
+        super::history::of_record(&state, Some(code), None),
         async { Ok(db::outbox::for_school(&state.db, code, 50).await?) },
     )?;
     // Steps, cases and designees come with the snapshot (every change to them is audited,
@@ -200,7 +201,7 @@ pub async fn detail(
         gaps: &procedure.gaps(),
         cazier: snapshot.designees.evidence_of(code),
         cases: &cases,
-        audit: &audit,
+        history: &super::history::lines(&state, &snapshot, &audit).await?,
         mails: &mails,
         today: today(&state),
         timezone: tz,
@@ -439,5 +440,20 @@ pub async fn record_cazier(
             )
         }),
         &back,
+    )
+}
+
+/// Withdraws a school's extension: the campaign's deadline applies again.
+pub async fn withdraw_extension(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    CheckedForm(Editor(staff), NoFields {}): CheckedForm<Editor, NoFields>,
+) -> Result<Response, WebError> {
+    let code = school_code(&code)?;
+    let actor = Actor::Staff(staff.account.email.clone());
+    let result = app::campaign::withdraw_extension(state.ctx(), &actor, &code).await;
+    outcome(
+        result.map(|()| "Prelungirea a fost retrasă; se aplică termenul campaniei.".to_string()),
+        &format!("/schools/{code}"),
     )
 }

@@ -1,12 +1,12 @@
 //! Account pages: users (administrators), one's own security settings, the audit trail.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::chrome::{no_referrer, render};
 use super::flash::redirect_with;
-use super::session::{Admin, CheckedForm, Editor, NoFields, Staff};
+use super::session::{Admin, CheckedForm, NoFields, Staff};
 use super::throttle::ClientAddress;
 use super::{AppState, WebError};
 use crate::app::staff::{self as manage, Proof};
@@ -151,6 +151,32 @@ pub async fn enable(
         manage::set_disabled(&state.db, &admin.account, id, false, state.clock.now()).await;
     outcome(
         result.map(|()| "Contul a fost reactivat.".to_string()),
+        "/users",
+    )
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+/// An administrator changes someone else's role; the holder is mailed.
+pub async fn change_role(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+    CheckedForm(Admin(admin), form): CheckedForm<Admin, RoleForm>,
+) -> Result<Response, WebError> {
+    let Some(role) = crate::domain::staff::Role::parse(&form.role) else {
+        return Err(WebError::BadRequest("Alegeți rolul din listă.".into()));
+    };
+    let result = manage::change_role(&state.db, &admin.account, id, role, state.clock.now()).await;
+    outcome(
+        result.map(|()| {
+            format!(
+                "Rolul a devenit „{}”; titularul a primit un e-mail.",
+                role.label()
+            )
+        }),
         "/users",
     )
 }
@@ -323,54 +349,6 @@ pub async fn regenerate_recovery(
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct AuditParams {
-    actor: Option<String>,
-    action: Option<String>,
-    before: Option<String>,
-}
-
-/// Entries per page of the audit trail (each may carry two JSON snapshots).
-const AUDIT_PAGE: u64 = 50;
-
-pub async fn audit(
-    State(state): State<AppState>,
-    Editor(staff): Editor,
-    chrome: Chrome,
-    Query(params): Query<AuditParams>,
-) -> Result<Response, WebError> {
-    let chrome = chrome.signed_in(staff.chrome_user());
-    let trimmed = |v: Option<String>| {
-        v.map(|s| s.trim().chars().take(100).collect::<String>())
-            .filter(|s| !s.is_empty())
-    };
-    let filter = db::audit::AuditFilter {
-        actor: trimmed(params.actor),
-        action: trimmed(params.action),
-        before: params.before.and_then(|b| b.trim().parse().ok()),
-    };
-    let entries = db::audit::recent(&state.db, &filter, AUDIT_PAGE).await?;
-    let older = (entries.len() as u64 == AUDIT_PAGE)
-        .then(|| entries.last().map(|(id, _)| *id))
-        .flatten();
-    let rows: Vec<_> = entries
-        .into_iter()
-        .map(|(_, e)| {
-            let when = crate::views::format_datetime(e.at, state.config.timezone);
-            (e, when)
-        })
-        .collect();
-    let view = crate::views::staff::AuditView {
-        entries: &rows,
-        actor: filter.actor.as_deref().unwrap_or(""),
-        action: filter.action.as_deref().unwrap_or(""),
-        older,
-        first_page: filter.before.is_none(),
-    };
-    let page = crate::views::staff::audit(&chrome, view);
-    Ok(render(&chrome, page))
-}
-
 /// The feed's address, built from the public base URL (never the Host header).
 pub fn calendar_url(base: &str, token: &str) -> String {
     format!("{base}/calendar/{token}.ics")
@@ -408,6 +386,12 @@ pub async fn calendar_feed(
         10_000,
     )
     .await?;
+    let cancelled = db::cases::removed_hearings_between(
+        &state.db,
+        today - chrono::Duration::days(30),
+        today + chrono::Duration::days(365),
+    )
+    .await?;
     let campaign = db::den::active_campaign(&state.db).await?;
     let mut extensions = Vec::new();
     if let Some(campaign) = &campaign {
@@ -428,6 +412,7 @@ pub async fn calendar_feed(
     let body = crate::views::calendar::feed(crate::views::calendar::FeedView {
         inspectorate: &inspectorate,
         hearings: &hearings,
+        cancelled: &cancelled,
         campaign: campaign.as_ref(),
         extensions: &extensions,
         timezone: state.config.timezone,

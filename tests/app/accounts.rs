@@ -155,19 +155,15 @@ async fn an_admin_adds_disables_and_resets_accounts() {
             .await,
         1
     );
-    for action in [
-        "cont creat",
-        "cont dezactivat",
-        "autentificare în doi pași resetată",
-    ] {
+    for kind in ["staff_added", "staff_disabled", "staff_second_factor_reset"] {
         assert_eq!(
             app.db
                 .scalar(&format!(
-                    "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+                    "SELECT COUNT(*) FROM change_log WHERE kind = '{kind}'"
                 ))
                 .await,
             1,
-            "{action}"
+            "{kind}"
         );
     }
 }
@@ -589,8 +585,7 @@ async fn an_admin_reset_mails_the_holder_and_never_applies_to_oneself() {
         ("code", &next_code(&admin_user.secret)),
     ];
     post_form(&admin, app.url(&format!("/users/{own}/reset-2fa")), &form).await;
-    let resets =
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'autentificare în doi pași resetată'";
+    let resets = "SELECT COUNT(*) FROM change_log WHERE kind = 'staff_second_factor_reset'";
     assert_eq!(app.db.scalar(resets).await, 0, "not one's own");
 
     let holder = app.create_user("titular@isj.test", Role::Juridic).await;
@@ -649,7 +644,7 @@ async fn an_admin_reset_mails_the_holder_and_never_applies_to_oneself() {
     assert_eq!(missing.status(), 404);
     assert_eq!(
         app.db
-            .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'cont dezactivat'")
+            .scalar("SELECT COUNT(*) FROM change_log WHERE kind = 'staff_disabled'")
             .await,
         0
     );

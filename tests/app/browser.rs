@@ -440,7 +440,7 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         "{main}"
     );
     assert!(
-        main.contains("pas D.E.N."),
+        main.contains("a înregistrat pasul „cerere de acces depusă”"),
         "the change is in the school's audit list: {main}"
     );
     browser.screenshot("school-page.png").await;

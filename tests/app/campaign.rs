@@ -20,7 +20,12 @@ async fn app_after_deadline() -> TestApp {
     ));
     let app = spawn_app_with_clock(clock.clone()).await;
     let schools = hd_csv().to_string_lossy().into_owned();
-    assert_eq!(app.db.cli_on(&clock, &["import", "schools", &schools]).await, 0);
+    assert_eq!(
+        app.db
+            .cli_on(&clock, &["import", "schools", &schools])
+            .await,
+        0
+    );
     for (kind, file) in [("cases", CASES), ("designees", DESIGNEES)] {
         let file = sample(file).to_string_lossy().into_owned();
         assert_eq!(app.db.cli_on(&clock, &["import", kind, &file]).await, 3);
@@ -247,7 +252,7 @@ async fn recording_a_step_replacing_a_designee_and_extending_are_audited() {
 
     // Each change is in the audit trail with before and after.
     let audited = format!(
-        "SELECT COUNT(*) FROM audit_log WHERE entity = 'school' AND entity_id = '{code}' AND after IS NOT NULL"
+        "SELECT COUNT(*) FROM change_log WHERE school_code = '{code}' AND kind IN ('step_recorded', 'designee_named', 'extension_granted')"
     );
     assert_eq!(
         app.db.scalar(&audited).await,
@@ -255,10 +260,10 @@ async fn recording_a_step_replacing_a_designee_and_extending_are_audited() {
         "one step, two designees, one extension"
     );
     let replaced = format!(
-        "SELECT COUNT(*) FROM audit_log WHERE entity_id = '{code}' AND before LIKE '%Ionescu Maria%' AND after LIKE '%Pop Ion%'"
+        "SELECT COUNT(*) FROM change_log WHERE school_code = '{code}' AND kind = 'designee_named' AND payload LIKE '%Ionescu Maria%Pop Ion%'"
     );
     assert_eq!(app.db.scalar(&replaced).await, 1);
-    assert!(page.contains("Istoric modificări") && page.contains("prelungire termen"));
+    assert!(page.contains("Istoric modificări") && page.contains("a prelungit termenul unității"));
 }
 
 #[tokio::test]
@@ -380,7 +385,7 @@ async fn cases_pages_filter_and_close() {
     assert_eq!(
         app.db
             .scalar(&format!(
-                "SELECT COUNT(*) FROM audit_log WHERE entity = 'court_case' AND entity_id = '{id}'"
+                "SELECT COUNT(*) FROM change_log WHERE case_id = {id} AND kind = 'case_closed'"
             ))
             .await,
         1

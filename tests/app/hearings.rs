@@ -148,7 +148,7 @@ async fn hearings_by_hand_and_from_lists_with_outcomes_and_the_agenda() {
     assert!(page.contains("Amână pronunțarea") && page.contains("termen pentru concluzii scrise"));
     assert!(page.contains(&format!("Termen următor</dt><dd>{}", shown(sooner))));
     assert_eq!(
-        app.db.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'court_case' AND entity_id = '{id}' AND action LIKE 'termen de judecată%'")).await,
+        app.db.scalar(&format!("SELECT COUNT(*) FROM change_log WHERE case_id = {id} AND kind LIKE 'hearing_%' AND batch_id IS NULL")).await,
         2
     );
 
@@ -314,7 +314,9 @@ async fn a_case_by_hand_found_by_a_sloppy_number_and_never_twice() {
     let (_, page) = app.get_text(&location).await;
     assert!(page.contains("drepturi salariale 2025") && page.contains("Apel"));
     assert_eq!(
-        app.db.scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('dosar adăugat', 'dosar modificat')").await,
+        app.db
+            .scalar("SELECT COUNT(*) FROM change_log WHERE kind IN ('case_added', 'case_edited')")
+            .await,
         2
     );
 }

@@ -251,7 +251,9 @@ async fn serve_in_process(
     let key_file = db.dir.path().join("secret.key");
     let config = test_config(db);
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
-    let mut state = isj_tracker::web::AppState::new(connection, config, clock, key).expect("state");
+    let mut state = isj_tracker::web::AppState::new(connection, config, clock, key)
+        .await
+        .expect("state");
     state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(
         "login",
         login_attempts_per_minute,

@@ -105,7 +105,7 @@ async fn get_twice_then_post_changes_once_and_a_second_post_is_already_used() {
         "{done}"
     );
     assert_eq!(app.db.scalar("SELECT COUNT(*) FROM designee WHERE confirmed_by = 'link' AND phone = '+40744555666'").await, 1);
-    assert_eq!(app.db.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE entity_id = '{SCHOOL}' AND actor LIKE 'unitate%'")).await, 1);
+    assert_eq!(app.db.scalar(&format!("SELECT COUNT(*) FROM change_log WHERE school_code = '{SCHOOL}' AND actor LIKE 'unitate%'")).await, 1);
     let again = post(
         &app,
         &token,

@@ -292,7 +292,7 @@ async fn designees_import_with_history_and_warnings() {
         "SELECT COUNT(*) FROM designee WHERE school_code = '{code}' AND valid_to IS NOT NULL AND replaced_by IS NOT NULL"
     );
     assert_eq!(db.scalar(&replaced).await, 1);
-    assert!(db.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE entity_id = '{code}' AND before IS NOT NULL AND after LIKE '%Georgescu%'")).await == 1);
+    assert!(db.scalar(&format!("SELECT COUNT(*) FROM change_log WHERE school_code = '{code}' AND kind = 'designee_named' AND payload NOT LIKE '%\"before\":null%' AND payload LIKE '%Georgescu%'")).await == 1);
 }
 
 #[tokio::test]
@@ -330,11 +330,11 @@ async fn campaign_set_from_the_command_line_is_audited() {
         "one active campaign, updated"
     );
     assert_eq!(
-        db.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'termen campanie'")
+        db.scalar("SELECT COUNT(*) FROM change_log WHERE kind = 'campaign_set'")
             .await,
         2
     );
-    assert_eq!(db.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'termen campanie' AND before LIKE '%2026-12-15%' AND after LIKE '%2027-01-15%'").await, 1);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM change_log WHERE kind = 'campaign_set' AND payload LIKE '%2026-12-15%2027-01-15%'").await, 1);
     assert_ne!(
         db.cli(&["campaign", "set", "--deadline", "15.12.2026"])
             .status,

@@ -529,7 +529,10 @@ async fn the_hearing_digest_reaches_the_legal_department_once_a_working_day() {
     ));
     let db = TestDb::new().await;
     let schools = hd_csv().to_string_lossy().into_owned();
-    assert_eq!(db.cli_on(&monday, &["import", "schools", &schools]).await, 0);
+    assert_eq!(
+        db.cli_on(&monday, &["import", "schools", &schools]).await,
+        0
+    );
     let list = "Cod SIIIR;Nr. dosar;Instanța;Parte adversă;Termen următor\r\n\
                 2061100733;606/97/2026;Tribunalul Hunedoara;Sindicatul Exemplu;10.12.2026\r\n";
     let file = write_file(&db, "d.csv", list.as_bytes());
@@ -546,6 +549,7 @@ async fn the_hearing_digest_reaches_the_legal_department_once_a_working_day() {
         db: &connection,
         clock: tuesday.as_ref(),
         timezone: chrono_tz::Europe::Bucharest,
+        register: None,
     };
     let case = scalar(
         &connection,
@@ -612,6 +616,9 @@ async fn the_hearing_digest_reaches_the_legal_department_once_a_working_day() {
         plain.contains("10.12.2026") && plain.contains("11.12.2026"),
         "both hearings"
     );
-    assert!(plain.contains("termen de judec"), "what changed: {plain}");
+    assert!(
+        plain.contains("termenul din 11.12.2026 11:00 =C3=AEn dosarul 606/97/2026"),
+        "what changed: {plain}"
+    );
     assert!(!plain.contains("Sindicatul"), "never a party's name");
 }

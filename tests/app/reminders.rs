@@ -37,7 +37,11 @@ pub async fn scenario(deadline: &str) -> TestDb {
         "Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon\r\n{A};Pop Ana;director;comun@scoli.test;0722000001\r\n{B};Ene Dan;director;comun@scoli.test;0722000002\r\n{BLOCKED};Ilie Vlad;secretar;blocat@scoli.test;0722000003\r\n"
     );
     let designees = path(write_file(&db, "d.csv", designees.as_bytes()));
-    assert_eq!(db.cli_on(&clock, &["import", "designees", &designees]).await, 0);
+    assert_eq!(
+        db.cli_on(&clock, &["import", "designees", &designees])
+            .await,
+        0
+    );
     let set = ["campaign", "set", "--deadline", deadline];
     assert_eq!(db.cli_on(&clock, &set).await, 0);
     db

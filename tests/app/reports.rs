@@ -3,8 +3,8 @@
 //! downloaded over HTTP, and the weekly report across a DST change.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::process::Command;
+use std::sync::Arc;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use chrono::{Duration, TimeZone, Utc};
@@ -59,7 +59,13 @@ async fn reporting_db(clock: &Arc<dyn Clock>) -> TestDb {
     );
     let person = path(write_file(&db, "formula.csv", person.as_bytes()));
     run_on(&db, clock, &["import", "designees", &person], 0).await;
-    run_on(&db, clock, &["campaign", "set", "--deadline", "2026-12-15"], 0).await;
+    run_on(
+        &db,
+        clock,
+        &["campaign", "set", "--deadline", "2026-12-15"],
+        0,
+    )
+    .await;
     db
 }
 
@@ -207,8 +213,20 @@ async fn the_filtered_view_downloads_and_is_audited() {
     let app = spawn_app_with_clock(clock.clone()).await;
     let path = |p: PathBuf| p.to_string_lossy().into_owned();
     run_on(&app.db, &clock, &["import", "schools", &path(hd_csv())], 0).await;
-    run_on(&app.db, &clock, &["import", "cases", &path(sample(CASES))], 3).await;
-    run_on(&app.db, &clock, &["campaign", "set", "--deadline", "2026-12-15"], 0).await;
+    run_on(
+        &app.db,
+        &clock,
+        &["import", "cases", &path(sample(CASES))],
+        3,
+    )
+    .await;
+    run_on(
+        &app.db,
+        &clock,
+        &["campaign", "set", "--deadline", "2026-12-15"],
+        0,
+    )
+    .await;
     let response = app
         .client
         .get(app.url("/reports/den-status.xlsx?stare=blocat"))
@@ -263,7 +281,13 @@ async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_atta
     let db = TestDb::new().await;
     let schools = hd_csv().to_string_lossy().into_owned();
     run_on(&db, &on, &["import", "schools", &schools], 0).await;
-    run_on(&db, &on, &["campaign", "set", "--deadline", "2026-12-15"], 0).await;
+    run_on(
+        &db,
+        &on,
+        &["campaign", "set", "--deadline", "2026-12-15"],
+        0,
+    )
+    .await;
     let connection = db.connect().await;
     let config = test_config(&db);
     let mailer = mailer(&db, None);

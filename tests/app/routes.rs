@@ -238,6 +238,44 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         Access::Staff,
     ),
     ("GET", "/audit", "/audit", Access::Editor),
+    ("GET", "/audit.xlsx", "/audit.xlsx", Access::Editor),
+    (
+        "POST",
+        "/hearings/{id}/correct",
+        "/hearings/1/correct",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/hearings/{id}/delete",
+        "/hearings/1/delete",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/cases/{id}/schools",
+        "/cases/1/schools",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/cases/{id}/schools/{code}/role",
+        "/cases/1/schools/2061103288/role",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/cases/{id}/schools/{code}/remove",
+        "/cases/1/schools/2061103288/remove",
+        Access::Editor,
+    ),
+    (
+        "POST",
+        "/schools/{code}/extension/withdraw",
+        "/schools/2061103288/extension/withdraw",
+        Access::Editor,
+    ),
+    ("POST", "/users/{id}/role", "/users/1/role", Access::Admin),
 ];
 
 #[test]

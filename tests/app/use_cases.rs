@@ -37,6 +37,7 @@ fn ctx<'a>(db: &'a DatabaseConnection, clock: &'a FixedClock) -> Ctx<'a> {
         db,
         clock,
         timezone: chrono_tz::Europe::Bucharest,
+        register: None,
     }
 }
 
@@ -203,7 +204,7 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
         scalar(
             &db,
             &format!(
-                "SELECT COUNT(*) FROM audit_log WHERE entity_id = '{A}' AND action = 'pas D.E.N.'"
+                "SELECT COUNT(*) FROM change_log WHERE school_code = '{A}' AND kind = 'step_recorded'"
             )
         )
         .await,
@@ -327,7 +328,11 @@ async fn campaign_extension_case_status_outbox_and_settings() {
         app::settings::set_reminder_rules(ctx(&db, &clock), &cli, rules).await,
         Err(AppError::Invalid { .. })
     ));
-    let audited = scalar(&db, "SELECT COUNT(*) FROM audit_log WHERE actor = 'linie de comandă' AND entity <> 'import_batch'").await;
+    let audited = scalar(
+        &db,
+        "SELECT COUNT(*) FROM change_log WHERE actor = 'linie de comandă' AND batch_id IS NULL",
+    )
+    .await;
     assert_eq!(audited, 3, "campaign, extension, case closed");
 }
 

@@ -329,46 +329,45 @@ async fn a_busy_database_answers_503_with_retry_after() {
 }
 
 #[tokio::test]
-async fn the_audit_trail_pages_back_by_id() {
+async fn the_audit_trail_pages_back_by_version() {
     let app = spawn_app().await;
     let connection = app.db.connect().await;
     for n in 0..120 {
-        let entry = isj_tracker::domain::audit::AuditEntry::change(
+        let change = isj_tracker::domain::change::Change::SettingChanged {
+            setting: format!("probă {n:03}"),
+            before: None,
+            after: n.to_string(),
+        };
+        isj_tracker::db::changes::append(
+            &connection,
             chrono::Utc::now(),
             "juridic@isj.test",
-            &format!("modificare de probă {n:03}"),
-            "setting",
-            "probe",
-            None::<&()>,
-            Some(&n),
-        );
-        isj_tracker::db::audit::record(&connection, entry)
-            .await
-            .expect("audit row");
+            None,
+            vec![change],
+        )
+        .await
+        .expect("change");
     }
     let (_, first) = app.get_text("/audit").await;
-    assert!(
-        first.contains("modificare de probă 119") && !first.contains("modificare de probă 069")
-    );
+    assert!(first.contains("setarea „probă 119”") && !first.contains("setarea „probă 069”"));
     let older = |page: &str| {
         let start = page
-            .find("/audit?before=")
+            .find("/audit?inainte=")
             .expect("a link to older entries");
         page[start..]
             .split('"')
             .next()
             .unwrap_or_default()
-            .to_string()
+            .replace("&amp;", "&")
     };
     let (_, second) = app.get_text(&older(&first)).await;
-    assert!(
-        second.contains("modificare de probă 069") && !second.contains("modificare de probă 070")
-    );
+    assert!(second.contains("setarea „probă 069”") && !second.contains("setarea „probă 070”"));
     assert!(second.contains("Cele mai noi"));
-    let (_, filtered) = app
-        .get_text("/audit?action=modificare%20de%20prob%C4%83%20005")
-        .await;
-    assert!(filtered.contains("modificare de probă 005") && !filtered.contains("before="));
+    // By kind of change and by person (their name, or part of their e-mail).
+    let (_, settings) = app.get_text("/audit?tip=setari&cine=juridic").await;
+    assert!(settings.contains("setarea „probă 119”"));
+    let (_, nobody) = app.get_text("/audit?cine=altcineva").await;
+    assert!(nobody.contains("Nicio modificare pentru acest filtru"));
 }
 
 #[tokio::test]
@@ -386,7 +385,10 @@ async fn the_school_page_lists_the_mail_sent_about_the_school() {
     let app = spawn_app_with_clock(looked_at.clone()).await;
     let db = &app.db;
     let schools = hd_csv().to_string_lossy().into_owned();
-    assert_eq!(db.cli_on(&set_up, &["import", "schools", &schools]).await, 0);
+    assert_eq!(
+        db.cli_on(&set_up, &["import", "schools", &schools]).await,
+        0
+    );
     let school = "2061100733";
     let cases =
         format!("Cod SIIIR;Nr. dosar;Instanța\r\n{school};10/97/2026;Tribunalul Hunedoara\r\n");

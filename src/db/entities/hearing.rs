@@ -18,6 +18,13 @@ pub struct Model {
     pub source: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Deleted by staff, or marked wrong when it came from the portal: kept, never shown.
+    pub removed_at: Option<DateTimeUtc>,
+    pub removed_by: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub removed_reason: Option<String>,
+    /// `date|time|panel` as the portal reported it, so a corrected hearing is still matched.
+    pub portal_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,8 @@ pub mod audit_log;
 pub mod campaign;
 pub mod campaign_extension;
 pub mod case_school;
+pub mod change_counter;
+pub mod change_log;
 pub mod court_case;
 pub mod den_step;
 pub mod designee;
