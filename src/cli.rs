@@ -503,8 +503,10 @@ async fn export(
     let now = clock.now();
     let inspectorate = crate::domain::county::inspectorate_name(&config.county);
     let filter = crate::reports::ReportFilter::default();
+    let register = crate::register::Register::read_once(&db, now, config.timezone).await?;
     let (_, bytes) = crate::reports::export(
         &db,
+        &register,
         kind,
         &filter,
         format,

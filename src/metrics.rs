@@ -30,6 +30,8 @@ pub struct Metrics {
     portal_failed: IntGauge,
     portal_checked: IntGauge,
     backup_last: IntGauge,
+    register_version: IntGauge,
+    log_version: IntGauge,
 }
 
 fn gauge(registry: &Registry, name: &str, help: &str) -> Result<IntGauge, prometheus::Error> {
@@ -104,6 +106,16 @@ impl Metrics {
                 "backup_last_timestamp_seconds",
                 "When the newest archive in ISJ_BACKUP_DIR was written (Unix time; 0: none).",
             )?,
+            register_version: gauge(
+                &registry,
+                "register_version",
+                "The last change of the change log this server's register has applied.",
+            )?,
+            log_version: gauge(
+                &registry,
+                "change_log_version",
+                "The last change committed to the change log (by any process).",
+            )?,
             registry,
             requests,
             latency,
@@ -127,13 +139,17 @@ impl Metrics {
         self.heartbeat.set(at.timestamp());
     }
 
-    /// The text a scrape gets; the database-backed gauges are read now.
+    /// The text a scrape gets; the database-backed gauges are read now. `register` is the
+    /// version this server's register has applied.
     pub async fn render(
         &self,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
         backup_dir: Option<&std::path::Path>,
+        register: i64,
     ) -> Result<String, MetricsError> {
+        self.register_version.set(register);
+        self.log_version.set(db::changes::latest(db).await?);
         let (by_kind, oldest) = db::outbox::gauges(db).await?;
         self.outbox.reset();
         // Every kind is shown for the two states worth an alert, at 0 when empty, so a rule

@@ -1,5 +1,7 @@
-//! The legal department's reports: built from the database into tables (one builder per
-//! report), written as xlsx or CSV, used by `/reports`, `export` and the weekly job.
+//! The legal department's reports: built into tables (one builder per report), written as
+//! xlsx or CSV, used by `/reports`, `export` and the weekly job. A filtered report takes its
+//! rows from the register with the same filter code as the list it is downloaded from, so a
+//! list and its download hold the same rows.
 
 use std::collections::HashMap;
 
@@ -15,6 +17,7 @@ use crate::domain::case_kinds::{CATEGORIES, STAGES, label};
 use crate::domain::courts;
 use crate::domain::den::{DenStatus, DenStep, StatusKind};
 use crate::domain::report_table::{Report, Summary, Table, Value, col};
+use crate::register::Snapshot;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportKind {
@@ -70,6 +73,7 @@ pub struct ReportFilter {
 
 pub async fn build(
     db: &DatabaseConnection,
+    register: &Snapshot,
     kind: ReportKind,
     filter: &ReportFilter,
     now: DateTime<Utc>,
@@ -79,24 +83,21 @@ pub async fn build(
     let generated_at = now.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string();
     let (tables, summary, filter_text) = match kind {
         ReportKind::DenStatus => {
-            let (table, summary) = den_status(db, &filter.board, today).await?;
+            let (table, summary) = den_status(register, &filter.board);
             let mut tables = vec![table];
             if filter.with_hearings {
-                tables.push(hearings(db).await?);
+                tables.push(hearings(db, register).await?);
             }
             (tables, Some(summary), describe_board(&filter.board))
         }
         ReportKind::Cases => (
-            vec![
-                cases(
-                    db,
-                    &CaseFilter {
-                        today,
-                        ..filter.cases.clone()
-                    },
-                )
-                .await?,
-            ],
+            vec![cases(
+                register,
+                &CaseFilter {
+                    today,
+                    ..filter.cases.clone()
+                },
+            )],
             None,
             describe_cases(&filter.cases),
         ),
@@ -107,7 +108,7 @@ pub async fn build(
             "toate mesajele".into(),
         ),
         ReportKind::Hearings => (
-            vec![hearings(db).await?],
+            vec![hearings(db, register).await?],
             None,
             "toate termenele, trecute și viitoare".into(),
         ),
@@ -175,19 +176,7 @@ fn describe_cases(filter: &CaseFilter) -> String {
     parts.join("; ")
 }
 
-async fn den_status(
-    db: &DatabaseConnection,
-    filter: &BoardFilter,
-    today: chrono::NaiveDate,
-) -> Result<(Table, Summary), DbError> {
-    // The steps, case access and designees come with the board's own reads.
-    let db::board::BoardSources {
-        board,
-        procedures,
-        designees,
-    } = db::board::load_with_sources(db, today).await?;
-    let empty = crate::domain::den::SchoolProcedure::default();
-    let procedure = |code: &str| procedures.get(code).unwrap_or(&empty);
+fn den_status(register: &Snapshot, filter: &BoardFilter) -> (Table, Summary) {
     let columns = vec![
         col("Cod SIIIR", 12.0),
         col("Unitate", 48.0),
@@ -210,11 +199,11 @@ async fn den_status(
     ];
     let mut rows = Vec::new();
     let mut summary_rows: Vec<&crate::domain::board::BoardRow> = Vec::new();
-    for row in board.filter(filter) {
+    for row in register.board.filter(filter) {
         summary_rows.push(row);
         let school = &row.school;
-        let designee = designees.get(&school.code);
-        let procedure = procedure(&school.code);
+        let designee = register.designees.current_of(&school.code);
+        let procedure = register.procedure(&school.code);
         let step = |s: DenStep| Value::Date(procedure.first_recorded(s));
         let status = match row.status {
             Some(status) => Value::Status(status.kind(), status.label()),
@@ -256,14 +245,14 @@ async fn den_status(
             late,
         ]);
     }
-    Ok((
+    (
         Table {
             sheet: "Situație D.E.N.".into(),
             columns,
             rows,
         },
         summarise(&summary_rows),
-    ))
+    )
 }
 
 fn summarise(rows: &[&crate::domain::board::BoardRow]) -> Summary {
@@ -293,14 +282,12 @@ fn summarise(rows: &[&crate::domain::board::BoardRow]) -> Summary {
     }
 }
 
-async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, DbError> {
-    let found = db::cases::all_matching(db, filter).await?;
-    let designees: HashMap<String, crate::domain::designee::DesigneeFacts> =
-        db::designees::all_current(db)
-            .await?
-            .into_iter()
-            .map(|d| (d.school_code, d.facts))
-            .collect();
+fn cases(register: &Snapshot, filter: &CaseFilter) -> Table {
+    let found = register
+        .cases
+        .matching(filter, &register.schools)
+        .map(|entry| (&entry.case, register.cases.links(entry, &register.schools)));
+    let designee = |code: &str| register.designees.current_of(code).map(|d| &d.facts);
     let columns = vec![
         col("Număr dosar", 18.0),
         col("Instanța", 28.0),
@@ -345,7 +332,7 @@ async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, Db
                         .join(", ");
                     let mismatch = crate::domain::designee::contact_mismatch(
                         &declared,
-                        designees.get(&l.school_code),
+                        designee(&l.school_code),
                     )
                     .map(|m| format!(" — ATENȚIE: {m}"))
                     .unwrap_or_default();
@@ -393,26 +380,16 @@ async fn cases(db: &DatabaseConnection, filter: &CaseFilter) -> Result<Table, Db
             ]
         })
         .collect();
-    Ok(Table {
+    Table {
         sheet: "Dosare".into(),
         columns,
         rows,
-    })
+    }
 }
 
 /// One row per hearing, past and coming, with its case and schools (no party names).
-pub async fn hearings(db: &DatabaseConnection) -> Result<Table, DbError> {
+pub async fn hearings(db: &DatabaseConnection, register: &Snapshot) -> Result<Table, DbError> {
     let all = db::hearings::all(db).await?;
-    let filter = CaseFilter {
-        include_closed: true,
-        ..CaseFilter::default()
-    };
-    let cases: std::collections::HashMap<i32, (crate::domain::cases::StoredCase, Vec<_>)> =
-        db::cases::all_matching(db, &filter)
-            .await?
-            .into_iter()
-            .map(|(case, links)| (case.id, (case, links)))
-            .collect();
     let columns = vec![
         col("Număr dosar", 18.0),
         col("Instanța", 28.0),
@@ -429,12 +406,12 @@ pub async fn hearings(db: &DatabaseConnection) -> Result<Table, DbError> {
     let rows = all
         .into_iter()
         .filter_map(|h| {
-            let (case, links) = cases.get(&h.case_id)?;
-            let schools = links
+            let entry = register.cases.get(h.case_id)?;
+            let case = &entry.case;
+            let schools = entry
+                .links
                 .iter()
-                .map(|l: &crate::domain::cases::CaseLink| {
-                    format!("{} ({})", l.school_name, l.school_code)
-                })
+                .map(|(code, _)| format!("{} ({code})", register.schools.name_of(code)))
                 .collect::<Vec<_>>()
                 .join("\n");
             let f = h.facts;
@@ -626,6 +603,7 @@ pub enum ReportError {
 /// The report's bytes, with an audit row naming who exported what with which filter.
 pub async fn export(
     db: &DatabaseConnection,
+    register: &Snapshot,
     kind: ReportKind,
     filter: &ReportFilter,
     format: FileFormat,
@@ -634,7 +612,7 @@ pub async fn export(
     tz: Tz,
     inspectorate: &str,
 ) -> Result<(Report, Vec<u8>), ReportError> {
-    let report = build(db, kind, filter, now, tz).await?;
+    let report = build(db, register, kind, filter, now, tz).await?;
     let bytes = match format {
         FileFormat::Xlsx => crate::excel::report_writer::xlsx(&report, inspectorate)?,
         FileFormat::Csv(separator) => crate::excel::report_writer::csv(&report, separator)?,

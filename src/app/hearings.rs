@@ -24,7 +24,8 @@ pub async fn record(
     let case = case_ref(&tx, case_id).await?;
     let id = write(&mut tx, &case, facts, source, ctx.now()).await?;
     ctx.commit(tx, actor).await?;
-    db::hearings::find(ctx.db, id)
+    // A hearing removed earlier that a list or the portal names again stays removed.
+    db::hearings::find_any(ctx.db, id)
         .await?
         .ok_or(AppError::NotFound("Termenul"))
 }
@@ -185,7 +186,8 @@ pub async fn remove(
 
 /// Queued hearing reminders about this case on this day go back to the planner.
 async fn withdraw_reminders(tx: &Tx, case_id: i32, on: NaiveDate) -> AppResult<()> {
-    let like = format!("hearing:{case_id}:%:{on}");
+    // Item keys are `hearing:{case}:{school}:{day}>{recipient}`.
+    let like = format!("hearing:{case_id}:%:{on}>%");
     db::outbox::cancel_queued_items(tx.db(), &like).await?;
     Ok(())
 }

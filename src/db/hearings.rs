@@ -79,6 +79,11 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<Hearin
         .map(record))
 }
 
+/// A hearing, shown or removed.
+pub async fn find_any<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<HearingRecord>> {
+    Ok(hearing::Entity::find_by_id(id).one(db).await?.map(record))
+}
+
 /// Moves a hearing to another date, time or panel and replaces what is known of it.
 pub async fn correct<C: ConnectionTrait>(
     db: &C,

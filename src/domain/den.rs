@@ -406,10 +406,16 @@ impl SchoolProcedure {
         seen.sort();
         seen.dedup();
         for step in seen.into_iter().filter(|s| *s > effective) {
-            let missing = match step {
-                DenStep::AccessRequested if self.cases.is_empty() => StepRefusal::NoActiveCase,
-                DenStep::AccessRequested | DenStep::AccessApproved => StepRefusal::NoRequest,
-                DenStep::AccountCreated => StepRefusal::NoApprovedAccess,
+            let refused = self.cases.iter().find(|c| c.refused_on.is_some());
+            let missing = match (step, refused) {
+                (DenStep::AccessRequested, _) if self.cases.is_empty() => StepRefusal::NoActiveCase,
+                (DenStep::AccessRequested | DenStep::AccessApproved, Some(case)) => {
+                    StepRefusal::Refused(case.number.clone())
+                }
+                (DenStep::AccessRequested | DenStep::AccessApproved, None) => {
+                    StepRefusal::NoRequest
+                }
+                (DenStep::AccountCreated, _) => StepRefusal::NoApprovedAccess,
                 _ => StepRefusal::NoAccount,
             };
             gaps.push((step, missing));

@@ -40,8 +40,10 @@ pub async fn run_if_due(
         return Ok(None);
     }
     let inspectorate = crate::domain::county::inspectorate_name(&config.county);
+    let register = crate::register::Register::read_once(db, at, config.timezone).await?;
     let (report, bytes) = crate::reports::export(
         db,
+        &register,
         ReportKind::DenStatus,
         &ReportFilter {
             with_hearings: true,

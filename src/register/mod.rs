@@ -62,6 +62,14 @@ pub struct Snapshot {
     pub chart: Arc<Vec<LocalityBar>>,
 }
 
+impl Snapshot {
+    /// A school's recorded steps and its cases' electronic access: what the D.E.N. rules read.
+    pub fn procedure(&self, code: &str) -> SchoolProcedure {
+        let steps = self.steps.get(code).map_or(&[][..], Vec::as_slice);
+        SchoolProcedure::of(steps, &self.cases.of_school(&self.schools, code))
+    }
+}
+
 struct State {
     version: i64,
     sources: Sources,
@@ -111,6 +119,26 @@ impl Register {
             "registrul încărcat"
         );
         Ok(register)
+    }
+
+    /// The register as it stands at `now`, read once, for a process that keeps none (the
+    /// command line, a weekly job): the same state and the same filters as the server's.
+    pub async fn read_once(
+        db: &DatabaseConnection,
+        now: chrono::DateTime<chrono::Utc>,
+        timezone: Tz,
+    ) -> Result<Arc<Snapshot>, DbError> {
+        let today = crate::domain::calendar::local_date(now, timezone);
+        let version = db::changes::latest(db).await?;
+        let mut sources = load::sources(db).await?;
+        sources.build_entries(today);
+        Ok(Arc::new(derive(
+            &mut sources,
+            None,
+            version,
+            today,
+            Dirty::default(),
+        )))
     }
 
     /// Today in the inspectorate's time zone, by the register's clock.

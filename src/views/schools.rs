@@ -320,13 +320,14 @@ pub fn detail(chrome: &Chrome, view: SchoolDetailView) -> Markup {
 fn den_summary(view: &SchoolDetailView, row: &BoardRow) -> Markup {
     let active: Vec<&(StoredCase, LinkFacts)> =
         view.cases.iter().filter(|(c, _)| c.active).collect();
+    // The D.E.N. rules' own reading: a refused request does not stand.
     let requested = active
         .iter()
-        .filter(|(_, l)| l.access_requested_on.is_some())
+        .filter(|(c, l)| c.access(l).requested())
         .count();
     let approved = active
         .iter()
-        .filter(|(_, l)| l.access_approved_on.is_some())
+        .filter(|(c, l)| c.access(l).approved().is_some())
         .count();
     let designee = view
         .designees

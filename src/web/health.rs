@@ -43,6 +43,7 @@ pub async fn metrics(
             &state.db,
             state.clock.now(),
             state.config.backup_dir.as_deref(),
+            state.register.version(),
         )
         .await
     {

@@ -45,8 +45,10 @@ pub async fn download(
     };
     let now = state.clock.now();
     let inspectorate = crate::domain::county::inspectorate_name(&state.config.county);
+    let register = super::board::snapshot(&state).await?;
     let (_, bytes) = crate::reports::export(
         &state.db,
+        &register,
         kind,
         &filter,
         format,

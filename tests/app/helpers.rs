@@ -372,6 +372,29 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// A form posted by the signed-in client, with its CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.post_as(&self.client, path, fields).await
+    }
+
+    /// A form posted by `client`, with its CSRF token.
+    pub async fn post_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let csrf = self.csrf_of(client).await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     /// An enrolled account, made directly in the database.
     pub async fn create_user(
         &self,

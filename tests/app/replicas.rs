@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use super::helpers::*;
 
 /// A `serve` on the test's database and shared key; answers once `/ready` says so.
-async fn replica(db: &TestDb) -> (KillOnDrop, String) {
+pub(super) async fn replica(db: &TestDb) -> (KillOnDrop, String) {
     let port = free_port();
     let child = db
         .command(&["serve", "--bind", &format!("127.0.0.1:{port}")])
@@ -37,7 +37,7 @@ async fn replica(db: &TestDb) -> (KillOnDrop, String) {
 }
 
 /// The same database seen through one replica's address.
-fn through(db: &TestDb, address: &str) -> TestApp {
+pub(super) fn through(db: &TestDb, address: &str) -> TestApp {
     TestApp {
         address: address.to_string(),
         db: TestDb {
