@@ -2,8 +2,9 @@
 //! Fills a database at national scale for the benchmarks: the national SIIIR file (7,546 PJ,
 //! 10,654 AR), 20,000 cases with 1–3 schools each and 0–4 hearings, designees for most PJ,
 //! D.E.N. steps, a campaign whose deadline passed three days ago, extensions for some
-//! schools, 100,000 audit rows and 20,000 mails in the outbox. Data is invented but
-//! deterministic (a fixed seed).
+//! schools, 100,000 changes in the change log (a hearing added to a case, by staff, the
+//! portal or an import) and 20,000 mails in the outbox. Data is invented but deterministic (a
+//! fixed seed).
 //!
 //! ISJ_DATABASE_URL=sqlite://bench.db?mode=rwc cargo run --release --example seed_national [national.xlsx]
 
@@ -14,7 +15,7 @@ use sea_orm::{
 
 use isj_tracker::clock::SystemClock;
 use isj_tracker::db::entities::{
-    audit_log, campaign, campaign_extension, case_school, court_case, den_step, designee, hearing,
+    campaign, campaign_extension, case_school, change_log, court_case, den_step, designee, hearing,
     outbox, school,
 };
 use isj_tracker::domain::den::DenStep;
@@ -22,7 +23,7 @@ use isj_tracker::import::{ImportOptions, Silent, import_schools};
 
 const CASES: usize = 20_000;
 const CHUNK: usize = 500;
-const AUDIT_ROWS: usize = 100_000;
+const CHANGES: usize = 100_000;
 const MAILS: usize = 20_000;
 
 struct Lcg(u64);
@@ -246,24 +247,40 @@ async fn main() -> anyhow::Result<()> {
     insert_chunks(&txn, steps).await?;
     insert_chunks(&txn, extensions).await?;
 
-    let mut audit = Vec::new();
-    for i in 0..AUDIT_ROWS {
+    // The log's history: the register starts from the tables at the counter's version, so
+    // these are read only by the audit trail and the history pages.
+    let (first, _) = isj_tracker::db::changes::latest(&txn)
+        .await
+        .map(|v| (v + 1, ()))?;
+    let mut changes = Vec::new();
+    for i in 0..CHANGES {
         let case_id = 1 + rng.next(CASES);
-        audit.push(audit_log::ActiveModel {
-            at: Set(now - Duration::seconds((AUDIT_ROWS - i) as i64 * 30)),
+        let day =
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap() + Duration::days(rng.next(300) as i64);
+        let payload = serde_json::json!({
+            "type": "hearing_added",
+            "case": {"id": case_id, "number": format!("{case_id}/97/2026"), "court": "TribunalulHUNEDOARA"},
+            "hearing": {"id": i + 1, "case_id": case_id, "facts": {"on": day, "time": "09:00", "panel": "", "stage": null, "outcome": null, "summary": null, "pronounced_on": null}, "source": "manual"},
+        });
+        changes.push(change_log::ActiveModel {
+            version: Set(first + i as i64),
+            at: Set(now - Duration::seconds((CHANGES - i) as i64 * 30)),
             actor: Set(
                 ["juridic@isj.test", "sistem (portal.just.ro)", "import"][rng.next(3)].into(),
             ),
-            action: Set("termen de judecată adăugat".into()),
-            entity: Set("court_case".into()),
-            entity_id: Set(Some(case_id.to_string())),
-            details: Set(None),
-            before: Set(None),
-            after: Set(Some(format!("{{\"case\":{case_id}}}"))),
-            ..Default::default()
+            kind: Set("hearing_added".into()),
+            school_code: Set(None),
+            case_id: Set(Some(case_id as i32)),
+            batch_id: Set(None),
+            payload: Set(payload.to_string()),
         });
     }
-    insert_chunks(&txn, audit).await?;
+    insert_chunks(&txn, changes).await?;
+    txn.execute_unprepared(&format!(
+        "UPDATE change_counter SET version = {}",
+        first + CHANGES as i64 - 1
+    ))
+    .await?;
     let mut mails = Vec::new();
     for i in 0..MAILS {
         let status = ["sent", "sent", "sent", "pending", "dead"][rng.next(5)];
@@ -298,7 +315,7 @@ async fn main() -> anyhow::Result<()> {
     }
     txn.commit().await?;
     eprintln!(
-        "{} PJ, {CASES} cases, {link_count} links, {hearing_count} hearings, {designee_count} designees, {step_count} steps, {extension_count} extensions, {AUDIT_ROWS} audit rows, {MAILS} mails",
+        "{} PJ, {CASES} cases, {link_count} links, {hearing_count} hearings, {designee_count} designees, {step_count} steps, {extension_count} extensions, {CHANGES} changes, {MAILS} mails",
         pj.len()
     );
     Ok(())

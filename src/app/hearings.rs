@@ -22,22 +22,20 @@ pub async fn record(
     check(&facts)?;
     let mut tx = ctx.begin().await?;
     let case = case_ref(&tx, case_id).await?;
-    let id = write(&mut tx, &case, facts, source, ctx.now()).await?;
+    let hearing = write(&mut tx, &case, facts, source, ctx.now()).await?;
     ctx.commit(tx, actor).await?;
-    // A hearing removed earlier that a list or the portal names again stays removed.
-    db::hearings::find_any(ctx.db, id)
-        .await?
-        .ok_or(AppError::NotFound("Termenul"))
+    Ok(hearing)
 }
 
-/// Writes one hearing in the caller's transaction (see [`record`]); returns its id.
+/// Writes one hearing in the caller's transaction (see [`record`]); returns it as stored (a
+/// hearing removed earlier that a list or the portal names again stays removed).
 pub(super) async fn write(
     tx: &mut Tx,
     case: &CaseRef,
     facts: HearingFacts,
     source: HearingSource,
     now: DateTime<Utc>,
-) -> AppResult<i32> {
+) -> AppResult<HearingRecord> {
     match db::hearings::find_same(tx.db(), case.id, &facts).await? {
         Some((stored, false)) => {
             let merged = stored.facts.overlaid_by(&facts);
@@ -46,37 +44,42 @@ pub(super) async fn write(
                 tx.record(Change::HearingChanged {
                     case: case.clone(),
                     id: stored.id,
-                    before: stored.facts,
-                    after: merged,
+                    before: stored.facts.clone(),
+                    after: merged.clone(),
                 });
             }
-            Ok(stored.id)
+            Ok(HearingRecord {
+                facts: merged,
+                ..stored
+            })
         }
         Some((stored, true)) if source == HearingSource::Manual => {
             let merged = stored.facts.overlaid_by(&facts);
             db::hearings::restore(tx.db(), stored.id, &merged, now).await?;
+            let hearing = HearingRecord {
+                facts: merged,
+                ..stored
+            };
             tx.record(Change::HearingAdded {
                 case: case.clone(),
-                hearing: HearingRecord {
-                    facts: merged,
-                    ..stored
-                },
+                hearing: hearing.clone(),
             });
-            Ok(stored.id)
+            Ok(hearing)
         }
-        Some((stored, true)) => Ok(stored.id),
+        Some((stored, true)) => Ok(stored),
         None => {
             let id = db::hearings::insert(tx.db(), case.id, &facts, source, now).await?;
+            let hearing = HearingRecord {
+                id,
+                case_id: case.id,
+                facts,
+                source,
+            };
             tx.record(Change::HearingAdded {
                 case: case.clone(),
-                hearing: HearingRecord {
-                    id,
-                    case_id: case.id,
-                    facts,
-                    source,
-                },
+                hearing: hearing.clone(),
             });
-            Ok(id)
+            Ok(hearing)
         }
     }
 }

@@ -513,9 +513,11 @@ pub async fn accept(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<i32> {
             let case_ref = CaseRef::of(&case);
             for hearing in &s.hearings {
                 let source = HearingSource::Portal;
-                let id = super::hearings::write(&mut tx, &case_ref, hearing.clone(), source, now)
-                    .await?;
-                db::hearings::keep_portal_key(tx.db(), id, &portal::hearing_key(hearing)).await?;
+                let stored =
+                    super::hearings::write(&mut tx, &case_ref, hearing.clone(), source, now)
+                        .await?;
+                let key = portal::hearing_key(hearing);
+                db::hearings::keep_portal_key(tx.db(), stored.id, &key).await?;
             }
             case.id
         }

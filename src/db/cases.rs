@@ -14,7 +14,6 @@ use super::entities::{case_school, court_case, hearing, school};
 use crate::domain::case_import::{CaseFacts, CaseKey, LinkFacts, PlannedCase};
 pub use crate::domain::cases::{CaseFilter, CaseLink, CasePage, CaseStatus, Hearing, StoredCase};
 use crate::domain::den::CaseAccess;
-use crate::domain::den::DenStep;
 
 pub const PAGE_SIZE: u64 = 50;
 
@@ -551,27 +550,6 @@ pub async fn set_status<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Sets some columns of one (case, school) link, and its `updated_at`.
-async fn update_link_columns<C: ConnectionTrait>(
-    db: &C,
-    case_id: i32,
-    school: &str,
-    columns: Vec<(case_school::Column, sea_orm::sea_query::SimpleExpr)>,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    let mut update = case_school::Entity::update_many();
-    for (column, value) in columns {
-        update = update.col_expr(column, value);
-    }
-    update
-        .col_expr(case_school::Column::UpdatedAt, Expr::value(now))
-        .filter(case_school::Column::CaseId.eq(case_id))
-        .filter(case_school::Column::SchoolCode.eq(school))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Takes a school out of a case (its history stays in the change log).
 pub async fn delete_link<C: ConnectionTrait>(db: &C, case_id: i32, school: &str) -> DbResult<()> {
     case_school::Entity::delete_many()
@@ -580,23 +558,6 @@ pub async fn delete_link<C: ConnectionTrait>(db: &C, case_id: i32, school: &str)
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// Sets the date a school asked for, or got, electronic access in one case.
-pub async fn set_access_date<C: ConnectionTrait>(
-    db: &C,
-    case_id: i32,
-    school: &str,
-    step: DenStep,
-    on: NaiveDate,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    let column = match step {
-        DenStep::AccessRequested => case_school::Column::AccessRequestedOn,
-        DenStep::AccessApproved => case_school::Column::AccessApprovedOn,
-        _ => return Ok(()),
-    };
-    update_link_columns(db, case_id, school, vec![(column, Expr::value(on))], now).await
 }
 
 /// Every school's electronic access per case (for the board).
@@ -655,41 +616,6 @@ pub async fn access_of_all<C: ConnectionTrait>(db: &C) -> DbResult<Vec<(String, 
             ))
         })
         .collect())
-}
-
-/// Stores the contact an access request declared, for one (case, school).
-pub async fn set_access_contact<C: ConnectionTrait>(
-    db: &C,
-    case_id: i32,
-    school: &str,
-    email: Option<&str>,
-    phone: Option<&str>,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    let columns = vec![
-        (case_school::Column::AccessEmail, Expr::value(email)),
-        (case_school::Column::AccessPhone, Expr::value(phone)),
-    ];
-    update_link_columns(db, case_id, school, columns, now).await
-}
-
-/// Records that the court refused electronic access in one (case, school).
-pub async fn set_access_refused<C: ConnectionTrait>(
-    db: &C,
-    case_id: i32,
-    school: &str,
-    on: NaiveDate,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    let columns = vec![
-        (case_school::Column::AccessRefusedOn, Expr::value(on)),
-        (
-            case_school::Column::AccessRefusalReason,
-            Expr::value(reason),
-        ),
-    ];
-    update_link_columns(db, case_id, school, columns, now).await
 }
 
 /// Every case with its links (each with all its facts: the school page lists them without

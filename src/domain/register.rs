@@ -396,31 +396,70 @@ impl CaseEntry {
 }
 
 /// The case register in list order: soonest next hearing first, cases without one after,
-/// newer years first, then by id. Entries are shared with the register's own copy, so an
-/// index is rebuilt after a change without copying every case.
-#[derive(Debug, Default)]
+/// newer years first, then by id. Each case keeps its slot (its place in `entries`) while the
+/// index lives; `order` holds the slots in list order. So a change to one case's hearings
+/// moves that case in `order` and in the agenda and copies the rest (arrays of numbers and
+/// shared parts), instead of building every part again: what a register pays per hearing.
+#[derive(Debug, Default, Clone)]
 pub struct CaseIndex {
+    /// Entries are shared with the register's own copy of each case.
     entries: Vec<Arc<CaseEntry>>,
-    /// What the list filters test of each case, by position, side by side: a filter scans a
-    /// few hundred KiB instead of visiting every case's strings (a cache miss each).
+    /// The slots in list order.
+    order: Vec<u32>,
+    /// What the list filters test of each case, by slot, side by side: a filter scans a few
+    /// hundred KiB instead of visiting every case's strings (a cache miss each).
     facets: Vec<Facets>,
-    by_id: HashMap<i32, usize>,
-    /// The positions of the cases with each number.
-    by_number: HashMap<String, Vec<u32>>,
-    /// Every link as (case position, link position), grouped by school in school-index
-    /// order, so a school's cases are found without scanning the register and a name search
-    /// reads one array: school n's links are `school_links[school_starts[n]..school_starts[n + 1]]`.
-    school_links: Vec<(u32, u32)>,
-    school_starts: Vec<u32>,
-    /// Every hearing of an active case, soonest first: (day, time, hearing id, case position,
-    /// hearing position), so the agenda is a range of it.
-    agenda: Vec<(NaiveDate, String, i32, u32, u32)>,
-    /// The words of the cases' objects, by position.
-    objects: Tokens,
+    by_id: HashMap<i32, u32>,
+    /// The slots of the cases with each number.
+    by_number: Arc<HashMap<String, Vec<u32>>>,
+    /// Every link as (case slot, link position), grouped by school in school-index order, so
+    /// a school's cases are found without scanning the register and a name search reads one
+    /// array: school n's links are `school_links[school_starts[n]..school_starts[n + 1]]`.
+    school_links: Arc<Vec<(u32, u32)>>,
+    school_starts: Arc<Vec<u32>>,
+    /// Every hearing of an active case, soonest first, so the agenda is a range of it.
+    agenda: Vec<AgendaItem>,
+    /// The words of the cases' objects, by slot.
+    objects: Arc<Tokens>,
     /// Values present, for the filter lists.
-    pub courts: Vec<String>,
-    pub stages: Vec<String>,
-    pub categories: Vec<String>,
+    pub courts: Arc<Vec<String>>,
+    pub stages: Arc<Vec<String>>,
+    pub categories: Arc<Vec<String>>,
+}
+
+/// One hearing in the agenda's order: day, minute of the day (0 when unknown, else 1 +
+/// minutes), hearing id, the case's slot and the hearing's place in the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct AgendaItem {
+    on: NaiveDate,
+    minute: u16,
+    id: i32,
+    slot: u32,
+    hearing: u32,
+}
+
+fn minute_of(time: &str) -> u16 {
+    let mut parts = time.split(':').map(|p| p.parse::<u16>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(h), Some(m)) => 1 + h * 60 + m,
+        _ => 0,
+    }
+}
+
+/// The agenda items of one case (none for a closed case).
+fn agenda_items(slot: u32, entry: &CaseEntry) -> impl Iterator<Item = AgendaItem> + '_ {
+    entry
+        .hearings
+        .iter()
+        .enumerate()
+        .filter(|_| entry.case.active)
+        .map(move |(j, h)| AgendaItem {
+            on: h.on,
+            minute: minute_of(&h.time),
+            id: h.id,
+            slot,
+            hearing: u32::try_from(j).unwrap_or(u32::MAX),
+        })
 }
 
 /// The positions where a flag is set.
@@ -460,13 +499,14 @@ fn distinct<'a>(values: impl Iterator<Item = Option<&'a String>>) -> Vec<String>
 }
 
 impl CaseIndex {
-    pub fn new(mut entries: Vec<Arc<CaseEntry>>, schools: &SchoolIndex) -> CaseIndex {
-        entries.sort_unstable_by_key(|e| e.case.list_order());
+    pub fn new(entries: Vec<Arc<CaseEntry>>, schools: &SchoolIndex) -> CaseIndex {
         let position = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let mut order: Vec<u32> = (0..entries.len()).map(position).collect();
+        order.sort_unstable_by_key(|&slot| entries[slot as usize].case.list_order());
         let by_id = entries
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.case.id, i))
+            .map(|(i, e)| (e.case.id, position(i)))
             .collect();
         let mut by_number: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
@@ -475,16 +515,10 @@ impl CaseIndex {
                 .or_default()
                 .push(position(i));
         }
-        let mut agenda: Vec<(NaiveDate, String, i32, u32, u32)> = entries
+        let mut agenda: Vec<AgendaItem> = entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| e.case.active)
-            .flat_map(|(i, e)| {
-                e.hearings
-                    .iter()
-                    .enumerate()
-                    .map(move |(j, h)| (h.on, h.time.clone(), h.id, position(i), position(j)))
-            })
+            .flat_map(|(i, e)| agenda_items(position(i), e))
             .collect();
         agenda.sort_unstable();
         // Links to schools the index does not know are left out: never listed, never matched.
@@ -520,21 +554,58 @@ impl CaseIndex {
             .collect();
         CaseIndex {
             agenda,
-            school_links,
-            school_starts,
-            by_number,
+            order,
+            school_links: Arc::new(school_links),
+            school_starts: Arc::new(school_starts),
+            by_number: Arc::new(by_number),
             facets,
-            objects: Tokens::new(entries.iter().map(|e| e.object_key.as_str())),
-            courts,
-            stages,
-            categories,
+            objects: Arc::new(Tokens::new(entries.iter().map(|e| e.object_key.as_str()))),
+            courts: Arc::new(courts),
+            stages: Arc::new(stages),
+            categories: Arc::new(categories),
             entries,
             by_id,
         }
     }
 
+    /// This index with one case's hearings (and so its next hearing) replaced by `entry`'s;
+    /// `None` when anything else of the case differs (its facts, links, state), or the case
+    /// is new: then the index is built again.
+    pub fn with_hearings_of(&self, entry: Arc<CaseEntry>) -> Option<CaseIndex> {
+        let slot = *self.by_id.get(&entry.case.id)?;
+        let old = self.entries.get(slot as usize)?;
+        let same = |a: &CaseEntry, b: &CaseEntry| {
+            let (x, y) = (&a.case, &b.case);
+            (x.court == y.court && x.number == y.number && x.year == y.year)
+                && (x.active == y.active && x.source == y.source)
+                && (x.facts.category == y.facts.category && x.facts.stage == y.facts.stage)
+                && (x.facts.object == y.facts.object && a.links == b.links)
+        };
+        if !same(old, &entry) {
+            return None;
+        }
+        let mut next = self.clone();
+        next.agenda.retain(|a| a.slot != slot);
+        for item in agenda_items(slot, &entry) {
+            let at = next.agenda.partition_point(|a| *a < item);
+            next.agenda.insert(at, item);
+        }
+        let key = entry.case.list_order();
+        next.entries[slot as usize] = entry;
+        let was = next.order.iter().position(|&s| s == slot)?;
+        next.order.remove(was);
+        let entries = &next.entries;
+        let at = next
+            .order
+            .partition_point(|&s| entries[s as usize].case.list_order() < key);
+        next.order.insert(at, slot);
+        Some(next)
+    }
+
     pub fn get(&self, id: i32) -> Option<&CaseEntry> {
-        self.by_id.get(&id).map(|&i| self.entries[i].as_ref())
+        self.by_id
+            .get(&id)
+            .map(|&i| self.entries[i as usize].as_ref())
     }
 
     /// The ids of the cases with this (normalised) number, at any court.
@@ -579,10 +650,12 @@ impl CaseIndex {
         filter: &'f CaseFilter,
         schools: &'a SchoolIndex,
     ) -> impl Iterator<Item = &'a Arc<CaseEntry>> + use<'a, 'f> {
-        Marked::new(&self.entries, self.selection(filter, schools))
+        let selected = self.selection(filter, schools);
+        let in_order = self.order.iter().map(|&s| selected[s as usize]).collect();
+        Marked::in_order(&self.entries, &self.order, in_order)
     }
 
-    /// Which cases a filter selects, by position (1 selected, 0 not). Built criterion by
+    /// Which cases a filter selects, by slot (1 selected, 0 not). Built criterion by
     /// criterion over flat arrays without a branch per case: a scan that tests each case in
     /// turn mispredicts on every unpredictable answer, and costs more than the whole page.
     fn selection(&self, filter: &CaseFilter, schools: &SchoolIndex) -> Vec<u8> {
@@ -672,16 +745,16 @@ impl CaseIndex {
         offset: usize,
         limit: usize,
     ) -> (usize, Vec<Hearing>) {
-        let start = self.agenda.partition_point(|a| a.0 < from);
-        let end = self.agenda.partition_point(|a| a.0 <= to).max(start);
+        let start = self.agenda.partition_point(|a| a.on < from);
+        let end = self.agenda.partition_point(|a| a.on <= to).max(start);
         let total = end - start;
         let hearings = self.agenda[start..end]
             .iter()
             .skip(offset)
             .take(limit)
-            .filter_map(|&(_, _, _, i, j)| {
-                let e = self.entries.get(i as usize)?;
-                Some((e, e.hearings.get(j as usize)?))
+            .filter_map(|a| {
+                let e = self.entries.get(a.slot as usize)?;
+                Some((e, e.hearings.get(a.hearing as usize)?))
             })
             .map(|(e, h)| Hearing {
                 hearing_id: h.id,
@@ -719,19 +792,39 @@ fn within(entry: &CaseEntry, from: Option<NaiveDate>, to: Option<NaiveDate>) -> 
 /// rows with memchr and the total is one count, with no test per row.
 pub struct Marked<'a, T> {
     rows: &'a [T],
+    /// The rows' places in list order (`None`: `rows` are in order); `selected` follows it.
+    order: Option<&'a [u32]>,
     selected: Vec<u8>,
     at: usize,
     left: usize,
 }
 
 impl<'a, T> Marked<'a, T> {
+    #[cfg(test)]
     fn new(rows: &'a [T], selected: Vec<u8>) -> Marked<'a, T> {
+        Marked::build(rows, None, selected)
+    }
+
+    /// Rows kept by slot, listed in `order`; `selected` is in list order.
+    fn in_order(rows: &'a [T], order: &'a [u32], selected: Vec<u8>) -> Marked<'a, T> {
+        Marked::build(rows, Some(order), selected)
+    }
+
+    fn build(rows: &'a [T], order: Option<&'a [u32]>, selected: Vec<u8>) -> Marked<'a, T> {
         let left = selected.iter().map(|&s| usize::from(s)).sum();
         Marked {
             rows,
+            order,
             selected,
             at: 0,
             left,
+        }
+    }
+
+    fn row(&self, place: usize) -> Option<&'a T> {
+        match self.order {
+            Some(order) => self.rows.get(*order.get(place)? as usize),
+            None => self.rows.get(place),
         }
     }
 }
@@ -743,7 +836,7 @@ impl<'a, T> Iterator for Marked<'a, T> {
         let found = self.at + memchr::memchr(1, self.selected.get(self.at..)?)?;
         self.at = found + 1;
         self.left = self.left.saturating_sub(1);
-        self.rows.get(found)
+        self.row(found)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -1297,6 +1390,74 @@ mod tests {
         assert_eq!(index.of_school(&schools(), "1").len(), 1);
     }
 
+    /// What a list and the agenda show of an index: the cases in list order with their next
+    /// hearing, and every agenda row.
+    fn shown(index: &CaseIndex) -> (Vec<(i32, Option<NaiveDate>)>, Vec<(i32, NaiveDate, String)>) {
+        let filter = CaseFilter {
+            today: day(10),
+            include_closed: true,
+            page: 1,
+            ..Default::default()
+        };
+        let list = index
+            .search(&filter, &schools(), 500)
+            .cases
+            .into_iter()
+            .map(|(c, _)| (c.id, c.facts.next_hearing))
+            .collect();
+        let agenda = index
+            .agenda((day(1), day(31)), &schools(), 0, 500)
+            .1
+            .into_iter()
+            .map(|h| (h.hearing_id, h.on, h.time))
+            .collect();
+        (list, agenda)
+    }
+
+    #[test]
+    fn a_case_moved_for_its_hearings_lists_as_a_rebuilt_index_does() {
+        let mut entries = vec![
+            case(1, "1/97/2026", "drepturi", "1", &[]),
+            case(2, "2/97/2026", "anulare", "3", &[5, 20]),
+            case(3, "3/97/2026", "drepturi", "4", &[12]),
+            case(4, "4/97/2026", "altceva", "1", &[25, 11]),
+        ];
+        let before = index(entries.clone(), &schools());
+        // Case 1 gets a hearing on the 11th at 08:30: it moves to the top of the list.
+        let mut changed = entries[0].clone();
+        changed.hearings.push(HearingEntry {
+            id: 99,
+            on: day(11),
+            time: "08:30".into(),
+            stage: None,
+        });
+        let changed = CaseEntry::new(
+            changed.case.clone(),
+            changed.links,
+            changed.hearings,
+            day(10),
+        );
+        let moved = before
+            .with_hearings_of(Arc::new(changed.clone()))
+            .expect("moved in place");
+        entries[0] = changed;
+        assert_eq!(shown(&moved), shown(&index(entries.clone(), &schools())));
+        assert_eq!(shown(&moved).0[0], (1, Some(day(11))));
+        // And back: the hearing removed, case 1 without hearings goes last again.
+        let bare = CaseEntry::new(
+            entries[0].case.clone(),
+            entries[0].links.clone(),
+            Vec::new(),
+            day(10),
+        );
+        let back = moved.with_hearings_of(Arc::new(bare)).expect("moved back");
+        assert_eq!(shown(&back), shown(&before));
+        // A change of anything but hearings is not done in place.
+        let mut other = entries[1].clone();
+        other.links.push(("3".into(), LinkFacts::default()));
+        assert!(moved.with_hearings_of(Arc::new(other)).is_none());
+    }
+
     #[test]
     fn cases_soonest_hearing_first_and_text_search() {
         let index = index(
@@ -1375,6 +1536,6 @@ mod tests {
         assert_eq!((total, agenda.len(), agenda[0].case_id), (2, 1, 3));
         let (_, second) = index.agenda((day(10), day(31)), &schools(), 1, 1);
         assert_eq!(second[0].case_id, 2);
-        assert_eq!(index.stages, ["Fond"]);
+        assert_eq!(*index.stages, ["Fond"]);
     }
 }

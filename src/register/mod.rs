@@ -104,7 +104,7 @@ impl Register {
         let version = db::changes::latest(&db).await?;
         let mut sources = load::sources(&db).await?;
         sources.build_entries(today);
-        let snapshot = derive(&mut sources, None, version, today, Dirty::default());
+        let snapshot = derive(&mut sources, None, version, today, &Dirty::default());
         let register = Arc::new(Register {
             db,
             clock,
@@ -137,7 +137,7 @@ impl Register {
             None,
             version,
             today,
-            Dirty::default(),
+            &Dirty::default(),
         )))
     }
 
@@ -196,18 +196,16 @@ impl Register {
         state.sources.build_entries(today);
         let version = state.version;
         let everything = Dirty {
-            schools: false,
             cases: true,
             board: true,
-            designees: false,
-            steps: false,
+            ..Dirty::default()
         };
         let snapshot = derive(
             &mut state.sources,
             Some(&previous),
             version,
             today,
-            everything,
+            &everything,
         );
         self.publish(snapshot)
     }
@@ -297,6 +295,7 @@ impl Register {
         if first.version > state.version + 1 {
             return Applied::Gap(state.version);
         }
+        let started = std::time::Instant::now();
         let mut dirty = Dirty::default();
         let mut version = state.version;
         for record in fresh {
@@ -314,8 +313,14 @@ impl Register {
             dirty.cases = true;
             dirty.board = true;
         }
-        let snapshot = derive(&mut state.sources, Some(&previous), version, today, dirty);
+        let snapshot = derive(&mut state.sources, Some(&previous), version, today, &dirty);
         self.publish(snapshot);
+        tracing::debug!(
+            version,
+            ?dirty,
+            micros = started.elapsed().as_micros(),
+            "registrul a aplicat modificările"
+        );
         Applied::Done
     }
 
@@ -331,7 +336,7 @@ impl Register {
             if state.version >= version {
                 return;
             }
-            let snapshot = derive(&mut sources, None, version, today, Dirty::default());
+            let snapshot = derive(&mut sources, None, version, today, &Dirty::default());
             *state = State { version, sources };
             this.publish(snapshot);
         })
@@ -348,7 +353,7 @@ fn derive(
     previous: Option<&Snapshot>,
     version: i64,
     today: NaiveDate,
-    dirty: Dirty,
+    dirty: &Dirty,
 ) -> Snapshot {
     sources.refresh_entries(today);
     let fresh = |stale: bool| previous.is_none() || stale;
@@ -358,19 +363,29 @@ fn derive(
             sources.schools.values().cloned().collect(),
         )),
     };
-    let cases = match previous {
-        Some(p) if !dirty.cases && !dirty.schools => Arc::clone(&p.cases),
-        _ => Arc::new(CaseIndex::new(
+    let rebuilt = || {
+        Arc::new(CaseIndex::new(
             sources.entries.values().cloned().collect(),
             &schools,
-        )),
+        ))
+    };
+    let cases = match previous {
+        Some(p) if !dirty.cases && !dirty.schools && dirty.hearings.is_empty() => {
+            Arc::clone(&p.cases)
+        }
+        Some(p) if !dirty.cases && !dirty.schools => {
+            moved(&p.cases, sources, &dirty.hearings).map_or_else(rebuilt, Arc::new)
+        }
+        _ => rebuilt(),
     };
     let designees = match previous {
         Some(p) if !dirty.designees => Arc::clone(&p.designees),
         _ => Arc::new(designee_index(sources)),
     };
     let hearings = match previous {
-        Some(p) if !fresh(dirty.cases) && p.today == today => Arc::clone(&p.hearings),
+        Some(p) if !fresh(dirty.cases || !dirty.hearings.is_empty()) && p.today == today => {
+            Arc::clone(&p.hearings)
+        }
         _ => {
             let coming = (today, today + chrono::Duration::days(HEARING_DAYS));
             Arc::new(cases.agenda(coming, &schools, 0, 100).1)
@@ -405,6 +420,21 @@ fn derive(
         progress,
         chart,
     }
+}
+
+/// The index with these cases moved for their hearings; `None` when one of them cannot be
+/// moved in place (then the index is built again).
+fn moved(index: &CaseIndex, sources: &Sources, cases: &[i32]) -> Option<CaseIndex> {
+    let mut ids = cases.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut next: Option<CaseIndex> = None;
+    for id in ids {
+        let entry = Arc::clone(sources.entries.get(&id)?);
+        let current = next.as_ref().unwrap_or(index);
+        next = Some(current.with_hearings_of(entry)?);
+    }
+    next
 }
 
 fn designee_index(sources: &Sources) -> DesigneeIndex {

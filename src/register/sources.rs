@@ -24,11 +24,13 @@ pub struct CaseSource {
 }
 
 /// Which derived parts a change makes stale.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dirty {
     pub schools: bool,
-    /// Cases whose entries must be built again (their next hearing, links, facts).
+    /// The case index must be built again (a case's facts, links or state changed).
     pub cases: bool,
+    /// Cases whose hearings alone changed: the index moves them in place.
+    pub hearings: Vec<i32>,
     /// The campaign board (steps, access, designees, deadline).
     pub board: bool,
     pub designees: bool,
@@ -36,13 +38,19 @@ pub struct Dirty {
 }
 
 impl Dirty {
-    pub fn any(self) -> bool {
-        self.schools || self.cases || self.board || self.designees || self.steps
+    pub fn any(&self) -> bool {
+        self.schools
+            || self.cases
+            || !self.hearings.is_empty()
+            || self.board
+            || self.designees
+            || self.steps
     }
 
     pub fn merge(&mut self, other: Dirty) {
         self.schools |= other.schools;
         self.cases |= other.cases;
+        self.hearings.extend(other.hearings);
         self.board |= other.board;
         self.designees |= other.designees;
         self.steps |= other.steps;
@@ -193,7 +201,7 @@ impl Sources {
                     source.hearings.retain(|h| h.id != hearing.id);
                     source.hearings.push(entry);
                 }
-                self.touch(case.id, false)
+                self.touch_hearings(case.id)
             }
             Change::HearingChanged {
                 case, id, after, ..
@@ -207,13 +215,13 @@ impl Sources {
                     hearing.time = after.time.clone();
                     hearing.stage = after.stage.clone();
                 }
-                self.touch(case.id, false)
+                self.touch_hearings(case.id)
             }
             Change::HearingRemoved { case, hearing, .. } => {
                 if let Some(source) = self.cases.get_mut(&case.id) {
                     source.hearings.retain(|h| h.id != hearing.id);
                 }
-                self.touch(case.id, false)
+                self.touch_hearings(case.id)
             }
             Change::StepRecorded { school, step, .. } => {
                 let steps = Arc::make_mut(&mut self.steps)
@@ -267,6 +275,15 @@ impl Sources {
                 board()
             }
             _ => Dirty::default(),
+        }
+    }
+
+    /// Marks a case's entry stale for a change of its hearings only.
+    fn touch_hearings(&mut self, id: i32) -> Dirty {
+        self.stale.push(id);
+        Dirty {
+            hearings: vec![id],
+            ..Dirty::default()
         }
     }
 

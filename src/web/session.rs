@@ -168,10 +168,18 @@ pub async fn forget_sessions_after_changes(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let changes =
-        request.method() != axum::http::Method::GET && request.method() != axum::http::Method::HEAD;
+    let method = request.method();
+    let writes = method != axum::http::Method::GET && method != axum::http::Method::HEAD;
+    // Only a change of sessions or accounts can make a cached session wrong: signing in or
+    // out, one's own security settings, an administrator's change of an account. A change of
+    // data (a hearing, a step) leaves every session as it was, so the other people's next
+    // pages keep their cached check.
+    let path = request.uri().path();
+    let about_accounts = ["/login", "/logout", "/setup/", "/account/", "/users"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
     let response = next.run(request).await;
-    if changes {
+    if writes && about_accounts {
         state.sessions.clear();
     }
     response

@@ -545,9 +545,19 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     ] {
         browser.go(&format!("http://{bind}{path}")).await;
         browser.wait_for_text("main", "").await;
+        browser.resize(1366, 2000).await;
         browser.screenshot(&format!("{name}.png")).await;
         browser.resize(390, 2200).await;
         browser.screenshot(&format!("{name}-phone.png")).await;
+        if name == "case" {
+            // The correction forms, unfolded as a person opens them.
+            browser
+                .script("document.querySelectorAll('details.correction').forEach(d => d.open = true); return true;")
+                .await;
+            browser.screenshot("case-corrections-phone.png").await;
+            browser.resize(1366, 2600).await;
+            browser.screenshot("case-corrections.png").await;
+        }
         browser.resize(1280, 800).await;
     }
     browser.go(&format!("http://{bind}/outbox")).await;
