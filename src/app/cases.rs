@@ -291,6 +291,26 @@ pub(super) fn with_access(
     after
 }
 
+/// Changes one school's link to a case by `change` (which may refuse) and records it.
+async fn change_link(
+    ctx: Ctx<'_>,
+    actor: &Actor,
+    (case_id, school): (i32, &str),
+    event: LinkEvent,
+    change: impl FnOnce(&LinkFacts) -> AppResult<LinkFacts>,
+) -> AppResult<()> {
+    let now = ctx.now();
+    let mut tx = ctx.begin().await?;
+    let case = CaseRef::of(&stored(&tx, case_id).await?);
+    let (id, link) = db::cases::find_link(tx.db(), case_id, school)
+        .await?
+        .ok_or(AppError::NotFound("Unitatea în dosar"))?;
+    let after = change(&link)?;
+    save_link(&mut tx, &case, school, Some((id, link)), after, event, now).await?;
+    ctx.commit(tx, actor).await?;
+    Ok(())
+}
+
 /// The court refused electronic access in one (case, school): the date (not before the
 /// request, not in the future) and the reason. A new request may follow.
 pub async fn refuse_access(
@@ -308,51 +328,29 @@ pub async fn refuse_access(
     if on > ctx.today() {
         return Err(AppError::invalid("on", "data nu poate fi în viitor"));
     }
-    let now = ctx.now();
-    let mut tx = ctx.begin().await?;
-    let case = stored(&tx, case_id).await?;
-    let (id, link) = db::cases::find_link(tx.db(), case_id, school)
-        .await?
-        .ok_or(AppError::NotFound("Unitatea în dosar"))?;
-    let requested = link
-        .access_requested_on
-        .ok_or(crate::domain::den::StepRefusal::NoRequest)?;
-    if link.access_refused_on.is_some() {
-        return Err(AppError::invalid(
-            "on",
-            "cererea de acces este deja respinsă; o cerere nouă se înregistrează ca pas D.E.N.",
-        ));
-    }
-    if link.access_approved_on.is_some() {
-        return Err(AppError::invalid(
-            "on",
-            "accesul în acest dosar este deja aprobat",
-        ));
-    }
-    if on < requested {
-        return Err(AppError::invalid(
-            "on",
-            "respingerea nu poate fi înaintea cererii",
-        ));
-    }
-    let after = LinkFacts {
-        access_refused_on: Some(on),
-        access_refusal_reason: Some(reason),
-        ..link.clone()
+    let refuse = |link: &LinkFacts| {
+        let requested = link
+            .access_requested_on
+            .ok_or(crate::domain::den::StepRefusal::NoRequest)?;
+        let refusal = if link.access_refused_on.is_some() {
+            Some("cererea de acces este deja respinsă; o cerere nouă se înregistrează ca pas D.E.N.")
+        } else if link.access_approved_on.is_some() {
+            Some("accesul în acest dosar este deja aprobat")
+        } else if on < requested {
+            Some("respingerea nu poate fi înaintea cererii")
+        } else {
+            None
+        };
+        if let Some(message) = refusal {
+            return Err(AppError::invalid("on", message));
+        }
+        Ok(LinkFacts {
+            access_refused_on: Some(on),
+            access_refusal_reason: Some(reason),
+            ..link.clone()
+        })
     };
-    let case = CaseRef::of(&case);
-    save_link(
-        &mut tx,
-        &case,
-        school,
-        Some((id, link)),
-        after,
-        LinkEvent::Refused,
-        now,
-    )
-    .await?;
-    ctx.commit(tx, actor).await?;
-    Ok(())
+    change_link(ctx, actor, (case_id, school), LinkEvent::Refused, refuse).await
 }
 
 /// Adds a school (or the PJ of an attached unit) to a case with its role.
@@ -388,30 +386,14 @@ pub async fn change_role(
     school: &str,
     role: Option<&str>,
 ) -> AppResult<()> {
-    let now = ctx.now();
-    let mut tx = ctx.begin().await?;
-    let case = stored(&tx, case_id).await?;
-    let (id, link) = db::cases::find_link(tx.db(), case_id, school)
-        .await?
-        .ok_or(AppError::NotFound("Unitatea în dosar"))?;
-    let after = LinkFacts {
-        role: role_facts(role).role,
-        ..link.clone()
+    let role = role_facts(role).role;
+    let change = |link: &LinkFacts| {
+        Ok(LinkFacts {
+            role,
+            ..link.clone()
+        })
     };
-    let case = CaseRef::of(&case);
-    let before = Some((id, link));
-    save_link(
-        &mut tx,
-        &case,
-        school,
-        before,
-        after,
-        LinkEvent::Edited,
-        now,
-    )
-    .await?;
-    ctx.commit(tx, actor).await?;
-    Ok(())
+    change_link(ctx, actor, (case_id, school), LinkEvent::Edited, change).await
 }
 
 /// Takes a school out of a case. A link that carries D.E.N. steps goes only when `confirmed`

@@ -321,19 +321,21 @@ pub struct WeeklySchedule {
     pub minute: u32,
 }
 
+/// Days of the week in Romanian, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
+    "luni",
+    "marți",
+    "miercuri",
+    "joi",
+    "vineri",
+    "sâmbătă",
+    "duminică",
+];
+
 impl WeeklySchedule {
     /// `luni, 08:00`.
     pub fn describe(&self) -> String {
-        const DAYS: [&str; 7] = [
-            "luni",
-            "marți",
-            "miercuri",
-            "joi",
-            "vineri",
-            "sâmbătă",
-            "duminică",
-        ];
-        let day = DAYS
+        let day = WEEKDAYS
             .get(self.weekday.saturating_sub(1) as usize)
             .copied()
             .unwrap_or("?");

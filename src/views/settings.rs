@@ -5,17 +5,7 @@ use maud::{Markup, html};
 use super::den::date;
 use super::layout::{Chrome, csrf_field, page as layout};
 use crate::domain::den::{Campaign, DEFAULT_CAMPAIGN_TITLE};
-use crate::domain::reminders::ReminderRules;
-
-const WEEKDAYS: [&str; 7] = [
-    "luni",
-    "marți",
-    "miercuri",
-    "joi",
-    "vineri",
-    "sâmbătă",
-    "duminică",
-];
+use crate::domain::reminders::{ReminderRules, WEEKDAYS};
 
 pub struct SettingsView<'a> {
     pub weekly: crate::domain::reminders::WeeklySchedule,

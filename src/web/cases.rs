@@ -225,16 +225,25 @@ pub struct OutcomeForm {
     pronounced_on: String,
 }
 
+/// A shown hearing and its case's page (where its forms send one back), or 404.
+async fn hearing_and_page(
+    state: &AppState,
+    id: i32,
+) -> Result<(crate::domain::cases::HearingRecord, String), WebError> {
+    let stored = db::hearings::find(&state.db, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let back = format!("/cases/{}", stored.case_id);
+    Ok((stored, back))
+}
+
 /// Records the outcome of a hearing.
 pub async fn record_outcome(
     State(state): State<AppState>,
     Path(hearing): Path<i32>,
     CheckedForm(Editor(staff), form): CheckedForm<Editor, OutcomeForm>,
 ) -> Result<Response, WebError> {
-    let stored = db::hearings::find(&state.db, hearing)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let back = format!("/cases/{}", stored.case_id);
+    let (stored, back) = hearing_and_page(&state, hearing).await?;
     let pronounced_on = match optional(&form.pronounced_on, 20)
         .map(|d| crate::domain::dates::parse_text(&d))
         .transpose()
@@ -499,10 +508,7 @@ pub async fn correct_hearing(
     Path(hearing): Path<i32>,
     CheckedForm(Editor(staff), form): CheckedForm<Editor, CorrectionForm>,
 ) -> Result<Response, WebError> {
-    let stored = db::hearings::find(&state.db, hearing)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let back = format!("/cases/{}", stored.case_id);
+    let (_, back) = hearing_and_page(&state, hearing).await?;
     let actor = Actor::Staff(staff.account.email.clone());
     let result = match form.facts() {
         Ok(facts) => app::hearings::correct(state.ctx(), &actor, hearing, facts).await,
@@ -529,10 +535,7 @@ pub async fn remove_hearing(
     Path(hearing): Path<i32>,
     CheckedForm(Editor(staff), form): CheckedForm<Editor, RemovalForm>,
 ) -> Result<Response, WebError> {
-    let stored = db::hearings::find(&state.db, hearing)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let back = format!("/cases/{}", stored.case_id);
+    let (_, back) = hearing_and_page(&state, hearing).await?;
     let actor = Actor::Staff(staff.account.email.clone());
     let result = app::hearings::remove(state.ctx(), &actor, hearing, &form.reason).await;
     let text = result.map(|h| match h.source {

@@ -2,6 +2,7 @@
 //! of one school or case. Sentences name people by name and schools by name and code.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -28,13 +29,46 @@ const DOWNLOAD: u64 = 20_000;
 /// Changes a school's or a case's page shows.
 pub const ON_PAGE: u64 = 30;
 
-/// Staff e-mail → name.
-async fn staff_names(state: &AppState) -> Result<HashMap<String, String>, WebError> {
-    Ok(db::staff::all(&state.db)
+/// Staff e-mail → name, read again at most every [`NAMES_AGE`] (a renamed person's old name
+/// may show that long).
+async fn staff_names(state: &AppState) -> Result<Arc<HashMap<String, String>>, WebError> {
+    if let Some(names) = state.staff_names.fresh(NAMES_AGE) {
+        return Ok(names);
+    }
+    let names: HashMap<String, String> = db::staff::all(&state.db)
         .await?
         .into_iter()
         .map(|u| (u.email, u.name))
-        .collect())
+        .collect();
+    Ok(state.staff_names.put(names))
+}
+
+const NAMES_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The staff names the history pages use, with when they were read.
+#[derive(Default)]
+pub struct StaffNames(std::sync::Mutex<Option<(std::time::Instant, Arc<HashMap<String, String>>)>>);
+
+impl StaffNames {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, Option<(std::time::Instant, Arc<HashMap<String, String>>)>>
+    {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn fresh(&self, age: std::time::Duration) -> Option<Arc<HashMap<String, String>>> {
+        self.lock()
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < age)
+            .map(|(_, names)| Arc::clone(names))
+    }
+
+    fn put(&self, names: HashMap<String, String>) -> Arc<HashMap<String, String>> {
+        let names = Arc::new(names);
+        *self.lock() = Some((std::time::Instant::now(), Arc::clone(&names)));
+        names
+    }
 }
 
 /// Changes as lines of a page.
@@ -166,9 +200,9 @@ async fn resolve(
         let folded = crate::domain::text::fold(&typed.actor);
         let named: Vec<String> = staff_names(state)
             .await?
-            .into_iter()
+            .iter()
             .filter(|(_, name)| crate::domain::text::fold(name).contains(&folded))
-            .map(|(email, _)| email)
+            .map(|(email, _)| email.clone())
             .collect();
         filter.actor = Some((typed.actor.clone(), named));
     }

@@ -56,6 +56,8 @@ pub struct AppState {
     /// The register the lists read, kept up to date change by change.
     pub register: Arc<crate::register::Register>,
     pub outbox_counts: Arc<board::OutboxCountsCache>,
+    /// Staff names for the history pages' sentences.
+    pub staff_names: Arc<history::StaffNames>,
     /// Per-address limit on directors' link pages.
     pub link_throttle: Arc<throttle::LoginThrottle>,
     /// Sessions checked a moment ago.
@@ -89,6 +91,7 @@ impl AppState {
         Ok(AppState {
             register,
             outbox_counts: Arc::default(),
+            staff_names: Arc::default(),
             db,
             secure_cookies: config.secure_cookies(),
             config: Arc::new(config),
