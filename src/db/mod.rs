@@ -81,6 +81,13 @@ pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
         // A file connection does not break like a network one, and the ping before each
         // query was a second round trip to its worker thread (a third of a short query).
         options.test_before_acquire(false);
+    } else {
+        // PostgreSQL: no ping round trip before each query either (it doubled a detail
+        // page's short queries under load); connections are recycled after 30 minutes, and a
+        // connection the server dropped fails one query, which the page answers as busy.
+        options
+            .test_before_acquire(false)
+            .max_lifetime(Duration::from_secs(30 * 60));
     }
     options.map_sqlx_sqlite_opts(|o| {
         o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
