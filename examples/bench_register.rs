@@ -32,10 +32,8 @@ async fn main() -> anyhow::Result<()> {
     println!("load: {:.3} s", started.elapsed().as_secs_f64());
     let snapshot = register.current().await;
     let case = snapshot.cases.get(3).expect("case 3").case.clone();
-    let mut version = register.version();
     let mut took = Vec::new();
-    for n in 0..runs {
-        version += 1;
+    for (version, n) in (register.version() + 1..).zip(0..runs) {
         let facts = HearingFacts {
             on: Utc::now().date_naive() + Duration::days(10 + n as i64),
             time: "09:00".into(),

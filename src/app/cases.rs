@@ -333,7 +333,9 @@ pub async fn refuse_access(
             .access_requested_on
             .ok_or(crate::domain::den::StepRefusal::NoRequest)?;
         let refusal = if link.access_refused_on.is_some() {
-            Some("cererea de acces este deja respinsă; o cerere nouă se înregistrează ca pas D.E.N.")
+            Some(
+                "cererea de acces este deja respinsă; o cerere nouă se înregistrează ca pas D.E.N.",
+            )
         } else if link.access_approved_on.is_some() {
             Some("accesul în acest dosar este deja aprobat")
         } else if on < requested {

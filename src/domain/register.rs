@@ -1392,7 +1392,9 @@ mod tests {
 
     /// What a list and the agenda show of an index: the cases in list order with their next
     /// hearing, and every agenda row.
-    fn shown(index: &CaseIndex) -> (Vec<(i32, Option<NaiveDate>)>, Vec<(i32, NaiveDate, String)>) {
+    type Shown = (Vec<(i32, Option<NaiveDate>)>, Vec<(i32, NaiveDate, String)>);
+
+    fn shown(index: &CaseIndex) -> Shown {
         let filter = CaseFilter {
             today: day(10),
             include_closed: true,

@@ -45,15 +45,15 @@ async fn staff_names(state: &AppState) -> Result<Arc<HashMap<String, String>>, W
 
 const NAMES_AGE: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// E-mail → name, and when it was read.
+type ReadNames = Option<(std::time::Instant, Arc<HashMap<String, String>>)>;
+
 /// The staff names the history pages use, with when they were read.
 #[derive(Default)]
-pub struct StaffNames(std::sync::Mutex<Option<(std::time::Instant, Arc<HashMap<String, String>>)>>);
+pub struct StaffNames(std::sync::Mutex<ReadNames>);
 
 impl StaffNames {
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, Option<(std::time::Instant, Arc<HashMap<String, String>>)>>
-    {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ReadNames> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -524,7 +524,7 @@ async fn a_cases_schools_their_roles_and_an_extension_are_corrected() {
         .await;
     let (_, page) = app.get_text(&base).await;
     assert!(page.contains("Unități în dosar (1)"), "{page}");
-    assert!(page.contains(&format!("a scos ")) && page.contains("din dosarul 10/97/2026"));
+    assert!(page.contains("a scos ") && page.contains("din dosarul 10/97/2026"));
     // The last school stays.
     app.post(&format!("{base}/schools/{B}/remove"), &[("confirm", "da")])
         .await;
