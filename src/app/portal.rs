@@ -17,7 +17,8 @@ use crate::domain::cases::{HearingSource, StoredCase};
 use crate::domain::change::{CaseRef, Change};
 use crate::domain::courts::{self, Court};
 use crate::domain::portal::{
-    self, CaseUpdate, ChangeLine, CheckState, ErrorLine, HearingChange, NOT_FOUND_FLAG_AFTER,
+    self, CaseUpdate, ChangeLine, CheckState, ErrorLine, HearingChange, MAX_NEW_HEARINGS,
+    NOT_FOUND_FLAG_AFTER,
     PortalCase, PortalCheck, PortalSettings, RunRecord, Suggestion, SuggestionStatus, SyncSummary,
 };
 use crate::portal::{CaseQuery, Client, PortalError};
@@ -89,7 +90,7 @@ pub async fn sync(
         let query = CaseQuery {
             number: Some(case.number.clone()),
             court: Some(case.court.clone()),
-            party: None,
+            ..CaseQuery::default()
         };
         summary.checked += 1;
         match portal.ask(&query).await {
@@ -143,14 +144,15 @@ async fn cases_to_check(ctx: Ctx<'_>, number: Option<&str>) -> AppResult<Vec<Sto
     Ok(cases)
 }
 
-/// What the answer changes in the stored case, read in `db` (a transaction or not).
+/// What the answer changes in the stored case, read in `db` (a transaction or not), and how
+/// many of its new hearings were refused (past [`MAX_NEW_HEARINGS`]).
 async fn plan<C: ConnectionTrait>(
     db: &C,
     case: &StoredCase,
     found: &PortalCase,
-) -> AppResult<CaseUpdate> {
+) -> AppResult<(CaseUpdate, usize)> {
     let hearings = db::hearings::known_of_case(db, case.id).await?;
-    Ok(portal::compare(case, &hearings, found))
+    Ok(portal::compare(case, &hearings, found).capped(MAX_NEW_HEARINGS))
 }
 
 async fn found_case(
@@ -160,11 +162,20 @@ async fn found_case(
     dry_run: bool,
     summary: &mut SyncSummary,
 ) -> AppResult<()> {
-    let update = if dry_run {
+    let (update, refused) = if dry_run {
         plan(ctx.db, case, found).await?
     } else {
         apply_found(ctx, case, found).await?
     };
+    if refused > 0 {
+        summary.errors.push(ErrorLine {
+            case: case.number.clone(),
+            error: format!(
+                "portalul a trimis {} termene noi pentru un singur dosar; s-au păstrat primele {MAX_NEW_HEARINGS}, celelalte {refused} au fost refuzate",
+                refused + MAX_NEW_HEARINGS
+            ),
+        });
+    }
     if update.is_empty() {
         summary.unchanged += 1;
     } else {
@@ -184,10 +195,14 @@ async fn found_case(
 
 /// Writes what the answer changes, each change recorded in the portal's name, in one
 /// transaction.
-async fn apply_found(ctx: Ctx<'_>, case: &StoredCase, found: &PortalCase) -> AppResult<CaseUpdate> {
+async fn apply_found(
+    ctx: Ctx<'_>,
+    case: &StoredCase,
+    found: &PortalCase,
+) -> AppResult<(CaseUpdate, usize)> {
     let now = ctx.now();
     let mut tx = ctx.begin().await?;
-    let update = plan(tx.db(), case, found).await?;
+    let (update, refused) = plan(tx.db(), case, found).await?;
     let case_ref = CaseRef::of(case);
     if let Some((before, after)) = &update.facts {
         db::portal::set_case_facts(tx.db(), case.id, after, now).await?;
@@ -233,7 +248,7 @@ async fn apply_found(ctx: Ctx<'_>, case: &StoredCase, found: &PortalCase) -> App
     };
     db::portal::record_check(tx.db(), case.id, &check).await?;
     ctx.commit(tx, &PORTAL).await?;
-    Ok(update)
+    Ok((update, refused))
 }
 
 /// The case is not in the answer: counted, flagged after a few runs, never closed.
@@ -401,9 +416,62 @@ pub struct DiscoverySummary {
     pub errors: Vec<ErrorLine>,
 }
 
-/// Searches each PJ of the county by name at these courts; cases where the school itself is
-/// a party and that the register does not hold become suggestions (a dismissed one stays
-/// dismissed). Only the school's role is kept of the parties.
+/// The most cases one answer holds: an answer of exactly this many is cut short by the
+/// service (silently) and must be narrowed.
+pub const ANSWER_CAP: usize = 1000;
+
+/// The first registration day a narrowed search starts from.
+fn earliest_registration() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default()
+}
+
+/// Every case a search finds, narrowing by registration date while the service cuts answers
+/// at [`ANSWER_CAP`]; windows that cannot be narrowed further (one day still full) are
+/// returned apart, never taken as complete.
+async fn search_all(
+    portal: &Portal<'_>,
+    query: CaseQuery,
+    today: chrono::NaiveDate,
+    asked: &mut usize,
+) -> Result<(Vec<PortalCase>, Vec<(chrono::NaiveDate, chrono::NaiveDate)>), PortalError> {
+    if *asked > 0 {
+        portal.pause().await;
+    }
+    *asked += 1;
+    let answer = portal.ask(&query).await?;
+    if answer.len() < ANSWER_CAP {
+        return Ok((answer, Vec::new()));
+    }
+    let (from, to) = query.registered.unwrap_or((earliest_registration(), today));
+    if from >= to {
+        return Ok((answer, vec![(from, to)]));
+    }
+    let middle = from + chrono::Duration::days((to - from).num_days() / 2);
+    let halves = [(from, middle), (middle + chrono::Duration::days(1), to)];
+    let mut found: Vec<PortalCase> = Vec::new();
+    let mut uncovered = Vec::new();
+    for window in halves {
+        let narrower = CaseQuery {
+            registered: Some(window),
+            ..query.clone()
+        };
+        let (cases, left) = Box::pin(search_all(portal, narrower, today, asked)).await?;
+        for case in cases {
+            if !found
+                .iter()
+                .any(|f| f.court == case.court && f.number == case.number)
+            {
+                found.push(case);
+            }
+        }
+        uncovered.extend(left);
+    }
+    Ok((found, uncovered))
+}
+
+/// Searches each PJ of the county by name at these courts, and the inspectorate itself (cases
+/// where it is sued beside or instead of a school); cases the register does not hold become
+/// suggestions (a dismissed one stays dismissed). Only the party's role is kept.
 pub async fn discover(
     ctx: Ctx<'_>,
     portal: &Portal<'_>,
@@ -412,36 +480,47 @@ pub async fn discover(
     school: Option<&str>,
 ) -> AppResult<DiscoverySummary> {
     let schools = db::portal::county_pjs(ctx.db, county, school).await?;
+    let mut parties: Vec<(String, Vec<String>)> = schools
+        .into_iter()
+        .map(|(code, long, short)| (code, [long, short].into_iter().flatten().collect()))
+        .collect();
+    if school.is_none() {
+        // The inspectorate as a party: its suggestions name no school until one is chosen.
+        let isj = crate::domain::county::inspectorate_name(county);
+        parties.push((String::new(), vec![isj]));
+    }
     let mut summary = DiscoverySummary::default();
-    for (code, long, short) in &schools {
-        let names: Vec<&str> = [long, short]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
+    for (code, names) in &parties {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let Some(name) = names.first() else { continue };
         for court in at {
-            if summary.asked > 0 {
-                portal.pause().await;
-            }
-            summary.asked += 1;
             let query = CaseQuery {
                 party: Some(portal::party_query(name)),
                 court: Some(court.code.to_string()),
-                number: None,
+                ..CaseQuery::default()
             };
-            match portal.ask(&query).await {
-                Ok(answer) => {
+            let who = if code.is_empty() { "ISJ" } else { code.as_str() };
+            match search_all(portal, query, ctx.today(), &mut summary.asked).await {
+                Ok((answer, uncovered)) => {
                     for found in &answer {
                         if let Some(s) = Suggestion::from_answer(found, code, &names, ctx.today()) {
                             summary.suggested += usize::from(remember(ctx, &s).await?);
                         }
                     }
+                    for (from, to) in uncovered {
+                        summary.failed += 1;
+                        summary.errors.push(ErrorLine {
+                            case: format!("{who} @ {} {from}–{to}", court.code),
+                            error: format!(
+                                "portalul a întors {ANSWER_CAP} de dosare (limita lui) chiar pentru o singură zi; această parte nu a putut fi restrânsă și nu e completă"
+                            ),
+                        });
+                    }
                 }
                 Err(error) => {
                     summary.failed += 1;
                     summary.errors.push(ErrorLine {
-                        case: format!("{code} @ {}", court.code),
+                        case: format!("{who} @ {}", court.code),
                         error: error.to_string(),
                     });
                 }
@@ -471,10 +550,16 @@ async fn remember(ctx: Ctx<'_>, suggestion: &Suggestion) -> AppResult<bool> {
 
 /// Accepting a suggestion creates the case, the school's link and the hearings the portal
 /// listed (or links the school when the case was added meanwhile). Returns the case id.
-pub async fn accept(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<i32> {
+pub async fn accept(ctx: Ctx<'_>, actor: &Actor, id: i32, school: Option<&str>) -> AppResult<i32> {
     let now = ctx.now();
     let mut tx = ctx.begin().await?;
-    let stored = open_suggestion(tx.db(), id).await?;
+    let mut stored = open_suggestion(tx.db(), id).await?;
+    if stored.suggestion.school_code.is_empty() {
+        // The inspectorate's case: the legal department names the school it is about.
+        let code = school
+            .ok_or_else(|| AppError::invalid("school", "scrieți codul SIIIR al unității vizate"))?;
+        stored.suggestion.school_code = super::pj(tx.db(), code).await?;
+    }
     let s = &stored.suggestion;
     let parts = CaseNumber::parse(&s.number).map_err(|e| AppError::invalid("number", e))?;
     let key = CaseKey {

@@ -102,7 +102,28 @@ pub struct CaseUpdate {
     pub hearings: Vec<HearingChange>,
 }
 
+/// New hearings one answer may add to one case; more is not a court's agenda but an answer
+/// gone wrong (or forged), and would swell the case page, the agenda and every calendar.
+pub const MAX_NEW_HEARINGS: usize = 100;
+
 impl CaseUpdate {
+    /// This update with at most `max` new hearings (the soonest); how many were refused.
+    pub fn capped(mut self, max: usize) -> (CaseUpdate, usize) {
+        let mut new: Vec<HearingFacts> = Vec::new();
+        self.hearings.retain(|h| match h {
+            HearingChange::New(facts) => {
+                new.push(facts.clone());
+                false
+            }
+            HearingChange::Updated { .. } => true,
+        });
+        new.sort_by(|a, b| (a.on, &a.time).cmp(&(b.on, &b.time)));
+        let refused = new.len().saturating_sub(max);
+        self.hearings
+            .extend(new.into_iter().take(max).map(HearingChange::New));
+        (self, refused)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.facts.is_none() && self.hearings.is_empty()
     }

@@ -31,6 +31,10 @@ pub enum PortalError {
     TooLarge,
     #[error("portalul nu poate fi contactat: {0}")]
     Unreachable(String),
+    /// The answer sent the request elsewhere: never followed (the portal is plain HTTP, so
+    /// anyone on the way could steer the client to any address).
+    #[error("portalul a redirecționat cererea (HTTP {0}); redirecționările nu sunt urmate")]
+    Redirected(u16),
 }
 
 impl PortalError {
@@ -60,6 +64,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(config.timeout.max(1)))
             .connect_timeout(Duration::from_secs(config.timeout.clamp(1, 30)))
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!(
                 "isj-tracker/",
                 env!("CARGO_PKG_VERSION"),
@@ -95,6 +100,9 @@ impl Client {
             .await
             .map_err(|e| self.transport(e))?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            return Err(PortalError::Redirected(status));
+        }
         // ASMX answers a fault with 500 and the fault in the body: read it to say why.
         if status != 200 && status != 500 {
             return Err(PortalError::Status(status));

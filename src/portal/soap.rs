@@ -22,6 +22,9 @@ pub struct CaseQuery {
     pub party: Option<String>,
     /// The portal's `Institutie` code.
     pub court: Option<String>,
+    /// Cases registered in this window of days (both ends included): how a search the
+    /// service cut at 1,000 cases is narrowed.
+    pub registered: Option<(NaiveDate, NaiveDate)>,
 }
 
 pub fn search_envelope(query: &CaseQuery) -> String {
@@ -42,9 +45,19 @@ pub fn search_envelope(query: &CaseQuery) -> String {
         object = field("obiectDosar", &None),
         party = field("numeParte", &query.party),
         court = field("institutie", &query.court),
-        start = field("dataStart", &None),
-        stop = field("dataStop", &None),
+        start = field("dataStart", &query.registered.map(|(from, _)| day_start(from))),
+        stop = field("dataStop", &query.registered.map(|(_, to)| day_end(to))),
     )
+}
+
+/// `YYYY-MM-DDT00:00:00`: the first moment of a day, as the service reads dates.
+fn day_start(day: NaiveDate) -> String {
+    format!("{}T00:00:00", day.format("%Y-%m-%d"))
+}
+
+/// `YYYY-MM-DDT23:59:59`: the service's end of a window is a moment, so the whole last day.
+fn day_end(day: NaiveDate) -> String {
+    format!("{}T23:59:59", day.format("%Y-%m-%d"))
 }
 
 /// Where the reader is inside a `Dosar`.

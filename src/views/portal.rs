@@ -20,7 +20,7 @@ pub fn suggestions(chrome: &Chrome, list: &[StoredSuggestion]) -> Markup {
         html! {
             p { a href="/cases" { "‹ Toate dosarele" } }
             h1 { "Dosare găsite pe portal.just.ro" }
-            p { "Dosare în care o unitate a județului apare ca parte (cu denumirea exactă) și care nu sunt în registru. "
+            p { "Dosare în care o unitate a județului sau inspectoratul apare ca parte (cu denumirea exactă) și care nu sunt în registru. "
                 "Acceptați-le pentru a le urmări sau respingeți-le; o sugestie respinsă nu mai revine. "
                 "Căutarea rulează în prima zi lucrătoare a săptămânii, cu sincronizarea pornită (sau cu " code { "isj-tracker portal discover" } ")." }
             @if list.is_empty() {
@@ -37,13 +37,24 @@ pub fn suggestions(chrome: &Chrome, list: &[StoredSuggestion]) -> Markup {
                     tbody { @for s in list { tr {
                         td { (s.suggestion.number) br; span.muted { (s.suggestion.object.as_deref().unwrap_or("")) } }
                         td { (courts::display_name(&s.suggestion.court)) }
-                        td { a href={ "/schools/" (s.suggestion.school_code) } { (s.school_name) } }
+                        td {
+                            @if s.suggestion.school_code.is_empty() {
+                                "Inspectoratul (parte în dosar)"
+                            } @else {
+                                a href={ "/schools/" (s.suggestion.school_code) } { (s.school_name) }
+                            }
+                        }
                         td { (s.suggestion.role.as_deref().unwrap_or("—")) }
                         td { (s.suggestion.stage.as_deref().map(|v| label(STAGES, v)).unwrap_or_default()) }
                         td { (optional_date(s.suggestion.next_hearing)) }
                         @if can_write { td.row-actions {
                             form method="post" action={ "/cases/suggestions/" (s.id) "/accept" } {
-                                (csrf_field(chrome)) button type="submit" { "Acceptă" }
+                                (csrf_field(chrome))
+                                @if s.suggestion.school_code.is_empty() {
+                                    label for={ "school-" (s.id) } { "Unitatea vizată (cod SIIIR)" }
+                                    input id={ "school-" (s.id) } name="school" inputmode="numeric" maxlength="10" required;
+                                }
+                                button type="submit" { "Acceptă" }
                             }
                             form method="post" action={ "/cases/suggestions/" (s.id) "/dismiss" } {
                                 (csrf_field(chrome)) button.secondary type="submit" { "Respinge" }

@@ -25,13 +25,21 @@ pub async fn suggestions(
 }
 
 /// Creates the suggested case (with its school and hearings) and opens it.
+#[derive(serde::Deserialize)]
+pub struct AcceptForm {
+    /// The school an inspectorate's case is about (its suggestion names none).
+    #[serde(default)]
+    school: String,
+}
+
 pub async fn accept(
     State(state): State<AppState>,
     Path(id): Path<i32>,
-    CheckedForm(Editor(staff), NoFields {}): CheckedForm<Editor, NoFields>,
+    CheckedForm(Editor(staff), form): CheckedForm<Editor, AcceptForm>,
 ) -> Result<Response, WebError> {
     let actor = Actor::Staff(staff.account.email.clone());
-    match app::portal::accept(state.ctx(), &actor, id).await {
+    let school = Some(form.school.trim()).filter(|s| !s.is_empty());
+    match app::portal::accept(state.ctx(), &actor, id, school).await {
         Ok(case_id) => outcome(
             Ok("Dosarul a fost adăugat în registru.".into()),
             &format!("/cases/{case_id}"),

@@ -69,6 +69,11 @@ enum Answer {
     Ok(String),
     Status(u16, String),
     Slow(Duration, String),
+    /// A redirect to this address.
+    Redirect(u16, String),
+    /// Cases by registration day: the fake answers those inside the asked window, cut at
+    /// 1,000 as the real service does.
+    Registry(Vec<(chrono::NaiveDate, String)>),
 }
 
 /// One request as the fake saw it.
@@ -77,6 +82,7 @@ struct Seen {
     number: Option<String>,
     party: Option<String>,
     court: Option<String>,
+    window: (Option<String>, Option<String>),
     at: Instant,
 }
 
@@ -182,6 +188,7 @@ fn check_request(headers: &HeaderMap, body: &str) -> Result<Seen, String> {
         number: element(body, "numarDosar")?,
         party: element(body, "numeParte")?,
         court: element(body, "institutie")?,
+        window: (element(body, "dataStart")?, element(body, "dataStop")?),
         at: Instant::now(),
     };
     if seen.court.is_none() {
@@ -207,6 +214,7 @@ async fn fake_query(State(state): State<FakeState>, headers: HeaderMap, body: By
         (None, Some(party), Some(court)) => format!("{party}@{court}"),
         _ => String::new(),
     };
+    let window = seen.window.clone();
     state.seen.lock().unwrap().push(seen);
     let answer = {
         let mut answers = state.answers.lock().unwrap();
@@ -226,6 +234,24 @@ async fn fake_query(State(state): State<FakeState>, headers: HeaderMap, body: By
         Answer::Slow(wait, text) => {
             tokio::time::sleep(wait).await;
             xml(text).into_response()
+        }
+        Answer::Redirect(code, location) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::FOUND);
+            (status, [("location", location)]).into_response()
+        }
+        Answer::Registry(cases) => {
+            let day = |v: &Option<String>| {
+                v.as_deref()
+                    .and_then(|t| chrono::NaiveDate::parse_from_str(&t[..10], "%Y-%m-%d").ok())
+            };
+            let (from, to) = (day(&window.0), day(&window.1));
+            let inside: Vec<String> = cases
+                .into_iter()
+                .filter(|(on, _)| from.is_none_or(|f| *on >= f) && to.is_none_or(|t| *on <= t))
+                .map(|(_, xml)| xml)
+                .take(1000)
+                .collect();
+            xml(envelope(&inside)).into_response()
         }
     }
 }
@@ -887,4 +913,201 @@ fn every_court_of_the_wsdl_is_known() {
         .filter(|code| isj_tracker::domain::courts::find(code).map(|c| c.code) != Some(*code))
         .collect();
     assert!(unknown.is_empty(), "unknown courts: {unknown:?}");
+}
+
+/// A server that only counts what reaches it (the address a redirect points to).
+async fn elsewhere() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    let router = axum::Router::new().fallback(move || {
+        let counted = counted.clone();
+        async move {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            "elsewhere"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.expect("elsewhere");
+    });
+    (address, hits)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_is_never_followed_and_fails_the_case() {
+    let db = TestDb::new().await;
+    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let portal = FakePortal::start().await;
+    let (target, hits) = elsewhere().await;
+    for (n, code) in [301u16, 302, 307, 308].into_iter().enumerate() {
+        let number = format!("{}/97/2026", 900 + n);
+        tracked_case(&db, "TribunalulHUNEDOARA", &number, None).await;
+        // Among the addresses: the service's own loopback-only /metrics.
+        let location = format!("{target}/metrics");
+        portal.answer(&number, vec![Answer::Redirect(code, location)]);
+    }
+    let run = sync(&db, &portal, &[], "2");
+    assert_eq!(run.status, 1, "none could be checked: {}", run.stdout);
+    let summary = run.json();
+    assert_eq!(summary["failed"], 4);
+    let errors = summary["errors"].to_string();
+    for code in [301, 302, 307, 308] {
+        assert!(errors.contains(&format!("HTTP {code}")), "{errors}");
+    }
+    assert!(errors.contains("redirecționările nu sunt urmate"));
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing reached the other address"
+    );
+    assert_eq!(
+        portal.seen().len(),
+        4,
+        "a redirect is not a passing failure: no retry"
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM hearing").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_answer_adds_at_most_a_hundred_hearings_to_a_case() {
+    let db = TestDb::new().await;
+    assert_eq!(db.import(&hd_csv(), &[]).status, 0);
+    let case = tracked_case(&db, "TribunalulHUNEDOARA", "950/97/2026", None).await;
+    let portal = FakePortal::start().await;
+    let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).expect("day");
+    let many: String = (0..150)
+        .map(|i| {
+            let on = start + chrono::Duration::days(i);
+            hearing_xml(&on.format("%Y-%m-%d").to_string(), "09:00", "C1", "")
+        })
+        .collect();
+    portal.answer(
+        "950/97/2026",
+        vec![Answer::Ok(envelope(&[dosar("950/97/2026", "TribunalulHUNEDOARA", "Fond", &many)]))],
+    );
+    let summary = sync(&db, &portal, &[], "0").json();
+    let stored = count(&db, &format!("SELECT COUNT(*) FROM hearing WHERE case_id = {case}")).await;
+    // The sample's own two hearings are older than the 150 and stay beyond the cap's soonest.
+    assert_eq!(stored, 100, "{summary}");
+    assert!(
+        summary["errors"]
+            .to_string()
+            .contains("celelalte 52 au fost refuzate"),
+        "{summary}"
+    );
+    let last = count(
+        &db,
+        &format!("SELECT COUNT(*) FROM hearing WHERE case_id = {case} AND on_date > '2027-04-12'"),
+    )
+    .await;
+    assert_eq!(last, 0, "the soonest are kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovery_narrows_a_cut_answer_and_reports_a_day_it_cannot_narrow() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let portal = FakePortal::start().await;
+    let query = "ŞCOALA GIMNAZIALĂ SFÂNTA VARVARA ANINOASA";
+    let own = |number: &str| {
+        dosar(number, "TribunalulHUNEDOARA", "Fond", "").replace(
+            "<nume>DIRECŢIA GENERALĂ IMPOZITE ŞI TAXE LOCALE SECTOR 3 PRIN PRIMAR</nume>",
+            &format!("<nume>{query}</nume>"),
+        )
+    };
+    // 1,200 cases of the school over two years (more than the cut), then 1,000 on one day.
+    let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("day");
+    let mut registry: Vec<(chrono::NaiveDate, String)> = (0..1200)
+        .map(|i| (first + chrono::Duration::days(i % 700), own(&format!("{}/97/2023", 5000 + i))))
+        .collect();
+    let busy = chrono::NaiveDate::from_ymd_opt(2025, 6, 2).expect("day");
+    registry.extend((0..1000).map(|i| (busy, own(&format!("{}/97/2025", 9000 + i)))));
+    portal.answer(
+        &format!("{query}@TribunalulHUNEDOARA"),
+        vec![Answer::Registry(registry)],
+    );
+    let run = CliRun::from(
+        app.db
+            .command(&[
+                "portal",
+                "discover",
+                "--school",
+                SCHOOL,
+                "--court",
+                "TribunalulHUNEDOARA",
+                "--format",
+                "json",
+            ])
+            .env("ISJ_PORTAL_URL", &portal.url)
+            .env("ISJ_PORTAL_PACE_MS", "0")
+            .output()
+            .expect("run"),
+    );
+    let summary = run.json();
+    assert_eq!(summary["suggested"], 2200, "every case, none lost to the cut: {}", run.stderr);
+    assert!(summary["asked"].as_u64().unwrap_or_default() > 2);
+    assert_eq!(summary["failed"], 1, "the one day still full is reported");
+    assert!(
+        summary["errors"].to_string().contains("2025-06-02–2025-06-02"),
+        "{summary}"
+    );
+    assert_eq!(run.status, 3, "a part is missing: not a complete run");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inspectorate_itself_is_searched_and_its_case_is_accepted_for_a_chosen_school() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let portal = FakePortal::start().await;
+    let isj = "Inspectoratul Şcolar Judeţean Hunedoara";
+    let sued = dosar("777/97/2026", "TribunalulHUNEDOARA", "Fond", "").replace(
+        "<nume>DIRECŢIA GENERALĂ IMPOZITE ŞI TAXE LOCALE SECTOR 3 PRIN PRIMAR</nume>\n\t\t\t\t\t\t\t<calitateParte>Intimat Pârât</calitateParte>",
+        &format!("<nume>INSPECTORATUL ŞCOLAR JUDEŢEAN HUNEDOARA</nume><calitateParte>Pârât</calitateParte>"),
+    );
+    portal.answer(
+        &format!("{isj}@TribunalulHUNEDOARA"),
+        vec![Answer::Ok(envelope(&[sued]))],
+    );
+    let run = CliRun::from(
+        app.db
+            .command(&[
+                "portal",
+                "discover",
+                "--court",
+                "TribunalulHUNEDOARA",
+                "--format",
+                "json",
+            ])
+            .env("ISJ_PORTAL_URL", &portal.url)
+            .env("ISJ_PORTAL_PACE_MS", "0")
+            .output()
+            .expect("run"),
+    );
+    assert_eq!(run.count("suggested"), 1, "{}", run.stdout);
+    assert!(
+        portal.seen().iter().any(|s| s.party.as_deref() == Some(isj)),
+        "the inspectorate asked for by its own name"
+    );
+    let (_, page) = app.get_text("/cases/suggestions").await;
+    assert!(page.contains("Inspectoratul (parte în dosar)") && page.contains("Unitatea vizată"));
+    let id = app.db.scalar("SELECT id FROM portal_suggestion").await;
+    let refused = app
+        .post(&format!("/cases/suggestions/{id}/accept"), &[])
+        .await;
+    assert_eq!(refused.status(), 303);
+    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM court_case").await, 0, "a school is needed");
+    app.post(
+        &format!("/cases/suggestions/{id}/accept"),
+        &[("school", SCHOOL)],
+    )
+    .await;
+    assert_eq!(
+        app.db
+            .scalar(&format!("SELECT COUNT(*) FROM case_school WHERE school_code = '{SCHOOL}'"))
+            .await,
+        1
+    );
 }
