@@ -203,7 +203,11 @@ pub struct Restored {
 /// Puts the archive's database and key where the configuration names them. The copy is
 /// checked first (integrity, migrations known to this program, the key opens its secrets);
 /// a database another process has open is refused.
-pub async fn restore(config: &Config, archive: &Path) -> Result<Restored, BackupError> {
+pub async fn restore(
+    config: &Config,
+    archive: &Path,
+    max_member_mb: Option<u64>,
+) -> Result<Restored, BackupError> {
     let target = db::sqlite_file_path(&config.database_url).map(PathBuf::from);
     let folder = parent_of(target.as_deref().unwrap_or(&config.secret_key_file));
     std::fs::create_dir_all(&folder).map_err(io(&folder))?;
@@ -211,7 +215,8 @@ pub async fn restore(config: &Config, archive: &Path) -> Result<Restored, Backup
         .prefix(".isj-restore-")
         .tempdir_in(&folder)
         .map_err(io(&folder))?;
-    let manifest = unpack(archive, work.path())?;
+    let cap = member_cap(target.as_deref(), max_member_mb);
+    let manifest = unpack(archive, work.path(), cap)?;
     let key_copy = work.path().join(KEY);
     let mut set_aside = Vec::new();
     let database = match &target {
@@ -246,8 +251,59 @@ pub async fn restore(config: &Config, archive: &Path) -> Result<Restored, Backup
     })
 }
 
-/// Reads the archive into `into`, accepting only its three known files.
-fn unpack(archive: &Path, into: &Path) -> Result<Manifest, BackupError> {
+/// The largest database member a restore unpacks when not told otherwise: four times the
+/// live database, never under 512 MiB (a fresh machine has no live database to measure).
+pub const MIN_MEMBER_CAP: u64 = 512 * MIB;
+const MIB: u64 = 1024 * 1024;
+/// A key file is 32 bytes in hex; anything near this is not one.
+const KEY_CAP: u64 = 64 * 1024;
+/// Room left on the disk beside an unpacked member: the copy's check and migrations write
+/// a journal of their own.
+const FREE_SPACE_RESERVE: u64 = 64 * MIB;
+
+fn member_cap(live_database: Option<&Path>, max_member_mb: Option<u64>) -> u64 {
+    if let Some(mb) = max_member_mb {
+        return mb.saturating_mul(MIB);
+    }
+    let live = live_database
+        .and_then(|path| std::fs::metadata(path).ok())
+        .map_or(0, |meta| meta.len());
+    live.saturating_mul(4).max(MIN_MEMBER_CAP)
+}
+
+/// Bytes an unprivileged process may still write in `folder`; `None` when unknown.
+fn free_bytes(folder: &Path) -> Option<u64> {
+    let stats = rustix::fs::statvfs(folder).ok()?;
+    Some(stats.f_bavail.saturating_mul(stats.f_frsize))
+}
+
+/// A member's declared size, refused before a byte is written when it passes its cap or
+/// the free space of the folder.
+fn check_member_size(name: &str, size: u64, cap: u64, into: &Path) -> Result<(), String> {
+    let in_mib = |bytes: u64| bytes.div_ceil(MIB);
+    if size > cap {
+        return Err(format!(
+            "{name} are {} MiB, peste limita de {} MiB pentru restaurare (de patru ori baza de date actuală, cel puțin {} MiB; altă limită: --max-member-mb sau ISJ_RESTORE_MAX_MB); nu am scris nimic",
+            in_mib(size),
+            in_mib(cap),
+            in_mib(MIN_MEMBER_CAP)
+        ));
+    }
+    if let Some(free) = free_bytes(into)
+        && size.saturating_add(FREE_SPACE_RESERVE) > free
+    {
+        return Err(format!(
+            "{name} are {} MiB, iar pe disc mai sunt liberi {} MiB; eliberați spațiu și reîncercați; nu am scris nimic",
+            in_mib(size),
+            free / MIB
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the archive into `into`, accepting only its three known files, each no larger
+/// than its cap (`cap` for the database).
+fn unpack(archive: &Path, into: &Path, cap: u64) -> Result<Manifest, BackupError> {
     let refuse = |why: &str| BackupError::NotAnArchive(archive.display().to_string(), why.into());
     let file = std::fs::File::open(archive).map_err(io(archive))?;
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
@@ -277,9 +333,13 @@ fn unpack(archive: &Path, into: &Path) -> Result<Manifest, BackupError> {
                 );
             }
             DATABASE | KEY => {
+                let cap = if name == KEY { KEY_CAP } else { cap };
+                let size = entry.header().size().map_err(|e| refuse(&e.to_string()))?;
+                check_member_size(&name, size, cap, into).map_err(BackupError::Refused)?;
                 let path = into.join(&name);
                 let mut out = private_file(&path)?;
-                std::io::copy(&mut entry, &mut out).map_err(|e| refuse(&e.to_string()))?;
+                std::io::copy(&mut entry.by_ref().take(cap), &mut out)
+                    .map_err(|e| refuse(&e.to_string()))?;
             }
             other => return Err(refuse(&format!("conține un fișier necunoscut: {other}"))),
         }

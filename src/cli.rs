@@ -103,7 +103,13 @@ pub enum Command {
     /// Put an archive's database and key back where ISJ_DATABASE_URL and ISJ_SECRET_KEY_FILE
     /// name them. Refused while the service (or another command) has the database open; the
     /// copy is checked first. Replaced files are kept with the suffix `.before-restore`.
-    Restore { archive: PathBuf },
+    Restore {
+        archive: PathBuf,
+        /// Largest database in the archive to unpack, in MiB (default: four times the live
+        /// database, at least 512); checked, with the free space, before anything is written.
+        #[arg(long, env = "ISJ_RESTORE_MAX_MB")]
+        max_member_mb: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -323,9 +329,10 @@ pub async fn run(cli: Cli, clock: Arc<dyn Clock>) -> ExitCode {
         Command::Backup { path } => {
             report_failure(backup::backup(&cli.config, clock_ref, path).await)
         }
-        Command::Restore { archive } => {
-            report_failure(backup::restore(&cli.config, &archive).await)
-        }
+        Command::Restore {
+            archive,
+            max_member_mb,
+        } => report_failure(backup::restore(&cli.config, &archive, max_member_mb).await),
     }
 }
 

@@ -18,8 +18,8 @@ use crate::domain::change::{CaseRef, Change};
 use crate::domain::courts::{self, Court};
 use crate::domain::portal::{
     self, CaseUpdate, ChangeLine, CheckState, ErrorLine, HearingChange, MAX_NEW_HEARINGS,
-    NOT_FOUND_FLAG_AFTER,
-    PortalCase, PortalCheck, PortalSettings, RunRecord, Suggestion, SuggestionStatus, SyncSummary,
+    NOT_FOUND_FLAG_AFTER, PortalCase, PortalCheck, PortalSettings, RunRecord, Suggestion,
+    SuggestionStatus, SyncSummary,
 };
 use crate::portal::{CaseQuery, Client, PortalError};
 
@@ -499,7 +499,11 @@ pub async fn discover(
                 court: Some(court.code.to_string()),
                 ..CaseQuery::default()
             };
-            let who = if code.is_empty() { "ISJ" } else { code.as_str() };
+            let who = if code.is_empty() {
+                "ISJ"
+            } else {
+                code.as_str()
+            };
             match search_all(portal, query, ctx.today(), &mut summary.asked).await {
                 Ok((answer, uncovered)) => {
                     for found in &answer {

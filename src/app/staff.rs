@@ -15,7 +15,7 @@ use crate::db::audit;
 use crate::db::staff::{self, Session, StaffUser};
 use crate::db::{self, DbError};
 use crate::domain::change::Change;
-use crate::domain::staff::{Role, normalise_email};
+use crate::domain::staff::Role;
 
 /// What a person shows again before a sensitive change.
 #[derive(Debug, Clone, Copy, Default)]
@@ -224,12 +224,8 @@ pub async fn add(
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<String, AccountError> {
-    let email = normalise_email(email).ok_or(AccountError::BadEmail)?;
-    let name = if name.trim().is_empty() {
-        email.clone()
-    } else {
-        name.trim().to_string()
-    };
+    let email = crate::domain::email::parse(email)?;
+    let name = crate::domain::staff::display_name(Some(name), &email)?;
     let txn = db::begin_write(db).await?;
     let new = staff::NewUser {
         email: &email,
@@ -274,6 +270,9 @@ pub async fn set_disabled(
     };
     let txn = db::begin_write(db).await?;
     staff::set_disabled(&txn, target, disabled, now).await?;
+    // Disabled or enabled again, the account's old calendar address is dead for good (an
+    // account disabled before this rule loses it when enabled).
+    staff::clear_calendar_token(&txn, target).await?;
     if disabled {
         staff::end_other_sessions(&txn, target, None).await?;
     }

@@ -8,15 +8,13 @@ use super::secret_key::SecretKey;
 use super::{password, recovery, tokens, totp};
 use crate::db::audit;
 use crate::db::{self, DbError};
-use crate::domain::staff::{Role, normalise_email};
+use crate::domain::staff::Role;
 
 pub const SETUP_LINK_HOURS: i64 = 1;
 pub const ENROLMENT_LINK_HOURS: i64 = 72;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("adresa de e-mail nu este validă")]
-    BadEmail,
     #[error("există deja un cont cu această adresă de e-mail")]
     Taken,
     #[error("{0}")]
@@ -39,6 +37,10 @@ pub enum AccountError {
     WrongCode,
     #[error("linkul nu mai este valabil (a expirat sau a fost deja folosit)")]
     LinkInvalid,
+    #[error("adresa de e-mail: {0}")]
+    Email(#[from] crate::domain::email::EmailError),
+    #[error("numele: {0}")]
+    Text(#[from] crate::domain::text::TypedTextError),
     #[error("cheia de criptare: {0}")]
     Key(#[from] super::secret_key::KeyError),
     #[error("{0}")]
@@ -84,12 +86,8 @@ pub async fn add_user(
     password: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<AddedUser, AccountError> {
-    let email = normalise_email(email).ok_or(AccountError::BadEmail)?;
-    let name = name
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or(&email)
-        .to_string();
+    let email = crate::domain::email::parse(email)?;
+    let name = crate::domain::staff::display_name(name, &email)?;
     let (password_hash, secret, codes, hashes) = match password {
         Some(password) => {
             password::check_policy_for(password, &email, &name)?;
@@ -219,18 +217,8 @@ pub async fn complete(
     let id = match target.user {
         Some(user) => user.id,
         None => {
-            let email = form
-                .email
-                .as_deref()
-                .and_then(normalise_email)
-                .ok_or(AccountError::BadEmail)?;
-            let name = form
-                .name
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .unwrap_or(&email)
-                .to_string();
+            let email = crate::domain::email::parse(form.email.as_deref().unwrap_or_default())?;
+            let name = crate::domain::staff::display_name(form.name.as_deref(), &email)?;
             let new = db::staff::NewUser {
                 email: &email,
                 name: &name,

@@ -61,7 +61,9 @@ pub async fn check_password(
     let over = throttle::take(db, &throttle::password_limits(address, &typed), now).await?;
     let account_key = throttle::password_account_key(&typed);
     let attempts = crate::db::throttle::count(db, &account_key, 24 * 3600, now).await?;
-    tokio::time::sleep(throttle::password_delay(attempts)).await;
+    let failures = throttle::password_failures(address);
+    let wait = throttle::address_wait(db, &failures, now).await?;
+    tokio::time::sleep(throttle::password_delay(attempts).max(wait)).await;
     let account = match normalise_email(email) {
         Some(email) => staff::find_by_email(db, &email).await?,
         None => None,
@@ -69,23 +71,19 @@ pub async fn check_password(
     let usable = account
         .as_ref()
         .filter(|a| !a.disabled && a.totp_secret.is_some());
-    // Always one verification, so a refused address costs the same time as a wrong password.
+    // Always one verification, so a refused attempt costs the same time as a wrong password.
     let verified = verify_password(usable.and_then(|a| a.password_hash.clone()), password).await?;
     if let Some(over) = over {
         refused_by_limit(db, &typed, usable, &over, address, now).await?;
         return Ok(PasswordOutcome::Rejected);
     }
-    let Some(account) = usable else {
-        let detail = "cont necunoscut sau inactiv";
-        audit::staff_event(db, now, email, "autentificare eșuată", None, detail).await?;
-        return Ok(PasswordOutcome::Rejected);
+    let account = match usable {
+        Some(account) if verified => account,
+        _ => {
+            password_failed(db, email, usable, &failures, address, now).await?;
+            return Ok(PasswordOutcome::Rejected);
+        }
     };
-    if !verified {
-        let detail = format!("parolă greșită, de la {address}");
-        let id = Some(account.id);
-        audit::staff_event(db, now, &account.email, "autentificare eșuată", id, &detail).await?;
-        return Ok(PasswordOutcome::Rejected);
-    }
     let session = open_session(db, account.id, false, now).await?;
     audit::staff_event(
         db,
@@ -97,6 +95,45 @@ pub async fn check_password(
     )
     .await?;
     Ok(PasswordOutcome::SecondFactor(session))
+}
+
+/// A wrong password or an unknown account: audited and counted against the address.
+async fn password_failed(
+    db: &DatabaseConnection,
+    typed: &str,
+    account: Option<&StaffUser>,
+    failures: &throttle::Limit,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    match account {
+        Some(account) => {
+            let detail = format!("parolă greșită, de la {address}");
+            let id = Some(account.id);
+            audit::staff_event(db, now, &account.email, "autentificare eșuată", id, &detail)
+                .await?;
+        }
+        None => {
+            let detail = "cont necunoscut sau inactiv";
+            audit::staff_event(db, now, typed, "autentificare eșuată", None, detail).await?;
+        }
+    }
+    address_failed(db, failures, address, now).await
+}
+
+/// Counts a failure of the address; audits the one that starts slowing it down.
+async fn address_failed(
+    db: &DatabaseConnection,
+    failures: &throttle::Limit,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    if throttle::failed(db, failures, now).await? {
+        let detail = format!("{}, de la {address}", failures.what);
+        let who = address.to_string();
+        audit::staff_event(db, now, &who, "autentificare încetinită", None, &detail).await?;
+    }
+    Ok(())
 }
 
 /// A sign-in refused by a limit: audited each time; the holder is mailed when it is crossed.
@@ -167,10 +204,12 @@ pub async fn check_code(
         staff::delete_session(db, &pending.id_hash).await?;
         return Ok(CodeOutcome::Restart);
     }
-    let limits = throttle::code_limits(address, &pending.id_hash, account.id);
+    let limits = throttle::code_limits(&pending.id_hash, account.id);
     if let Some(over) = throttle::take(db, &limits, now).await? {
         return code_refused(db, pending, account, &over, now).await;
     }
+    let failures = throttle::code_failures(address);
+    tokio::time::sleep(throttle::address_wait(db, &failures, now).await?).await;
     let (accepted, must_reenrol, how) = match second_factor(db, key, account, code, now).await? {
         Some(how) => (true, account.must_reenrol || how == RECOVERY, how),
         None => (false, false, "cod greșit"),
@@ -185,6 +224,7 @@ pub async fn check_code(
             &format!("{how}, de la {address}"),
         )
         .await?;
+        address_failed(db, &failures, address, now).await?;
         return Ok(CodeOutcome::Wrong);
     }
     // A new id for the full session: the pending cookie dies here.

@@ -1,8 +1,11 @@
 //! One throttle for every check of a secret: the sign-in password, the second factor (TOTP
 //! or recovery code) and the re-authentication that account and admin changes ask for.
-//! Each attempt is counted *before* the secret is checked, under every key it falls under
-//! (address, address and account, account, pending session), so parallel tries cannot pass
-//! a limit. Counters live in the database (`db::throttle`), shared by every process.
+//! Limits on an account are counted *before* the secret is checked, under every key it falls
+//! under (address and account, account, pending session), so parallel tries cannot pass a
+//! limit. An address alone never closes sign-in: a whole office shares one address behind
+//! its router, so only its *failed* attempts are counted, and past the limit every attempt
+//! from it is slowed down, a correct one still let in. Counters live in the database
+//! (`db::throttle`), shared by every process.
 
 use std::net::IpAddr;
 
@@ -26,16 +29,20 @@ pub struct Limit {
 
 /// Passwords from one address for one account (then that address is refused for it).
 pub const PASSWORDS_PER_ADDRESS_AND_ACCOUNT: i64 = 10;
-/// Passwords from one address, whatever the account (a script trying many accounts).
-pub const PASSWORDS_PER_ADDRESS: i64 = 30;
+/// Failed passwords from one address, whatever the account (a script trying many
+/// accounts), before each attempt from it is slowed down.
+pub const FAILED_PASSWORDS_PER_ADDRESS: i64 = 30;
 /// Password attempts on one account, any address, before each further one is slowed down.
 pub const PASSWORDS_BEFORE_DELAY: i64 = 10;
 /// Second-factor codes on one pending sign-in.
 pub const CODES_PER_PENDING_SESSION: i64 = 5;
 /// Second-factor codes on one account a day (the password is known to whoever tries).
 pub const CODES_PER_ACCOUNT_A_DAY: i64 = 20;
-/// Second-factor codes from one address.
-pub const CODES_PER_ADDRESS: i64 = 30;
+/// Failed second-factor codes from one address before each attempt from it is slowed down.
+pub const FAILED_CODES_PER_ADDRESS: i64 = 30;
+/// The wait of every attempt from an address past its failures: a script's pace drops to a
+/// few tries a minute per connection, a colleague typing the right password waits a moment.
+pub const ADDRESS_SLOWDOWN: std::time::Duration = std::time::Duration::from_secs(2);
 /// Re-authentications (current password or code) by one signed-in account.
 pub const REAUTH_PER_ACCOUNT: i64 = 5;
 /// Re-authentications from one address.
@@ -57,20 +64,32 @@ const SHORT: i64 = SHORT_WINDOW_MINUTES * MINUTE;
 /// Limits on a sign-in password; `account` is the typed address, normalised, so unknown
 /// accounts are counted like known ones.
 pub fn password_limits(address: IpAddr, account: &str) -> Vec<Limit> {
-    vec![
-        limit(
-            password_pair_key(address, account),
-            PASSWORDS_PER_ADDRESS_AND_ACCOUNT,
-            SHORT,
-            "prea multe parole greșite de la aceeași adresă",
-        ),
-        limit(
-            format!("pw:addr:{address}"),
-            PASSWORDS_PER_ADDRESS,
-            SHORT,
-            "prea multe parole greșite de la aceeași adresă, pentru mai multe conturi",
-        ),
-    ]
+    vec![limit(
+        password_pair_key(address, account),
+        PASSWORDS_PER_ADDRESS_AND_ACCOUNT,
+        SHORT,
+        "prea multe parole greșite de la aceeași adresă",
+    )]
+}
+
+/// The failed passwords of one address, whatever the account.
+pub fn password_failures(address: IpAddr) -> Limit {
+    limit(
+        format!("pw:failed:{address}"),
+        FAILED_PASSWORDS_PER_ADDRESS,
+        SHORT,
+        "prea multe parole greșite de la aceeași adresă, pentru mai multe conturi; încercările de aici sunt încetinite",
+    )
+}
+
+/// The failed second-factor codes of one address.
+pub fn code_failures(address: IpAddr) -> Limit {
+    limit(
+        format!("code:failed:{address}"),
+        FAILED_CODES_PER_ADDRESS,
+        SHORT,
+        "prea multe coduri greșite de la aceeași adresă; încercările de aici sunt încetinite",
+    )
 }
 
 /// The counter of one address's passwords for one account.
@@ -96,7 +115,7 @@ pub fn password_delay(attempts: i64) -> std::time::Duration {
 }
 
 /// Limits on a second-factor code typed on a pending sign-in.
-pub fn code_limits(address: IpAddr, session_hash: &str, account_id: i32) -> Vec<Limit> {
+pub fn code_limits(session_hash: &str, account_id: i32) -> Vec<Limit> {
     vec![
         limit(
             format!("code:session:{session_hash}"),
@@ -109,12 +128,6 @@ pub fn code_limits(address: IpAddr, session_hash: &str, account_id: i32) -> Vec<
             CODES_PER_ACCOUNT_A_DAY,
             DAY,
             "prea multe coduri de verificare greșite în 24 de ore",
-        ),
-        limit(
-            format!("code:addr:{address}"),
-            CODES_PER_ADDRESS,
-            SHORT,
-            "prea multe coduri greșite de la aceeași adresă",
         ),
     ]
 }
@@ -183,6 +196,31 @@ pub async fn take<C: ConnectionTrait>(
         }
     }
     Ok(None)
+}
+
+/// How long an attempt from this address waits: nothing until its failures pass the limit.
+/// Looked at, not counted: only a failure adds to it ([`failed`]).
+pub async fn address_wait<C: ConnectionTrait>(
+    db: &C,
+    failures: &Limit,
+    now: DateTime<Utc>,
+) -> DbResult<std::time::Duration> {
+    let count = throttle::peek(db, &failures.key, failures.window_seconds, now).await?;
+    Ok(if count > failures.max {
+        ADDRESS_SLOWDOWN
+    } else {
+        std::time::Duration::ZERO
+    })
+}
+
+/// Counts one failure of the address; true when it is the one that crossed the limit.
+pub async fn failed<C: ConnectionTrait>(
+    db: &C,
+    failures: &Limit,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let count = throttle::count(db, &failures.key, failures.window_seconds, now).await?;
+    Ok(count == failures.max + 1)
 }
 
 #[cfg(test)]

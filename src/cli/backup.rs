@@ -34,8 +34,12 @@ pub async fn backup(
     Ok(())
 }
 
-pub async fn restore(config: &Config, archive: &Path) -> anyhow::Result<()> {
-    let restored = crate::backup::restore(config, archive).await?;
+pub async fn restore(
+    config: &Config,
+    archive: &Path,
+    max_member_mb: Option<u64>,
+) -> anyhow::Result<()> {
+    let restored = crate::backup::restore(config, archive, max_member_mb).await?;
     let when = restored
         .created_at
         .with_timezone(&config.timezone)

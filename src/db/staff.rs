@@ -538,6 +538,24 @@ pub async fn set_calendar_token<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Forgets an account's calendar token: its old address never works again and the next
+/// look at the security page makes a new one.
+pub async fn clear_calendar_token<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<()> {
+    staff_user::Entity::update_many()
+        .col_expr(
+            staff_user::Column::CalendarTokenHash,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            staff_user::Column::CalendarTokenSealed,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(staff_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The sealed calendar token of an account, if it has one.
 pub async fn calendar_token<C: ConnectionTrait>(db: &C, id: i32) -> DbResult<Option<String>> {
     Ok(staff_user::Entity::find_by_id(id)

@@ -12,7 +12,7 @@ use super::dates;
 use super::den::DenStep;
 use super::directory::SchoolDirectory;
 use super::report::ImportReport;
-use super::text::fold;
+use super::text::{fold, one_line, typed};
 
 /// The functions a designee may hold (the internal decision names one of them).
 pub const FUNCTIONS: &[&str] = &[
@@ -66,6 +66,7 @@ pub fn normalise_function(typed: &str) -> String {
 
 /// A Romanian phone number in international form `+40…` (9 digits after the prefix).
 pub fn normalise_phone(raw: &str) -> Result<String, String> {
+    let raw = &typed(raw).map_err(|e| e.to_string())?;
     if !raw
         .chars()
         .all(|c| c.is_ascii_digit() || " .-/()+\u{a0}".contains(c))
@@ -139,12 +140,22 @@ pub fn check(
         value: value.to_string(),
         message: message.to_string(),
     };
-    facts.full_name = facts
-        .full_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if facts.full_name.chars().count() < 3 {
+    let mut line = |field, value: &str| match typed(value) {
+        Ok(text) => one_line(&text),
+        Err(e) => {
+            errors.push(problem(field, value, &e.to_string()));
+            String::new()
+        }
+    };
+    facts.full_name = line(DesigneeField::Name, &facts.full_name);
+    facts.function = line(DesigneeField::Function, &facts.function);
+    facts.decision_number = facts
+        .decision_number
+        .take()
+        .map(|number| line(DesigneeField::DecisionNumber, &number))
+        .filter(|number| !number.is_empty());
+    let refused = |errors: &[FieldProblem], field| errors.iter().any(|p| p.field == field);
+    if facts.full_name.chars().count() < 3 && !refused(&errors, DesigneeField::Name) {
         errors.push(problem(
             DesigneeField::Name,
             &facts.full_name,
@@ -153,7 +164,7 @@ pub fn check(
     }
     let typed_function = facts.function.clone();
     facts.function = normalise_function(&facts.function);
-    if facts.function.is_empty() {
+    if facts.function.is_empty() && !refused(&errors, DesigneeField::Function) {
         let message = if typed_function.trim().is_empty() {
             "funcția lipsește"
         } else {
@@ -177,9 +188,8 @@ pub fn check(
         ));
     }
     if let Some(email) = facts.email.take() {
-        match super::staff::normalise_email(&email).filter(|e| super::school::email_is_plausible(e))
-        {
-            Some(email) => {
+        match super::email::parse(&email) {
+            Ok(email) => {
                 if email_looks_personal(&email, &facts.full_name) {
                     warnings.push(problem(
                         DesigneeField::Email,
@@ -189,11 +199,7 @@ pub fn check(
                 }
                 facts.email = Some(email);
             }
-            None => errors.push(problem(
-                DesigneeField::Email,
-                &email,
-                "adresa de e-mail nu este validă",
-            )),
+            Err(e) => errors.push(problem(DesigneeField::Email, &email, &e.to_string())),
         }
     }
     if let Some(phone) = facts.phone.take() {
@@ -717,15 +723,11 @@ pub fn check_contact(email: &str, phone: &str) -> Result<AccessContact, FieldPro
     let phone = phone.trim();
     let email = match email {
         "" => None,
-        typed => Some(
-            super::staff::normalise_email(typed)
-                .filter(|e| super::school::email_is_plausible(e))
-                .ok_or_else(|| FieldProblem {
-                    field: DesigneeField::Email,
-                    value: typed.to_string(),
-                    message: "adresa de e-mail declarată nu este validă".into(),
-                })?,
-        ),
+        typed => Some(super::email::parse(typed).map_err(|e| FieldProblem {
+            field: DesigneeField::Email,
+            value: typed.to_string(),
+            message: format!("adresa de e-mail declarată: {e}"),
+        })?),
     };
     let phone = match phone {
         "" => None,
@@ -801,20 +803,20 @@ pub struct CazierEvidence {
 /// Days before a certificate expires that the school is reminded.
 pub const CAZIER_REMINDER_DAYS: i64 = 14;
 
-/// Checks a typed certificate: a number that is not a CNP (13 digits), an issue date not in
-/// the future; valid until the same day six months later.
+/// Checks a typed certificate: a number that neither is nor contains a CNP
+/// ([`super::cnp::contains_cnp`]), an issue date not in the future; valid until the same day
+/// six months later.
 pub fn check_cazier(
     number: &str,
     issued_on: NaiveDate,
     today: NaiveDate,
 ) -> Result<CazierEvidence, String> {
-    let number: String = number.split_whitespace().collect::<Vec<_>>().join(" ");
+    let number = one_line(&typed(number).map_err(|e| e.to_string())?);
     if number.is_empty() || number.chars().count() > 40 {
         return Err("scrieți numărul certificatului (cel mult 40 de caractere)".into());
     }
-    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() == 13 && digits.len() == number.chars().filter(|c| !c.is_whitespace()).count() {
-        return Err("numărul seamănă cu un CNP; CNP-ul nu se păstrează în aplicație".into());
+    if super::cnp::contains_cnp(&number) {
+        return Err("numărul conține un CNP (13 cifre cu cifra de control a unui CNP); CNP-ul nu se păstrează în aplicație: scrieți doar numărul certificatului".into());
     }
     if issued_on > today {
         return Err("data eliberării nu poate fi în viitor".into());
@@ -842,7 +844,7 @@ mod cazier_tests {
             Ok(("CJ 12345".to_string(), d(2027, 2, 28)))
         );
         assert!(
-            check_cazier("1900101123456", d(2026, 8, 1), d(2026, 11, 30)).is_err(),
+            check_cazier("1900101123457", d(2026, 8, 1), d(2026, 11, 30)).is_err(),
             "a CNP"
         );
         assert!(

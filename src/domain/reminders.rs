@@ -501,7 +501,7 @@ mod tests {
         let items = due_items(
             7,
             &rules,
-            &[state.clone()],
+            std::slice::from_ref(&state),
             std::slice::from_ref(&hearing),
             None,
             d(2026, 12, 2),

@@ -52,6 +52,20 @@ pub fn normalise_email(raw: &str) -> Option<String> {
     plausible.then_some(email)
 }
 
+/// A staff member's name as typed: one line of typed text, at most 120 characters; the
+/// e-mail address when left empty.
+pub fn display_name(
+    typed: Option<&str>,
+    email: &str,
+) -> Result<String, super::text::TypedTextError> {
+    let name = super::text::one_line(&super::text::typed(typed.unwrap_or_default())?);
+    Ok(if name.is_empty() {
+        email.to_string()
+    } else {
+        name.chars().take(120).collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,7 +45,10 @@ pub fn search_envelope(query: &CaseQuery) -> String {
         object = field("obiectDosar", &None),
         party = field("numeParte", &query.party),
         court = field("institutie", &query.court),
-        start = field("dataStart", &query.registered.map(|(from, _)| day_start(from))),
+        start = field(
+            "dataStart",
+            &query.registered.map(|(from, _)| day_start(from))
+        ),
         stop = field("dataStop", &query.registered.map(|(_, to)| day_end(to))),
     )
 }
@@ -176,9 +179,10 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
+/// Every text the portal sends, as the importers take file cells: NFC, control characters
+/// (`&#13;` included) as spaces, invisible ones dropped.
 fn text_value(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_string())
+    crate::domain::text::clean(text)
 }
 
 /// `2019-12-10T00:00:00` → the day.
@@ -321,6 +325,17 @@ mod tests {
             parse_search(&undeclared),
             Err(PortalError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn a_carriage_return_from_the_portal_is_a_space() {
+        let with_cr = sample_dosar()
+            .replace("Recurs", "Recurs&#13;SUMMARY:INJECTED")
+            .replace("Definitivă.", "Definitivă.&#xD;\u{202E}x");
+        let cases = parse_search(&envelope(&with_cr)).unwrap();
+        assert_eq!(cases[0].stage.as_deref(), Some("Recurs SUMMARY:INJECTED"));
+        let summary = cases[0].hearings[0].summary.clone().unwrap_or_default();
+        assert!(!summary.contains(['\r', '\u{202E}']), "{summary:?}");
     }
 
     #[test]

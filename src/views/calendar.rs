@@ -34,7 +34,7 @@ const HEARING_MINUTES: i64 = 60;
 
 pub fn feed(view: FeedView) -> String {
     let mut calendar = Calendar::new()
-        .name(&format!("Termene — {}", view.inspectorate))
+        .name(&text(&format!("Termene — {}", view.inspectorate)))
         .timezone(view.timezone.name())
         .done();
     for hearing in view.hearings {
@@ -44,13 +44,13 @@ pub fn feed(view: FeedView) -> String {
         let mut event = hearing_event(hearing, &view);
         event
             .status(icalendar::EventStatus::Cancelled)
-            .summary(&format!("Anulat — dosar {}", hearing.number));
+            .summary(&text(&format!("Anulat — dosar {}", hearing.number)));
         calendar.push(event.done());
     }
     if let Some(campaign) = view.campaign {
         let event = Event::new()
             .uid(&format!("campaign-{}-deadline@isj-tracker", campaign.id))
-            .summary(&format!("Termen-limită D.E.N.: {}", campaign.title))
+            .summary(&text(&format!("Termen-limită D.E.N.: {}", campaign.title)))
             .all_day(campaign.deadline)
             .url(&format!("{}/", view.base_url))
             .done();
@@ -59,10 +59,10 @@ pub fn feed(view: FeedView) -> String {
     for extension in view.extensions {
         let event = Event::new()
             .uid(&format!("extension-{}@isj-tracker", extension.school_code))
-            .summary(&format!(
+            .summary(&text(&format!(
                 "Termen D.E.N. prelungit: {}",
                 extension.school_name
-            ))
+            )))
             .all_day(extension.until)
             .url(&format!(
                 "{}/schools/{}",
@@ -72,6 +72,25 @@ pub fn feed(view: FeedView) -> String {
         calendar.push(event);
     }
     calendar.to_string()
+}
+
+/// RFC 5545 TEXT holds no control character but the tab, and the writer escapes only line
+/// feeds: a carriage return (old data, the portal's `&#13;`) or any other control would end
+/// the line and start a property of its own, so it becomes a space; invisible characters go.
+fn text(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !crate::domain::text::is_invisible(*c))
+        .map(|c| {
+            let line_breaking = c.is_control() && c != '\n' && c != '\t';
+            if line_breaking || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 fn hearing_event(hearing: &Hearing, view: &FeedView) -> Event {
@@ -84,16 +103,16 @@ fn hearing_event(hearing: &Hearing, view: &FeedView) -> Event {
     let mut event = Event::new();
     event
         .uid(&format!("hearing-{}@isj-tracker", hearing.hearing_id))
-        .summary(&format!(
+        .summary(&text(&format!(
             "Termen: dosar {} ({})",
             hearing.number,
             courts::display_name(&hearing.court)
-        ))
-        .description(&format!(
+        )))
+        .description(&text(&format!(
             "Unități: {schools}\nStadiu: {}",
             hearing.stage.as_deref().unwrap_or("—")
-        ))
-        .location(&courts::display_name(&hearing.court))
+        )))
+        .location(&text(&courts::display_name(&hearing.court)))
         .url(&format!("{}/cases/{}", view.base_url, hearing.case_id));
     let start = NaiveTime::parse_from_str(&hearing.time, "%H:%M")
         .ok()
@@ -114,4 +133,38 @@ fn hearing_event(hearing: &Hearing, view: &FeedView) -> Event {
         }
     }
     event.done()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_control_character_reaches_the_feed() {
+        let hearing = Hearing {
+            hearing_id: 1,
+            on: chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap_or_default(),
+            time: "09:00".into(),
+            stage: Some("Fond\rSUMMARY:INJECTED\u{0}\u{1b}\r\nx".into()),
+            case_id: 1,
+            number: "1/97/2026".into(),
+            court: "97".into(),
+            schools: vec![("1".into(), "Școala\r\u{202E}X".into())],
+        };
+        let feed = feed(FeedView {
+            inspectorate: "ISJ\rHunedoara",
+            hearings: std::slice::from_ref(&hearing),
+            cancelled: &[],
+            campaign: None,
+            extensions: &[],
+            timezone: chrono_tz::Europe::Bucharest,
+            base_url: "https://isj.test",
+        });
+        let bare_cr = feed
+            .match_indices('\r')
+            .any(|(i, _)| feed.as_bytes().get(i + 1) != Some(&b'\n'));
+        assert!(!bare_cr, "{feed:?}");
+        assert!(!feed.contains('\u{0}') && !feed.contains('\u{1b}'));
+        assert!(!feed.contains("\r\nSUMMARY:INJECTED"));
+    }
 }

@@ -1,42 +1,20 @@
 //! Login, second factor, logout and enrolment links.
 
 use axum::Form;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::chrome::{no_referrer, render};
 use super::session::{self, CheckedForm, NoFields, Pending, Staff};
+use super::throttle::ClientAddress;
 use super::{AppState, WebError};
 use crate::auth::accounts::{self, AccountError, EnrolmentForm};
 use crate::auth::login::{self, CodeOutcome, PasswordOutcome};
 use crate::auth::{tokens, totp};
 use crate::views::auth::{AuthenticatorSetup, EnrolmentView};
 use crate::views::layout::{Chrome, Flash, FlashKind};
-
-/// Refuses the request with 429 when its address made too many login attempts; carries the
-/// client's address for the per-address limits.
-pub struct Throttled(pub std::net::IpAddr);
-
-impl FromRequestParts<AppState> for Throttled {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let address = super::throttle::refuse_if_over(
-            state,
-            &state.login_throttle,
-            parts,
-            "Prea multe încercări. Reîncercați peste un minut.",
-        )
-        .await?;
-        Ok(Throttled(address))
-    }
-}
 
 pub async fn login_page(State(state): State<AppState>, chrome: Chrome) -> Response {
     login_form(&state, &chrome, None, StatusCode::OK)
@@ -70,7 +48,7 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(state): State<AppState>,
     chrome: Chrome,
-    Throttled(address): Throttled,
+    ClientAddress(address): ClientAddress,
     headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
@@ -133,7 +111,7 @@ pub struct CodeForm {
 pub async fn code_submit(
     State(state): State<AppState>,
     chrome: Chrome,
-    Throttled(address): Throttled,
+    ClientAddress(address): ClientAddress,
     pending: Pending,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
@@ -274,7 +252,7 @@ pub struct EnrolmentFields {
 pub async fn enrolment_submit(
     State(state): State<AppState>,
     chrome: Chrome,
-    _: Throttled,
+    _: super::throttle::Limited<super::throttle::Enrolments>,
     Path(token): Path<String>,
     Form(fields): Form<EnrolmentFields>,
 ) -> Result<Response, WebError> {

@@ -179,8 +179,15 @@ pub struct HearingForm {
     stage: String,
 }
 
-/// A form field trimmed and cut to `limit` characters; empty is none.
+/// A one-line form field (already typed text, see `session::typed_form`): white space runs
+/// as one space, cut to `limit` characters; empty is none.
 pub(super) fn optional(text: &str, limit: usize) -> Option<String> {
+    let line = crate::domain::text::one_line(text);
+    Some(line.chars().take(limit).collect::<String>()).filter(|t| !t.is_empty())
+}
+
+/// A field of several lines (a summary): trimmed, cut to `limit` characters; empty is none.
+fn optional_lines(text: &str, limit: usize) -> Option<String> {
     Some(text.trim().chars().take(limit).collect::<String>()).filter(|t| !t.is_empty())
 }
 
@@ -257,7 +264,7 @@ pub async fn record_outcome(
     let facts = HearingFacts {
         on: stored.facts.on,
         outcome: optional(&form.outcome, 200),
-        summary: optional(&form.summary, 2000),
+        summary: optional_lines(&form.summary, 2000),
         pronounced_on,
         ..Default::default()
     };
@@ -495,7 +502,7 @@ impl CorrectionForm {
             .map_err(|e| AppError::invalid("pronounced_on", format!("data pronunțării: {e}")))?;
         Ok(HearingFacts {
             outcome: optional(&self.outcome, 200),
-            summary: optional(&self.summary, 2000),
+            summary: optional_lines(&self.summary, 2000),
             pronounced_on,
             ..base
         })

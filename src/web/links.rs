@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
@@ -16,24 +15,8 @@ use crate::db::links::{Link, Lookup, Purpose};
 use crate::db::{self, DbError};
 use crate::views::links as pages;
 
-/// Link pages per address and minute: enough for a person, too few to guess tokens.
-pub const LINK_REQUESTS_PER_MINUTE: u32 = 30;
-
 /// Refuses with 429 an address that opens too many link pages.
-pub struct LinkThrottled;
-
-impl FromRequestParts<AppState> for LinkThrottled {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let message = "Prea multe cereri. Reîncercați peste un minut.";
-        super::throttle::refuse_if_over(state, &state.link_throttle, parts, message).await?;
-        Ok(LinkThrottled)
-    }
-}
+pub type LinkThrottled = super::throttle::Limited<super::throttle::Links>;
 
 fn page(markup: Markup) -> Response {
     let mut response = (
@@ -107,14 +90,16 @@ pub async fn act(
     State(state): State<AppState>,
     _limit: LinkThrottled,
     Path(token): Path<String>,
-    axum::Form(fields): axum::Form<HashMap<String, String>>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let link = match db::links::lookup(&state.db, &token, state.clock.now()).await? {
         Lookup::Valid(link) => link,
         Lookup::Used => return Ok(page(pages::used(&inspectorate(&state)))),
         Lookup::Invalid => return Ok(page(pages::invalid(&inspectorate(&state)))),
     };
-    let result = match parse(&link, &fields) {
+    let typed = super::session::typed_form::<HashMap<String, String>>(fields)
+        .map_err(|e| AppError::invalid("form", e.to_string()));
+    let result = match typed.and_then(|fields| parse(&link, &fields)) {
         Ok(change) => app::links::act(state.ctx(), &token, change).await,
         Err(e) => Err(e),
     };

@@ -50,7 +50,6 @@ pub struct AppState {
     /// Encrypts TOTP secrets at rest.
     pub key: Arc<SecretKey>,
     pub secure_cookies: bool,
-    pub login_throttle: Arc<throttle::LoginThrottle>,
     /// One import at a time: parsing is CPU and memory heavy.
     pub import_gate: Arc<tokio::sync::Semaphore>,
     /// The register the lists read, kept up to date change by change.
@@ -58,8 +57,10 @@ pub struct AppState {
     pub outbox_counts: Arc<board::OutboxCountsCache>,
     /// Staff names for the history pages' sentences.
     pub staff_names: Arc<history::StaffNames>,
-    /// Per-address limit on directors' link pages.
-    pub link_throttle: Arc<throttle::LoginThrottle>,
+    /// Per-address limits on directors' link pages, calendar feeds and enrolment links.
+    pub link_throttle: Arc<throttle::RequestThrottle>,
+    pub calendar_throttle: Arc<throttle::RequestThrottle>,
+    pub enrolment_throttle: Arc<throttle::RequestThrottle>,
     /// Sessions checked a moment ago.
     pub sessions: Arc<session::SessionCache>,
     /// Counters and gauges for `/metrics`, shared with the heartbeat.
@@ -97,11 +98,18 @@ impl AppState {
             config: Arc::new(config),
             clock,
             key: Arc::new(key),
-            login_throttle: Arc::default(),
             import_gate: Arc::new(tokio::sync::Semaphore::new(1)),
-            link_throttle: Arc::new(throttle::LoginThrottle::with_limit(
+            link_throttle: Arc::new(throttle::RequestThrottle::with_limit(
                 "link",
-                links::LINK_REQUESTS_PER_MINUTE,
+                throttle::LINK_REQUESTS_PER_MINUTE,
+            )),
+            calendar_throttle: Arc::new(throttle::RequestThrottle::with_limit(
+                "calendar",
+                throttle::CALENDAR_REQUESTS_PER_MINUTE,
+            )),
+            enrolment_throttle: Arc::new(throttle::RequestThrottle::with_limit(
+                "enrolment",
+                throttle::ENROLMENT_REQUESTS_PER_MINUTE,
             )),
             sessions: Arc::default(),
             metrics: Arc::new(crate::metrics::Metrics::new()?),

@@ -3,7 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
@@ -114,9 +114,9 @@ impl Staff {
     }
 }
 
-/// Sessions checked in the last moment, so a page's burst of requests asks the database
-/// once. Every request that may change an account or a session (any non-GET) empties it;
-/// another replica sees a logout or a disabled account within [`SessionCache::TTL`].
+/// Sessions checked in the last moment, so a page's burst of reads asks the database once.
+/// Writes never use it. A request that may change an account or a session empties it;
+/// another replica's reads see a logout or a disabled account within [`SessionCache::TTL`].
 #[derive(Default)]
 pub struct SessionCache {
     entries: std::sync::Mutex<
@@ -193,7 +193,11 @@ async fn session_of(
         return Ok(None);
     };
     let key = crate::auth::tokens::token_hash(&value);
-    if let Some(hit) = state.sessions.get(&key)
+    // Only reads take a cached check: a write always asks the database, so an account
+    // disabled or signed out on another replica a moment ago changes nothing.
+    let reads = matches!(parts.method, Method::GET | Method::HEAD);
+    if reads
+        && let Some(hit) = state.sessions.get(&key)
         && !crate::auth::login::is_expired(&hit.0, state.clock.now())
     {
         return Ok(Some(hit));
@@ -362,15 +366,51 @@ where
             .await
             .map_err(IntoResponse::into_response)?;
         let request = axum::extract::Request::from_parts(parts, body);
-        let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(request, state)
+        let axum::Form(raw) = axum::Form::<Vec<(String, String)>>::from_request(request, state)
             .await
             .map_err(IntoResponse::into_response)?;
+        let form: WithCsrf<T> = typed_form(raw).map_err(IntoResponse::into_response)?;
         guard
             .staff()
             .check_csrf(&form.csrf)
             .map_err(IntoResponse::into_response)?;
         Ok(CheckedForm(guard, form.fields))
     }
+}
+
+/// Fields holding secrets, passed on exactly as sent: a password is checked against what
+/// was typed when it was set.
+const SECRET_FIELDS: &[&str] = &[
+    "csrf",
+    "password",
+    "current",
+    "new",
+    "again",
+    "code",
+    "current_code",
+    "sealed_secret",
+];
+
+/// A form's fields read into `T` after every typed value went through the one rule for
+/// typed text (`domain::text::typed`): NFC, invisible characters gone, a control character
+/// refused with the field named.
+pub fn typed_form<T: serde::de::DeserializeOwned>(
+    fields: Vec<(String, String)>,
+) -> Result<T, super::WebError> {
+    let mut typed = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        let value = if SECRET_FIELDS.contains(&name.as_str()) {
+            value
+        } else {
+            crate::domain::text::typed(&value)
+                .map_err(|e| super::WebError::BadRequest(format!("Câmpul „{name}”: {e}.")))?
+        };
+        typed.push((name, value));
+    }
+    let encoded = serde_urlencoded::to_string(&typed)
+        .map_err(|e| super::WebError::BadRequest(e.to_string()))?;
+    serde_urlencoded::from_str(&encoded)
+        .map_err(|e| super::WebError::BadRequest(format!("Formular incomplet: {e}.")))
 }
 
 /// A form with no field but the CSRF token.

@@ -370,7 +370,7 @@ pub async fn renew_calendar(
 /// `/calendar/{token}.ics`: the person's feed; an unknown or renewed token is 404.
 pub async fn calendar_feed(
     State(state): State<AppState>,
-    _limit: super::links::LinkThrottled,
+    _limit: super::throttle::Limited<super::throttle::Calendars>,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
     let token = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;

@@ -1,5 +1,7 @@
-//! Per-address limit on the login endpoints and the directors' link pages. Counted in the
-//! database (`db::throttle`), so replicas behind one proxy share the count.
+//! Per-address request limits on the pages opened without a session: the directors' link
+//! pages, the calendar feeds and the enrolment links, each its own counter. Sign-in is not
+//! here: it counts failures only (`auth::throttle`). Counted in the database
+//! (`db::throttle`), so replicas behind one proxy share the count.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -10,25 +12,26 @@ use sea_orm::DatabaseConnection;
 
 use crate::db::DbResult;
 
-pub const ATTEMPTS_PER_WINDOW: u32 = 10;
 const WINDOW_SECONDS: i64 = 60;
 
-pub struct LoginThrottle {
-    /// Names the counters of this limit (`login`, `link`).
+/// Link pages per address and minute: enough for a person, too few to guess tokens.
+pub const LINK_REQUESTS_PER_MINUTE: u32 = 30;
+/// Calendar polls per address and minute: an office's calendar apps behind one router (each
+/// polls every 15 minutes or more), counted apart from the directors' links.
+pub const CALENDAR_REQUESTS_PER_MINUTE: u32 = 120;
+/// Enrolment forms per address and minute: an administrator and a few new colleagues.
+pub const ENROLMENT_REQUESTS_PER_MINUTE: u32 = 10;
+
+pub struct RequestThrottle {
+    /// Names the counters of this limit (`link`, `calendar`, `enrolment`).
     name: &'static str,
     limit: u32,
 }
 
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        LoginThrottle::with_limit("login", ATTEMPTS_PER_WINDOW)
-    }
-}
-
-impl LoginThrottle {
+impl RequestThrottle {
     /// A throttle allowing `limit` requests per address and minute.
     pub fn with_limit(name: &'static str, limit: u32) -> Self {
-        LoginThrottle { name, limit }
+        RequestThrottle { name, limit }
     }
 
     /// Counts a request; false when the address is over the limit.
@@ -70,7 +73,7 @@ pub fn client_address(parts: &Parts, trusted_proxies: &[IpAddr]) -> IpAddr {
 /// 429 with `Retry-After` when the request's address is over `throttle`'s limit.
 pub async fn refuse_if_over(
     state: &super::AppState,
-    throttle: &LoginThrottle,
+    throttle: &RequestThrottle,
     parts: &Parts,
     message: &'static str,
 ) -> Result<IpAddr, axum::response::Response> {
@@ -105,5 +108,51 @@ impl axum::extract::FromRequestParts<super::AppState> for ClientAddress {
             parts,
             &state.config.trusted_proxies,
         )))
+    }
+}
+
+/// Which of the state's request limits an extractor applies.
+pub trait PerAddress {
+    fn throttle(state: &super::AppState) -> &RequestThrottle;
+}
+
+/// Refuses with 429 an address over the `L` limit.
+pub struct Limited<L>(std::marker::PhantomData<L>);
+
+impl<L: PerAddress> axum::extract::FromRequestParts<super::AppState> for Limited<L> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let message = "Prea multe cereri. Reîncercați peste un minut.";
+        refuse_if_over(state, L::throttle(state), parts, message).await?;
+        Ok(Limited(std::marker::PhantomData))
+    }
+}
+
+/// The directors' link pages.
+pub enum Links {}
+/// The calendar feeds.
+pub enum Calendars {}
+/// The enrolment links.
+pub enum Enrolments {}
+
+impl PerAddress for Links {
+    fn throttle(state: &super::AppState) -> &RequestThrottle {
+        &state.link_throttle
+    }
+}
+
+impl PerAddress for Calendars {
+    fn throttle(state: &super::AppState) -> &RequestThrottle {
+        &state.calendar_throttle
+    }
+}
+
+impl PerAddress for Enrolments {
+    fn throttle(state: &super::AppState) -> &RequestThrottle {
+        &state.enrolment_throttle
     }
 }

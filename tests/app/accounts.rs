@@ -649,3 +649,106 @@ async fn an_admin_reset_mails_the_holder_and_never_applies_to_oneself() {
         0
     );
 }
+
+/// Two servers on one database, as two replicas behind a proxy: right after A disables an
+/// account, B refuses its writes (B's session cache serves reads only). Enabled again, the
+/// account gets a new calendar address; the old one stays dead.
+#[tokio::test]
+async fn a_disabled_account_cannot_write_on_another_replica() {
+    let a = spawn_app().await;
+    let b = spawn_app_on(&a).await;
+    assert_eq!(a.db.import(&hd_csv(), &[]).status, 0);
+    let cases = "Cod SIIIR;Nr. dosar;Instanța\r\n2061100733;10/97/2026;Tribunalul Hunedoara\r\n";
+    let file = write_file(&a.db, "c.csv", cases.as_bytes());
+    assert_eq!(
+        a.db.cli(&["import", "cases", &file.to_string_lossy()])
+            .status,
+        0
+    );
+    let case = a.db.scalar("SELECT id FROM court_case").await;
+    let admin_user = a.create_user("sef@isj.test", Role::Admin).await;
+    let admin = a.signed_in(&admin_user).await;
+    let person = a.create_user("ion@isj.test", Role::Juridic).await;
+    let client = a.signed_in(&person).await;
+    let person_id =
+        a.db.scalar("SELECT id FROM staff_user WHERE email = 'ion@isj.test'")
+            .await;
+    let security = text_of(client.get(a.url("/account/security"))).await;
+    let old_calendar = calendar_path(&security);
+    assert_eq!(feed_status(&a, &old_calendar).await, 200);
+
+    // B has just checked the session (a page read), then A disables the account.
+    let csrf = b.csrf_of(&client).await;
+    let admin_csrf = a.csrf_of(&admin).await;
+    let disabled = post_form(
+        &admin,
+        a.url(&format!("/users/{person_id}/disable")),
+        &[("csrf", &admin_csrf)],
+    )
+    .await;
+    assert_eq!(disabled.status(), 303);
+    let edit = post_form(
+        &client,
+        b.url(&format!("/cases/{case}/edit")),
+        &[("csrf", &csrf), ("stage", "Apel")],
+    )
+    .await;
+    assert_eq!(
+        edit.headers().get("location").and_then(|l| l.to_str().ok()),
+        Some("/login"),
+        "the write on B is refused"
+    );
+    assert_eq!(
+        a.db.scalar("SELECT COUNT(*) FROM court_case WHERE stage = 'Apel'")
+            .await,
+        0
+    );
+    assert_eq!(feed_status(&b, &old_calendar).await, 404);
+
+    let enabled = post_form(
+        &admin,
+        a.url(&format!("/users/{person_id}/enable")),
+        &[("csrf", &admin_csrf)],
+    )
+    .await;
+    assert_eq!(enabled.status(), 303);
+    assert_eq!(
+        feed_status(&b, &old_calendar).await,
+        404,
+        "the old calendar address does not come back"
+    );
+    let again = b.signed_in_later(&person).await;
+    let new_calendar = calendar_path(&text_of(again.get(b.url("/account/security"))).await);
+    assert_ne!(new_calendar, old_calendar);
+    assert_eq!(feed_status(&a, &new_calendar).await, 200);
+}
+
+async fn text_of(request: reqwest::RequestBuilder) -> String {
+    request
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body")
+}
+
+fn calendar_path(security_page: &str) -> String {
+    security_page
+        .split("<code class=\"wrap\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|url| url.split_once("/calendar/"))
+        .map(|(_, token)| format!("/calendar/{token}"))
+        .expect("calendar address")
+}
+
+async fn feed_status(app: &TestApp, path: &str) -> u16 {
+    app.anonymous
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("GET")
+        .status()
+        .as_u16()
+}

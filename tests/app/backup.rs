@@ -434,3 +434,112 @@ async fn postgres_backup_holds_the_key_and_prints_pg_dump_without_password() {
     }
     assert_eq!(names, ["manifest.json", "secret.key"]);
 }
+
+/// A 1 MiB archive holding a 1 GiB database (zeros compress well) is refused from the
+/// member's size, before a byte of it is written; so is a member over a smaller cap asked
+/// for on the command line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_refuses_a_huge_member_before_writing_it() {
+    let app = spawn_app().await;
+    if !app.db.is_sqlite() {
+        return;
+    }
+    let dir = app.db.dir.path();
+    let good = dir.join("copie.tar.gz");
+    assert_eq!(
+        cli(&app.db, &["backup", good.to_str().expect("path")]).status,
+        0
+    );
+    let bomb = dir.join("bomb.tar.gz");
+    {
+        let file = std::fs::File::open(&good).expect("archive");
+        let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(file));
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            std::fs::File::create(&bomb).expect("out"),
+            flate2::Compression::best(),
+        ));
+        for entry in tar.entries().expect("entries") {
+            let mut entry = entry.expect("entry");
+            let name = entry.path().expect("path").to_string_lossy().into_owned();
+            let mut header = tar::Header::new_gnu();
+            header.set_mode(0o600);
+            if name == "isj-tracker.db" {
+                let size = 1u64 << 30;
+                header.set_size(size);
+                builder
+                    .append_data(&mut header, &name, std::io::repeat(0).take(size))
+                    .expect("append");
+            } else {
+                let mut bytes = Vec::new();
+                entry.read_to_end(&mut bytes).expect("read");
+                header.set_size(bytes.len() as u64);
+                builder
+                    .append_data(&mut header, &name, bytes.as_slice())
+                    .expect("append");
+            }
+        }
+        builder.into_inner().expect("tar").finish().expect("gzip");
+    }
+    let archive_size = std::fs::metadata(&bomb).expect("bomb").len();
+    assert!(archive_size < 2 << 20, "{archive_size} bytes");
+
+    let folder = tempfile::tempdir().expect("dir");
+    let started = std::time::Instant::now();
+    let run = restore_into(&bomb, folder.path());
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("1024 MiB") && run.stderr.contains("peste limita de 512 MiB"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "refused from the header, not after unpacking"
+    );
+    let written: u64 = walk_sizes(folder.path());
+    assert_eq!(written, 0, "nothing of the member was written");
+
+    // A cap asked for on the command line applies to an ordinary archive too.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_isj-tracker"))
+        .args([
+            "restore",
+            good.to_str().expect("path"),
+            "--max-member-mb",
+            "0",
+        ])
+        .env(
+            "ISJ_DATABASE_URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                folder.path().join("isj.db").display()
+            ),
+        )
+        .env("ISJ_SECRET_KEY_FILE", folder.path().join("secret.key"))
+        .current_dir(folder.path())
+        .output()
+        .expect("restore");
+    let run = CliRun::from(output);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("peste limita de 0 MiB"),
+        "{}",
+        run.stderr
+    );
+    assert!(!folder.path().join("isj.db").exists());
+}
+
+/// Bytes of every file under `folder`.
+fn walk_sizes(folder: &Path) -> u64 {
+    std::fs::read_dir(folder)
+        .expect("folder")
+        .map(|entry| {
+            let entry = entry.expect("entry");
+            let meta = entry.metadata().expect("meta");
+            if meta.is_dir() {
+                walk_sizes(&entry.path())
+            } else {
+                meta.len()
+            }
+        })
+        .sum()
+}

@@ -196,3 +196,87 @@ async fn the_feed_reads_in_a_real_calendar_library_and_can_be_revoked() {
         200
     );
 }
+
+/// A carriage return stored before the door refused it never reaches the feed bare (it
+/// would start a property of its own); and the calendar feed has a limit of its own, so an
+/// address that used up the directors' link pages still gets its feed.
+#[tokio::test]
+async fn no_bare_cr_in_the_feed_and_a_limit_of_its_own() {
+    let app = spawn_app().await;
+    assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
+    let list =
+        format!("Cod SIIIR;Nr. dosar;Instanța\r\n{SCHOOL};56/97/2026;Tribunalul Hunedoara\r\n");
+    let file = write_file(&app.db, "d.csv", list.as_bytes());
+    assert_eq!(
+        app.db
+            .cli(&["import", "cases", &file.to_string_lossy()])
+            .status,
+        0
+    );
+    let id = app.db.scalar("SELECT id FROM court_case").await;
+    let added = app
+        .post(
+            &format!("/cases/{id}/hearings"),
+            &[("on", &day_from_today(7)), ("time", "10:00")],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    let connection = app.db.connect().await;
+    sea_orm::ConnectionTrait::execute_raw(
+        &connection,
+        sea_orm::Statement::from_sql_and_values(
+            connection.get_database_backend(),
+            "UPDATE hearing SET stage = $1",
+            ["Fond\rSUMMARY:INJECTED\r\u{0}".into()],
+        ),
+    )
+    .await
+    .expect("legacy text");
+    let (_, security) = app.get_text("/account/security").await;
+    let path = security
+        .split("<code class=\"wrap\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .and_then(|url| url.split_once("/calendar/"))
+        .map(|(_, token)| format!("/calendar/{token}"))
+        .expect("calendar address");
+    let office = cookie_client_from("127.0.0.5");
+    let feed = office
+        .get(app.url(&path))
+        .send()
+        .await
+        .expect("GET")
+        .bytes()
+        .await
+        .expect("feed");
+    let bare_cr = feed
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == b'\r' && feed.get(i + 1) != Some(&b'\n'));
+    assert!(!bare_cr, "{}", String::from_utf8_lossy(&feed));
+    assert!(!feed.contains(&0u8));
+    if icalendar_available() {
+        let found = events(&feed, app.db.dir.path());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].2.starts_with("Termen: dosar 56/97/2026"),
+            "{found:?}"
+        );
+    }
+    let links = isj_tracker::web::throttle::LINK_REQUESTS_PER_MINUTE;
+    for i in 0..=links {
+        office
+            .get(app.url(&format!("/l/{i:064x}")))
+            .send()
+            .await
+            .expect("GET");
+    }
+    let link = office
+        .get(app.url(&format!("/l/{:064x}", 999)))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(link.status(), 429, "the link pages are over their limit");
+    let feed = office.get(app.url(&path)).send().await.expect("GET");
+    assert_eq!(feed.status(), 200, "the feed is not");
+}

@@ -226,7 +226,7 @@ async fn recording_a_step_replacing_a_designee_and_extending_are_audited() {
         303
     );
     let (_, page) = app.get_text(&path).await;
-    assert!(page.contains("Adresa de e-mail nu este validă"));
+    assert!(page.contains("Adresa de e-mail nu are forma nume@domeniu.ro"));
     assert_eq!(
         app.db
             .scalar(&format!(

@@ -121,6 +121,19 @@ impl TestDb {
         let db = self.connect().await;
         scalar(&db, sql).await
     }
+
+    /// The first column of the first row as text; `None` when there is no row or it is NULL.
+    pub async fn text(&self, sql: &str) -> Option<String> {
+        let db = self.connect().await;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                sql.to_string(),
+            ))
+            .await
+            .expect("query")?;
+        row.try_get_by_index::<Option<String>>(0).expect("text")
+    }
 }
 
 pub async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
@@ -222,15 +235,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> TestApp {
-    // Tests sign in many times from one address; the per-address limit has its own test.
-    spawn_app_with(clock, 1000).await
-}
-
-pub async fn spawn_app_with(
-    clock: Arc<dyn isj_tracker::clock::Clock>,
-    login_attempts_per_minute: u32,
-) -> TestApp {
-    let mut app = serve_app(TestDb::new().await, clock, login_attempts_per_minute).await;
+    let mut app = serve_app(TestDb::new().await, clock).await;
     let user = app
         .create_user(
             "juridic@isj.test",
@@ -242,22 +247,14 @@ pub async fn spawn_app_with(
 }
 
 /// Runs the router for this database (and its folder's key file); returns the base URL.
-async fn serve_in_process(
-    db: &TestDb,
-    clock: Arc<dyn isj_tracker::clock::Clock>,
-    login_attempts_per_minute: u32,
-) -> String {
+async fn serve_in_process(db: &TestDb, clock: Arc<dyn isj_tracker::clock::Clock>) -> String {
     let connection = db.connect().await;
     let key_file = db.dir.path().join("secret.key");
     let config = test_config(db);
     let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
-    let mut state = isj_tracker::web::AppState::new(connection, config, clock, key)
+    let state = isj_tracker::web::AppState::new(connection, config, clock, key)
         .await
         .expect("state");
-    state.login_throttle = Arc::new(isj_tracker::web::throttle::LoginThrottle::with_limit(
-        "login",
-        login_attempts_per_minute,
-    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -296,15 +293,11 @@ pub fn test_config(db: &TestDb) -> isj_tracker::config::Config {
 
 /// A server on an existing database and its folder's key, with no account created.
 pub async fn spawn_app_for(db: TestDb) -> TestApp {
-    serve_app(db, Arc::new(isj_tracker::clock::SystemClock), 1000).await
+    serve_app(db, Arc::new(isj_tracker::clock::SystemClock)).await
 }
 
-async fn serve_app(
-    db: TestDb,
-    clock: Arc<dyn isj_tracker::clock::Clock>,
-    login_attempts_per_minute: u32,
-) -> TestApp {
-    let address = serve_in_process(&db, clock.clone(), login_attempts_per_minute).await;
+async fn serve_app(db: TestDb, clock: Arc<dyn isj_tracker::clock::Clock>) -> TestApp {
+    let address = serve_in_process(&db, clock.clone()).await;
     let key = Arc::new(
         isj_tracker::auth::secret_key::SecretKey::load_or_create(&db.dir.path().join("secret.key"))
             .expect("key"),
@@ -321,7 +314,7 @@ async fn serve_app(
 
 /// A second server on the same database and key, as after a restart.
 pub async fn spawn_app_on(app: &TestApp) -> TestApp {
-    let address = serve_in_process(&app.db, Arc::new(isj_tracker::clock::SystemClock), 1000).await;
+    let address = serve_in_process(&app.db, Arc::new(isj_tracker::clock::SystemClock)).await;
     let db = TestDb {
         url: app.db.url.clone(),
         dir: tempfile::tempdir().expect("dir"),

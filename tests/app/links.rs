@@ -171,7 +171,7 @@ async fn a_bad_form_does_not_use_the_link_and_progress_is_recorded_with_its_case
     )
     .await;
     assert!(
-        bad.contains("Adresa de e-mail nu este validă") && bad.contains("Confirm"),
+        bad.contains("nu are forma nume@domeniu.ro") && bad.contains("Confirm"),
         "{bad}"
     );
     assert!(

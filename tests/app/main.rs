@@ -29,5 +29,6 @@ mod replicas;
 mod reports;
 mod routes;
 mod serve;
+mod typed_input;
 mod use_cases;
 mod web;

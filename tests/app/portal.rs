@@ -986,10 +986,19 @@ async fn one_answer_adds_at_most_a_hundred_hearings_to_a_case() {
         .collect();
     portal.answer(
         "950/97/2026",
-        vec![Answer::Ok(envelope(&[dosar("950/97/2026", "TribunalulHUNEDOARA", "Fond", &many)]))],
+        vec![Answer::Ok(envelope(&[dosar(
+            "950/97/2026",
+            "TribunalulHUNEDOARA",
+            "Fond",
+            &many,
+        )]))],
     );
     let summary = sync(&db, &portal, &[], "0").json();
-    let stored = count(&db, &format!("SELECT COUNT(*) FROM hearing WHERE case_id = {case}")).await;
+    let stored = count(
+        &db,
+        &format!("SELECT COUNT(*) FROM hearing WHERE case_id = {case}"),
+    )
+    .await;
     // The sample's own two hearings are older than the 150 and stay beyond the cap's soonest.
     assert_eq!(stored, 100, "{summary}");
     assert!(
@@ -1021,7 +1030,12 @@ async fn discovery_narrows_a_cut_answer_and_reports_a_day_it_cannot_narrow() {
     // 1,200 cases of the school over two years (more than the cut), then 1,000 on one day.
     let first = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("day");
     let mut registry: Vec<(chrono::NaiveDate, String)> = (0..1200)
-        .map(|i| (first + chrono::Duration::days(i % 700), own(&format!("{}/97/2023", 5000 + i))))
+        .map(|i| {
+            (
+                first + chrono::Duration::days(i % 700),
+                own(&format!("{}/97/2023", 5000 + i)),
+            )
+        })
         .collect();
     let busy = chrono::NaiveDate::from_ymd_opt(2025, 6, 2).expect("day");
     registry.extend((0..1000).map(|i| (busy, own(&format!("{}/97/2025", 9000 + i)))));
@@ -1047,11 +1061,17 @@ async fn discovery_narrows_a_cut_answer_and_reports_a_day_it_cannot_narrow() {
             .expect("run"),
     );
     let summary = run.json();
-    assert_eq!(summary["suggested"], 2200, "every case, none lost to the cut: {}", run.stderr);
+    assert_eq!(
+        summary["suggested"], 2200,
+        "every case, none lost to the cut: {}",
+        run.stderr
+    );
     assert!(summary["asked"].as_u64().unwrap_or_default() > 2);
     assert_eq!(summary["failed"], 1, "the one day still full is reported");
     assert!(
-        summary["errors"].to_string().contains("2025-06-02–2025-06-02"),
+        summary["errors"]
+            .to_string()
+            .contains("2025-06-02–2025-06-02"),
         "{summary}"
     );
     assert_eq!(run.status, 3, "a part is missing: not a complete run");
@@ -1065,7 +1085,7 @@ async fn the_inspectorate_itself_is_searched_and_its_case_is_accepted_for_a_chos
     let isj = "Inspectoratul Şcolar Judeţean Hunedoara";
     let sued = dosar("777/97/2026", "TribunalulHUNEDOARA", "Fond", "").replace(
         "<nume>DIRECŢIA GENERALĂ IMPOZITE ŞI TAXE LOCALE SECTOR 3 PRIN PRIMAR</nume>\n\t\t\t\t\t\t\t<calitateParte>Intimat Pârât</calitateParte>",
-        &format!("<nume>INSPECTORATUL ŞCOLAR JUDEŢEAN HUNEDOARA</nume><calitateParte>Pârât</calitateParte>"),
+        "<nume>INSPECTORATUL ŞCOLAR JUDEŢEAN HUNEDOARA</nume><calitateParte>Pârât</calitateParte>",
     );
     portal.answer(
         &format!("{isj}@TribunalulHUNEDOARA"),
@@ -1088,7 +1108,10 @@ async fn the_inspectorate_itself_is_searched_and_its_case_is_accepted_for_a_chos
     );
     assert_eq!(run.count("suggested"), 1, "{}", run.stdout);
     assert!(
-        portal.seen().iter().any(|s| s.party.as_deref() == Some(isj)),
+        portal
+            .seen()
+            .iter()
+            .any(|s| s.party.as_deref() == Some(isj)),
         "the inspectorate asked for by its own name"
     );
     let (_, page) = app.get_text("/cases/suggestions").await;
@@ -1098,7 +1121,11 @@ async fn the_inspectorate_itself_is_searched_and_its_case_is_accepted_for_a_chos
         .post(&format!("/cases/suggestions/{id}/accept"), &[])
         .await;
     assert_eq!(refused.status(), 303);
-    assert_eq!(app.db.scalar("SELECT COUNT(*) FROM court_case").await, 0, "a school is needed");
+    assert_eq!(
+        app.db.scalar("SELECT COUNT(*) FROM court_case").await,
+        0,
+        "a school is needed"
+    );
     app.post(
         &format!("/cases/suggestions/{id}/accept"),
         &[("school", SCHOOL)],
@@ -1106,7 +1133,9 @@ async fn the_inspectorate_itself_is_searched_and_its_case_is_accepted_for_a_chos
     .await;
     assert_eq!(
         app.db
-            .scalar(&format!("SELECT COUNT(*) FROM case_school WHERE school_code = '{SCHOOL}'"))
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM case_school WHERE school_code = '{SCHOOL}'"
+            ))
             .await,
         1
     );

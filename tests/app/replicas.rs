@@ -100,7 +100,8 @@ async fn two_serve_replicas_share_throttles_and_uploads() {
     let home = client.get(b.url("/")).send().await.expect("home");
     assert_eq!(home.status(), 303, "not signed in on B");
 
-    // The per-address limit counts on both: ten tries on A, the eleventh on B is refused.
+    // The limit of one address on one account counts on both: ten wrong passwords on A,
+    // then the right one on B is refused (from that address, for that account).
     let elsewhere = cookie_client_from("127.0.0.2");
     for _ in 0..10 {
         let r = a
@@ -111,7 +112,7 @@ async fn two_serve_replicas_share_throttles_and_uploads() {
     let refused = b
         .post_password(&elsewhere, &user.email, &user.password)
         .await;
-    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.status(), 401);
 
     // An upload checked on A is applied on B, once.
     let signed_in = b.signed_in_later(&user).await;
