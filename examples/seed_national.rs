@@ -131,6 +131,7 @@ async fn main() -> anyhow::Result<()> {
             portal_state: Set(None),
             portal_note: Set(None),
             portal_misses: Set(0),
+            closed_at: Set(None),
         });
     }
     insert_chunks(&txn, cases).await?;

@@ -44,6 +44,7 @@ pub fn write_out(text: std::fmt::Arguments<'_>) {
 
 mod backup;
 mod portal;
+mod privacy;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,6 +96,9 @@ pub enum Command {
     /// The courts' public portal (portal.just.ro): sync the register, discover cases.
     #[command(subcommand)]
     Portal(portal::PortalCommand),
+    /// Personal data: export or erase what is stored about a person, apply the retention rule.
+    #[command(subcommand)]
+    Privacy(privacy::PrivacyCommand),
     /// Write a consistent copy of the database and the secret key into one archive (mode
     /// 0600) while the service runs. PATH: a file, or a folder to name it in (default:
     /// ISJ_BACKUP_DIR, else `backups`). On PostgreSQL the archive holds the key and the
@@ -325,6 +329,9 @@ pub async fn run(cli: Cli, clock: Arc<dyn Clock>) -> ExitCode {
         }
         Command::Portal(command) => {
             ExitCode::from(portal::run(&cli.config, clock_ref, command).await)
+        }
+        Command::Privacy(command) => {
+            ExitCode::from(privacy::run(&cli.config, clock_ref, command).await)
         }
         Command::Backup { path } => {
             report_failure(backup::backup(&cli.config, clock_ref, path).await)

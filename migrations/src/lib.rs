@@ -15,6 +15,7 @@ mod m20261130_000009_cazier;
 mod m20261201_000010_portal;
 mod m20261202_000011_pending_upload;
 mod m20261208_000012_change_log;
+mod m20261208_000013_privacy;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_portal::Migration),
             Box::new(m20261202_000011_pending_upload::Migration),
             Box::new(m20261208_000012_change_log::Migration),
+            Box::new(m20261208_000013_privacy::Migration),
         ]
     }
 }

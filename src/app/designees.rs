@@ -146,6 +146,7 @@ pub(super) async fn write(
             confirmed_at: confirmed_by.map(|_| now),
             confirmed_by: confirmed_by.map(str::to_string),
             recorded_by: actor.name(),
+            anonymised_at: None,
         },
     });
     Ok(recorded)

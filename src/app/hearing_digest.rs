@@ -95,6 +95,7 @@ pub async fn queue_if_due(
         blocks,
         signature: format!("isj-tracker, {inspectorate}"),
         opt_out: None,
+        privacy: None,
     };
     let mail = NewMail::plain(key, MailKind::Hearings, legal, &content, false);
     super::outbox::enqueue(ctx, mail, mail_domain).await?;

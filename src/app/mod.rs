@@ -15,6 +15,7 @@ pub mod imports;
 pub mod links;
 pub mod outbox;
 pub mod portal;
+pub mod privacy;
 pub mod reminders;
 pub mod reports;
 pub mod settings;

@@ -544,6 +544,10 @@ pub async fn set_status<C: ConnectionTrait>(
     court_case::Entity::update_many()
         .col_expr(court_case::Column::Status, Expr::value(status.as_str()))
         .col_expr(court_case::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            court_case::Column::ClosedAt,
+            Expr::value((status == CaseStatus::Closed).then_some(now)),
+        )
         .filter(court_case::Column::Id.eq(id))
         .exec(db)
         .await?;

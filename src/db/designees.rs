@@ -16,7 +16,7 @@ use crate::domain::designee::DesigneeFacts;
 
 pub use crate::domain::designee::StoredDesignee;
 
-fn stored(m: designee::Model) -> StoredDesignee {
+pub(super) fn stored(m: designee::Model) -> StoredDesignee {
     StoredDesignee {
         id: m.id,
         school_code: m.school_code,
@@ -33,6 +33,7 @@ fn stored(m: designee::Model) -> StoredDesignee {
         confirmed_at: m.confirmed_at,
         confirmed_by: m.confirmed_by,
         recorded_by: m.recorded_by,
+        anonymised_at: m.anonymised_at,
     }
 }
 

@@ -135,7 +135,8 @@ fn open_lock(path: &Path) -> DbResult<File> {
 /// Work that one replica at a time may do on a shared PostgreSQL database.
 #[derive(Debug, Clone, Copy)]
 pub enum Singleton {
-    /// The per-minute planner: reminders, the weekly report, the hearing digest.
+    /// The per-minute planner: reminders, the weekly report, the hearing digest, the nightly
+    /// retention rule.
     Planner,
     /// The daily portal.just.ro sync.
     PortalSync,

@@ -15,6 +15,7 @@ pub mod links;
 pub mod maintenance;
 pub mod outbox;
 pub mod portal;
+pub mod privacy;
 pub mod schools;
 pub mod settings;
 pub mod staff;

@@ -1,17 +1,20 @@
 //! Settings edited in the web interface, stored as JSON values by key.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::DbResult;
 use super::entities::{mail_opt_out, setting};
+use crate::domain::privacy::PrivacySettings;
 use crate::domain::reminders::ReminderRules;
 
 const REMINDER_RULES: &str = "reminder_rules";
 const WEEKLY_REPORT: &str = "weekly_report";
 const PORTAL_SYNC: &str = "portal_sync";
 const PORTAL_LAST_RUN: &str = "portal_last_run";
+const PRIVACY: &str = "privacy";
+const RETENTION_LAST_RUN: &str = "retention_last_run";
 
 /// A stored setting, or its default when never set (or unreadable).
 async fn get<C: ConnectionTrait, T: DeserializeOwned + Default>(db: &C, key: &str) -> DbResult<T> {
@@ -48,6 +51,8 @@ pub struct AllSettings {
     pub weekly: WeeklySchedule,
     pub portal: crate::domain::portal::PortalSettings,
     pub portal_last_run: Option<crate::domain::portal::RunRecord>,
+    pub privacy: PrivacySettings,
+    pub retention_last_run: Option<NaiveDate>,
 }
 
 pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<AllSettings> {
@@ -70,6 +75,8 @@ pub async fn all<C: ConnectionTrait>(db: &C) -> DbResult<AllSettings> {
         weekly: value(&rows, WEEKLY_REPORT),
         portal: value(&rows, PORTAL_SYNC),
         portal_last_run: value(&rows, PORTAL_LAST_RUN),
+        privacy: value(&rows, PRIVACY),
+        retention_last_run: value(&rows, RETENTION_LAST_RUN),
     })
 }
 
@@ -129,6 +136,33 @@ pub async fn set_portal_last_run<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     set(db, PORTAL_LAST_RUN, &Some(run), "portal.just.ro", now).await
+}
+
+/// The retention rule and the data protection officer's contact.
+pub async fn privacy<C: ConnectionTrait>(db: &C) -> DbResult<PrivacySettings> {
+    get(db, PRIVACY).await
+}
+
+pub async fn set_privacy<C: ConnectionTrait>(
+    db: &C,
+    settings: &PrivacySettings,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    set(db, PRIVACY, settings, actor, now).await
+}
+
+/// The local day the retention rule last ran (none before the first run).
+pub async fn retention_last_run<C: ConnectionTrait>(db: &C) -> DbResult<Option<NaiveDate>> {
+    get(db, RETENTION_LAST_RUN).await
+}
+
+pub async fn set_retention_last_run<C: ConnectionTrait>(
+    db: &C,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    set(db, RETENTION_LAST_RUN, &Some(day), "sistem (retenție)", now).await
 }
 
 /// Addresses that asked for no more non-critical mail.

@@ -148,6 +148,16 @@ pub enum Change {
         designee_id: i32,
         evidence: CazierEvidence,
     },
+    /// A school's personal data past keeping (the retention rule) or erased at the person's
+    /// request: the records as they are now, without it.
+    PersonalDataAnonymised {
+        school: String,
+        reason: String,
+        designees: Vec<StoredDesignee>,
+        certificates: Vec<(i32, CazierEvidence)>,
+        /// Cases whose declared access contact (e-mail, phone) was removed.
+        contacts: Vec<CaseRef>,
+    },
     CampaignSet {
         before: Option<Campaign>,
         after: Campaign,
@@ -314,9 +324,12 @@ impl ChangeGroup {
             ChangeGroup::Hearings => &["hearing_added", "hearing_changed", "hearing_removed"],
             ChangeGroup::Access => &["access_requested", "access_approved", "access_refused"],
             ChangeGroup::Steps => &["step_recorded"],
-            ChangeGroup::Designees => {
-                &["designee_named", "designee_confirmed", "evidence_recorded"]
-            }
+            ChangeGroup::Designees => &[
+                "designee_named",
+                "designee_confirmed",
+                "evidence_recorded",
+                "personal_data_anonymised",
+            ],
             ChangeGroup::Campaign => &["campaign_set", "extension_granted", "extension_withdrawn"],
             ChangeGroup::Settings => &["setting_changed", "opted_out"],
             ChangeGroup::Staff => &[
@@ -358,6 +371,7 @@ impl Change {
             Change::DesigneeNamed { .. } => "designee_named",
             Change::DesigneeConfirmed { .. } => "designee_confirmed",
             Change::EvidenceRecorded { .. } => "evidence_recorded",
+            Change::PersonalDataAnonymised { .. } => "personal_data_anonymised",
             Change::CampaignSet { .. } => "campaign_set",
             Change::ExtensionGranted { .. } => "extension_granted",
             Change::ExtensionWithdrawn { .. } => "extension_withdrawn",
@@ -398,6 +412,7 @@ impl Change {
             | Change::DesigneeNamed { school, .. }
             | Change::DesigneeConfirmed { school, .. }
             | Change::EvidenceRecorded { school, .. }
+            | Change::PersonalDataAnonymised { school, .. }
             | Change::ExtensionGranted { school, .. }
             | Change::ExtensionWithdrawn { school, .. } => Some(school),
             Change::CaseAdded { schools, .. } => schools.first().map(|(code, _)| code.as_str()),
@@ -616,6 +631,24 @@ impl ChangeRecord {
     pub fn describe(&self, who: &str, school: &dyn Fn(&str) -> String) -> Described {
         describe(&self.change, who, school)
     }
+}
+
+/// "2 persoane desemnate, 1 număr de cazier, 3 contacte declarate", naming only what there was.
+fn anonymised_counts(designees: usize, certificates: usize, contacts: usize) -> String {
+    let part = |n: usize, one: &str, many: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    };
+    [
+        part(designees, "persoană desemnată", "persoane desemnate"),
+        part(certificates, "număr de cazier", "numere de cazier"),
+        part(contacts, "contact declarat", "contacte declarate"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// A school in a sentence: its name and code.
@@ -908,6 +941,17 @@ pub fn describe(change: &Change, who: &str, school: &dyn Fn(&str) -> String) -> 
             day(evidence.issued_on),
             day(evidence.valid_until),
             unit(code, school)
+        )),
+        Change::PersonalDataAnonymised {
+            school: code,
+            reason,
+            designees,
+            certificates,
+            contacts,
+        } => plain(format!(
+            "{who} a anonimizat datele personale ({reason}) la {}: {}",
+            unit(code, school),
+            anonymised_counts(designees.len(), certificates.len(), contacts.len())
         )),
         Change::CampaignSet { before, after } => {
             let sentence = match before {

@@ -535,6 +535,10 @@ pub struct StoredDesignee {
     pub confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub confirmed_by: Option<String>,
     pub recorded_by: String,
+    /// When its personal data was anonymised (retention rule or erasure); older log entries
+    /// have none.
+    #[serde(default)]
+    pub anonymised_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl StoredDesignee {

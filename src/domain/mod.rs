@@ -20,6 +20,7 @@ pub mod directory;
 pub mod email;
 pub mod outbox;
 pub mod portal;
+pub mod privacy;
 pub mod register;
 pub mod reminders;
 pub mod report;

@@ -1297,6 +1297,7 @@ mod tests {
             confirmed_at: None,
             confirmed_by: None,
             recorded_by: "test".into(),
+            anonymised_at: None,
         };
         let evidence = CazierEvidence {
             number: "CJ-1".into(),

@@ -181,6 +181,18 @@ impl Jobs {
             Ok(None) => {}
             Err(e) => tracing::error!("weekly report failed: {e}"),
         }
+        let ctx = crate::app::Ctx::new(&self.db, self.clock.as_ref(), self.config.timezone);
+        match crate::app::privacy::run_if_due(ctx).await {
+            Ok(Some(s)) => tracing::info!(
+                designees = s.designees,
+                certificates = s.certificates,
+                contacts = s.contacts,
+                mails = s.mails,
+                "retention rule applied"
+            ),
+            Ok(None) => {}
+            Err(e) => tracing::error!("retention rule failed: {}", e.chain()),
+        }
         if let Some(legal) = self.config.legal_email.as_deref() {
             let ctx = crate::app::Ctx {
                 db: &self.db,

@@ -73,6 +73,7 @@ pub async fn run_if_due(
         ))],
         signature: format!("isj-tracker, {inspectorate}"),
         opt_out: None,
+        privacy: None,
     };
     let mail = NewMail {
         attachment: Some((absolute.display().to_string(), name)),

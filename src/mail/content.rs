@@ -14,6 +14,9 @@ pub enum Block {
     },
 }
 
+/// The footer line that links the information notice.
+const PRIVACY_LINE: &str = "Cum prelucrează inspectoratul datele personale";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct MailContent {
     pub subject: String,
@@ -22,6 +25,8 @@ pub struct MailContent {
     pub signature: String,
     /// Where to stop receiving this kind of mail (non-critical mail only).
     pub opt_out: Option<String>,
+    /// The information notice on personal data (mail to schools).
+    pub privacy: Option<String>,
 }
 
 /// Subjects stay within 78 characters (RFC 5322's line length), cut on a character boundary.
@@ -57,6 +62,9 @@ impl MailContent {
                 "\nNu mai doriți astfel de mesaje (memento-urile de termen rămân)? {url}\n"
             ));
         }
+        if let Some(url) = &self.privacy {
+            out.push_str(&format!("\n{PRIVACY_LINE}: {url}\n"));
+        }
         out
     }
 
@@ -80,6 +88,9 @@ impl MailContent {
                             "Nu mai doriți astfel de mesaje (memento-urile de termen rămân)? " a href=(url) { "Dezabonare" }
                         }
                     }
+                    @if let Some(url) = &self.privacy {
+                        p style="color: #59636e; font-size: 13px;" { a href=(url) { (PRIVACY_LINE) } }
+                    }
                 }
             }
         };
@@ -95,6 +106,7 @@ pub fn test_mail(inspectorate: &str) -> MailContent {
         blocks: vec![Block::Paragraph("Acesta este un mesaj de test trimis din pagina Setări. Dacă l-ați primit, trimiterea e-mailurilor funcționează.".into())],
         signature: format!("isj-tracker, {inspectorate}"),
         opt_out: None,
+        privacy: None,
     }
 }
 
@@ -119,6 +131,7 @@ mod tests {
             ],
             signature: "Compartimentul Juridic".into(),
             opt_out: None,
+            privacy: None,
         };
         let (text, html) = (mail.text(), mail.html());
         for words in [

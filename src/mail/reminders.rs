@@ -141,5 +141,8 @@ pub fn compose(
         blocks,
         signature: format!("Compartimentul Juridic, {inspectorate}"),
         opt_out,
+        // The people mail to schools names are told how their data is used (GDPR art. 13).
+        privacy: (audience == Audience::School)
+            .then(|| format!("{staff_base}{}", crate::domain::privacy::NOTICE_PATH)),
     }
 }

@@ -26,6 +26,7 @@ pub async fn notify<C: ConnectionTrait>(
         ],
         signature: "isj-tracker".into(),
         opt_out: None,
+        privacy: None,
     };
     let key = format!("security:{email}:{what}:{}", now.format("%Y-%m-%dT%H"));
     let mail = NewMail::plain(

@@ -259,6 +259,33 @@ impl Sources {
                 self.evidence.insert(*designee_id, evidence.clone());
                 designees()
             }
+            Change::PersonalDataAnonymised {
+                designees: people,
+                certificates,
+                contacts,
+                ..
+            } => {
+                for designee in people {
+                    self.designees.insert(designee.id, designee.clone());
+                }
+                for (id, evidence) in certificates {
+                    self.evidence.insert(*id, evidence.clone());
+                }
+                let mut dirty = designees();
+                for case in contacts {
+                    let school = change.school().unwrap_or_default();
+                    if let Some((_, stored)) = self
+                        .cases
+                        .get_mut(&case.id)
+                        .and_then(|s| s.links.iter_mut().find(|(code, _)| code == school))
+                    {
+                        stored.access_email = None;
+                        stored.access_phone = None;
+                    }
+                    dirty.merge(self.touch(case.id, false));
+                }
+                dirty
+            }
             Change::CampaignSet { after, .. } => {
                 if self.campaign.as_ref().is_some_and(|c| c.id != after.id) {
                     self.extensions.clear();

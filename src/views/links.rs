@@ -10,7 +10,8 @@ use crate::domain::courts;
 use crate::domain::den::DenStep;
 use crate::domain::designee::{DesigneeFacts, FUNCTIONS, OTHER_FUNCTION};
 
-fn frame(inspectorate: &str, title: &str, content: Markup) -> Markup {
+/// The page of a director's link (and of the public information notice).
+pub fn frame(inspectorate: &str, title: &str, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="ro" {
@@ -23,7 +24,10 @@ fn frame(inspectorate: &str, title: &str, content: Markup) -> Markup {
             }
             body {
                 header.top { span.brand { (inspectorate) " — Compartimentul Juridic" } }
-                main.narrow { (content) }
+                main.narrow {
+                    (content)
+                    footer { (super::privacy::notice_link()) }
+                }
             }
         }
     }

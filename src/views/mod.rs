@@ -12,6 +12,7 @@ pub mod links;
 pub mod outbox;
 pub mod overview;
 pub mod portal;
+pub mod privacy;
 pub mod reports;
 pub mod schools;
 pub mod search;

@@ -368,6 +368,11 @@ fn den_summary(view: &SchoolDetailView, row: &BoardRow) -> Markup {
 
 fn designee_section(view: &SchoolDetailView) -> Markup {
     let current = view.designees.iter().find(|d| d.valid_to.is_none());
+    let previous = view
+        .designees
+        .iter()
+        .filter(|d| d.valid_to.is_some())
+        .count();
     let tz = view.timezone;
     html! {
         h2 { "Persoana desemnată" }
@@ -398,13 +403,19 @@ fn designee_section(view: &SchoolDetailView) -> Markup {
             },
             None => p { "Unitatea nu a comunicat încă persoana desemnată." },
         }
-        @if view.designees.len() > 1 {
+        @if let Some(at) = view.designees.iter().filter_map(|d| d.anonymised_at).max() {
+            p.muted { "Date anonimizate la " (date(crate::domain::calendar::local_date(at, tz))) " (regula de păstrare a datelor personale din Setări)." }
+        }
+        @if previous > 0 {
             details {
-                summary { "Persoane desemnate anterior (" (view.designees.len() - 1) ")" }
+                summary { "Persoane desemnate anterior (" (previous) ")" }
                 div.table-wrap { table {
                     thead { tr { th scope="col" { "Nume" } th scope="col" { "Funcția" } th scope="col" { "Decizie" } th scope="col" { "Între" } } }
                     tbody { @for d in view.designees.iter().filter(|d| d.valid_to.is_some()) { tr {
-                        td { (d.facts.full_name) } td { (d.facts.function) } td { (decision(&d.facts)) }
+                        @match d.anonymised_at {
+                            Some(at) => td colspan="3" { span.muted { "date anonimizate la " (date(crate::domain::calendar::local_date(at, tz))) } },
+                            None => { td { (d.facts.full_name) } td { (d.facts.function) } td { (decision(&d.facts)) } },
+                        }
                         td { (format_datetime(d.valid_from, tz)) " – " (d.valid_to.map(|t| format_datetime(t, tz)).unwrap_or_default()) }
                     } } }
                 } }

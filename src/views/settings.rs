@@ -15,6 +15,7 @@ pub struct SettingsView<'a> {
     pub own_email: &'a str,
     /// The portal sync block, rendered by `views::portal`.
     pub portal: Markup,
+    pub privacy: Markup,
 }
 
 pub fn page(chrome: &Chrome, view: SettingsView) -> Markup {
@@ -83,6 +84,7 @@ pub fn page(chrome: &Chrome, view: SettingsView) -> Markup {
                 }
             }
             (view.portal)
+            (view.privacy)
             @if !can_write {
                 p { "Zile înainte de termen: " (offsets) "; după termen, la fiecare " (rules.overdue_every) " zile lucrătoare; escaladare după " (rules.escalation_after) "; termene de judecată: cu " (rules.hearing_days) " zile înainte." }
             }

@@ -14,6 +14,7 @@ mod links;
 mod outbox;
 mod overview;
 mod portal;
+mod privacy;
 mod reports;
 mod schools;
 mod search;
@@ -162,6 +163,11 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/weekly-report", post(settings::set_weekly))
         .route("/settings/campaign", post(settings::set_campaign))
         .route("/settings/portal", post(settings::set_portal))
+        .route("/settings/privacy", post(privacy::set_settings))
+        .route("/privacy", get(privacy::page).post(privacy::search))
+        .route("/privacy/export", post(privacy::export))
+        .route("/privacy/erase", post(privacy::erase))
+        .route("/confidentialitate", get(privacy::notice))
         .route("/static/app.css", get(static_css))
         .route("/search", get(search::search))
         .route("/schools", get(schools::list))

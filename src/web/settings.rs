@@ -24,6 +24,12 @@ pub async fn page(
         rules: &settings.rules,
         legal_email: state.config.legal_email.as_deref(),
         own_email: &staff.account.email,
+        privacy: crate::views::privacy::settings_section(
+            &chrome,
+            &settings.privacy,
+            settings.retention_last_run,
+            staff.account.role == crate::domain::staff::Role::Admin,
+        ),
         portal: crate::views::portal::settings_section(
             &chrome,
             settings.portal.enabled,

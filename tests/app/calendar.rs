@@ -227,7 +227,7 @@ async fn no_bare_cr_in_the_feed_and_a_limit_of_its_own() {
         sea_orm::Statement::from_sql_and_values(
             connection.get_database_backend(),
             "UPDATE hearing SET stage = $1",
-            ["Fond\rSUMMARY:INJECTED\r\u{0}".into()],
+            ["Fond\rSUMMARY:INJECTED\r\u{1}".into()],
         ),
     )
     .await

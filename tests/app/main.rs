@@ -23,6 +23,7 @@ mod litigation;
 mod mail;
 mod metrics;
 mod portal;
+mod privacy;
 mod register;
 mod reminders;
 mod replicas;

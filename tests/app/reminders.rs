@@ -305,6 +305,10 @@ async fn autumn_across_the_dst_change_and_national_day_with_an_outage() {
         body.contains("https://isj.test/l/[[token:"),
         "tokens are stored sealed, never in the body"
     );
+    assert!(
+        body.contains("https://isj.test/confidentialitate"),
+        "school mail links the information notice on personal data"
+    );
     // Escalation to the legal department, once per school.
     let legal = rows(
         &connection,

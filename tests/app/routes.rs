@@ -276,6 +276,22 @@ const ROUTES: &[(&str, &str, &str, Access)] = &[
         Access::Editor,
     ),
     ("POST", "/users/{id}/role", "/users/1/role", Access::Admin),
+    (
+        "GET",
+        "/confidentialitate",
+        "/confidentialitate",
+        Access::Public,
+    ),
+    (
+        "POST",
+        "/settings/privacy",
+        "/settings/privacy",
+        Access::Admin,
+    ),
+    ("GET", "/privacy", "/privacy", Access::Admin),
+    ("POST", "/privacy", "/privacy", Access::Admin),
+    ("POST", "/privacy/export", "/privacy/export", Access::Admin),
+    ("POST", "/privacy/erase", "/privacy/erase", Access::Admin),
 ];
 
 #[test]

@@ -27,6 +27,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub portal_note: Option<String>,
     pub portal_misses: i32,
+    /// When it was last closed (none while pending); the retention rule counts from it.
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ pub struct Model {
     pub confirmed_by: Option<String>,
     pub replaced_by: Option<i32>,
     pub recorded_by: String,
+    /// When the retention rule (or an erasure) replaced its personal data.
+    pub anonymised_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
