@@ -16,7 +16,12 @@ use crate::domain::cases::CaseStatus;
 use crate::domain::change::CaseRef;
 use crate::domain::designee::{CazierEvidence, StoredDesignee};
 use crate::domain::outbox::OutboxStatus;
-use crate::domain::privacy::{ANONYMISED, HeldTable};
+use crate::domain::privacy::{ANONYMISED, Cell, HeldTable};
+
+/// A row of cells from values of any kind a table holds.
+macro_rules! cells {
+    ($($value:expr),* $(,)?) => { vec![$(Cell::from($value)),*] };
+}
 
 /// Mail that will not go out any more.
 const FINISHED: [OutboxStatus; 3] = [
@@ -400,14 +405,6 @@ pub async fn purge_links_before<C: ConnectionTrait>(
         .rows_affected)
 }
 
-fn day(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-fn opt<T: ToString>(value: &Option<T>) -> String {
-    value.as_ref().map(ToString::to_string).unwrap_or_default()
-}
-
 /// Where one person is stored: designees and declared contacts matched by `column` value,
 /// logs and mail by any of `needles` (the value, and the names it was stored with).
 pub struct Lookup<'a> {
@@ -505,18 +502,18 @@ fn designee_table(rows: &[StoredDesignee]) -> HeldTable {
         rows: rows
             .iter()
             .map(|d| {
-                vec![
-                    d.id.to_string(),
+                cells![
+                    d.id,
                     d.school_code.clone(),
                     d.facts.full_name.clone(),
                     d.facts.function.clone(),
-                    opt(&d.facts.decision_number),
-                    opt(&d.facts.decision_date),
-                    opt(&d.facts.email),
-                    opt(&d.facts.phone),
-                    day(d.valid_from),
-                    d.valid_to.map(day).unwrap_or_default(),
-                    d.anonymised_at.map(day).unwrap_or_default(),
+                    d.facts.decision_number.clone(),
+                    d.facts.decision_date,
+                    d.facts.email.clone(),
+                    d.facts.phone.clone(),
+                    d.valid_from,
+                    d.valid_to,
+                    d.anonymised_at,
                 ]
             })
             .collect(),
@@ -537,12 +534,12 @@ fn evidence_table(rows: &[(String, i32, CazierEvidence)]) -> HeldTable {
         rows: rows
             .iter()
             .map(|(school, id, e)| {
-                vec![
-                    id.to_string(),
+                cells![
+                    *id,
                     school.clone(),
                     e.number.clone(),
-                    e.issued_on.to_string(),
-                    e.valid_until.to_string(),
+                    e.issued_on,
+                    e.valid_until,
                 ]
             })
             .collect(),
@@ -564,13 +561,13 @@ fn contact_table(rows: &[DeclaredContact]) -> HeldTable {
         rows: rows
             .iter()
             .map(|c| {
-                vec![
+                cells![
                     c.case.number.clone(),
                     c.case.court.clone(),
                     c.school.clone(),
-                    opt(&c.email),
-                    opt(&c.phone),
-                    if c.case_pending { "da" } else { "nu" }.into(),
+                    c.email.clone(),
+                    c.phone.clone(),
+                    if c.case_pending { "da" } else { "nu" },
                 ]
             })
             .collect(),
@@ -602,7 +599,7 @@ async fn school_table<C: ConnectionTrait>(db: &C, who: &Lookup<'_>) -> DbResult<
         columns: vec!["cod SIIIR", "denumire", "e-mail", "telefon"],
         rows: rows
             .into_iter()
-            .map(|(code, name, email, phone)| vec![code, opt(&name), opt(&email), opt(&phone)])
+            .map(|(code, name, email, phone)| cells![code, name, email, phone])
             .collect(),
     })
 }
@@ -624,12 +621,12 @@ async fn staff_table<C: ConnectionTrait>(db: &C, who: &Lookup<'_>) -> DbResult<H
         rows: rows
             .into_iter()
             .map(|u| {
-                vec![
+                cells![
                     u.email,
                     u.name,
                     u.role,
-                    if u.disabled { "da" } else { "nu" }.into(),
-                    day(u.created_at),
+                    if u.disabled { "da" } else { "nu" },
+                    u.created_at,
                 ]
             })
             .collect(),
@@ -660,13 +657,13 @@ async fn link_table<C: ConnectionTrait>(db: &C, who: &Lookup<'_>) -> DbResult<He
         rows: rows
             .into_iter()
             .map(|l| {
-                vec![
+                cells![
                     l.school_code,
                     l.purpose,
-                    opt(&l.email),
-                    day(l.created_at),
-                    day(l.expires_at),
-                    l.consumed_at.map(day).unwrap_or_default(),
+                    l.email.clone(),
+                    l.created_at,
+                    l.expires_at,
+                    l.consumed_at,
                 ]
             })
             .collect(),
@@ -689,7 +686,7 @@ async fn opt_out_table<C: ConnectionTrait>(db: &C, who: &Lookup<'_>) -> DbResult
         columns: vec!["e-mail", "de la"],
         rows: rows
             .into_iter()
-            .map(|o| vec![o.email, day(o.created_at)])
+            .map(|o| cells![o.email, o.created_at])
             .collect(),
     })
 }
@@ -732,12 +729,12 @@ async fn outbox_table<C: ConnectionTrait>(
         rows: rows
             .into_iter()
             .map(|m| {
-                vec![
+                cells![
                     m.recipient,
                     m.subject,
                     m.status,
-                    day(m.created_at),
-                    m.sent_at.map(day).unwrap_or_default(),
+                    m.created_at,
+                    m.sent_at,
                     m.body_text,
                 ]
             })
@@ -765,12 +762,12 @@ async fn change_table<C: ConnectionTrait>(db: &C, needles: &[String]) -> DbResul
         rows: rows
             .into_iter()
             .map(|c| {
-                vec![
-                    c.version.to_string(),
-                    day(c.at),
+                cells![
+                    c.version,
+                    c.at,
                     c.actor,
                     c.kind,
-                    opt(&c.school_code),
+                    c.school_code.clone(),
                     c.payload,
                 ]
             })
@@ -798,12 +795,12 @@ async fn audit_table<C: ConnectionTrait>(
         rows: rows
             .into_iter()
             .map(|a| {
-                vec![
-                    day(a.at),
+                cells![
+                    a.at,
                     a.actor,
                     a.action,
-                    format!("{} {}", a.entity, opt(&a.entity_id)),
-                    opt(&a.details),
+                    format!("{} {}", a.entity, a.entity_id.unwrap_or_default()),
+                    a.details.clone(),
                 ]
             })
             .collect(),

@@ -240,13 +240,88 @@ impl Subject {
     }
 }
 
-/// The rows of one table that hold the person, as text.
+/// One stored value: JSON carries it as stored (instants in RFC 3339 UTC, days ISO), pages
+/// and workbooks show it the Romanian way.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Text(String),
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+    Number(i64),
+    Empty,
+}
+
+impl Cell {
+    /// As people read it: `dd.mm.yyyy`, instants in local time.
+    pub fn shown(&self, tz: Tz) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::At(at) => at.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string(),
+            Cell::Day(day) => day.format("%d.%m.%Y").to_string(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn value(&self, tz: Tz) -> Value {
+        match self {
+            Cell::Day(day) => Value::Date(Some(*day)),
+            Cell::Number(n) => Value::Int(*n),
+            other => Value::Code(other.shown(tz)),
+        }
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell::Text(text)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell::Text(text.into())
+    }
+}
+
+impl From<DateTime<Utc>> for Cell {
+    fn from(at: DateTime<Utc>) -> Cell {
+        Cell::At(at)
+    }
+}
+
+impl From<NaiveDate> for Cell {
+    fn from(day: NaiveDate) -> Cell {
+        Cell::Day(day)
+    }
+}
+
+impl From<i32> for Cell {
+    fn from(n: i32) -> Cell {
+        Cell::Number(n.into())
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Cell {
+        Cell::Number(n)
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(value: Option<T>) -> Cell {
+        value.map_or(Cell::Empty, Into::into)
+    }
+}
+
+/// The rows of one table that hold the person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeldTable {
     pub table: &'static str,
     pub title: &'static str,
     pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Cell>>,
 }
 
 /// Everything stored about one person (GDPR art. 15): only tables that hold them.
@@ -255,6 +330,15 @@ pub struct PersonalDataExport {
     pub subject: String,
     pub generated_at: DateTime<Utc>,
     pub tables: Vec<HeldTable>,
+}
+
+/// Long texts wide, numbers narrow, the rest enough for an address.
+fn column_width(column: &str) -> f64 {
+    match column {
+        "text" | "conținut (JSON)" => 80.0,
+        "id" | "versiune" | "rânduri" => 9.0,
+        _ => 18.0,
+    }
 }
 
 impl PersonalDataExport {
@@ -285,24 +369,11 @@ impl PersonalDataExport {
         };
         let sheets = self.tables.iter().map(|t| Table {
             sheet: t.table.into(),
-            columns: t
-                .columns
-                .iter()
-                .map(|c| {
-                    col(
-                        c,
-                        if matches!(*c, "text" | "conținut (JSON)") {
-                            80.0
-                        } else {
-                            22.0
-                        },
-                    )
-                })
-                .collect(),
+            columns: t.columns.iter().map(|c| col(c, column_width(c))).collect(),
             rows: t
                 .rows
                 .iter()
-                .map(|r| r.iter().map(|v| Value::Code(v.clone())).collect())
+                .map(|r| r.iter().map(|v| v.value(tz)).collect())
                 .collect(),
         });
         Report {

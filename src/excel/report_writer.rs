@@ -82,6 +82,11 @@ fn write_table(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     sheet.set_name(&table.sheet)?;
+    // Widths first: a constant-memory sheet has written its columns by the first cell.
+    for (c, column) in table.columns.iter().enumerate() {
+        sheet.set_column_width(c as u16, column.width)?;
+    }
+    print_setup(sheet)?;
     sheet.write_string_with_format(0, 0, &report.title, &f.bold)?;
     sheet.write_string(1, 0, format!("Filtru: {}", report.filter))?;
     sheet.write_string(
@@ -92,7 +97,6 @@ fn write_table(
     for (c, column) in table.columns.iter().enumerate() {
         let c = c as u16;
         sheet.write_string_with_format(HEADER_ROW, c, column.header, &f.header)?;
-        sheet.set_column_width(c, column.width)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
         let r = HEADER_ROW + 1 + r as u32;
@@ -104,6 +108,20 @@ fn write_table(
     let last_row = HEADER_ROW + table.rows.len() as u32;
     sheet.set_freeze_panes(HEADER_ROW + 1, 0)?;
     sheet.autofilter(HEADER_ROW, 0, last_row, last_col)?;
+    Ok(())
+}
+
+/// On paper: A4 landscape, every column on one page's width, the header row on every page,
+/// page numbers in the footer.
+fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    const A4: u8 = 9;
+    sheet
+        .set_paper_size(A4)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3)
+        .set_footer("&L&A&RPagina &P din &N");
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     Ok(())
 }
 
@@ -152,6 +170,7 @@ fn write_summary(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     sheet.set_name("Sumar")?;
+    print_setup(sheet)?;
     sheet.write_string_with_format(0, 0, format!("{} — sumar", report.title), &f.bold)?;
     sheet.write_string(1, 0, format!("Filtru: {}", report.filter))?;
     sheet.write_string(

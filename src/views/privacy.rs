@@ -99,6 +99,7 @@ pub struct PrivacyPageView<'a> {
     pub phone: &'a str,
     pub export: Option<&'a PersonalDataExport>,
     pub error: Option<&'a str>,
+    pub timezone: chrono_tz::Tz,
 }
 
 /// Long cells (mail bodies, change payloads) are cut on the page; the downloads hold them whole.
@@ -157,7 +158,7 @@ pub fn admin_page(chrome: &Chrome, view: PrivacyPageView) -> Markup {
                         h3 { (table.title) " (" (table.rows.len()) ")" }
                         div.table-wrap { table {
                             thead { tr { @for column in &table.columns { th scope="col" { (column) } } } }
-                            tbody { @for row in &table.rows { tr { @for cell in row { td { (cut(cell)) } } } } }
+                            tbody { @for row in &table.rows { tr { @for cell in row { td { (cut(&cell.shown(view.timezone))) } } } } }
                         } }
                     }
                     h2 { "Ștergere" }

@@ -404,7 +404,7 @@ fn designee_section(view: &SchoolDetailView) -> Markup {
             None => p { "Unitatea nu a comunicat încă persoana desemnată." },
         }
         @if let Some(at) = view.designees.iter().filter_map(|d| d.anonymised_at).max() {
-            p.muted { "Date anonimizate la " (date(crate::domain::calendar::local_date(at, tz))) " (regula de păstrare a datelor personale din Setări)." }
+            p.muted { "Date anonimizate la " (date(crate::domain::calendar::local_date(at, tz))) " (după regula de păstrare din Setări sau la cererea persoanei; detalii în Istoric modificări)." }
         }
         @if previous > 0 {
             details {

@@ -60,13 +60,18 @@ pub async fn set_settings(
 }
 
 /// The empty search page.
-pub async fn page(Admin(staff): Admin, chrome: Chrome) -> Result<Response, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Admin(staff): Admin,
+    chrome: Chrome,
+) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let view = PrivacyPageView {
         email: "",
         phone: "",
         export: None,
         error: None,
+        timezone: state.config.timezone,
     };
     Ok(render(
         &chrome,
@@ -107,6 +112,7 @@ pub async fn search(
         phone: &form.phone,
         export: export.as_ref(),
         error: error.as_deref(),
+        timezone: state.config.timezone,
     };
     Ok(render(
         &chrome,

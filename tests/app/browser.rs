@@ -251,6 +251,34 @@ impl Browser {
         .await
     }
 
+    /// axe-core's serious and critical findings on the page (WCAG 2.1 A/AA rules), as
+    /// `impact rule: selector` lines; the library is passed as the script itself, so the
+    /// page's CSP does not stand in the way.
+    async fn accessibility_problems(&self, axe: &str) -> Vec<String> {
+        let script = format!(
+            "{axe}\n;const done = arguments[arguments.length - 1];\
+             axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}})\
+             .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+             .flatMap(v => v.nodes.map(n => v.impact + ' ' + v.id + ': ' + n.target.join(' ')))))\
+             .catch(e => done(['axe failed: ' + e]));"
+        );
+        let found = self
+            .command(
+                reqwest::Method::POST,
+                "/execute/async",
+                json!({"script": script, "args": []}),
+            )
+            .await;
+        found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![format!("axe answered {found}")])
+    }
+
     async fn screenshot(&self, name: &str) -> std::path::PathBuf {
         use base64_decode::decode;
         let png = self
@@ -271,6 +299,23 @@ impl Browser {
             .send()
             .await;
     }
+}
+
+/// axe-core from npm (`npm install axe-core` in the project or `ISJ_AXE_JS`); required when
+/// `ISJ_REQUIRE_AXE` is 1.
+fn axe_core() -> Option<String> {
+    let path = std::env::var("ISJ_AXE_JS").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/node_modules/axe-core/axe.min.js"
+        )
+        .to_string()
+    });
+    let found = std::fs::read_to_string(&path).ok();
+    if found.is_none() && std::env::var("ISJ_REQUIRE_AXE").as_deref() == Ok("1") {
+        panic!("axe-core is not at {path}");
+    }
+    found
 }
 
 /// Standard base64, enough for screenshots (no extra dependency).
@@ -322,6 +367,22 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     let file = write_file(&db, "persoane.csv", people.as_bytes());
     let run = db.cli(&["import", "designees", &file.to_string_lossy()]);
     assert_eq!(run.status, 0, "{}", run.stdout);
+    // A designee replaced, then erased at her request: the school page says so.
+    for person in [
+        "Vechi Ioana;secretar;vechi@exemplu.ro;0722000002",
+        "Nou Marin;director;nou@exemplu.ro;0722000003",
+    ] {
+        let people =
+            format!("Cod SIIIR;Nume și prenume;Funcția;E-mail;Telefon\r\n2061100733;{person}\r\n");
+        let file = write_file(&db, "inlocuire.csv", people.as_bytes());
+        assert_eq!(
+            db.cli(&["import", "designees", &file.to_string_lossy()])
+                .status,
+            0
+        );
+    }
+    let erased = db.cli(&["privacy", "erase", "--email", "vechi@exemplu.ro"]);
+    assert_eq!(erased.status, 0, "{}", erased.stdout);
     let port = free_port();
     let bind = format!("127.0.0.1:{port}");
     let mut server = db
@@ -530,7 +591,12 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         .expect("suggestion");
     // More mail than one page holds, so the outbox shows its pagination.
     super::mail::queue(&db, 60, chrono::Utc::now()).await;
+    let axe = axe_core();
+    let mut problems = Vec::new();
     for (path, name) in [
+        ("/confidentialitate", "notice"),
+        ("/privacy", "privacy"),
+        ("/settings#date-personale", "settings-privacy"),
         ("/cases/suggestions", "suggestions"),
         ("/settings#portal", "settings-portal"),
         ("/audit", "audit"),
@@ -545,10 +611,23 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
     ] {
         browser.go(&format!("http://{bind}{path}")).await;
         browser.wait_for_text("main", "").await;
+        if let Some(axe) = &axe {
+            problems.extend(
+                browser
+                    .accessibility_problems(axe)
+                    .await
+                    .into_iter()
+                    .map(|p| format!("{path}: {p}")),
+            );
+        }
         browser.resize(1366, 2000).await;
         browser.screenshot(&format!("{name}.png")).await;
         browser.resize(390, 2200).await;
         browser.screenshot(&format!("{name}-phone.png")).await;
+        if name == "school" {
+            let text = browser.wait_for_text("main", "").await;
+            assert!(text.contains("Date anonimizate la"), "{text}");
+        }
         if name == "case" {
             // The correction forms, unfolded as a person opens them.
             browser
@@ -560,6 +639,28 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         }
         browser.resize(1280, 800).await;
     }
+    // What the administrators' page finds about a person (the admin herself: her account
+    // and her sign-ins).
+    browser.go(&format!("http://{bind}/privacy")).await;
+    browser.type_into("#email", "admin@isj.test").await;
+    browser
+        .click("form[action='/privacy'] button[type=submit]")
+        .await;
+    let found = browser.wait_for_text("main", "Conturi de personal").await;
+    assert!(found.contains("Jurnalul de audit"), "{found}");
+    if let Some(axe) = &axe {
+        problems.extend(browser.accessibility_problems(axe).await);
+    }
+    browser.resize(1366, 2000).await;
+    browser.screenshot("privacy-found.png").await;
+    browser.resize(390, 2200).await;
+    browser.screenshot("privacy-found-phone.png").await;
+    browser.resize(1280, 800).await;
+    assert!(
+        problems.is_empty(),
+        "axe-core, serious or critical:\n{}",
+        problems.join("\n")
+    );
     browser.go(&format!("http://{bind}/outbox")).await;
     let older = browser
         .script(

@@ -204,7 +204,50 @@ async fn libreoffice_opens_every_report() {
         let converted =
             std::fs::read_to_string(out.join(format!("{report}.csv"))).expect("converted file");
         assert!(converted.contains("Generat la"), "{report}: {converted}");
+        // On paper every sheet is one page wide: no strips of columns.
+        let printed = Command::new("soffice")
+            .args([
+                "--headless",
+                "--norestore",
+                &format!(
+                    "-env:UserInstallation=file://{}",
+                    db.dir.path().join("lo-profile").display()
+                ),
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(&out)
+            .arg(&xlsx)
+            .output()
+            .expect("soffice");
+        assert!(printed.status.success(), "{report} to PDF");
+        let pdf = std::fs::read(out.join(format!("{report}.pdf"))).expect("pdf");
+        // A landscape A4 page holds 25 rows at least; strips of columns would need more pages.
+        let mut workbook = calamine::open_workbook_auto(&xlsx).expect("workbook");
+        let most: usize = calamine::Reader::worksheets(&mut workbook)
+            .iter()
+            .map(|(_, range)| range.height().max(1).div_ceil(25))
+            .sum();
+        let pages = pdf_pages(&pdf);
+        assert!(pages <= most, "{report}: {pages} pages, at most {most}");
     }
+}
+
+/// Pages of a PDF LibreOffice wrote: its `/Type /Page` objects are plain, not in object
+/// streams (`/Type /Pages` is the tree, not a page).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut pages = 0;
+    let mut rest = pdf;
+    while let Some(at) = rest.windows(5).position(|w| w == b"/Type") {
+        rest = &rest[at + 5..];
+        let skipped = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let after = &rest[skipped..];
+        if after.starts_with(b"/Page") && after.get(5) != Some(&b's') {
+            pages += 1;
+        }
+    }
+    pages
 }
 
 #[tokio::test]
