@@ -366,17 +366,18 @@ pub async fn scrub_logs<C: ConnectionTrait>(db: &C, values: &[String]) -> DbResu
     Ok(rewritten)
 }
 
-/// Mails sent (or given up) before `cutoff`: deleted with the items they carried.
-pub async fn purge_mail_before<C: ConnectionTrait>(db: &C, cutoff: DateTime<Utc>) -> DbResult<u64> {
-    let old = || {
-        Condition::all()
-            .add(outbox::Column::CreatedAt.lt(cutoff))
+/// Mails finished (sent, given up, cancelled) that also match `filter`: deleted with the
+/// items they carried.
+async fn delete_finished_mail<C: ConnectionTrait>(db: &C, filter: Condition) -> DbResult<u64> {
+    let finished = || {
+        filter
+            .clone()
             .add(outbox::Column::Status.is_in(FINISHED.map(OutboxStatus::as_str)))
     };
     let ids: Vec<i32> = outbox::Entity::find()
         .select_only()
         .column(outbox::Column::Id)
-        .filter(old())
+        .filter(finished())
         .into_tuple()
         .all(db)
         .await?;
@@ -387,10 +388,19 @@ pub async fn purge_mail_before<C: ConnectionTrait>(db: &C, cutoff: DateTime<Utc>
             .await?;
     }
     Ok(outbox::Entity::delete_many()
-        .filter(old())
+        .filter(finished())
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// Mails finished before `cutoff`.
+pub async fn purge_mail_before<C: ConnectionTrait>(db: &C, cutoff: DateTime<Utc>) -> DbResult<u64> {
+    delete_finished_mail(
+        db,
+        Condition::all().add(outbox::Column::CreatedAt.lt(cutoff)),
+    )
+    .await
 }
 
 /// Director links that expired before `cutoff` (they hold the address they were mailed to).
@@ -849,27 +859,9 @@ pub async fn forget_link_address<C: ConnectionTrait>(
 
 /// Erasure: mails already sent (or given up) to the address.
 pub async fn forget_sent_mail<C: ConnectionTrait>(db: &C, email: &str) -> DbResult<u64> {
-    let sent = || {
-        Condition::all()
-            .add(outbox::Column::Recipient.eq(email))
-            .add(outbox::Column::Status.is_in(FINISHED.map(OutboxStatus::as_str)))
-    };
-    let ids: Vec<i32> = outbox::Entity::find()
-        .select_only()
-        .column(outbox::Column::Id)
-        .filter(sent())
-        .into_tuple()
-        .all(db)
-        .await?;
-    for chunk in ids.chunks(500) {
-        mail_item::Entity::delete_many()
-            .filter(mail_item::Column::OutboxId.is_in(chunk.iter().copied()))
-            .exec(db)
-            .await?;
-    }
-    Ok(outbox::Entity::delete_many()
-        .filter(sent())
-        .exec(db)
-        .await?
-        .rows_affected)
+    delete_finished_mail(
+        db,
+        Condition::all().add(outbox::Column::Recipient.eq(email)),
+    )
+    .await
 }

@@ -90,6 +90,11 @@ async fn staff_now(app: &TestApp, email: &str, role: Role) -> reqwest::Client {
     app.signed_in(&user).await
 }
 
+async fn page_of(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let response = client.get(app.url(path)).send().await.expect("GET");
+    response.text().await.expect("page")
+}
+
 async fn execute(app: &TestApp, sql: &str) {
     use sea_orm::ConnectionTrait;
     app.db
@@ -271,27 +276,13 @@ async fn a_retention_run_on_a_fixed_day_anonymises_exactly_what_is_past_keeping(
     );
 
     let staff = staff_now(&app, "juridic5@isj.test", Role::Juridic).await;
-    let page = staff
-        .get(app.url(&format!("/schools/{B}")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("page");
+    let page = page_of(&app, &staff, &format!("/schools/{B}")).await;
     assert!(page.contains("Date anonimizate la 15.03.2030"), "{page}");
     assert!(
         !page.contains("Mihai"),
         "no trace of the person on the page"
     );
-    let history = staff
-        .get(app.url(&format!("/audit?unitate={B}")))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("page");
+    let history = page_of(&app, &staff, &format!("/audit?unitate={B}")).await;
     assert!(
         history.contains("a anonimizat datele personale"),
         "{history}"
