@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 
 use super::{Actor, AppError, AppResult, Ctx, Tx};
-use crate::db;
-use crate::db::links::{Link, Lookup};
+use crate::auth::tokens::{new_token, token_hash};
+use crate::db::{self, DbResult};
+use crate::domain::links::{Link, Lookup, Purpose, VALID_FOR};
 use crate::domain::change::Change;
 use crate::domain::den::{DenStep, StepClaim};
 use crate::domain::designee::{self, AccessContact, DesigneeFacts};
@@ -33,10 +34,43 @@ pub enum LinkOutcome {
     Invalid,
 }
 
+/// Issues a link (revoking the school's open ones for the same purpose and address) and
+/// returns its token, to put in a mail and never to store. Runs inside the caller's
+/// transaction.
+pub async fn issue<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    school: &str,
+    purpose: Purpose,
+    email: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> DbResult<String> {
+    db::links::revoke_open(db, school, purpose, email, now).await?;
+    let token = new_token();
+    let link = db::links::NewLink {
+        token_hash: token_hash(&token),
+        school,
+        purpose,
+        email,
+        expires_at: now + VALID_FOR,
+    };
+    db::links::insert(db, link, now).await?;
+    Ok(token)
+}
+
+/// What a token is worth now.
+pub async fn lookup<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    token: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> DbResult<Lookup> {
+    let stored = db::links::by_token_hash(db, &token_hash(token)).await?;
+    Ok(Lookup::of(stored, now))
+}
+
 /// Uses the link and records the change; a refused change leaves the link usable.
 pub async fn act(ctx: Ctx<'_>, token: &str, change: LinkChange) -> AppResult<LinkOutcome> {
     let now = ctx.now();
-    let link = match db::links::lookup(ctx.db, token, now).await? {
+    let link = match lookup(ctx.db, token, now).await? {
         Lookup::Valid(link) => link,
         Lookup::Used => return Ok(LinkOutcome::Used),
         Lookup::Invalid => return Ok(LinkOutcome::Invalid),

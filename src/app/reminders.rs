@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::secret_key::SecretKey;
 use crate::config::Config;
-use crate::db::links::Purpose;
+use crate::domain::links::Purpose;
 use crate::db::outbox::NewMail;
 use crate::db::{self, DbError};
 use crate::domain::calendar::{in_send_window, local_date};
@@ -89,10 +89,10 @@ pub async fn run_pass(
             for item in group {
                 if !links.contains_key(&item.school_code) {
                     let designee =
-                        db::links::issue(&txn, &item.school_code, Purpose::Designee, None, at)
+                        super::links::issue(&txn, &item.school_code, Purpose::Designee, None, at)
                             .await?;
                     let progress =
-                        db::links::issue(&txn, &item.school_code, Purpose::Progress, None, at)
+                        super::links::issue(&txn, &item.school_code, Purpose::Progress, None, at)
                             .await?;
                     links.insert(item.school_code.clone(), (designee, progress));
                 }
@@ -108,7 +108,7 @@ pub async fn run_pass(
         }
         let opt_out = match group.iter().find(|i| !i.kind.critical()) {
             Some(item) => {
-                let token = db::links::issue(
+                let token = super::links::issue(
                     &txn,
                     &item.school_code,
                     Purpose::OptOut,

@@ -18,6 +18,7 @@ pub mod den;
 pub mod designee;
 pub mod directory;
 pub mod email;
+pub mod links;
 pub mod outbox;
 pub mod portal;
 pub mod privacy;

@@ -11,7 +11,7 @@ use maud::Markup;
 
 use super::{AppState, WebError};
 use crate::app::{self, AppError, links::LinkChange, links::LinkOutcome};
-use crate::db::links::{Link, Lookup, Purpose};
+use crate::domain::links::{Link, Lookup, Purpose};
 use crate::db::{self, DbError};
 use crate::views::links as pages;
 
@@ -38,7 +38,7 @@ pub async fn show(
     _limit: LinkThrottled,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    match db::links::lookup(&state.db, &token, state.clock.now()).await? {
+    match app::links::lookup(&state.db, &token, state.clock.now()).await? {
         Lookup::Valid(link) => Ok(page(form(&state, &link, None).await?)),
         Lookup::Used => Ok(page(pages::used(&inspectorate(&state)))),
         Lookup::Invalid => Ok(page(pages::invalid(&inspectorate(&state)))),
@@ -92,7 +92,7 @@ pub async fn act(
     Path(token): Path<String>,
     axum::Form(fields): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let link = match db::links::lookup(&state.db, &token, state.clock.now()).await? {
+    let link = match app::links::lookup(&state.db, &token, state.clock.now()).await? {
         Lookup::Valid(link) => link,
         Lookup::Used => return Ok(page(pages::used(&inspectorate(&state)))),
         Lookup::Invalid => return Ok(page(pages::invalid(&inspectorate(&state)))),

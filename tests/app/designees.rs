@@ -2,7 +2,8 @@
 //! warned about on the director's page too, and one e-mail with one phone for two schools.
 
 use chrono::Utc;
-use isj_tracker::db::links::{Purpose, issue};
+use isj_tracker::app::links::issue;
+use isj_tracker::domain::links::Purpose;
 
 use super::helpers::*;
 

@@ -3,7 +3,8 @@
 //! which the director needs to hear).
 
 use chrono::{Duration, Utc};
-use isj_tracker::db::links::{Purpose, issue};
+use isj_tracker::app::links::issue;
+use isj_tracker::domain::links::Purpose;
 
 use super::helpers::*;
 

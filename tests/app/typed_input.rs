@@ -3,7 +3,8 @@
 //! it is written, and the calendar feed never carries a bare carriage return.
 
 use chrono::Utc;
-use isj_tracker::db::links::{Purpose, issue};
+use isj_tracker::app::links::issue;
+use isj_tracker::domain::links::Purpose;
 
 use super::helpers::*;
 

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use isj_tracker::app::{self, Actor, AppError, Ctx};
 use isj_tracker::clock::FixedClock;
-use isj_tracker::db::links::Purpose;
+use isj_tracker::domain::links::Purpose;
 use isj_tracker::domain::cases::CaseStatus;
 use isj_tracker::domain::den::{DenStatus, DenStep, StepClaim};
 use isj_tracker::domain::designee::DesigneeFacts;
@@ -179,7 +179,7 @@ async fn the_procedure_in_order_and_finalizat_needs_account_and_confirmed_design
     );
 
     // The director confirms the same person through a link: the school is complete.
-    let token = isj_tracker::db::links::issue(&db, A, Purpose::Designee, None, clock.0)
+    let token = isj_tracker::app::links::issue(&db, A, Purpose::Designee, None, clock.0)
         .await
         .expect("link");
     let change = app::links::LinkChange::Designee(facts("Pop Ana"));
@@ -217,7 +217,7 @@ async fn a_refused_link_change_leaves_the_link_usable_and_nothing_written() {
     let test = with_cases().await;
     let db = test.connect().await;
     let clock = FixedClock(at("2026-11-30T10:00:00+02:00"));
-    let token = isj_tracker::db::links::issue(&db, B, Purpose::Progress, None, clock.0)
+    let token = isj_tracker::app::links::issue(&db, B, Purpose::Progress, None, clock.0)
         .await
         .expect("link");
     let change = app::links::LinkChange::Step {
@@ -375,7 +375,7 @@ async fn the_same_rule_refuses_from_every_door() {
     // Director's link.
     let connection = app.db.connect().await;
     let token =
-        isj_tracker::db::links::issue(&connection, A, Purpose::Progress, None, app.clock.now())
+        isj_tracker::app::links::issue(&connection, A, Purpose::Progress, None, app.clock.now())
             .await
             .expect("link");
     let page = app
