@@ -543,7 +543,7 @@ async fn export(
 
 async fn send_outbox(config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
     let (db, mailer) = mailer(config).await?;
-    let delivery = crate::mail::deliver_due(&db, &mailer, clock).await?;
+    let delivery = crate::app::outbox::deliver_due(&db, &mailer, clock).await?;
     say!(
         "Trimise {}, de reîncercat {}, eșuate definitiv {} ({}).",
         delivery.sent,

@@ -9,11 +9,11 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sea_orm::DatabaseConnection;
 
-use crate::db::cases::CaseFilter;
 use crate::db::{self, DbError};
 use crate::domain::board::BoardFilter;
 use crate::domain::case_import::side;
 use crate::domain::case_kinds::{CATEGORIES, STAGES, label};
+use crate::domain::cases::CaseFilter;
 use crate::domain::courts;
 use crate::domain::den::{DenStatus, DenStep, StatusKind};
 use crate::domain::report_table::{Report, Summary, Table, Value, col};
@@ -472,7 +472,7 @@ async fn designees(db: &DatabaseConnection, tz: Tz) -> Result<Vec<Table>, DbErro
         }
         columns
     };
-    let row = |d: &db::designees::StoredDesignee, history: bool| {
+    let row = |d: &crate::domain::designee::StoredDesignee, history: bool| {
         let mut cells = vec![
             Value::Code(d.school_code.clone()),
             Value::text(

@@ -4,7 +4,6 @@
 
 use super::{AppResult, Ctx};
 use crate::db;
-use crate::db::outbox::NewMail;
 use crate::domain::calendar::{in_send_window, is_working_day, working_days_after};
 use crate::domain::courts;
 use crate::domain::outbox::MailKind;
@@ -97,7 +96,7 @@ pub async fn queue_if_due(
         opt_out: None,
         privacy: None,
     };
-    let mail = NewMail::plain(key, MailKind::Hearings, legal, &content, false);
+    let mail = content.to_mail(key, MailKind::Hearings, legal, false);
     super::outbox::enqueue(ctx, mail, mail_domain).await?;
     Ok(true)
 }

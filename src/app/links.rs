@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use super::{Actor, AppError, AppResult, Ctx, Tx};
 use crate::auth::tokens::{new_token, token_hash};
 use crate::db::{self, DbResult};
-use crate::domain::links::{Link, Lookup, Purpose, VALID_FOR};
 use crate::domain::change::Change;
 use crate::domain::den::{DenStep, StepClaim};
 use crate::domain::designee::{self, AccessContact, DesigneeFacts};
+use crate::domain::links::{Link, Lookup, Purpose, VALID_FOR};
 
 /// The change a link's form asks for, parsed at the door.
 #[derive(Debug, Clone)]

@@ -2,8 +2,8 @@
 
 use super::{Actor, AppError, AppResult, Ctx};
 use crate::db;
-use crate::db::outbox::NewMail;
 use crate::domain::outbox::MailKind;
+use crate::domain::outbox::NewMail;
 
 /// Queues a mail given up on again; only dead mail can be retried.
 pub async fn retry(ctx: Ctx<'_>, actor: &Actor, id: i32) -> AppResult<()> {
@@ -40,7 +40,7 @@ pub async fn queue_test_mail(
     let now = ctx.now();
     let content = crate::mail::content::test_mail(inspectorate);
     let key = format!("test:{recipient}:{}", now.timestamp_millis());
-    let mail = NewMail::plain(key, MailKind::Test, recipient, &content, false);
+    let mail = content.to_mail(key, MailKind::Test, recipient, false);
     enqueue(ctx, mail, mail_domain).await
 }
 
@@ -51,4 +51,64 @@ pub async fn enqueue(ctx: Ctx<'_>, mail: NewMail, mail_domain: &str) -> AppResul
     db::outbox::enqueue(tx.db(), mail, mail_domain, now).await?;
     tx.txn.commit().await?;
     Ok(())
+}
+
+/// What one outbox round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: u32,
+    pub retried: u32,
+    pub dead: u32,
+}
+
+/// Drains the outbox: claim a row (short write, committed), talk to the relay with no
+/// transaction open, then record the outcome. At-least-once: a crash between the relay's
+/// "250" and the record sends that one mail again, with the same Message-ID. Database
+/// errors stop the round (the next heartbeat tries again); a bad row is marked and the
+/// round goes on.
+pub async fn deliver_due(
+    db: &sea_orm::DatabaseConnection,
+    mailer: &crate::mail::Mailer,
+    clock: &dyn crate::clock::Clock,
+) -> Result<Delivery, crate::db::DbError> {
+    use crate::domain::calendar::in_send_window;
+    use crate::mail::SendFailure;
+    let mut delivery = Delivery::default();
+    loop {
+        let now = clock.now();
+        let window = in_send_window(now, mailer.timezone);
+        let Some(mail) = db::outbox::claim_next(db, now, window).await? else {
+            return Ok(delivery);
+        };
+        let outcome = crate::mail::sender::send(mailer, &mail).await;
+        let now = clock.now();
+        let (error, permanent) = match outcome {
+            Ok(()) => {
+                db::outbox::mark_sent(db, mail.id, now).await?;
+                delivery.sent += 1;
+                continue;
+            }
+            Err(SendFailure::Transient(e)) => (e, false),
+            Err(SendFailure::Permanent(e)) => (e, true),
+        };
+        tracing::warn!(
+            outbox_id = mail.id,
+            attempts = mail.attempts,
+            permanent,
+            "mail not delivered: {error}"
+        );
+        let error: String = error.chars().take(500).collect();
+        match crate::domain::outbox::next_try(mail.attempts, permanent, mail.created_at, now) {
+            Some(next) => {
+                db::outbox::mark_retry(db, mail.id, &error, next).await?;
+                delivery.retried += 1;
+                // A relay that fails now fails for the next rows too: wait for the next round.
+                return Ok(delivery);
+            }
+            None => {
+                db::outbox::mark_dead(db, mail.id, &error).await?;
+                delivery.dead += 1;
+            }
+        }
+    }
 }

@@ -10,10 +10,10 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::secret_key::SecretKey;
 use crate::config::Config;
-use crate::domain::links::Purpose;
-use crate::db::outbox::NewMail;
 use crate::db::{self, DbError};
 use crate::domain::calendar::{in_send_window, local_date};
+use crate::domain::links::Purpose;
+use crate::domain::outbox::NewMail;
 use crate::domain::reminders::{Audience, Contacts, DueItem, Hearing, SchoolState, due_items};
 use crate::mail::reminders::{SchoolLinks, compose};
 use crate::mail::sender::token_placeholder;

@@ -12,10 +12,11 @@ use crate::auth::accounts::{AccountError, ENROLMENT_LINK_HOURS, hash_blocking};
 use crate::auth::secret_key::SecretKey;
 use crate::auth::{login, password, recovery, throttle, tokens, totp};
 use crate::db::audit;
-use crate::db::staff::{self, Session, StaffUser};
+use crate::db::staff::{self, Session};
 use crate::db::{self, DbError};
 use crate::domain::change::Change;
 use crate::domain::staff::Role;
+use crate::domain::staff::StaffUser;
 
 /// What a person shows again before a sensitive change.
 #[derive(Debug, Clone, Copy, Default)]
@@ -68,7 +69,13 @@ async fn reauthenticate(
         .await?;
         if over.just_crossed {
             let what = "Confirmarea parolei sau a codului a greșit de prea multe ori într-o sesiune deschisă; schimbările contului sunt oprite 15 minute";
-            crate::mail::security::notify(db, &account.email, what, now).await?;
+            crate::db::outbox::enqueue(
+                db,
+                crate::mail::security::notice(&account.email, what, now),
+                crate::mail::security::DOMAIN,
+                now,
+            )
+            .await?;
         }
         return Err(AccountError::TooManyTries);
     }
@@ -318,7 +325,13 @@ pub async fn change_role(
         holder.role.label(),
         role.label()
     );
-    crate::mail::security::notify(&txn, &holder.email, &what, now).await?;
+    crate::db::outbox::enqueue(
+        &txn,
+        crate::mail::security::notice(&holder.email, &what, now),
+        crate::mail::security::DOMAIN,
+        now,
+    )
+    .await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(())
 }
@@ -363,7 +376,13 @@ pub async fn reset_second_factor(
         "Administratorul {} a resetat autentificarea în doi pași a contului dumneavoastră; veți primi de la el un link de reînrolare. Sesiunile deschise au fost închise",
         admin.email
     );
-    crate::mail::security::notify(&txn, &holder.email, &what, now).await?;
+    crate::db::outbox::enqueue(
+        &txn,
+        crate::mail::security::notice(&holder.email, &what, now),
+        crate::mail::security::DOMAIN,
+        now,
+    )
+    .await?;
     txn.commit().await.map_err(DbError::from)?;
     Ok(token)
 }

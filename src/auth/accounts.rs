@@ -151,7 +151,7 @@ pub async fn hash_blocking(password: String) -> Result<String, AccountError> {
 /// Whom an enrolment link is for.
 pub struct LinkTarget {
     /// `None` for the first administrator (the form asks for e-mail and name).
-    pub user: Option<db::staff::StaffUser>,
+    pub user: Option<crate::domain::staff::StaffUser>,
 }
 
 pub async fn link_target(

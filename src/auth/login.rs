@@ -12,7 +12,8 @@ use super::secret_key::SecretKey;
 use super::{password, recovery, throttle, tokens, totp};
 use crate::db::DbError;
 use crate::db::audit;
-use crate::db::staff::{self, Session, StaffUser};
+use crate::db::staff::{self, Session};
+use crate::domain::staff::StaffUser;
 use crate::domain::staff::normalise_email;
 
 pub const PENDING_MINUTES: i64 = 5;
@@ -155,7 +156,13 @@ async fn refused_by_limit(
             throttle::SHORT_WINDOW_MINUTES,
             over.limit.max
         );
-        crate::mail::security::notify(db, &account.email, &what, now).await?;
+        crate::db::outbox::enqueue(
+            db,
+            crate::mail::security::notice(&account.email, &what, now),
+            crate::mail::security::DOMAIN,
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -311,7 +318,13 @@ async fn code_refused(
         .await?;
         if over.limit.max == throttle::CODES_PER_ACCOUNT_A_DAY {
             let what = "Parola contului a fost introdusă corect, dar codul de verificare a fost greșit de prea multe ori; autentificarea este oprită 24 de ore. Schimbați parola";
-            crate::mail::security::notify(db, &account.email, what, now).await?;
+            crate::db::outbox::enqueue(
+                db,
+                crate::mail::security::notice(&account.email, what, now),
+                crate::mail::security::DOMAIN,
+                now,
+            )
+            .await?;
         }
     }
     if over.limit.max == throttle::CODES_PER_PENDING_SESSION {

@@ -6,7 +6,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use super::DbResult;
 use super::entities::audit_log::{self, Entity as AuditLog};
-pub use crate::domain::audit::AuditEntry;
+use crate::domain::audit::AuditEntry;
 
 pub async fn record<C: ConnectionTrait>(db: &C, entry: AuditEntry) -> DbResult<()> {
     let model = audit_log::ActiveModel {

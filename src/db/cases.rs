@@ -12,7 +12,7 @@ use sea_orm::{
 use super::DbResult;
 use super::entities::{case_school, court_case, hearing, school};
 use crate::domain::case_import::{CaseFacts, CaseKey, LinkFacts, PlannedCase};
-pub use crate::domain::cases::{CaseFilter, CaseLink, CasePage, CaseStatus, Hearing, StoredCase};
+use crate::domain::cases::{CaseLink, CaseStatus, Hearing, StoredCase};
 use crate::domain::den::CaseAccess;
 
 pub const PAGE_SIZE: u64 = 50;

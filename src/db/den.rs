@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::entities::{campaign, campaign_extension, den_step};
 use super::{DbError, DbResult};
-pub use crate::domain::den::{Campaign, Extension, StepRecord, StepSource};
+use crate::domain::den::{Campaign, Extension, StepRecord, StepSource};
 use crate::domain::den::{DEFAULT_CAMPAIGN_TITLE, DenStep, SchoolProcedure};
 
 pub async fn active_campaign<C: ConnectionTrait>(db: &C) -> DbResult<Option<Campaign>> {

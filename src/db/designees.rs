@@ -14,7 +14,7 @@ use super::DbResult;
 use super::entities::designee;
 use crate::domain::designee::DesigneeFacts;
 
-pub use crate::domain::designee::StoredDesignee;
+use crate::domain::designee::StoredDesignee;
 
 pub(super) fn stored(m: designee::Model) -> StoredDesignee {
     StoredDesignee {

@@ -7,7 +7,7 @@ use super::entities::import_batch::{self, Column, Entity as ImportBatch};
 use super::{DbError, DbResult};
 use crate::domain::report::ImportReport;
 
-pub use crate::domain::report::StoredBatch;
+use crate::domain::report::StoredBatch;
 
 pub struct NewBatch<'a> {
     pub file_name: &'a str,

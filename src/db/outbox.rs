@@ -12,49 +12,7 @@ use sha2::{Digest, Sha256};
 use super::DbResult;
 use super::entities::{mail_item, outbox};
 
-pub use crate::domain::outbox::{MailKind, OutboxRow, OutboxStatus};
-
-/// The stored row, with its body and tokens, for the sender.
-pub use outbox::Model as StoredMail;
-
-/// A mail to enqueue.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewMail {
-    /// Names the mail for good: the same key is never enqueued twice.
-    pub dedupe_key: String,
-    pub kind: MailKind,
-    pub recipient: String,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub sealed_tokens: Vec<String>,
-    pub attachment: Option<(String, String)>,
-    /// School mail waits for working hours; security and test mail do not.
-    pub respect_window: bool,
-}
-
-impl NewMail {
-    /// A mail with no links or attachment, from its rendered content.
-    pub fn plain(
-        dedupe_key: String,
-        kind: MailKind,
-        recipient: &str,
-        content: &crate::mail::MailContent,
-        respect_window: bool,
-    ) -> NewMail {
-        NewMail {
-            dedupe_key,
-            kind,
-            recipient: recipient.to_string(),
-            subject: content.subject.clone(),
-            body_text: content.text(),
-            body_html: content.html(),
-            sealed_tokens: Vec::new(),
-            attachment: None,
-            respect_window,
-        }
-    }
-}
+use crate::domain::outbox::{ClaimedMail, MailKind, NewMail, OutboxRow, OutboxStatus};
 
 /// `<hash of the dedupe key@domain>`: a resent duplicate carries the same Message-ID.
 pub fn message_id(dedupe_key: &str, domain: &str) -> String {
@@ -155,7 +113,7 @@ pub async fn claim_next(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     window_open: bool,
-) -> DbResult<Option<StoredMail>> {
+) -> DbResult<Option<ClaimedMail>> {
     loop {
         let mut query = outbox::Entity::find().filter(
             sea_orm::Condition::any()
@@ -192,11 +150,18 @@ pub async fn claim_next(
             .exec(db)
             .await?;
         if claimed.rows_affected == 1 {
-            return Ok(Some(StoredMail {
-                status: OutboxStatus::Sending.as_str().into(),
+            return Ok(Some(ClaimedMail {
+                id: candidate.id,
+                recipient: candidate.recipient,
+                subject: candidate.subject,
+                body_text: candidate.body_text,
+                body_html: candidate.body_html,
+                sealed_tokens: candidate.sealed_tokens,
+                attachment_path: candidate.attachment_path,
+                attachment_name: candidate.attachment_name,
+                message_id: candidate.message_id,
                 attempts: candidate.attempts + 1,
-                lease_until: Some(now + LEASE),
-                ..candidate
+                created_at: candidate.created_at,
             }));
         }
     }
@@ -206,43 +171,35 @@ pub async fn mark_sent(db: &DatabaseConnection, id: i32, now: DateTime<Utc>) -> 
     set_status(db, id, OutboxStatus::Sent, None, None, Some(now)).await
 }
 
-/// A failed try: retried later, or `dead` (permanent refusal, or trying for 48 hours).
-pub async fn mark_failed(
+/// A failed try to be retried at `next`.
+pub async fn mark_retry(
     db: &DatabaseConnection,
-    row: &StoredMail,
+    id: i32,
     error: &str,
-    permanent: bool,
-    now: DateTime<Utc>,
-) -> DbResult<bool> {
-    let give_up = permanent || now - row.created_at >= GIVE_UP_AFTER;
-    let error = error.chars().take(500).collect::<String>();
-    if give_up {
-        set_status(db, row.id, OutboxStatus::Dead, Some(error), None, None).await?;
-    } else {
-        set_status(
-            db,
-            row.id,
-            OutboxStatus::Pending,
-            Some(error),
-            Some(now + retry_delay(row.attempts)),
-            None,
-        )
-        .await?;
-    }
-    Ok(give_up)
+    next: DateTime<Utc>,
+) -> DbResult<()> {
+    set_status(
+        db,
+        id,
+        OutboxStatus::Pending,
+        Some(error.to_string()),
+        Some(next),
+        None,
+    )
+    .await
 }
 
-/// Tries to deliver a mail for this long before giving up (reminders lose their value).
-pub const GIVE_UP_AFTER: Duration = Duration::hours(48);
-
-/// 1, 5 and 15 minutes after the first three failures, then every 30 minutes.
-pub fn retry_delay(attempts: i32) -> Duration {
-    match attempts {
-        ..=1 => Duration::minutes(1),
-        2 => Duration::minutes(5),
-        3 => Duration::minutes(15),
-        _ => Duration::minutes(30),
-    }
+/// A mail given up (refused for good, or tried too long).
+pub async fn mark_dead(db: &DatabaseConnection, id: i32, error: &str) -> DbResult<()> {
+    set_status(
+        db,
+        id,
+        OutboxStatus::Dead,
+        Some(error.to_string()),
+        None,
+        None,
+    )
+    .await
 }
 
 async fn set_status(

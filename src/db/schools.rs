@@ -17,7 +17,7 @@ use crate::domain::text::fold;
 
 pub const PAGE_SIZE: u64 = 50;
 
-pub use crate::domain::school::{ActiveFilter, SchoolFilter, SchoolPage, StoredSchool};
+use crate::domain::school::{ActiveFilter, SchoolFilter, SchoolPage, StoredSchool};
 
 pub async fn search<C: ConnectionTrait>(db: &C, filter: &SchoolFilter) -> DbResult<SchoolPage> {
     let mut query = School::find();

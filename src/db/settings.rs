@@ -93,7 +93,7 @@ pub async fn set_reminder_rules<C: ConnectionTrait>(
     set(db, REMINDER_RULES, rules, actor, now).await
 }
 
-pub use crate::domain::reminders::WeeklySchedule;
+use crate::domain::reminders::WeeklySchedule;
 
 pub async fn weekly_schedule<C: ConnectionTrait>(db: &C) -> DbResult<WeeklySchedule> {
     get(db, WEEKLY_REPORT).await

@@ -12,7 +12,7 @@ use super::entities::{enrolment_link, staff_session, staff_user};
 use super::{DbError, DbResult};
 use crate::domain::staff::Role;
 
-pub use crate::domain::staff::StaffUser;
+use crate::domain::staff::StaffUser;
 
 fn user(m: staff_user::Model) -> DbResult<StaffUser> {
     let role = Role::parse(&m.role)

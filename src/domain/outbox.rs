@@ -1,7 +1,7 @@
 //! Mail as the outbox keeps it: its status and kind, parsed in one place, with the Romanian
 //! labels pages and reports show.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 /// Where a mail is in its life: queued, being sent, delivered, given up on or withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,4 +133,62 @@ mod tests {
         assert_eq!(OutboxStatus::parse("nope"), None);
         assert_eq!(MailKind::Digest.audience(false), "—");
     }
+}
+
+/// A mail to enqueue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMail {
+    /// Names the mail for good: the same key is never enqueued twice.
+    pub dedupe_key: String,
+    pub kind: MailKind,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub sealed_tokens: Vec<String>,
+    pub attachment: Option<(String, String)>,
+    /// School mail waits for working hours; security and test mail do not.
+    pub respect_window: bool,
+}
+
+/// Tries to deliver a mail for this long before giving up (reminders lose their value).
+pub const GIVE_UP_AFTER: Duration = Duration::hours(48);
+
+/// 1, 5 and 15 minutes after the first three failures, then every 30 minutes.
+pub fn retry_delay(attempts: i32) -> Duration {
+    match attempts {
+        ..=1 => Duration::minutes(1),
+        2 => Duration::minutes(5),
+        3 => Duration::minutes(15),
+        _ => Duration::minutes(30),
+    }
+}
+
+/// After a failed try: when to try again, or `None` to give up (a permanent refusal, or a
+/// mail first queued `GIVE_UP_AFTER` ago).
+pub fn next_try(
+    attempts: i32,
+    permanent: bool,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    (!permanent && now - created_at < GIVE_UP_AFTER).then(|| now + retry_delay(attempts))
+}
+
+/// A mail claimed for sending: what the message is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedMail {
+    pub id: i32,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    /// The link tokens, sealed, as a JSON list.
+    pub sealed_tokens: Option<String>,
+    pub attachment_path: Option<String>,
+    pub attachment_name: Option<String>,
+    pub message_id: String,
+    /// Tries so far, this one included.
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Config;
-use crate::db::outbox::NewMail;
+use crate::domain::outbox::NewMail;
 use crate::domain::reminders::WeeklySchedule;
 use crate::mail::content::{Block, MailContent};
 use crate::reports::{FileFormat, ReportError, ReportFilter, ReportKind};
@@ -77,13 +77,7 @@ pub async fn run_if_due(
     };
     let mail = NewMail {
         attachment: Some((absolute.display().to_string(), name)),
-        ..NewMail::plain(
-            key,
-            crate::domain::outbox::MailKind::Report,
-            legal,
-            &content,
-            false,
-        )
+        ..content.to_mail(key, crate::domain::outbox::MailKind::Report, legal, false)
     };
     let ctx = crate::app::Ctx {
         db,

@@ -98,6 +98,29 @@ impl MailContent {
     }
 }
 
+impl MailContent {
+    /// The outbox row of this content: no links, no attachment.
+    pub fn to_mail(
+        &self,
+        dedupe_key: String,
+        kind: crate::domain::outbox::MailKind,
+        recipient: &str,
+        respect_window: bool,
+    ) -> crate::domain::outbox::NewMail {
+        crate::domain::outbox::NewMail {
+            dedupe_key,
+            kind,
+            recipient: recipient.to_string(),
+            subject: self.subject.clone(),
+            body_text: self.text(),
+            body_html: self.html(),
+            sealed_tokens: Vec::new(),
+            attachment: None,
+            respect_window,
+        }
+    }
+}
+
 /// The mail sent from Settings to check the configuration.
 pub fn test_mail(inspectorate: &str) -> MailContent {
     MailContent {

@@ -1,5 +1,6 @@
 //! E-mail: the content of each kind of mail (text and HTML twins from one description), the
-//! transports (SMTP through lettre, or `.eml` files) and the sender that drains the outbox.
+//! transports (SMTP through lettre, or `.eml` files) and the sender of one claimed mail.
+//! No database here: the outbox round is `app::outbox`.
 
 pub mod content;
 pub mod reminders;
@@ -8,7 +9,7 @@ pub mod sender;
 pub mod transport;
 
 pub use content::{Block, MailContent};
-pub use sender::{Delivery, Mailer, deliver_due};
+pub use sender::Mailer;
 pub use transport::{SendFailure, Transport};
 
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +18,4 @@ pub enum MailError {
     SmtpUrl(String),
     #[error("adresa expeditorului nu este validă: {0}")]
     From(String),
-    #[error("{0}")]
-    Db(#[from] crate::db::DbError),
 }

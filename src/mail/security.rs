@@ -2,21 +2,15 @@
 //! factor repeatedly. Sent at any hour; it names no password, code or address of the attempt.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
 
 use super::content::{Block, MailContent};
-use crate::db::DbResult;
-use crate::db::outbox::{NewMail, enqueue};
+use crate::domain::outbox::{MailKind, NewMail};
 
 /// Repeated wrong second-factor codes that trigger a warning (before the 24-hour lock).
 pub const CODE_FAILURES_WARNING: i32 = 5;
 
-pub async fn notify<C: ConnectionTrait>(
-    db: &C,
-    email: &str,
-    what: &str,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
+/// The mail to the account holder, ready for the outbox (one per account, event and hour).
+pub fn notice(email: &str, what: &str, now: DateTime<Utc>) -> NewMail {
     let content = MailContent {
         subject: "isj-tracker: activitate neobișnuită la contul dumneavoastră".into(),
         greeting: "Bună ziua,".into(),
@@ -29,13 +23,8 @@ pub async fn notify<C: ConnectionTrait>(
         privacy: None,
     };
     let key = format!("security:{email}:{what}:{}", now.format("%Y-%m-%dT%H"));
-    let mail = NewMail::plain(
-        key,
-        crate::domain::outbox::MailKind::Security,
-        email,
-        &content,
-        false,
-    );
-    enqueue(db, mail, "isj-tracker.local", now).await?;
-    Ok(())
+    content.to_mail(key, MailKind::Security, email, false)
 }
+
+/// The Message-ID domain of security mail (it leaves before the sender is configured).
+pub const DOMAIN: &str = "isj-tracker.local";

@@ -1,6 +1,5 @@
-//! Drains the outbox: claim a row (short write, committed), talk to the relay with no
-//! transaction open, then record the outcome. At-least-once: a crash between the relay's
-//! "250" and the record sends that one mail again, with the same Message-ID.
+//! Sends one claimed mail: its link tokens unsealed, text and HTML alternatives, the
+//! attachment; the outbox round around it is `app::outbox::deliver_due`.
 
 use std::sync::Arc;
 
@@ -8,14 +7,11 @@ use chrono_tz::Tz;
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
-use sea_orm::DatabaseConnection;
 
 use super::MailError;
 use super::transport::{SendFailure, Transport};
 use crate::auth::secret_key::SecretKey;
-use crate::clock::Clock;
-use crate::db::outbox::{self, StoredMail};
-use crate::domain::calendar::in_send_window;
+use crate::domain::outbox::ClaimedMail;
 
 pub struct Mailer {
     pub transport: Transport,
@@ -48,63 +44,14 @@ impl Mailer {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Delivery {
-    pub sent: u32,
-    pub retried: u32,
-    pub dead: u32,
-}
-
-/// Sends every row that is due now; returns what happened. Database errors stop the round
-/// (the next heartbeat tries again); a bad row is marked and the round goes on.
-pub async fn deliver_due(
-    db: &DatabaseConnection,
-    mailer: &Mailer,
-    clock: &dyn Clock,
-) -> Result<Delivery, crate::db::DbError> {
-    let mut delivery = Delivery::default();
-    loop {
-        let now = clock.now();
-        let Some(row) = outbox::claim_next(db, now, in_send_window(now, mailer.timezone)).await?
-        else {
-            return Ok(delivery);
-        };
-        let outcome = match build(mailer, &row) {
-            Ok(message) => {
-                mailer
-                    .transport
-                    .send(&message, &file_stem(&row.message_id))
-                    .await
-            }
-            Err(reason) => Err(SendFailure::Permanent(reason)),
-        };
-        let now = clock.now();
-        match outcome {
-            Ok(()) => {
-                outbox::mark_sent(db, row.id, now).await?;
-                delivery.sent += 1;
-            }
-            Err(failure) => {
-                let (error, permanent) = match failure {
-                    SendFailure::Transient(e) => (e, false),
-                    SendFailure::Permanent(e) => (e, true),
-                };
-                tracing::warn!(
-                    outbox_id = row.id,
-                    attempts = row.attempts,
-                    permanent,
-                    "mail not delivered: {error}"
-                );
-                if outbox::mark_failed(db, &row, &error, permanent, now).await? {
-                    delivery.dead += 1;
-                } else {
-                    delivery.retried += 1;
-                    // A relay that fails now fails for the next rows too: wait for the next round.
-                    return Ok(delivery);
-                }
-            }
-        }
-    }
+/// Builds the message and hands it to the transport (SMTP or a `.eml` file); a mail that
+/// cannot be built is a permanent failure.
+pub async fn send(mailer: &Mailer, mail: &ClaimedMail) -> Result<(), SendFailure> {
+    let message = build(mailer, mail).map_err(SendFailure::Permanent)?;
+    mailer
+        .transport
+        .send(&message, &file_stem(&mail.message_id))
+        .await
 }
 
 fn file_stem(message_id: &str) -> String {
@@ -123,7 +70,7 @@ fn file_stem(message_id: &str) -> String {
 
 /// The message as sent: link tokens unsealed into the bodies, text and HTML alternatives,
 /// the attachment if any.
-fn build(mailer: &Mailer, row: &StoredMail) -> Result<Message, String> {
+fn build(mailer: &Mailer, row: &ClaimedMail) -> Result<Message, String> {
     let tokens: Vec<String> = match &row.sealed_tokens {
         Some(json) => serde_json::from_str::<Vec<String>>(json)
             .map_err(|e| format!("jetoane ilizibile: {e}"))?,

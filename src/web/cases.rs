@@ -8,7 +8,7 @@ use super::session::{CheckedForm, Editor, Staff};
 use super::{AppState, WebError};
 use crate::app::{self, Actor, AppError};
 use crate::db;
-use crate::db::cases::CaseFilter;
+use crate::domain::cases::CaseFilter;
 use crate::domain::cases::{CaseLink, CaseStatus, HearingFacts, HearingSource, normalise_time};
 use crate::domain::school::SiiirCode;
 use crate::views::cases::{CaseDetailView, CaseListView};

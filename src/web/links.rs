@@ -11,8 +11,8 @@ use maud::Markup;
 
 use super::{AppState, WebError};
 use crate::app::{self, AppError, links::LinkChange, links::LinkOutcome};
-use crate::domain::links::{Link, Lookup, Purpose};
 use crate::db::{self, DbError};
+use crate::domain::links::{Link, Lookup, Purpose};
 use crate::views::links as pages;
 
 /// Refuses with 429 an address that opens too many link pages.

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use super::chrome::render;
 use super::session::Staff;
 use super::{AppState, WebError};
-use crate::db::schools::{ActiveFilter, SchoolFilter};
 use crate::domain::cases::CaseFilter;
+use crate::domain::school::{ActiveFilter, SchoolFilter};
 use crate::views::layout::Chrome;
 
 #[derive(Deserialize, Default)]

@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::AppState;
 use crate::auth::tokens::constant_time_eq;
-use crate::db::staff::{Session, StaffUser};
+use crate::db::staff::Session;
 use crate::domain::staff::Role;
+use crate::domain::staff::StaffUser;
 
 /// Cookie names: `__Host-` (Secure, whole host) when served over HTTPS.
 pub fn session_cookie_name(secure: bool) -> &'static str {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
-use isj_tracker::db::audit::AuditEntry;
+use isj_tracker::domain::audit::AuditEntry;
 
 use super::helpers::*;
 

@@ -73,7 +73,7 @@ async fn csv_first_then_xlsx_gives_identical_rows() {
             let connection = isj_tracker::db::connect(&db_url).await.expect("connect");
             let page = isj_tracker::db::schools::search(
                 &connection,
-                &isj_tracker::db::schools::SchoolFilter {
+                &isj_tracker::domain::school::SchoolFilter {
                     page: 1,
                     ..Default::default()
                 },

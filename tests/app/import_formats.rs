@@ -7,7 +7,7 @@ use super::helpers::*;
 
 async fn names_by_code(db: &TestDb) -> Vec<(String, String)> {
     let connection = db.connect().await;
-    let filter = isj_tracker::db::schools::SchoolFilter {
+    let filter = isj_tracker::domain::school::SchoolFilter {
         page: 1,
         ..Default::default()
     };

@@ -7,9 +7,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use isj_tracker::app::outbox::deliver_due;
 use isj_tracker::clock::Clock;
-use isj_tracker::db::outbox::NewMail;
-use isj_tracker::mail::{Mailer, Transport, deliver_due};
+use isj_tracker::domain::outbox::NewMail;
+use isj_tracker::mail::{Mailer, Transport};
 
 use super::helpers::*;
 

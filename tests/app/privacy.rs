@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use isj_tracker::app::Ctx;
-use isj_tracker::clock::Clock;
 use isj_tracker::app::links::issue;
+use isj_tracker::clock::Clock;
 use isj_tracker::domain::links::Purpose;
 use isj_tracker::domain::staff::Role;
 

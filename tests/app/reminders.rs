@@ -3,10 +3,10 @@
 //! directors' one-time links over HTTP.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use isj_tracker::app::outbox::deliver_due;
 use isj_tracker::app::reminders::run_pass;
 use isj_tracker::clock::Clock;
 use isj_tracker::domain::calendar::is_working_day;
-use isj_tracker::mail::deliver_due;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 use super::helpers::*;

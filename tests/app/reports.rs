@@ -338,7 +338,7 @@ async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_atta
         isj_tracker::jobs::weekly::run_if_due(&connection, &config, &mailer.domain, clock.now())
             .await
             .expect("weekly");
-        isj_tracker::mail::deliver_due(&connection, &mailer, clock.as_ref())
+        isj_tracker::app::outbox::deliver_due(&connection, &mailer, clock.as_ref())
             .await
             .expect("delivery");
         clock.advance(Duration::minutes(30));

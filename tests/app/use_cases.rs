@@ -4,10 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use isj_tracker::app::{self, Actor, AppError, Ctx};
 use isj_tracker::clock::FixedClock;
-use isj_tracker::domain::links::Purpose;
 use isj_tracker::domain::cases::CaseStatus;
 use isj_tracker::domain::den::{DenStatus, DenStep, StepClaim};
 use isj_tracker::domain::designee::DesigneeFacts;
+use isj_tracker::domain::links::Purpose;
 use sea_orm::DatabaseConnection;
 
 use super::helpers::*;
