@@ -382,7 +382,7 @@ async fn add_user(
     name: Option<&str>,
     password_stdin: bool,
 ) -> anyhow::Result<()> {
-    use crate::auth::accounts::{AddedUser, add_user};
+    use crate::app::enrolment::{AddedUser, add_user};
     let role = crate::domain::staff::Role::parse(role)
         .ok_or_else(|| anyhow::anyhow!("rol necunoscut „{role}”: admin, juridic sau inspector"))?;
     let password = if password_stdin {

@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod cases;
 pub mod den;
 pub mod designees;
+pub mod enrolment;
 pub mod hearing_digest;
 pub mod hearings;
 pub mod imports;
@@ -19,7 +20,9 @@ pub mod privacy;
 pub mod reminders;
 pub mod reports;
 pub mod settings;
+pub mod sign_in;
 pub mod staff;
+pub mod throttle;
 
 use std::sync::Arc;
 

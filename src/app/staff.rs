@@ -8,9 +8,12 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
-use crate::auth::accounts::{AccountError, ENROLMENT_LINK_HOURS, hash_blocking};
+use crate::app::enrolment::{AccountError, ENROLMENT_LINK_HOURS, hash_blocking};
 use crate::auth::secret_key::SecretKey;
-use crate::auth::{login, password, recovery, throttle, tokens, totp};
+
+use super::sign_in;
+use super::throttle as attempts;
+use crate::auth::{password, recovery, throttle, tokens, totp};
 use crate::db::audit;
 use crate::db::staff::{self, Session};
 use crate::db::{self, DbError};
@@ -55,7 +58,7 @@ async fn reauthenticate(
 ) -> Result<(), AccountError> {
     let (address, now) = (origin.address, origin.now);
     let limits = throttle::reauth_limits(address, account.id);
-    if let Some(over) = throttle::take(db, &limits, now).await? {
+    if let Some(over) = attempts::take(db, &limits, now).await? {
         let detail = format!("{}, de la {address}", over.limit.what);
         let id = Some(account.id);
         audit::staff_event(
@@ -81,12 +84,12 @@ async fn reauthenticate(
     }
     let failed = match (proof.password, proof.code) {
         (Some(attempt), _)
-            if !login::verify_password(account.password_hash.clone(), attempt).await? =>
+            if !sign_in::verify_password(account.password_hash.clone(), attempt).await? =>
         {
             Some(AccountError::WrongPassword)
         }
         (_, Some(code))
-            if login::second_factor(db, key, account, code, now)
+            if sign_in::second_factor(db, key, account, code, now)
                 .await?
                 .is_none() =>
         {

@@ -1,8 +1,6 @@
 //! Staff authentication building blocks: password hashing and policy, TOTP, the key that
 //! encrypts TOTP secrets at rest, random tokens. No HTTP and no database here.
 
-pub mod accounts;
-pub mod login;
 pub mod password;
 pub mod recovery;
 pub mod secret_key;

@@ -10,8 +10,8 @@ use super::chrome::{no_referrer, render};
 use super::session::{self, CheckedForm, NoFields, Pending, Staff};
 use super::throttle::ClientAddress;
 use super::{AppState, WebError};
-use crate::auth::accounts::{self, AccountError, EnrolmentForm};
-use crate::auth::login::{self, CodeOutcome, PasswordOutcome};
+use crate::app::enrolment::{self, AccountError, EnrolmentForm};
+use crate::app::sign_in::{self, CodeOutcome, PasswordOutcome};
 use crate::auth::{tokens, totp};
 use crate::views::auth::{AuthenticatorSetup, EnrolmentView};
 use crate::views::layout::{Chrome, Flash, FlashKind};
@@ -61,7 +61,7 @@ pub async fn login_submit(
         return Err(WebError::Forbidden);
     }
     let now = state.clock.now();
-    match login::check_password(&state.db, &form.email, &form.password, address, now)
+    match sign_in::check_password(&state.db, &form.email, &form.password, address, now)
         .await
         .map_err(account_error)?
     {
@@ -119,7 +119,7 @@ pub async fn code_submit(
         return Err(WebError::Forbidden);
     }
     let now = state.clock.now();
-    let outcome = login::check_code(
+    let outcome = sign_in::check_code(
         &state.db,
         &state.key,
         &pending.session,
@@ -171,7 +171,7 @@ pub async fn logout(
     State(state): State<AppState>,
     CheckedForm(staff, NoFields {}): CheckedForm<Staff, NoFields>,
 ) -> Result<Response, WebError> {
-    login::logout(&state.db, &staff.session, &staff.account, state.clock.now()).await?;
+    sign_in::logout(&state.db, &staff.session, &staff.account, state.clock.now()).await?;
     let mut response = Redirect::to("/login").into_response();
     clear_session(&state, &mut response);
     Ok(response)
@@ -182,7 +182,7 @@ pub async fn enrolment_page(
     chrome: Chrome,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let target = accounts::link_target(&state.db, &token, state.clock.now())
+    let target = enrolment::link_target(&state.db, &token, state.clock.now())
         .await
         .map_err(account_error)?;
     let email = target.user.as_ref().map(|u| u.email.clone());
@@ -265,7 +265,7 @@ pub async fn enrolment_submit(
         sealed_secret: fields.sealed_secret,
         code: fields.code,
     };
-    match accounts::complete(&state.db, &state.key, &token, form, state.clock.now()).await {
+    match enrolment::complete(&state.db, &state.key, &token, form, state.clock.now()).await {
         Ok(codes) => Ok(render(
             &chrome,
             crate::views::auth::recovery_codes(&chrome, &codes),
@@ -275,7 +275,7 @@ pub async fn enrolment_submit(
             Err(WebError::Internal(e.to_string()))
         }
         Err(e) => {
-            let target = accounts::link_target(&state.db, &token, state.clock.now())
+            let target = enrolment::link_target(&state.db, &token, state.clock.now())
                 .await
                 .map_err(account_error)?;
             let secret = state.key.decrypt(&sealed).map_err(|_| {

@@ -301,7 +301,7 @@ pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> 
         .with_context(|| format!("ascultarea pe {}", config.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "isj-tracker pornit: http://{address}/");
-    if let Some(token) = crate::auth::accounts::setup_link_if_empty(&db, clock.now()).await? {
+    if let Some(token) = crate::app::enrolment::setup_link_if_empty(&db, clock.now()).await? {
         // Printed, never logged: the link creates the first administrator (valid 1 hour, once).
         println!(
             "Niciun cont încă. Creați primul administrator aici (valabil o oră): {}/setup/{token}",

@@ -199,11 +199,11 @@ async fn session_of(
     let reads = matches!(parts.method, Method::GET | Method::HEAD);
     if reads
         && let Some(hit) = state.sessions.get(&key)
-        && !crate::auth::login::is_expired(&hit.0, state.clock.now())
+        && !crate::app::sign_in::is_expired(&hit.0, state.clock.now())
     {
         return Ok(Some(hit));
     }
-    let found = crate::auth::login::current(&state.db, &value, state.clock.now())
+    let found = crate::app::sign_in::current(&state.db, &value, state.clock.now())
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "session check failed");

@@ -7,9 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 
-use super::accounts::AccountError;
-use super::secret_key::SecretKey;
-use super::{password, recovery, throttle, tokens, totp};
+use super::enrolment::AccountError;
+use super::throttle as attempts;
+use crate::auth::secret_key::SecretKey;
+use crate::auth::{password, recovery, throttle, tokens, totp};
 use crate::db::DbError;
 use crate::db::audit;
 use crate::db::staff::{self, Session};
@@ -59,11 +60,11 @@ pub async fn check_password(
 ) -> Result<PasswordOutcome, AccountError> {
     let typed = normalise_email(email)
         .unwrap_or_else(|| email.trim().to_lowercase().chars().take(200).collect());
-    let over = throttle::take(db, &throttle::password_limits(address, &typed), now).await?;
+    let over = attempts::take(db, &throttle::password_limits(address, &typed), now).await?;
     let account_key = throttle::password_account_key(&typed);
     let attempts = crate::db::throttle::count(db, &account_key, 24 * 3600, now).await?;
     let failures = throttle::password_failures(address);
-    let wait = throttle::address_wait(db, &failures, now).await?;
+    let wait = attempts::address_wait(db, &failures, now).await?;
     tokio::time::sleep(throttle::password_delay(attempts).max(wait)).await;
     let account = match normalise_email(email) {
         Some(email) => staff::find_by_email(db, &email).await?,
@@ -129,7 +130,7 @@ async fn address_failed(
     address: IpAddr,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    if throttle::failed(db, failures, now).await? {
+    if attempts::failed(db, failures, now).await? {
         let detail = format!("{}, de la {address}", failures.what);
         let who = address.to_string();
         audit::staff_event(db, now, &who, "autentificare încetinită", None, &detail).await?;
@@ -212,11 +213,11 @@ pub async fn check_code(
         return Ok(CodeOutcome::Restart);
     }
     let limits = throttle::code_limits(&pending.id_hash, account.id);
-    if let Some(over) = throttle::take(db, &limits, now).await? {
+    if let Some(over) = attempts::take(db, &limits, now).await? {
         return code_refused(db, pending, account, &over, now).await;
     }
     let failures = throttle::code_failures(address);
-    tokio::time::sleep(throttle::address_wait(db, &failures, now).await?).await;
+    tokio::time::sleep(attempts::address_wait(db, &failures, now).await?).await;
     let (accepted, must_reenrol, how) = match second_factor(db, key, account, code, now).await? {
         Some(how) => (true, account.must_reenrol || how == RECOVERY, how),
         None => (false, false, "cod greșit"),

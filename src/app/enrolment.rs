@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::secret_key::SecretKey;
-use super::{password, recovery, tokens, totp};
+use crate::auth::secret_key::SecretKey;
+use crate::auth::{password, recovery, tokens, totp};
 use crate::db::audit;
 use crate::db::{self, DbError};
 use crate::domain::staff::Role;
@@ -42,7 +42,7 @@ pub enum AccountError {
     #[error("numele: {0}")]
     Text(#[from] crate::domain::text::TypedTextError),
     #[error("cheia de criptare: {0}")]
-    Key(#[from] super::secret_key::KeyError),
+    Key(#[from] crate::auth::secret_key::KeyError),
     #[error("{0}")]
     Db(#[from] DbError),
 }
