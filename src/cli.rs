@@ -518,18 +518,16 @@ async fn export(
     let inspectorate = crate::domain::county::inspectorate_name(&config.county);
     let filter = crate::reports::ReportFilter::default();
     let register = crate::register::Register::read_once(&db, now, config.timezone).await?;
-    let (_, bytes) = crate::reports::export(
-        &db,
-        &register,
+    let as_of = crate::clock::FixedClock(now);
+    let request = crate::app::reports::ExportRequest {
         kind,
-        &filter,
+        filter: &filter,
         format,
-        "linie de comandă",
-        now,
-        config.timezone,
-        &inspectorate,
-    )
-    .await?;
+        who: "linie de comandă",
+        inspectorate: &inspectorate,
+    };
+    let ctx = crate::app::Ctx::new(&db, &as_of, config.timezone);
+    let (_, bytes) = crate::app::reports::export(ctx, &register, request).await?;
     let day = now.with_timezone(&config.timezone).format("%Y-%m-%d");
     let path = out.unwrap_or_else(|| {
         config

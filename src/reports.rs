@@ -600,30 +600,6 @@ pub enum ReportError {
     },
 }
 
-/// The report's bytes, with an audit row naming who exported what with which filter.
-pub async fn export(
-    db: &DatabaseConnection,
-    register: &Snapshot,
-    kind: ReportKind,
-    filter: &ReportFilter,
-    format: FileFormat,
-    who: &str,
-    now: DateTime<Utc>,
-    tz: Tz,
-    inspectorate: &str,
-) -> Result<(Report, Vec<u8>), ReportError> {
-    let report = build(db, register, kind, filter, now, tz).await?;
-    let bytes = match format {
-        FileFormat::Xlsx => crate::excel::report_writer::xlsx(&report, inspectorate)?,
-        FileFormat::Csv(separator) => crate::excel::report_writer::csv(&report, separator)?,
-    };
-    let clock = crate::clock::FixedClock(now);
-    let ctx = crate::app::Ctx::new(db, &clock, tz);
-    let what = format!("{} ({})", kind.title(), format.extension());
-    crate::app::reports::record_export(ctx, who, &what, &report.filter).await?;
-    Ok((report, bytes))
-}
-
 /// Writes next to the final name, then renames: a reader never sees half a file.
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ReportError> {
     let failed = |source| ReportError::File {

@@ -23,6 +23,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod staff;
 pub mod throttle;
+pub mod weekly_report;
 
 use std::sync::Arc;
 

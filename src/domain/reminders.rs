@@ -584,3 +584,55 @@ mod tests {
         );
     }
 }
+
+/// The week's key once the scheduled moment of that week has passed (local time).
+pub fn due_week(
+    schedule: WeeklySchedule,
+    at: chrono::DateTime<chrono::Utc>,
+    tz: chrono_tz::Tz,
+) -> Option<String> {
+    use chrono::Datelike;
+    let local = at.with_timezone(&tz);
+    let planned = chrono::NaiveTime::from_hms_opt(schedule.hour, schedule.minute, 0)?;
+    let weekday = local.weekday().number_from_monday();
+    let passed =
+        weekday > schedule.weekday || (weekday == schedule.weekday && local.time() >= planned);
+    let week = local.iso_week();
+    passed.then(|| format!("{}-W{:02}", week.year(), week.week()))
+}
+
+#[cfg(test)]
+mod weekly_tests {
+    use super::*;
+    use chrono::DateTime;
+
+    #[test]
+    fn the_week_is_due_after_its_local_moment() {
+        let tz = chrono_tz::Europe::Bucharest;
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.to_utc())
+                .unwrap_or_default()
+        };
+        let monday_8 = WeeklySchedule::default();
+        assert_eq!(
+            due_week(monday_8, at("2026-10-26T05:59:00Z"), tz),
+            None,
+            "07:59 winter time"
+        );
+        assert_eq!(
+            due_week(monday_8, at("2026-10-26T06:00:00Z"), tz).as_deref(),
+            Some("2026-W44")
+        );
+        assert_eq!(
+            due_week(monday_8, at("2026-10-19T05:00:00Z"), tz).as_deref(),
+            Some("2026-W43"),
+            "08:00 summer time"
+        );
+        assert_eq!(
+            due_week(monday_8, at("2026-10-25T12:00:00Z"), tz).as_deref(),
+            Some("2026-W43"),
+            "Sunday still belongs to last Monday's week"
+        );
+    }
+}

@@ -2,8 +2,6 @@
 //! due (in Europe/Bucharest, so DST moves nothing) and drains the outbox. A missed heartbeat
 //! only delays: the next one finds the same due items, whose keys make them go out once.
 
-pub mod weekly;
-
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
@@ -174,7 +172,8 @@ impl Jobs {
             Ok(_) => {}
             Err(e) => tracing::error!("reminder pass failed: {e}"),
         }
-        match weekly::run_if_due(&self.db, &self.config, &self.mailer.domain, now).await {
+        let ctx = crate::app::Ctx::new(&self.db, self.clock.as_ref(), self.config.timezone);
+        match crate::app::weekly_report::run_if_due(ctx, &self.config, &self.mailer.domain).await {
             Ok(Some(path)) => {
                 tracing::info!(path = %path.display(), "weekly report written and queued")
             }

@@ -46,19 +46,16 @@ pub async fn download(
     let now = state.clock.now();
     let inspectorate = crate::domain::county::inspectorate_name(&state.config.county);
     let register = super::board::snapshot(&state).await?;
-    let (_, bytes) = crate::reports::export(
-        &state.db,
-        &register,
+    let request = crate::app::reports::ExportRequest {
         kind,
-        &filter,
+        filter: &filter,
         format,
-        &staff.account.email,
-        now,
-        state.config.timezone,
-        &inspectorate,
-    )
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+        who: &staff.account.email,
+        inspectorate: &inspectorate,
+    };
+    let (_, bytes) = crate::app::reports::export(state.ctx(), &register, request)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let day = now.with_timezone(&state.config.timezone).format("%Y-%m-%d");
     let disposition = format!(
         "attachment; filename=\"{}-{day}.{}\"",

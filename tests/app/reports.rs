@@ -335,7 +335,8 @@ async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_atta
     let config = test_config(&db);
     let mailer = mailer(&db, None);
     for _ in 0..21 * 24 * 2 {
-        isj_tracker::jobs::weekly::run_if_due(&connection, &config, &mailer.domain, clock.now())
+        let ctx = isj_tracker::app::Ctx::new(&connection, clock.as_ref(), config.timezone);
+        isj_tracker::app::weekly_report::run_if_due(ctx, &config, &mailer.domain)
             .await
             .expect("weekly");
         isj_tracker::app::outbox::deliver_due(&connection, &mailer, clock.as_ref())
