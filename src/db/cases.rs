@@ -347,7 +347,7 @@ pub async fn for_page<C: ConnectionTrait>(
 ) -> DbResult<Option<(StoredCase, Option<crate::domain::portal::PortalCheck>)>> {
     let model = super::by_key(db, court_case::Entity::find_by_id(id)).await?;
     Ok(model.map(|model| {
-        let check = super::portal::check_from(&model);
+        let check = portal_check_of(&model);
         (stored_case(model), check)
     }))
 }
@@ -683,3 +683,19 @@ pub type CaseSourceRow = (
     Vec<(String, LinkFacts)>,
     Vec<crate::domain::register::HearingEntry>,
 );
+
+/// The last check a stored case row carries.
+pub(super) fn portal_check_of(
+    case: &court_case::Model,
+) -> Option<crate::domain::portal::PortalCheck> {
+    let state = case
+        .portal_state
+        .as_deref()
+        .and_then(crate::domain::portal::CheckState::parse)?;
+    Some(crate::domain::portal::PortalCheck {
+        at: case.portal_checked_at?,
+        state,
+        note: case.portal_note.clone().unwrap_or_default(),
+        misses: case.portal_misses,
+    })
+}

@@ -11,9 +11,7 @@ use sea_orm::{
 use super::DbResult;
 use super::entities::{court_case, portal_suggestion, school};
 use crate::domain::cases::{CaseStatus, HearingFacts};
-use crate::domain::portal::{
-    CheckState, PortalCheck, StoredSuggestion, Suggestion, SuggestionStatus,
-};
+use crate::domain::portal::{PortalCheck, StoredSuggestion, Suggestion, SuggestionStatus};
 use crate::domain::school::UnitStatus;
 
 /// The ids of the active cases, oldest first; with `number`, only cases with that number.
@@ -36,18 +34,7 @@ pub async fn check_of<C: ConnectionTrait>(db: &C, case_id: i32) -> DbResult<Opti
     Ok(court_case::Entity::find_by_id(case_id)
         .one(db)
         .await?
-        .and_then(|case| check_from(&case)))
-}
-
-/// The last check a stored case row carries.
-pub fn check_from(case: &court_case::Model) -> Option<PortalCheck> {
-    let state = case.portal_state.as_deref().and_then(CheckState::parse)?;
-    Some(PortalCheck {
-        at: case.portal_checked_at?,
-        state,
-        note: case.portal_note.clone().unwrap_or_default(),
-        misses: case.portal_misses,
-    })
+        .and_then(|case| super::cases::portal_check_of(&case)))
 }
 
 pub async fn record_check<C: ConnectionTrait>(
