@@ -111,6 +111,10 @@ pub struct Config {
     /// Nightly archives kept in `ISJ_BACKUP_DIR`; older ones are deleted.
     #[arg(long, env = "ISJ_BACKUP_KEEP", default_value_t = 14, global = true)]
     pub backup_keep: usize,
+    /// Serve pages only: no heartbeat (reminders, mail, the portal sync, backups, the
+    /// retention rule). For a process beside one that runs them.
+    #[arg(long, env = "ISJ_NO_HEARTBEAT", global = true)]
+    pub no_heartbeat: bool,
     #[command(flatten)]
     pub portal: PortalConfig,
 }

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod portal;
 pub mod register;
 pub mod reports;
+pub mod startup;
 pub mod telemetry;
 pub mod views;
 pub mod web;

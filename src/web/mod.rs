@@ -25,7 +25,6 @@ pub mod throttle;
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
@@ -287,67 +286,14 @@ async fn static_css() -> impl axum::response::IntoResponse {
     (headers, include_str!("../../static/app.css"))
 }
 
-/// `serve`: migrate, then listen until Ctrl-C or SIGTERM.
+/// `isj-tracker serve`: start, print the first administrator's link on an empty base, serve.
 pub async fn serve(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let db = crate::db::connect(&config.database_url)
-        .await
-        .context("conectarea la baza de date")?;
-    crate::db::migrate(&db)
-        .await
-        .context("migrarea bazei de date")?;
-    let key = SecretKey::load_or_create(&config.secret_key_file)?;
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .with_context(|| format!("ascultarea pe {}", config.bind))?;
-    let address = listener.local_addr()?;
+    let application = crate::startup::Application::build(config, clock).await?;
+    let address = application.address();
     tracing::info!(%address, "isj-tracker pornit: http://{address}/");
-    if let Some(token) = crate::app::enrolment::setup_link_if_empty(&db, clock.now()).await? {
+    if let Some(link) = application.setup_link_if_empty().await? {
         // Printed, never logged: the link creates the first administrator (valid 1 hour, once).
-        println!(
-            "Niciun cont încă. Creați primul administrator aici (valabil o oră): {}/setup/{token}",
-            config.base_url()
-        );
+        println!("Niciun cont încă. Creați primul administrator aici (valabil o oră): {link}");
     }
-    let state = AppState::new(db, config, clock, key).await?;
-    let mailer = Arc::new(crate::mail::Mailer::new(&state.config, state.key.clone())?);
-    tracing::info!(transport = %mailer.transport.describe(), "mail");
-    let jobs = crate::jobs::Jobs::new(
-        state.db.clone(),
-        state.config.clone(),
-        state.key.clone(),
-        mailer,
-        state.clock.clone(),
-        state.metrics.clone(),
-    );
-    let _heartbeat = jobs.start().await.context("pornirea programatorului")?;
-    let app = router(state);
-    let service = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!("cannot listen for Ctrl-C: {e}");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    application.run_until_stopped().await
 }

@@ -246,23 +246,15 @@ pub async fn spawn_app_with_clock(clock: Arc<dyn isj_tracker::clock::Clock>) -> 
     app
 }
 
-/// Runs the router for this database (and its folder's key file); returns the base URL.
+/// Starts the service for this database (and its folder's key file) exactly as `serve` does,
+/// on a free port and without the heartbeat; returns the base URL.
 async fn serve_in_process(db: &TestDb, clock: Arc<dyn isj_tracker::clock::Clock>) -> String {
-    let connection = db.connect().await;
-    let key_file = db.dir.path().join("secret.key");
-    let config = test_config(db);
-    let key = isj_tracker::auth::secret_key::SecretKey::load_or_create(&key_file).expect("key");
-    let state = isj_tracker::web::AppState::new(connection, config, clock, key)
+    let application = isj_tracker::startup::Application::build(test_config(db), clock)
         .await
-        .expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = format!("http://{}", listener.local_addr().expect("address"));
-    let service = isj_tracker::web::router(state)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        .expect("the service starts");
+    let address = format!("http://{}", application.address());
     tokio::spawn(async move {
-        axum::serve(listener, service).await.expect("server");
+        application.run_until_stopped().await.expect("server");
     });
     address
 }
@@ -287,6 +279,7 @@ pub fn test_config(db: &TestDb) -> isj_tracker::config::Config {
         metrics_token: None,
         backup_dir: None,
         backup_keep: 14,
+        no_heartbeat: true,
         portal: Default::default(),
     }
 }
