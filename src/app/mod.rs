@@ -231,16 +231,33 @@ impl AppError {
         }
     }
 
-    /// The cause chain in one line, for logs.
+    /// The cause chain in one line, for logs, each cause once (a cause that repeats the
+    /// one before it, or is already part of it, is not printed again).
     pub fn chain(&self) -> String {
-        let mut text = self.to_string();
+        let mut parts: Vec<String> = vec![self.to_string()];
         let mut source = std::error::Error::source(self);
         while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
+            let text = cause.to_string();
+            match parts.last_mut() {
+                Some(last) if last.contains(&text) => {}
+                Some(last) if text.starts_with(last.as_str()) => *last = text,
+                _ => parts.push(text),
+            }
             source = cause.source();
         }
-        text
+        parts.join(": ")
+    }
+
+    /// The database was busy: worth retrying in a few seconds.
+    pub fn is_busy(&self) -> bool {
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            if matches!(cause.downcast_ref::<DbError>(), Some(DbError::Busy(_))) {
+                return true;
+            }
+            source = cause.source();
+        }
+        false
     }
 }
 
@@ -293,5 +310,17 @@ async fn pj(txn: &DatabaseTransaction, code: &str) -> AppResult<String> {
             "school",
             "obligațiile se înregistrează la unitatea PJ",
         ))
+    }
+}
+
+#[cfg(test)]
+mod chain_tests {
+    use super::*;
+
+    #[test]
+    fn a_logged_chain_says_each_cause_once() {
+        let failed = AppError::from(DbError::from(sea_orm::DbErr::Custom("disc plin".into())));
+        assert_eq!(failed.chain(), "baza de date: Custom Error: disc plin");
+        assert!(!failed.is_busy());
     }
 }

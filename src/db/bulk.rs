@@ -58,7 +58,9 @@ where
         let rows = db.query_all_raw(backend.build(&inner)).await?;
         return rows
             .iter()
-            .map(|row| T::try_get_many_by_index(row).map_err(|e| DbError::Db(e.into())))
+            .map(|row| {
+                T::try_get_many_by_index(row).map_err(|e| DbError::from(sea_orm::DbErr::from(e)))
+            })
             .collect();
     }
     let fields = names.iter().map(|n| format!("\"{n}\"")).collect();

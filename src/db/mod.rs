@@ -33,7 +33,10 @@ use sea_orm::{
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("baza de date: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(#[source] sea_orm::DbErr),
+    /// Refused for a while, not for good: worth retrying in a few seconds ([`is_busy`]).
+    #[error("baza de date este ocupată: {0}")]
+    Busy(#[source] sea_orm::DbErr),
     #[error("nu pot crea dosarul bazei de date {path}: {source}")]
     Directory {
         path: String,
@@ -52,6 +55,49 @@ pub enum DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
+
+impl From<sea_orm::DbErr> for DbError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        if is_busy(&e) {
+            DbError::Busy(e)
+        } else {
+            DbError::Db(e)
+        }
+    }
+}
+
+/// Whether the database refused for a while: SQLite busy or locked (result codes 5 and 6,
+/// extended ones included), PostgreSQL serialization failure, deadlock, lock not available
+/// or a statement cancelled by its timeout, no pooled connection in time, or a connection
+/// the server dropped (the next try gets a fresh one). Read from the
+/// driver's error codes, never from message text.
+fn is_busy(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, sqlx};
+    let runtime = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Exec(r) | DbErr::Query(r) | DbErr::Conn(r) => r,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(error) = runtime else {
+        return false;
+    };
+    match error.as_ref() {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(database) => database.code().is_some_and(|c| busy_code(&c)),
+        _ => false,
+    }
+}
+
+fn busy_code(code: &str) -> bool {
+    // PostgreSQL SQLSTATEs are five characters; SQLite's result codes are small numbers
+    // whose low byte is the primary code (SQLITE_BUSY_SNAPSHOT is 517).
+    const POSTGRES_BUSY: [&str; 4] = ["40001", "40P01", "55P03", "57014"];
+    if code.len() == 5 {
+        return POSTGRES_BUSY.contains(&code);
+    }
+    code.parse::<i64>()
+        .is_ok_and(|number| matches!(number & 0xff, 5 | 6))
+}
 
 /// Opens the database named by `url`, creating a SQLite file (and its folder) on first use.
 /// SQLite gets WAL, `synchronous=FULL`, `busy_timeout=5000` and foreign keys.
@@ -86,9 +132,11 @@ pub async fn connect(url: &str) -> DbResult<DatabaseConnection> {
         // PostgreSQL: no ping round trip before each query either (it doubled a detail
         // page's short queries under load); connections are recycled after 30 minutes, and a
         // connection the server dropped fails one query, which the page answers as busy.
+        // A writer waits for a lock at most as long as SQLite's busy timeout, then is busy.
         options
             .test_before_acquire(false)
-            .max_lifetime(Duration::from_secs(30 * 60));
+            .max_lifetime(Duration::from_secs(30 * 60))
+            .map_sqlx_postgres_opts(|o| o.options([("lock_timeout", "5s")]));
     }
     options.map_sqlx_sqlite_opts(|o| {
         o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -163,5 +211,17 @@ mod tests {
         );
         assert_eq!(sqlite_file_path("sqlite::memory:"), None);
         assert_eq!(sqlite_file_path("postgres://u@h/db"), None);
+    }
+
+    #[test]
+    fn busy_is_read_from_the_codes() {
+        // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT (517), SQLITE_LOCKED_SHAREDCACHE (262).
+        for busy in ["5", "6", "517", "262", "40001", "40P01", "55P03", "57014"] {
+            assert!(busy_code(busy), "{busy}");
+        }
+        // SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_IOERR (10), unique violation, syntax error.
+        for not_busy in ["2067", "10", "23505", "42601"] {
+            assert!(!busy_code(not_busy), "{not_busy}");
+        }
     }
 }

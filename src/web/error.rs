@@ -51,18 +51,11 @@ impl From<AppError> for WebError {
 impl WebError {
     /// The database is busy (another writer held it past the wait): worth retrying soon.
     fn is_busy(&self) -> bool {
-        let text = match self {
-            WebError::Db(e) => e.to_string(),
-            WebError::App(e) => e.chain(),
-            _ => return false,
-        };
-        [
-            "database is locked",
-            "database table is locked",
-            "(code: 5)",
-        ]
-        .iter()
-        .any(|needle| text.contains(needle))
+        match self {
+            WebError::Db(DbError::Busy(_)) => true,
+            WebError::App(e) => e.is_busy(),
+            _ => false,
+        }
     }
 }
 
