@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::report::ImportReport;
+use crate::domain::import_report::ImportReport;
 use crate::import::{ImportKind, ImportOptions, Progress, Silent};
 
 /// `println!` that ends the program quietly when stdout is gone (`isj-tracker … | head`)
@@ -631,7 +631,7 @@ fn print_report(format: OutputFormat, report: &ImportReport) {
             Ok(json) => say!("{json}"),
             Err(e) => eprintln!("eroare: {e}"),
         },
-        OutputFormat::Text => say_raw!("{}", crate::domain::report::report_as_text(report)),
+        OutputFormat::Text => say_raw!("{}", crate::domain::import_report::report_as_text(report)),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::domain::cases::StoredCase;
 use crate::domain::change::{CaseRef, Change, ImportCounts};
 use crate::domain::den::{DenStep, SchoolProcedure, StepRefusal};
 use crate::domain::designee::{PlannedDesignee, step_header};
-use crate::domain::report::ImportReport;
+use crate::domain::import_report::ImportReport;
 use crate::domain::school::SchoolRecord;
 use crate::domain::school_import::{PlanError, drop_known_orphans, orphan_pj_codes};
 use crate::excel::SpreadsheetError;
@@ -499,7 +499,7 @@ async fn conclude(
 pub struct CheckedUpload {
     pub file_name: String,
     pub bytes: Vec<u8>,
-    pub kind: crate::domain::report::ImportKind,
+    pub kind: crate::domain::import_report::ImportKind,
     pub county: Option<String>,
 }
 
@@ -532,7 +532,7 @@ pub async fn take_upload(
     let Some(row) = db::uploads::take(ctx.db, id, staff_id, ctx.now()).await? else {
         return Ok(None);
     };
-    let kind = crate::domain::report::ImportKind::parse(&row.kind)
+    let kind = crate::domain::import_report::ImportKind::parse(&row.kind)
         .ok_or_else(|| DbError::Corrupt(format!("tip de import necunoscut: {}", row.kind)))?;
     Ok(Some(CheckedUpload {
         file_name: row.file_name,

@@ -62,7 +62,7 @@ pub async fn check_password(
         .unwrap_or_else(|| email.trim().to_lowercase().chars().take(200).collect());
     let over = attempts::take(db, &throttle::password_limits(address, &typed), now).await?;
     let account_key = throttle::password_account_key(&typed);
-    let attempts = crate::db::throttle::count(db, &account_key, 24 * 3600, now).await?;
+    let attempts = crate::db::throttle::record_attempt(db, &account_key, 24 * 3600, now).await?;
     let failures = throttle::password_failures(address);
     let wait = attempts::address_wait(db, &failures, now).await?;
     tokio::time::sleep(throttle::password_delay(attempts).max(wait)).await;

@@ -16,7 +16,7 @@ pub async fn take<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> DbResult<Option<Over>> {
     for limit in limits {
-        let count = throttle::count(db, &limit.key, limit.window_seconds, now).await?;
+        let count = throttle::record_attempt(db, &limit.key, limit.window_seconds, now).await?;
         if count > limit.max {
             return Ok(Some(Over {
                 limit: limit.clone(),
@@ -34,7 +34,7 @@ pub async fn address_wait<C: ConnectionTrait>(
     failures: &Limit,
     now: DateTime<Utc>,
 ) -> DbResult<std::time::Duration> {
-    let count = throttle::peek(db, &failures.key, failures.window_seconds, now).await?;
+    let count = throttle::attempts(db, &failures.key, failures.window_seconds, now).await?;
     Ok(if count > failures.max {
         ADDRESS_SLOWDOWN
     } else {
@@ -48,6 +48,6 @@ pub async fn failed<C: ConnectionTrait>(
     failures: &Limit,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
-    let count = throttle::count(db, &failures.key, failures.window_seconds, now).await?;
+    let count = throttle::record_attempt(db, &failures.key, failures.window_seconds, now).await?;
     Ok(count == failures.max + 1)
 }

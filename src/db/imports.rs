@@ -5,9 +5,9 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QueryS
 
 use super::entities::import_batch::{self, Column, Entity as ImportBatch};
 use super::{DbError, DbResult};
-use crate::domain::report::ImportReport;
+use crate::domain::import_report::ImportReport;
 
-use crate::domain::report::StoredBatch;
+use crate::domain::import_report::StoredBatch;
 
 pub struct NewBatch<'a> {
     pub file_name: &'a str,

@@ -9,7 +9,7 @@ use super::DbResult;
 
 /// Counts one attempt under `key` and returns the attempts in the current window (this one
 /// included); a window older than `window_seconds` starts again at 1.
-pub async fn count<C: ConnectionTrait>(
+pub async fn record_attempt<C: ConnectionTrait>(
     db: &C,
     key: &str,
     window_seconds: i64,
@@ -36,7 +36,7 @@ pub async fn count<C: ConnectionTrait>(
 }
 
 /// The attempts under `key` in the current window, without counting one.
-pub async fn peek<C: ConnectionTrait>(
+pub async fn attempts<C: ConnectionTrait>(
     db: &C,
     key: &str,
     window_seconds: i64,

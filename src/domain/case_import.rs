@@ -13,7 +13,7 @@ use super::columns::{ColumnMap, ColumnSpec, HeaderVerdict};
 use super::courts;
 use super::dates;
 use super::directory::SchoolDirectory;
-use super::report::ImportReport;
+use super::import_report::ImportReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CaseField {

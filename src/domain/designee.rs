@@ -11,7 +11,7 @@ use super::columns::{ColumnMap, ColumnSpec, HeaderVerdict};
 use super::dates;
 use super::den::DenStep;
 use super::directory::SchoolDirectory;
-use super::report::ImportReport;
+use super::import_report::ImportReport;
 use super::text::{fold, one_line, typed};
 
 /// The functions a designee may hold (the internal decision names one of them).

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::cell::Cell;
-use super::report::ImportReport;
+use super::import_report::ImportReport;
 use super::school::SiiirCode;
 
 #[derive(Debug, Clone, PartialEq)]

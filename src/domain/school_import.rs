@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 
 use super::cell::{Cell, Row};
 use super::columns::{ColumnMap, HeaderVerdict};
-use super::report::ImportReport;
+use super::import_report::ImportReport;
 use super::school::{
     SCHOOL_COLUMNS, SchoolField, SchoolRecord, SiiirCode, UnitStatus, cif_is_valid,
     email_is_plausible, phone_is_plausible,

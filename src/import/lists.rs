@@ -11,7 +11,7 @@ use crate::domain::cell::Row;
 use crate::domain::columns::HeaderVerdict;
 use crate::domain::designee::{DesigneePlanner, PlannedDesignee, designee_header_verdict};
 use crate::domain::directory::SchoolDirectory;
-use crate::domain::report::ImportReport;
+use crate::domain::import_report::ImportReport;
 use crate::excel::{self, Limits, RowSink, SpreadsheetError};
 
 /// A validator of one list kind, fed row by row.

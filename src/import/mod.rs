@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 pub use crate::app::Ctx;
 pub use crate::app::imports::{ImportError, ImportOptions, ImportOutcome};
-pub use crate::domain::report::ImportKind;
+pub use crate::domain::import_report::ImportKind;
 
 /// Stages reported while an import runs (for a progress line on a terminal).
 pub trait Progress: Send + Sync {

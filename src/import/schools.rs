@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 use super::{Ctx, ImportError, ImportOptions, ImportOutcome, Progress, sha256_hex};
 use crate::app::{self, imports::Source};
 use crate::domain::cell::Row;
-use crate::domain::report::ImportReport;
+use crate::domain::import_report::ImportReport;
 use crate::domain::school::SchoolRecord;
 use crate::domain::school_import::{SchoolPlanner, school_header_verdict};
 use crate::excel::{self, Limits, RowSink, SpreadsheetError};

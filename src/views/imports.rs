@@ -1,8 +1,8 @@
 use maud::{Markup, html};
 
 use super::layout::{Chrome, csrf_field, page};
-use crate::domain::report::ImportReport;
-use crate::domain::report::{StoredBatch, counted_noun};
+use crate::domain::import_report::ImportReport;
+use crate::domain::import_report::{StoredBatch, counted_noun};
 
 pub struct ImportsView<'a> {
     pub batches: &'a [(StoredBatch, String)],
@@ -167,4 +167,4 @@ fn issues(report: &ImportReport) -> Markup {
     }
 }
 
-pub use crate::domain::report::kind_label;
+pub use crate::domain::import_report::kind_label;

@@ -60,10 +60,10 @@ pub async fn list(
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let filter = CaseFilter {
-        today: super::board::today(&state),
+        today: super::register_view::today(&state),
         ..params.into_filter()
     };
-    let snapshot = super::board::snapshot(&state).await?;
+    let snapshot = super::register_view::snapshot(&state).await?;
     let page = snapshot
         .cases
         .search(&filter, &snapshot.schools, db::cases::PAGE_SIZE);
@@ -94,10 +94,10 @@ pub async fn detail(
         async { Ok::<_, WebError>(db::cases::for_page(&state.db, id).await?) },
         super::history::of_record(&state, None, Some(id)),
         async { Ok(db::hearings::of_case(&state.db, id).await?) },
-        async { Ok(super::board::snapshot(&state).await?) },
+        async { Ok(super::register_view::snapshot(&state).await?) },
     )?;
     let (mut case, check) = found.ok_or(WebError::NotFound)?;
-    let today = super::board::today(&state);
+    let today = super::register_view::today(&state);
     case.facts.next_hearing = crate::domain::cases::next_hearing(&hearings, today);
     // The links come with the snapshot (every change to them is audited, which renews it).
     let links = snapshot
@@ -297,9 +297,9 @@ pub async fn agenda(
         .days
         .and_then(|d| d.trim().parse::<i64>().ok())
         .map_or(AGENDA_DAYS, |d| d.clamp(1, 365));
-    let from = super::board::today(&state);
+    let from = super::register_view::today(&state);
     let to = from + chrono::Duration::days(days);
-    let snapshot = super::board::snapshot(&state).await?;
+    let snapshot = super::register_view::snapshot(&state).await?;
     let (total, _) = snapshot.cases.agenda((from, to), &snapshot.schools, 0, 0);
     let pages = total.div_ceil(AGENDA_PAGE).max(1);
     let page = params

@@ -249,7 +249,7 @@ pub async fn trail(
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
     let (typed, before) = params.typed();
-    let snapshot = super::board::snapshot(&state).await?;
+    let snapshot = super::register_view::snapshot(&state).await?;
     let (lines, problem, older) = match resolve(&state, &snapshot, &typed).await? {
         Ok(filter) => {
             let filter = ChangeFilter { before, ..filter };
@@ -278,7 +278,7 @@ pub async fn trail_xlsx(
     Query(params): Query<TrailParams>,
 ) -> Result<Response, WebError> {
     let (typed, _) = params.typed();
-    let snapshot = super::board::snapshot(&state).await?;
+    let snapshot = super::register_view::snapshot(&state).await?;
     let filter = match resolve(&state, &snapshot, &typed).await? {
         Ok(filter) => filter,
         Err(problem) => return Err(WebError::BadRequest(problem)),

@@ -65,7 +65,7 @@ async fn form(state: &AppState, link: &Link, error: Option<&str>) -> Result<Mark
             let current = db::den::procedure_of(&state.db, &link.school_code)
                 .await?
                 .effective_step();
-            let today = super::board::today(state);
+            let today = super::register_view::today(state);
             let cases: Vec<_> = db::cases::of_school(&state.db, &link.school_code, today)
                 .await?
                 .into_iter()

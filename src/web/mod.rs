@@ -2,7 +2,6 @@
 //! `app` (writes) or `db` queries (reads) and render a view; none opens a transaction.
 
 mod auth;
-mod board;
 mod cases;
 mod chrome;
 mod error;
@@ -15,6 +14,7 @@ mod outbox;
 mod overview;
 mod portal;
 mod privacy;
+mod register_view;
 mod reports;
 mod schools;
 mod search;
@@ -54,7 +54,7 @@ pub struct AppState {
     pub import_gate: Arc<tokio::sync::Semaphore>,
     /// The register the lists read, kept up to date change by change.
     pub register: Arc<crate::register::Register>,
-    pub outbox_counts: Arc<board::OutboxCountsCache>,
+    pub outbox_counts: Arc<register_view::OutboxCountsCache>,
     /// Staff names for the history pages' sentences.
     pub staff_names: Arc<history::StaffNames>,
     /// Per-address limits on directors' link pages, calendar feeds and enrolment links.

@@ -34,7 +34,7 @@ pub async fn page(
     let older = (rows.len() as u64 == OUTBOX_PAGE)
         .then(|| rows.last().map(|row| row.id))
         .flatten();
-    let counts = super::board::outbox_counts(&state).await?;
+    let counts = super::register_view::outbox_counts(&state).await?;
     let transport = match &state.config.smtp_url {
         Some(_) => "releu SMTP".to_string(),
         None => format!("fișiere .eml în {}", state.config.outbox_dir.display()),

@@ -18,7 +18,7 @@ pub async fn overview(
     chrome: Chrome,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let snapshot = super::board::snapshot(&state).await?;
+    let snapshot = super::register_view::snapshot(&state).await?;
     let filter = BoardFilter {
         status: Some(StatusKind::Overdue),
         ..BoardFilter::default()
@@ -30,7 +30,7 @@ pub async fn overview(
         counts: &snapshot.counts,
         progress: snapshot.progress,
         chart: &snapshot.chart,
-        dead_mail: super::board::dead_mail(&state).await?,
+        dead_mail: super::register_view::dead_mail(&state).await?,
         overdue_total: overdue.len(),
         overdue: overdue.into_iter().take(OVERDUE_SHOWN).collect(),
         hearings: &snapshot.hearings,

@@ -45,7 +45,7 @@ pub async fn download(
     };
     let now = state.clock.now();
     let inspectorate = crate::domain::county::inspectorate_name(&state.config.county);
-    let register = super::board::snapshot(&state).await?;
+    let register = super::register_view::snapshot(&state).await?;
     let request = crate::app::reports::ExportRequest {
         kind,
         filter: &filter,

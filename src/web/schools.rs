@@ -2,9 +2,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::board::{snapshot, today};
 use super::chrome::render;
 use super::flash::outcome;
+use super::register_view::{snapshot, today};
 use super::session::{CheckedForm, Editor, NoFields, Staff};
 use super::{AppState, WebError};
 use crate::app::{self, Actor, AppError};

@@ -33,7 +33,7 @@ pub async fn search(
         .chars()
         .take(100)
         .collect();
-    let snapshot = super::board::snapshot(&state).await?;
+    let snapshot = super::register_view::snapshot(&state).await?;
     let (mut schools, mut cases, mut designees) = (Vec::new(), Vec::new(), Vec::new());
     if !query.is_empty() {
         let filter = SchoolFilter {
@@ -47,7 +47,7 @@ pub async fn search(
         let filter = CaseFilter {
             query: Some(query.clone()),
             include_closed: true,
-            today: super::board::today(&state),
+            today: super::register_view::today(&state),
             page: 1,
             ..CaseFilter::default()
         };

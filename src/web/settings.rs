@@ -16,7 +16,7 @@ pub async fn page(
     chrome: Chrome,
 ) -> Result<Response, WebError> {
     let chrome = chrome.signed_in(staff.chrome_user());
-    let snapshot = super::board::snapshot(&state).await?;
+    let snapshot = super::register_view::snapshot(&state).await?;
     let settings = db::settings::all(&state.db).await?;
     let view = crate::views::settings::SettingsView {
         weekly: settings.weekly,

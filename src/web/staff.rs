@@ -61,11 +61,11 @@ async fn users_page(
         let day = 24 * 3600;
         let account_key = crate::auth::throttle::password_account_key(&user.email);
         let code_key = crate::auth::throttle::code_account_key(user.id);
-        let code_attempts = db::throttle::peek(&state.db, &code_key, day, now).await?;
+        let code_attempts = db::throttle::attempts(&state.db, &code_key, day, now).await?;
         rows.push(UserRow {
             user,
             is_me: user.id == me,
-            password_attempts: db::throttle::peek(&state.db, &account_key, day, now).await?,
+            password_attempts: db::throttle::attempts(&state.db, &account_key, day, now).await?,
             code_attempts,
             codes_stopped: code_attempts > crate::auth::throttle::CODES_PER_ACCOUNT_A_DAY,
         });
@@ -378,7 +378,7 @@ pub async fn calendar_feed(
     db::staff::by_calendar_hash(&state.db, &hash)
         .await?
         .ok_or(WebError::NotFound)?;
-    let today = super::board::today(&state);
+    let today = super::register_view::today(&state);
     let hearings = db::cases::hearings_between(
         &state.db,
         today - chrono::Duration::days(30),

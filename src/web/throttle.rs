@@ -42,7 +42,7 @@ impl RequestThrottle {
         now: DateTime<Utc>,
     ) -> DbResult<bool> {
         let key = format!("{}:addr:{address}", self.name);
-        let count = crate::db::throttle::count(db, &key, WINDOW_SECONDS, now).await?;
+        let count = crate::db::throttle::record_attempt(db, &key, WINDOW_SECONDS, now).await?;
         Ok(count <= i64::from(self.limit))
     }
 }
