@@ -351,8 +351,8 @@ async fn print_calendar(config: &Config, clock: &dyn Clock, email: &str) -> anyh
     let account = crate::db::staff::find_by_email(&db, &normalised)
         .await?
         .ok_or_else(|| anyhow::anyhow!("nu există un cont cu adresa {normalised}"))?;
-    let now = clock.now();
-    let token = crate::app::staff::calendar_token(&db, &key, &account, false, now).await?;
+    let ctx = crate::app::Ctx::new(&db, clock, config.timezone);
+    let token = crate::app::staff::calendar_token(ctx, &key, &account, false).await?;
     say!("{}", crate::web::calendar_url(&config.base_url(), &token));
     Ok(())
 }

@@ -246,3 +246,39 @@ pub async fn complete(
     txn.commit().await.map_err(DbError::from)?;
     Ok(codes)
 }
+
+/// Refusals come back to the form as the same words; a missing account or link is a missing
+/// page; the key and the database are the system failing.
+impl From<AccountError> for super::AppError {
+    fn from(e: AccountError) -> Self {
+        use super::AppError;
+        let invalid = |field: &'static str, e: &AccountError| AppError::Invalid {
+            field,
+            message: e.to_string(),
+        };
+        match e {
+            AccountError::NoSuchAccount => AppError::NotFound("contul"),
+            AccountError::LinkInvalid => AppError::NotFound("linkul"),
+            AccountError::Key(e) => AppError::unexpected("cheia de criptare", e),
+            AccountError::Db(e) => AppError::unexpected("baza de date", e),
+            AccountError::Password(_) | AccountError::PasswordMismatch => invalid("password", &e),
+            AccountError::WrongPassword => invalid("current", &e),
+            AccountError::WrongCode => invalid("code", &e),
+            AccountError::Email(_) => invalid("email", &e),
+            AccountError::Text(_) => invalid("name", &e),
+            other => AppError::Conflict(other.to_string()),
+        }
+    }
+}
+
+impl From<password::PasswordError> for super::AppError {
+    fn from(e: password::PasswordError) -> Self {
+        AccountError::Password(e).into()
+    }
+}
+
+impl From<crate::auth::secret_key::KeyError> for super::AppError {
+    fn from(e: crate::auth::secret_key::KeyError) -> Self {
+        super::AppError::unexpected("cheia de criptare", e)
+    }
+}

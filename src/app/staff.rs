@@ -8,6 +8,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 
+use super::{Actor, AppResult, Ctx};
+
 use crate::app::enrolment::{AccountError, ENROLMENT_LINK_HOURS, hash_blocking};
 use crate::auth::secret_key::SecretKey;
 
@@ -16,7 +18,6 @@ use super::throttle as attempts;
 use crate::auth::{password, recovery, throttle, tokens, totp};
 use crate::db::audit;
 use crate::db::staff::{self, Session};
-use crate::db::{self, DbError};
 use crate::domain::change::Change;
 use crate::domain::staff::Role;
 use crate::domain::staff::StaffUser;
@@ -43,7 +44,6 @@ impl Proof<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Origin {
     pub address: IpAddr,
-    pub now: DateTime<Utc>,
 }
 
 /// Checks a proof under the re-authentication limits (counted before the check, so parallel
@@ -55,8 +55,9 @@ async fn reauthenticate(
     account: &StaffUser,
     proof: Proof<'_>,
     origin: Origin,
+    now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
-    let (address, now) = (origin.address, origin.now);
+    let address = origin.address;
     let limits = throttle::reauth_limits(address, account.id);
     if let Some(over) = attempts::take(db, &limits, now).await? {
         let detail = format!("{}, de la {address}", over.limit.what);
@@ -123,31 +124,31 @@ pub struct NewPassword<'a> {
 }
 
 pub async fn change_password(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     session: &Session,
     account: &StaffUser,
     current: &str,
     new: NewPassword<'_>,
     origin: Origin,
-) -> Result<(), AccountError> {
+) -> AppResult<()> {
+    let now = ctx.now();
     let (new, again) = (new.password, new.again);
-    let now = origin.now;
     let proof = Proof {
         password: Some(current),
         code: None,
     };
-    reauthenticate(db, key, account, proof, origin).await?;
+    reauthenticate(ctx.db, key, account, proof, origin, now).await?;
     password::check_policy_for(new, &account.email, &account.name)?;
     if new != again {
-        return Err(AccountError::PasswordMismatch);
+        return Err(AccountError::PasswordMismatch.into());
     }
     let hash = hash_blocking(new.to_string()).await?;
-    let txn = db::begin_write(db).await?;
-    staff::set_password(&txn, account.id, hash, now).await?;
-    staff::end_other_sessions(&txn, account.id, Some(&session.id_hash)).await?;
+    let tx = ctx.begin().await?;
+    staff::set_password(tx.db(), account.id, hash, now).await?;
+    staff::end_other_sessions(tx.db(), account.id, Some(&session.id_hash)).await?;
     audit::staff_event(
-        &txn,
+        tx.db(),
         now,
         &account.email,
         "parolă schimbată",
@@ -155,7 +156,7 @@ pub async fn change_password(
         "",
     )
     .await?;
-    txn.commit().await.map_err(DbError::from)?;
+    ctx.commit(tx, &Actor::Staff(account.email.clone())).await?;
     Ok(())
 }
 
@@ -168,26 +169,26 @@ pub struct NewAuthenticator<'a> {
 /// Replaces the authenticator: the person proves the password and a code of the *current*
 /// authenticator (or an unused recovery code), and the new secret is confirmed by its code.
 pub async fn replace_authenticator(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     session: &Session,
     account: &StaffUser,
     proof: Proof<'_>,
     new: NewAuthenticator<'_>,
     origin: Origin,
-) -> Result<(), AccountError> {
-    let now = origin.now;
+) -> AppResult<()> {
+    let now = ctx.now();
     proof.require_both()?;
-    reauthenticate(db, key, account, proof, origin).await?;
+    reauthenticate(ctx.db, key, account, proof, origin, now).await?;
     let (sealed_secret, code) = (new.sealed_secret, new.code);
     let secret = key.decrypt(sealed_secret)?;
     let step = totp::matched_step(&secret, code, now.timestamp().max(0) as u64)
         .ok_or(AccountError::WrongCode)?;
-    let txn = db::begin_write(db).await?;
-    staff::replace_totp(&txn, account.id, key.encrypt(&secret)?, step, now).await?;
-    staff::end_other_sessions(&txn, account.id, Some(&session.id_hash)).await?;
+    let tx = ctx.begin().await?;
+    staff::replace_totp(tx.db(), account.id, key.encrypt(&secret)?, step, now).await?;
+    staff::end_other_sessions(tx.db(), account.id, Some(&session.id_hash)).await?;
     audit::staff_event(
-        &txn,
+        tx.db(),
         now,
         &account.email,
         "autentificator înlocuit",
@@ -195,26 +196,26 @@ pub async fn replace_authenticator(
         "",
     )
     .await?;
-    txn.commit().await.map_err(DbError::from)?;
+    ctx.commit(tx, &Actor::Staff(account.email.clone())).await?;
     Ok(())
 }
 
 /// A new set of recovery codes, after the password and a current code; the old ones stop
 /// working.
 pub async fn regenerate_recovery(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     account: &StaffUser,
     proof: Proof<'_>,
     origin: Origin,
-) -> Result<Vec<String>, AccountError> {
-    let now = origin.now;
+) -> AppResult<Vec<String>> {
+    let now = ctx.now();
     proof.require_both()?;
-    reauthenticate(db, key, account, proof, origin).await?;
+    reauthenticate(ctx.db, key, account, proof, origin, now).await?;
     let (codes, hashes) = recovery::new_set();
-    staff::replace_recovery(db, account.id, &hashes, now).await?;
+    staff::replace_recovery(ctx.db, account.id, &hashes, now).await?;
     audit::staff_event(
-        db,
+        ctx.db,
         now,
         &account.email,
         "coduri de rezervă regenerate",
@@ -227,16 +228,17 @@ pub async fn regenerate_recovery(
 
 /// An administrator adds an account; returns the enrolment link token.
 pub async fn add(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     admin: &StaffUser,
     email: &str,
     name: &str,
     role: Role,
-    now: DateTime<Utc>,
-) -> Result<String, AccountError> {
-    let email = crate::domain::email::parse(email)?;
-    let name = crate::domain::staff::display_name(Some(name), &email)?;
-    let txn = db::begin_write(db).await?;
+) -> AppResult<String> {
+    let now = ctx.now();
+    let email = crate::domain::email::parse(email).map_err(AccountError::from)?;
+    let name =
+        crate::domain::staff::display_name(Some(name), &email).map_err(AccountError::from)?;
+    let mut tx = ctx.begin().await?;
     let new = staff::NewUser {
         email: &email,
         name: &name,
@@ -245,12 +247,12 @@ pub async fn add(
         totp_secret: None,
         recovery_hashes: Vec::new(),
     };
-    let id = staff::create(&txn, new, now)
+    let id = staff::create(tx.db(), new, now)
         .await?
         .ok_or(AccountError::Taken)?;
     let token = tokens::new_token();
     staff::create_link(
-        &txn,
+        tx.db(),
         &tokens::token_hash(&token),
         Some(id),
         now + Duration::hours(ENROLMENT_LINK_HOURS),
@@ -260,31 +262,31 @@ pub async fn add(
         email: email.clone(),
         role,
     };
-    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    tx.record(change);
+    ctx.commit(tx, &Actor::Staff(admin.email.clone())).await?;
     Ok(token)
 }
 
 pub async fn set_disabled(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     admin: &StaffUser,
     target: i32,
     disabled: bool,
-    now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> AppResult<()> {
+    let now = ctx.now();
     if admin.id == target {
-        return Err(AccountError::OwnAccount);
+        return Err(AccountError::OwnAccount.into());
     }
-    let Some(holder) = staff::find(db, target).await? else {
-        return Err(AccountError::NoSuchAccount);
+    let Some(holder) = staff::find(ctx.db, target).await? else {
+        return Err(AccountError::NoSuchAccount.into());
     };
-    let txn = db::begin_write(db).await?;
-    staff::set_disabled(&txn, target, disabled, now).await?;
+    let mut tx = ctx.begin().await?;
+    staff::set_disabled(tx.db(), target, disabled, now).await?;
     // Disabled or enabled again, the account's old calendar address is dead for good (an
     // account disabled before this rule loses it when enabled).
-    staff::clear_calendar_token(&txn, target).await?;
+    staff::clear_calendar_token(tx.db(), target).await?;
     if disabled {
-        staff::end_other_sessions(&txn, target, None).await?;
+        staff::end_other_sessions(tx.db(), target, None).await?;
     }
     let email = holder.email;
     let change = if disabled {
@@ -292,36 +294,36 @@ pub async fn set_disabled(
     } else {
         Change::StaffEnabled { email }
     };
-    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
-    txn.commit().await.map_err(DbError::from)?;
+    tx.record(change);
+    ctx.commit(tx, &Actor::Staff(admin.email.clone())).await?;
     Ok(())
 }
 
 /// An administrator changes another person's role (never their own); the holder is mailed.
 pub async fn change_role(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     admin: &StaffUser,
     target: i32,
     role: Role,
-    now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> AppResult<()> {
+    let now = ctx.now();
     if admin.id == target {
-        return Err(AccountError::OwnAccount);
+        return Err(AccountError::OwnAccount.into());
     }
-    let holder = staff::find(db, target)
+    let holder = staff::find(ctx.db, target)
         .await?
         .ok_or(AccountError::NoSuchAccount)?;
     if holder.role == role {
         return Ok(());
     }
-    let txn = db::begin_write(db).await?;
-    staff::set_role(&txn, target, role, now).await?;
+    let mut tx = ctx.begin().await?;
+    staff::set_role(tx.db(), target, role, now).await?;
     let change = Change::StaffRoleChanged {
         email: holder.email.clone(),
         before: holder.role,
         after: role,
     };
-    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
+    tx.record(change);
     let what = format!(
         "Administratorul {} v-a schimbat rolul din „{}” în „{}”. Drepturile noi se aplică de la următoarea pagină deschisă",
         admin.email,
@@ -329,13 +331,13 @@ pub async fn change_role(
         role.label()
     );
     crate::db::outbox::enqueue(
-        &txn,
+        tx.db(),
         crate::mail::security::notice(&holder.email, &what, now),
         crate::mail::security::DOMAIN,
         now,
     )
     .await?;
-    txn.commit().await.map_err(DbError::from)?;
+    ctx.commit(tx, &Actor::Staff(admin.email.clone())).await?;
     Ok(())
 }
 
@@ -344,28 +346,28 @@ pub async fn change_role(
 /// holder is mailed at once. An administrator cannot reset their own. Returns the new
 /// enrolment link token.
 pub async fn reset_second_factor(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     admin: &StaffUser,
     target: i32,
     proof: Proof<'_>,
     origin: Origin,
-) -> Result<String, AccountError> {
-    let now = origin.now;
+) -> AppResult<String> {
+    let now = ctx.now();
     if admin.id == target {
-        return Err(AccountError::OwnSecondFactor);
+        return Err(AccountError::OwnSecondFactor.into());
     }
-    let holder = staff::find(db, target)
+    let holder = staff::find(ctx.db, target)
         .await?
         .ok_or(AccountError::NoSuchAccount)?;
     proof.require_both()?;
-    reauthenticate(db, key, admin, proof, origin).await?;
+    reauthenticate(ctx.db, key, admin, proof, origin, now).await?;
     let token = tokens::new_token();
-    let txn = db::begin_write(db).await?;
-    staff::clear_second_factor(&txn, target, now).await?;
-    staff::end_other_sessions(&txn, target, None).await?;
+    let mut tx = ctx.begin().await?;
+    staff::clear_second_factor(tx.db(), target, now).await?;
+    staff::end_other_sessions(tx.db(), target, None).await?;
     staff::create_link(
-        &txn,
+        tx.db(),
         &tokens::token_hash(&token),
         Some(target),
         now + Duration::hours(ENROLMENT_LINK_HOURS),
@@ -374,45 +376,45 @@ pub async fn reset_second_factor(
     let change = Change::StaffSecondFactorReset {
         email: holder.email.clone(),
     };
-    db::changes::append(&txn, now, &admin.email, None, vec![change]).await?;
+    tx.record(change);
     let what = format!(
         "Administratorul {} a resetat autentificarea în doi pași a contului dumneavoastră; veți primi de la el un link de reînrolare. Sesiunile deschise au fost închise",
         admin.email
     );
     crate::db::outbox::enqueue(
-        &txn,
+        tx.db(),
         crate::mail::security::notice(&holder.email, &what, now),
         crate::mail::security::DOMAIN,
         now,
     )
     .await?;
-    txn.commit().await.map_err(DbError::from)?;
+    ctx.commit(tx, &Actor::Staff(admin.email.clone())).await?;
     Ok(token)
 }
 
 /// The person's private calendar token: the stored one, or a new one when there is none or
 /// `renew` is asked (the old link then stops working, audited).
 pub async fn calendar_token(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     account: &StaffUser,
     renew: bool,
-    now: DateTime<Utc>,
-) -> Result<String, AccountError> {
-    if !renew && let Some(sealed) = staff::calendar_token(db, account.id).await? {
+) -> AppResult<String> {
+    let now = ctx.now();
+    if !renew && let Some(sealed) = staff::calendar_token(ctx.db, account.id).await? {
         let token = key.decrypt(&sealed)?;
         return Ok(String::from_utf8_lossy(&token).into_owned());
     }
     let token = tokens::new_token();
-    let txn = db::begin_write(db).await?;
+    let tx = ctx.begin().await?;
     let sealed = key.encrypt(token.as_bytes())?;
-    staff::set_calendar_token(&txn, account.id, &tokens::token_hash(&token), &sealed).await?;
+    staff::set_calendar_token(tx.db(), account.id, &tokens::token_hash(&token), &sealed).await?;
     let action = if renew {
         "link calendar reînnoit"
     } else {
         "link calendar creat"
     };
-    audit::staff_event(&txn, now, &account.email, action, Some(account.id), "").await?;
-    txn.commit().await.map_err(DbError::from)?;
+    audit::staff_event(tx.db(), now, &account.email, action, Some(account.id), "").await?;
+    ctx.commit(tx, &Actor::Staff(account.email.clone())).await?;
     Ok(token)
 }

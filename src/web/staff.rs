@@ -5,47 +5,20 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::chrome::{no_referrer, render};
-use super::flash::redirect_with;
+use super::flash::outcome;
 use super::session::{Admin, CheckedForm, NoFields, Staff};
 use super::throttle::ClientAddress;
 use super::{AppState, WebError};
-use crate::app::enrolment::AccountError;
 use crate::app::staff::{self as manage, Proof};
 use crate::auth::totp;
 use crate::db;
 use crate::domain::staff::Role;
-use crate::views::layout::{Chrome, Flash, FlashKind};
+use crate::views::layout::Chrome;
 use crate::views::staff::{SecurityView, UserRow};
 
 /// Errors the person can fix come back as a message; the rest are internal errors.
-fn origin(state: &AppState, address: std::net::IpAddr) -> manage::Origin {
-    manage::Origin {
-        address,
-        now: state.clock.now(),
-    }
-}
-
-fn outcome(result: Result<String, AccountError>, target: &str) -> Result<Response, WebError> {
-    match result {
-        Err(AccountError::NoSuchAccount) => Err(WebError::NotFound),
-        Ok(text) => Ok(redirect_with(
-            &Flash {
-                kind: FlashKind::Success,
-                text,
-            },
-            target,
-        )),
-        Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => {
-            Err(WebError::Internal(e.to_string()))
-        }
-        Err(e) => Ok(redirect_with(
-            &Flash {
-                kind: FlashKind::Error,
-                text: e.to_string(),
-            },
-            target,
-        )),
-    }
+fn origin(address: std::net::IpAddr) -> manage::Origin {
+    manage::Origin { address }
 }
 
 async fn users_page(
@@ -107,16 +80,7 @@ pub async fn add_user(
 ) -> Result<Response, WebError> {
     let role =
         Role::parse(&form.role).ok_or_else(|| WebError::BadRequest("Rol necunoscut.".into()))?;
-    match manage::add(
-        &state.db,
-        &admin.account,
-        &form.email,
-        &form.name,
-        role,
-        state.clock.now(),
-    )
-    .await
-    {
+    match manage::add(state.ctx(), &admin.account, &form.email, &form.name, role).await {
         Ok(token) => {
             users_page(
                 &state,
@@ -135,7 +99,7 @@ pub async fn disable(
     Path(id): Path<i32>,
     CheckedForm(Admin(admin), NoFields {}): CheckedForm<Admin, NoFields>,
 ) -> Result<Response, WebError> {
-    let result = manage::set_disabled(&state.db, &admin.account, id, true, state.clock.now()).await;
+    let result = manage::set_disabled(state.ctx(), &admin.account, id, true).await;
     outcome(
         result.map(|()| "Contul a fost dezactivat; sesiunile lui s-au închis.".to_string()),
         "/users",
@@ -147,8 +111,7 @@ pub async fn enable(
     Path(id): Path<i32>,
     CheckedForm(Admin(admin), NoFields {}): CheckedForm<Admin, NoFields>,
 ) -> Result<Response, WebError> {
-    let result =
-        manage::set_disabled(&state.db, &admin.account, id, false, state.clock.now()).await;
+    let result = manage::set_disabled(state.ctx(), &admin.account, id, false).await;
     outcome(
         result.map(|()| "Contul a fost reactivat.".to_string()),
         "/users",
@@ -169,7 +132,7 @@ pub async fn change_role(
     let Some(role) = crate::domain::staff::Role::parse(&form.role) else {
         return Err(WebError::BadRequest("Alegeți rolul din listă.".into()));
     };
-    let result = manage::change_role(&state.db, &admin.account, id, role, state.clock.now()).await;
+    let result = manage::change_role(state.ctx(), &admin.account, id, role).await;
     outcome(
         result.map(|()| {
             format!(
@@ -198,8 +161,8 @@ pub async fn reset_second_factor(
         password: Some(&form.password),
         code: Some(&form.code),
     };
-    let origin = origin(&state, address);
-    match manage::reset_second_factor(&state.db, &state.key, &admin.account, id, proof, origin)
+    let origin = origin(address);
+    match manage::reset_second_factor(state.ctx(), &state.key, &admin.account, id, proof, origin)
         .await
     {
         Ok(token) => {
@@ -230,8 +193,7 @@ async fn security_page(
     new_codes: Option<&[String]>,
 ) -> Result<Response, WebError> {
     let setup = super::auth::authenticator_setup(state, &totp::new_secret(), &staff.account.email)?;
-    let now = state.clock.now();
-    let token = manage::calendar_token(&state.db, &state.key, &staff.account, false, now)
+    let token = manage::calendar_token(state.ctx(), &state.key, &staff.account, false)
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let calendar_url = calendar_url(&state.config.base_url(), &token);
@@ -260,7 +222,7 @@ pub async fn change_password(
     CheckedForm(staff, form): CheckedForm<Staff, PasswordForm>,
 ) -> Result<Response, WebError> {
     let result = manage::change_password(
-        &state.db,
+        state.ctx(),
         &state.key,
         &staff.session,
         &staff.account,
@@ -269,7 +231,7 @@ pub async fn change_password(
             password: &form.new,
             again: &form.again,
         },
-        origin(&state, address),
+        origin(address),
     )
     .await;
     outcome(
@@ -302,13 +264,13 @@ pub async fn replace_totp(
         code: &form.code,
     };
     let result = manage::replace_authenticator(
-        &state.db,
+        state.ctx(),
         &state.key,
         &staff.session,
         &staff.account,
         proof,
         new,
-        origin(&state, address),
+        origin(address),
     )
     .await;
     outcome(
@@ -334,8 +296,9 @@ pub async fn regenerate_recovery(
         password: Some(&form.password),
         code: Some(form.code.trim()).filter(|c| !c.is_empty()),
     };
-    let origin = origin(&state, address);
-    match manage::regenerate_recovery(&state.db, &state.key, &staff.account, proof, origin).await {
+    let origin = origin(address);
+    match manage::regenerate_recovery(state.ctx(), &state.key, &staff.account, proof, origin).await
+    {
         Ok(codes) => {
             security_page(
                 &state,
@@ -359,8 +322,7 @@ pub async fn renew_calendar(
     State(state): State<AppState>,
     CheckedForm(staff, NoFields {}): CheckedForm<Staff, NoFields>,
 ) -> Result<Response, WebError> {
-    let now = state.clock.now();
-    let result = manage::calendar_token(&state.db, &state.key, &staff.account, true, now).await;
+    let result = manage::calendar_token(state.ctx(), &state.key, &staff.account, true).await;
     outcome(
         result.map(|_| "Adresa calendarului a fost reînnoită; actualizați abonamentul.".into()),
         "/account/security",
