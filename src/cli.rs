@@ -470,9 +470,10 @@ async fn run_reminders(
 ) -> anyhow::Result<()> {
     let (db, mailer) = mailer(config).await?;
     let at = at.map_or_else(|| clock.now(), |t| t.to_utc());
+    let as_of = crate::clock::FixedClock(at);
+    let ctx = crate::app::Ctx::new(&db, &as_of, config.timezone);
     let outcome =
-        crate::app::reminders::run_pass(&db, &mailer.key, config, &mailer.domain, at, dry_run)
-            .await?;
+        crate::app::reminders::run_pass(ctx, &mailer.key, config, &mailer.domain, dry_run).await?;
     if let Some(reason) = outcome.skipped {
         say!("Nimic de trimis: {reason}.");
         return Ok(());

@@ -4,10 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
+use super::{Actor, AppResult, Ctx};
 use crate::auth::secret_key::SecretKey;
 use crate::config::Config;
 use crate::db::{self, DbError};
@@ -34,13 +35,13 @@ pub struct PassOutcome {
 
 /// Plans (and unless `dry_run`, queues) the reminders due at `at`.
 pub async fn run_pass(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     config: &Config,
     domain: &str,
-    at: DateTime<Utc>,
     dry_run: bool,
-) -> Result<PassOutcome, DbError> {
+) -> AppResult<PassOutcome> {
+    let (db, at) = (ctx.db, ctx.now());
     let tz = config.timezone;
     if !in_send_window(at, tz) {
         return Ok(PassOutcome {
@@ -77,7 +78,8 @@ pub async fn run_pass(
             mails,
         });
     }
-    let txn = db::begin_write(db).await?;
+    let tx = ctx.begin().await?;
+    let txn = tx.db();
     let mut links: HashMap<String, (String, String)> = HashMap::new();
     let mut mails = Vec::new();
     let inspectorate = crate::domain::county::inspectorate_name(&config.county);
@@ -89,10 +91,10 @@ pub async fn run_pass(
             for item in group {
                 if !links.contains_key(&item.school_code) {
                     let designee =
-                        super::links::issue(&txn, &item.school_code, Purpose::Designee, None, at)
+                        super::links::issue(txn, &item.school_code, Purpose::Designee, None, at)
                             .await?;
                     let progress =
-                        super::links::issue(&txn, &item.school_code, Purpose::Progress, None, at)
+                        super::links::issue(txn, &item.school_code, Purpose::Progress, None, at)
                             .await?;
                     links.insert(item.school_code.clone(), (designee, progress));
                 }
@@ -109,7 +111,7 @@ pub async fn run_pass(
         let opt_out = match group.iter().find(|i| !i.kind.critical()) {
             Some(item) => {
                 let token = super::links::issue(
-                    &txn,
+                    txn,
                     &item.school_code,
                     Purpose::OptOut,
                     Some(recipient),
@@ -145,7 +147,7 @@ pub async fn run_pass(
             attachment: None,
             respect_window: true,
         };
-        if let Some(id) = db::outbox::enqueue(&txn, mail, domain, at).await? {
+        if let Some(id) = db::outbox::enqueue(txn, mail, domain, at).await? {
             let records: Vec<(String, Option<String>, String)> = group
                 .iter()
                 .zip(&item_keys)
@@ -157,11 +159,12 @@ pub async fn run_pass(
                     )
                 })
                 .collect();
-            db::outbox::record_items(&txn, id, &records, at).await?;
+            db::outbox::record_items(txn, id, &records, at).await?;
             mails.push(planned(recipient, group, &content.subject));
         }
     }
-    txn.commit().await?;
+    // Mail and links are not changes of the register: nothing goes to the change log.
+    ctx.commit(tx, &Actor::System("memento-uri")).await?;
     Ok(PassOutcome {
         skipped: None,
         mails,

@@ -155,24 +155,21 @@ impl Jobs {
     }
 
     async fn plan_due(&self) {
-        let now = self.clock.now();
-        match crate::app::reminders::run_pass(
-            &self.db,
+        let ctx = crate::app::Ctx::new(&self.db, self.clock.as_ref(), self.config.timezone);
+        let pass = crate::app::reminders::run_pass(
+            ctx,
             &self.key,
             &self.config,
             &self.mailer.domain,
-            now,
             false,
-        )
-        .await
-        {
+        );
+        match pass.await {
             Ok(outcome) if !outcome.mails.is_empty() => {
                 tracing::info!(mails = outcome.mails.len(), "reminders queued")
             }
             Ok(_) => {}
-            Err(e) => tracing::error!("reminder pass failed: {e}"),
+            Err(e) => tracing::error!("reminder pass failed: {}", e.chain()),
         }
-        let ctx = crate::app::Ctx::new(&self.db, self.clock.as_ref(), self.config.timezone);
         match crate::app::weekly_report::run_if_due(ctx, &self.config, &self.mailer.domain).await {
             Ok(Some(path)) => {
                 tracing::info!(path = %path.display(), "weekly report written and queued")

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use isj_tracker::app::outbox::deliver_due;
-use isj_tracker::app::reminders::run_pass;
+use isj_tracker::app::reminders::{PassOutcome, run_pass};
 use isj_tracker::clock::Clock;
 use isj_tracker::domain::calendar::is_working_day;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -83,7 +83,7 @@ async fn simulate(
     for _ in 0..days * 24 {
         let now = clock.now();
         if !outage.is_some_and(|(start, end)| now >= start && now < end) {
-            run_pass(&connection, &key, &config, &mailer.domain, now, false)
+            pass_at(&connection, &key, &config, &mailer.domain, now)
                 .await
                 .expect("pass");
             deliver_due(&connection, &mailer, clock.as_ref())
@@ -353,7 +353,7 @@ async fn a_new_deadline_cancels_queued_reminders_that_no_longer_apply() {
         .with_ymd_and_hms(2026, 11, 25, 8, 0, 0)
         .single()
         .expect("t");
-    let planned = run_pass(&connection, &key, &config, &mailer.domain, at, false)
+    let planned = pass_at(&connection, &key, &config, &mailer.domain, at)
         .await
         .expect("pass");
     assert!(
@@ -382,13 +382,12 @@ async fn a_new_deadline_cancels_queued_reminders_that_no_longer_apply() {
         0
     );
     // The next pass plans again for the new deadline (no reminder due yet, 51 days away).
-    let again = run_pass(
+    let again = pass_at(
         &connection,
         &key,
         &config,
         &mailer.domain,
         at + Duration::hours(1),
-        false,
     )
     .await
     .expect("pass");
@@ -467,7 +466,7 @@ async fn an_opted_out_address_gets_no_hearing_reminders_but_still_deadline_mail(
         .with_ymd_and_hms(2026, 11, 27, 8, 0, 0)
         .single()
         .expect("t");
-    let outcome = run_pass(&connection, &key, &config, &mailer.domain, at, false)
+    let outcome = pass_at(&connection, &key, &config, &mailer.domain, at)
         .await
         .expect("pass");
     let to = |address: &str| {
@@ -497,4 +496,17 @@ async fn an_opted_out_address_gets_no_hearing_reminders_but_still_deadline_mail(
         official.iter().any(|i| i.starts_with("hearing:")),
         "the school's official address still gets it: {official:?}"
     );
+}
+
+/// The reminder pass as the heartbeat runs it, at `at`.
+async fn pass_at(
+    connection: &sea_orm::DatabaseConnection,
+    key: &isj_tracker::auth::secret_key::SecretKey,
+    config: &isj_tracker::config::Config,
+    domain: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> isj_tracker::app::AppResult<PassOutcome> {
+    let clock = isj_tracker::clock::FixedClock(at);
+    let ctx = isj_tracker::app::Ctx::new(connection, &clock, config.timezone);
+    run_pass(ctx, key, config, domain, false).await
 }
