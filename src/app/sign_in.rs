@@ -7,11 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 
-use super::enrolment::AccountError;
 use super::throttle as attempts;
+use super::{AppError, AppResult, Ctx};
 use crate::auth::secret_key::SecretKey;
 use crate::auth::{password, recovery, throttle, tokens, totp};
-use crate::db::DbError;
 use crate::db::audit;
 use crate::db::staff::{self, Session};
 use crate::domain::staff::StaffUser;
@@ -26,15 +25,15 @@ static ARGON_GATE: Semaphore = Semaphore::const_new(2);
 
 /// Verifies a password off the async threads, behind the shared gate; `None` (no account)
 /// still costs one dummy verification.
-pub async fn verify_password(stored: Option<String>, attempt: &str) -> Result<bool, DbError> {
+pub async fn verify_password(stored: Option<String>, attempt: &str) -> AppResult<bool> {
     let _permit = ARGON_GATE
         .acquire()
         .await
-        .map_err(|e| DbError::Worker(e.to_string()))?;
+        .map_err(|e| AppError::unexpected("verificarea parolei", e))?;
     let attempt = attempt.to_string();
     tokio::task::spawn_blocking(move || password::verify(&attempt, stored.as_deref()))
         .await
-        .map_err(|e| DbError::Worker(e.to_string()))
+        .map_err(|e| AppError::unexpected("verificarea parolei", e))
 }
 
 /// A new session: the cookie value (never stored) and its CSRF token.
@@ -52,12 +51,12 @@ pub enum PasswordOutcome {
 }
 
 pub async fn check_password(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     email: &str,
     password: &str,
     address: IpAddr,
-    now: DateTime<Utc>,
-) -> Result<PasswordOutcome, AccountError> {
+) -> AppResult<PasswordOutcome> {
+    let (db, now) = (ctx.db, ctx.now());
     let typed = normalise_email(email)
         .unwrap_or_else(|| email.trim().to_lowercase().chars().take(200).collect());
     let over = attempts::take(db, &throttle::password_limits(address, &typed), now).await?;
@@ -107,7 +106,7 @@ async fn password_failed(
     failures: &throttle::Limit,
     address: IpAddr,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
+) -> AppResult<()> {
     match account {
         Some(account) => {
             let detail = format!("parolă greșită, de la {address}");
@@ -129,7 +128,7 @@ async fn address_failed(
     failures: &throttle::Limit,
     address: IpAddr,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
+) -> AppResult<()> {
     if attempts::failed(db, failures, now).await? {
         let detail = format!("{}, de la {address}", failures.what);
         let who = address.to_string();
@@ -146,7 +145,7 @@ async fn refused_by_limit(
     over: &throttle::Over,
     address: IpAddr,
     now: DateTime<Utc>,
-) -> Result<(), DbError> {
+) -> AppResult<()> {
     let who = account.map_or(typed, |a| a.email.as_str());
     let detail = format!("{}, de la {address}", over.limit.what);
     let id = account.map(|a| a.id);
@@ -173,7 +172,7 @@ async fn open_session(
     user_id: i32,
     full: bool,
     now: DateTime<Utc>,
-) -> Result<NewSession, DbError> {
+) -> AppResult<NewSession> {
     let cookie = tokens::new_token();
     staff::create_session(
         db,
@@ -200,14 +199,14 @@ pub enum CodeOutcome {
 }
 
 pub async fn check_code(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     pending: &Session,
     account: &StaffUser,
     code: &str,
     address: IpAddr,
-    now: DateTime<Utc>,
-) -> Result<CodeOutcome, AccountError> {
+) -> AppResult<CodeOutcome> {
+    let (db, now) = (ctx.db, ctx.now());
     if now - pending.created_at > Duration::minutes(PENDING_MINUTES) {
         staff::delete_session(db, &pending.id_hash).await?;
         return Ok(CodeOutcome::Restart);
@@ -269,7 +268,7 @@ pub async fn second_factor(
     account: &StaffUser,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<Option<&'static str>, AccountError> {
+) -> AppResult<Option<&'static str>> {
     if recovery::looks_like_code(code) {
         let burned = staff::burn_recovery_code(db, account, &recovery::hash(code), now).await?;
         return Ok(burned.then_some(RECOVERY));
@@ -305,7 +304,7 @@ async fn code_refused(
     account: &StaffUser,
     over: &throttle::Over,
     now: DateTime<Utc>,
-) -> Result<CodeOutcome, AccountError> {
+) -> AppResult<CodeOutcome> {
     if over.just_crossed {
         let id = Some(account.id);
         audit::staff_event(
@@ -336,11 +335,8 @@ async fn code_refused(
 }
 
 /// The session behind a cookie, if still valid at `now`; expired ones are removed.
-pub async fn current(
-    db: &DatabaseConnection,
-    cookie: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<(Session, StaffUser)>, DbError> {
+pub async fn current(ctx: Ctx<'_>, cookie: &str) -> AppResult<Option<(Session, StaffUser)>> {
+    let (db, now) = (ctx.db, ctx.now());
     let Some((session, account)) =
         staff::find_session_with_user(db, &tokens::token_hash(cookie)).await?
     else {
@@ -371,12 +367,9 @@ pub fn is_expired(session: &Session, now: DateTime<Utc>) -> bool {
     }
 }
 
-pub async fn logout(
-    db: &DatabaseConnection,
-    session: &Session,
-    account: &StaffUser,
-    now: DateTime<Utc>,
-) -> Result<(), DbError> {
+pub async fn logout(ctx: Ctx<'_>, session: &Session, account: &StaffUser) -> AppResult<()> {
+    let (db, now) = (ctx.db, ctx.now());
     staff::delete_session(db, &session.id_hash).await?;
-    audit::staff_event(db, now, &account.email, "deconectare", Some(account.id), "").await
+    audit::staff_event(db, now, &account.email, "deconectare", Some(account.id), "").await?;
+    Ok(())
 }

@@ -56,7 +56,7 @@ async fn reauthenticate(
     proof: Proof<'_>,
     origin: Origin,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> AppResult<()> {
     let address = origin.address;
     let limits = throttle::reauth_limits(address, account.id);
     if let Some(over) = attempts::take(db, &limits, now).await? {
@@ -81,7 +81,7 @@ async fn reauthenticate(
             )
             .await?;
         }
-        return Err(AccountError::TooManyTries);
+        return Err(AccountError::TooManyTries.into());
     }
     let failed = match (proof.password, proof.code) {
         (Some(attempt), _)
@@ -110,7 +110,7 @@ async fn reauthenticate(
             &detail,
         )
         .await?;
-        return Err(error);
+        return Err(error.into());
     }
     let cleared = [throttle::reauth_account_key(account.id)];
     crate::db::throttle::reset(db, &cleared).await?;

@@ -49,9 +49,6 @@ pub enum DbError {
     Corrupt(String),
     #[error("cheia de criptare: {0}")]
     Crypto(String),
-    /// A blocking worker (password hashing) could not run or finish.
-    #[error("calculul în fundal s-a oprit: {0}")]
-    Worker(String),
 }
 
 pub type DbResult<T> = Result<T, DbError>;

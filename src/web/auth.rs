@@ -60,11 +60,7 @@ pub async fn login_submit(
     if expected.is_empty() || !tokens::constant_time_eq(&expected, &form.csrf) {
         return Err(WebError::Forbidden);
     }
-    let now = state.clock.now();
-    match sign_in::check_password(&state.db, &form.email, &form.password, address, now)
-        .await
-        .map_err(account_error)?
-    {
+    match sign_in::check_password(state.ctx(), &form.email, &form.password, address).await? {
         PasswordOutcome::SecondFactor(new) => {
             let mut response = Redirect::to("/login/totp").into_response();
             set_session(&state, &mut response, &new.cookie);
@@ -118,18 +114,15 @@ pub async fn code_submit(
     if !tokens::constant_time_eq(&form.csrf, &pending.session.csrf_token) {
         return Err(WebError::Forbidden);
     }
-    let now = state.clock.now();
     let outcome = sign_in::check_code(
-        &state.db,
+        state.ctx(),
         &state.key,
         &pending.session,
         &pending.account,
         &form.code,
         address,
-        now,
     )
-    .await
-    .map_err(account_error)?;
+    .await?;
     match outcome {
         CodeOutcome::LoggedIn {
             session,
@@ -171,7 +164,7 @@ pub async fn logout(
     State(state): State<AppState>,
     CheckedForm(staff, NoFields {}): CheckedForm<Staff, NoFields>,
 ) -> Result<Response, WebError> {
-    sign_in::logout(&state.db, &staff.session, &staff.account, state.clock.now()).await?;
+    sign_in::logout(state.ctx(), &staff.session, &staff.account).await?;
     let mut response = Redirect::to("/login").into_response();
     clear_session(&state, &mut response);
     Ok(response)

@@ -203,10 +203,10 @@ async fn session_of(
     {
         return Ok(Some(hit));
     }
-    let found = crate::app::sign_in::current(&state.db, &value, state.clock.now())
+    let found = crate::app::sign_in::current(state.ctx(), &value)
         .await
         .map_err(|e| {
-            tracing::error!(error = %e, "session check failed");
+            tracing::error!(error = %e.chain(), "session check failed");
             Denied::Unavailable
         })?;
     if let Some((session, account)) = &found {
