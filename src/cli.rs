@@ -394,16 +394,17 @@ async fn add_user(
     };
     let db = connect_and_migrate(config).await?;
     let key = crate::auth::secret_key::SecretKey::load_or_create(&config.secret_key_file)?;
-    match add_user(
-        &db,
-        &key,
+    let account = crate::app::enrolment::NewAccount {
         email,
         name,
         role,
-        password.as_deref(),
-        clock.now(),
-    )
-    .await?
+        password: password.as_deref(),
+    };
+    let ctx = crate::app::Ctx::new(&db, clock, config.timezone);
+    let actor = crate::app::Actor::CommandLine;
+    match add_user(ctx, &actor, &key, account)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.chain()))?
     {
         AddedUser::Link(token) => {
             say!(

@@ -48,9 +48,9 @@ impl Application {
     /// On a base with no staff account: the one-time link that creates the first
     /// administrator (valid one hour), as a full URL.
     pub async fn setup_link_if_empty(&self) -> anyhow::Result<Option<String>> {
-        let token =
-            crate::app::enrolment::setup_link_if_empty(&self.state.db, self.state.clock.now())
-                .await?;
+        let token = crate::app::enrolment::setup_link_if_empty(self.state.ctx())
+            .await
+            .map_err(|e| anyhow::anyhow!(e.chain()))?;
         Ok(token.map(|t| format!("{}/setup/{t}", self.state.config.base_url())))
     }
 

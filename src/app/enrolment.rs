@@ -1,8 +1,9 @@
 //! Creating staff accounts and enrolling them: the first-administrator setup link, the
 //! `user add` command, and the enrolment form (password + TOTP confirmed by a first code).
 
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::DatabaseConnection;
+use chrono::Duration;
+
+use super::{Actor, AppResult, Ctx};
 
 use crate::auth::secret_key::SecretKey;
 use crate::auth::{password, recovery, tokens, totp};
@@ -48,10 +49,8 @@ pub enum AccountError {
 }
 
 /// Issues a one-time setup link when no staff account exists yet; returns its token.
-pub async fn setup_link_if_empty(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-) -> Result<Option<String>, AccountError> {
+pub async fn setup_link_if_empty(ctx: Ctx<'_>) -> AppResult<Option<String>> {
+    let (db, now) = (ctx.db, ctx.now());
     if db::staff::count(db).await? > 0 {
         return Ok(None);
     }
@@ -78,16 +77,20 @@ pub enum AddedUser {
 }
 
 pub async fn add_user(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
+    actor: &Actor,
     key: &SecretKey,
-    email: &str,
-    name: Option<&str>,
-    role: Role,
-    password: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<AddedUser, AccountError> {
-    let email = crate::domain::email::parse(email)?;
-    let name = crate::domain::staff::display_name(name, &email)?;
+    account: NewAccount<'_>,
+) -> AppResult<AddedUser> {
+    let NewAccount {
+        email,
+        name,
+        role,
+        password,
+    } = account;
+    let now = ctx.now();
+    let email = crate::domain::email::parse(email).map_err(AccountError::from)?;
+    let name = crate::domain::staff::display_name(name, &email).map_err(AccountError::from)?;
     let (password_hash, secret, codes, hashes) = match password {
         Some(password) => {
             password::check_policy_for(password, &email, &name)?;
@@ -106,38 +109,44 @@ pub async fn add_user(
         totp_secret: sealed,
         recovery_hashes: hashes,
     };
-    let id = db::staff::create(db, new, now)
+    let mut tx = ctx.begin().await?;
+    let id = db::staff::create(tx.db(), new, now)
         .await?
         .ok_or(AccountError::Taken)?;
-    audit::staff_event(
-        db,
-        now,
-        "linie de comandă",
-        "cont creat",
-        Some(id),
-        &format!("{email} ({})", role.as_str()),
-    )
-    .await?;
-    match secret {
+    tx.record(crate::domain::change::Change::StaffAdded {
+        email: email.clone(),
+        role,
+    });
+    let added = match secret {
         Some(secret) => {
             let otpauth_uri = totp::provisioning_uri(&secret, &email).unwrap_or_default();
-            Ok(AddedUser::Ready {
+            AddedUser::Ready {
                 otpauth_uri,
                 recovery_codes: codes,
-            })
+            }
         }
         None => {
             let token = tokens::new_token();
             db::staff::create_link(
-                db,
+                tx.db(),
                 &tokens::token_hash(&token),
                 Some(id),
                 now + Duration::hours(ENROLMENT_LINK_HOURS),
             )
             .await?;
-            Ok(AddedUser::Link(token))
+            AddedUser::Link(token)
         }
-    }
+    };
+    ctx.commit(tx, actor).await?;
+    Ok(added)
+}
+
+/// The account `user add` creates; with a password, the authenticator is made at once.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub name: Option<&'a str>,
+    pub role: Role,
+    pub password: Option<&'a str>,
 }
 
 /// Argon2 runs off the async threads.
@@ -154,11 +163,8 @@ pub struct LinkTarget {
     pub user: Option<crate::domain::staff::StaffUser>,
 }
 
-pub async fn link_target(
-    db: &DatabaseConnection,
-    token: &str,
-    now: DateTime<Utc>,
-) -> Result<LinkTarget, AccountError> {
+pub async fn link_target(ctx: Ctx<'_>, token: &str) -> AppResult<LinkTarget> {
+    let (db, now) = (ctx.db, ctx.now());
     let user_id = db::staff::valid_link(db, &tokens::token_hash(token), now)
         .await?
         .ok_or(AccountError::LinkInvalid)?;
@@ -186,13 +192,13 @@ pub struct EnrolmentForm {
 
 /// Finishes an enrolment; returns the recovery codes to show once.
 pub async fn complete(
-    db: &DatabaseConnection,
+    ctx: Ctx<'_>,
     key: &SecretKey,
     token: &str,
     form: EnrolmentForm,
-    now: DateTime<Utc>,
-) -> Result<Vec<String>, AccountError> {
-    let target = link_target(db, token, now).await?;
+) -> AppResult<Vec<String>> {
+    let (db, now) = (ctx.db, ctx.now());
+    let target = link_target(ctx, token).await?;
     let (email, name) = match &target.user {
         Some(user) => (user.email.clone(), user.name.clone()),
         None => (
@@ -202,7 +208,7 @@ pub async fn complete(
     };
     password::check_policy_for(&form.password, &email, &name)?;
     if form.password != form.password_again {
-        return Err(AccountError::PasswordMismatch);
+        return Err(AccountError::PasswordMismatch.into());
     }
     let secret = key.decrypt(&form.sealed_secret)?;
     let step = totp::matched_step(&secret, &form.code, now.timestamp().max(0) as u64)
@@ -212,13 +218,15 @@ pub async fn complete(
     let sealed = key.encrypt(&secret)?;
     let txn = db::begin_write(db).await?;
     if !db::staff::consume_link(&txn, &tokens::token_hash(token), now).await? {
-        return Err(AccountError::LinkInvalid);
+        return Err(AccountError::LinkInvalid.into());
     }
     let id = match target.user {
         Some(user) => user.id,
         None => {
-            let email = crate::domain::email::parse(form.email.as_deref().unwrap_or_default())?;
-            let name = crate::domain::staff::display_name(form.name.as_deref(), &email)?;
+            let email = crate::domain::email::parse(form.email.as_deref().unwrap_or_default())
+                .map_err(AccountError::from)?;
+            let name = crate::domain::staff::display_name(form.name.as_deref(), &email)
+                .map_err(AccountError::from)?;
             let new = db::staff::NewUser {
                 email: &email,
                 name: &name,

@@ -10,7 +10,8 @@ use super::chrome::{no_referrer, render};
 use super::session::{self, CheckedForm, NoFields, Pending, Staff};
 use super::throttle::ClientAddress;
 use super::{AppState, WebError};
-use crate::app::enrolment::{self, AccountError, EnrolmentForm};
+use crate::app::AppError;
+use crate::app::enrolment::{self, EnrolmentForm};
 use crate::app::sign_in::{self, CodeOutcome, PasswordOutcome};
 use crate::auth::{tokens, totp};
 use crate::views::auth::{AuthenticatorSetup, EnrolmentView};
@@ -175,9 +176,7 @@ pub async fn enrolment_page(
     chrome: Chrome,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    let target = enrolment::link_target(&state.db, &token, state.clock.now())
-        .await
-        .map_err(account_error)?;
+    let target = enrolment::link_target(state.ctx(), &token).await?;
     let email = target.user.as_ref().map(|u| u.email.clone());
     let setup = authenticator_setup(
         &state,
@@ -258,19 +257,14 @@ pub async fn enrolment_submit(
         sealed_secret: fields.sealed_secret,
         code: fields.code,
     };
-    match enrolment::complete(&state.db, &state.key, &token, form, state.clock.now()).await {
+    match enrolment::complete(state.ctx(), &state.key, &token, form).await {
         Ok(codes) => Ok(render(
             &chrome,
             crate::views::auth::recovery_codes(&chrome, &codes),
         )),
-        Err(AccountError::LinkInvalid) => Err(WebError::NotFound),
-        Err(e @ (AccountError::Db(_) | AccountError::Key(_))) => {
-            Err(WebError::Internal(e.to_string()))
-        }
+        Err(e @ (AppError::NotFound(_) | AppError::Unexpected { .. })) => Err(e.into()),
         Err(e) => {
-            let target = enrolment::link_target(&state.db, &token, state.clock.now())
-                .await
-                .map_err(account_error)?;
+            let target = enrolment::link_target(state.ctx(), &token).await?;
             let secret = state.key.decrypt(&sealed).map_err(|_| {
                 WebError::BadRequest("Formular modificat; reîncărcați pagina.".into())
             })?;
@@ -286,12 +280,5 @@ pub async fn enrolment_submit(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
-    }
-}
-
-fn account_error(e: AccountError) -> WebError {
-    match e {
-        AccountError::LinkInvalid => WebError::NotFound,
-        other => WebError::Internal(other.to_string()),
     }
 }

@@ -589,6 +589,17 @@ async fn user_add_prints_a_link_or_an_otpauth_uri() {
     let bad_role = db.cli(&["user", "add", "x@isj.test", "--role", "root"]);
     assert_eq!(bad_role.status, 1);
     assert_eq!(db.scalar("SELECT COUNT(*) FROM staff_user").await, 2);
+    assert!(
+        taken.stderr.contains("există deja un cont"),
+        "{}",
+        taken.stderr
+    );
+    assert_eq!(
+        db.scalar("SELECT COUNT(*) FROM change_log WHERE kind = 'staff_added' AND actor = 'linie de comandă'")
+            .await,
+        2,
+        "accounts added from the command line are changes in the log"
+    );
     let key = std::fs::metadata(db.dir.path().join("data/secret.key")).expect("key file");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(key.permissions().mode() & 0o777, 0o600);
