@@ -69,7 +69,8 @@ impl Application {
                 mailer,
                 state.clock.clone(),
                 state.metrics.clone(),
-            );
+            )
+            .with_register(state.register.clone());
             Some(jobs.start().await.context("pornirea programatorului")?)
         };
         let service = crate::web::router(state).into_make_service_with_connect_info::<SocketAddr>();

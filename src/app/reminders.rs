@@ -8,7 +8,7 @@ use chrono::Duration;
 use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
-use super::{Actor, AppResult, Ctx};
+use super::{Actor, AppError, AppResult, Ctx};
 use crate::auth::secret_key::SecretKey;
 use crate::config::Config;
 use crate::db::{self, DbError};
@@ -57,7 +57,7 @@ pub async fn run_pass(
     };
     let today = local_date(at, tz);
     let rules = db::settings::reminder_rules(db).await?;
-    let states = school_states(db, today).await?;
+    let states = school_states(&ctx).await?;
     let hearings = hearings(db, today, rules.hearing_days).await?;
     let items = due_items(
         campaign.id,
@@ -189,15 +189,10 @@ fn short_hash(text: &str) -> String {
 }
 
 /// Seals a link token for the outbox and returns the URL with its placeholder.
-fn seal(
-    key: &SecretKey,
-    sealed: &mut Vec<String>,
-    token: &str,
-    base: &str,
-) -> Result<String, DbError> {
+fn seal(key: &SecretKey, sealed: &mut Vec<String>, token: &str, base: &str) -> AppResult<String> {
     let value = key
         .encrypt(token.as_bytes())
-        .map_err(|e| DbError::Crypto(e.to_string()))?;
+        .map_err(|e| AppError::unexpected("cheia de criptare", e))?;
     sealed.push(value);
     Ok(format!("{base}/l/{}", token_placeholder(sealed.len() - 1)))
 }
@@ -229,11 +224,15 @@ async fn new_mail_groups(
     Ok(groups)
 }
 
-async fn school_states(
-    db: &DatabaseConnection,
-    today: chrono::NaiveDate,
-) -> Result<Vec<SchoolState>, DbError> {
-    let board = db::board::load(db, today).await?;
+/// The board from the server's register when there is one (the heartbeat), else read once
+/// (the command line): the same rules either way.
+async fn school_states(ctx: &Ctx<'_>) -> Result<Vec<SchoolState>, DbError> {
+    let db = ctx.db;
+    let snapshot = match ctx.register {
+        Some(register) => register.fresh().await?,
+        None => crate::register::Register::read_once(db, ctx.now(), ctx.timezone).await?,
+    };
+    let board = &snapshot.board;
     let designees = db::designees::current_contacts(db).await?;
     let ids: Vec<i32> = designees.values().map(|(id, _, _)| *id).collect();
     let cazier = db::designees::evidence_of(db, &ids).await?;

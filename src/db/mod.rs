@@ -2,7 +2,6 @@
 //! Knows nothing of HTTP.
 
 pub mod audit;
-pub mod board;
 pub mod bulk;
 pub mod cases;
 pub mod changes;
@@ -47,8 +46,6 @@ pub enum DbError {
     InUse(String),
     #[error("date stocate invalide: {0}")]
     Corrupt(String),
-    #[error("cheia de criptare: {0}")]
-    Crypto(String),
 }
 
 pub type DbResult<T> = Result<T, DbError>;

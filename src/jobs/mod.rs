@@ -30,6 +30,9 @@ pub struct Jobs {
     backup_running: Arc<tokio::sync::Mutex<()>>,
     /// Built once: the heartbeat asks every minute whether the sync is due.
     portal_client: Result<crate::portal::Client, crate::portal::PortalError>,
+    /// The server's register: what the use cases commit reaches it at once, and the
+    /// reminder pass reads the board from it.
+    register: Option<Arc<crate::register::Register>>,
 }
 
 impl Jobs {
@@ -52,6 +55,23 @@ impl Jobs {
             running: Arc::default(),
             portal_running: Arc::default(),
             backup_running: Arc::default(),
+            register: None,
+        }
+    }
+
+    /// The jobs of a server, beside its register.
+    pub fn with_register(mut self, register: Arc<crate::register::Register>) -> Jobs {
+        self.register = Some(register);
+        self
+    }
+
+    /// The use cases' context: this heartbeat's clock and the register, if any.
+    fn ctx(&self) -> crate::app::Ctx<'_> {
+        crate::app::Ctx {
+            db: &self.db,
+            clock: self.clock.as_ref(),
+            timezone: self.config.timezone,
+            register: self.register.as_ref(),
         }
     }
 
@@ -89,12 +109,7 @@ impl Jobs {
             client,
             config: &self.config.portal,
         };
-        let ctx = crate::app::Ctx {
-            db: &self.db,
-            clock: self.clock.as_ref(),
-            timezone: self.config.timezone,
-            register: None,
-        };
+        let ctx = self.ctx();
         match crate::app::portal::run_if_due(ctx, &portal, &self.config.county).await {
             Ok(Some(s)) => tracing::info!(
                 checked = s.checked,
@@ -155,7 +170,7 @@ impl Jobs {
     }
 
     async fn plan_due(&self) {
-        let ctx = crate::app::Ctx::new(&self.db, self.clock.as_ref(), self.config.timezone);
+        let ctx = self.ctx();
         let pass = crate::app::reminders::run_pass(
             ctx,
             &self.key,
@@ -177,7 +192,7 @@ impl Jobs {
             Ok(None) => {}
             Err(e) => tracing::error!("weekly report failed: {e}"),
         }
-        let ctx = crate::app::Ctx::new(&self.db, self.clock.as_ref(), self.config.timezone);
+        let ctx = self.ctx();
         match crate::app::privacy::run_if_due(ctx).await {
             Ok(Some(s)) => tracing::info!(
                 designees = s.designees,
@@ -190,12 +205,7 @@ impl Jobs {
             Err(e) => tracing::error!("retention rule failed: {}", e.chain()),
         }
         if let Some(legal) = self.config.legal_email.as_deref() {
-            let ctx = crate::app::Ctx {
-                db: &self.db,
-                clock: self.clock.as_ref(),
-                timezone: self.config.timezone,
-                register: None,
-            };
+            let ctx = self.ctx();
             let inspectorate = crate::domain::county::inspectorate_name(&self.config.county);
             let queued = crate::app::hearing_digest::queue_if_due(
                 ctx,

@@ -88,10 +88,12 @@ fn message(error: AppError) -> String {
 }
 
 async fn status_of(db: &DatabaseConnection, school: &str, today: NaiveDate) -> Option<DenStatus> {
-    let board = isj_tracker::db::board::load(db, today)
+    // 10:00 UTC is the same day in Bucharest.
+    let at = today.and_hms_opt(10, 0, 0).expect("a time").and_utc();
+    let register = isj_tracker::register::Register::read_once(db, at, chrono_tz::Europe::Bucharest)
         .await
-        .expect("board");
-    board.get(school).and_then(|row| row.status)
+        .expect("register");
+    register.board.get(school).and_then(|row| row.status)
 }
 
 #[tokio::test]
