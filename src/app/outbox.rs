@@ -112,3 +112,16 @@ pub async fn deliver_due(
         }
     }
 }
+
+/// Queues the security notice to an account holder (sent at any hour), in the caller's
+/// transaction.
+pub async fn queue_security_notice<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    email: &str,
+    what: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), crate::db::DbError> {
+    let notice = crate::mail::security::notice(email, what, now);
+    db::outbox::enqueue(db, notice, crate::mail::security::DOMAIN, now).await?;
+    Ok(())
+}

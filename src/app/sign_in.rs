@@ -156,13 +156,7 @@ async fn refused_by_limit(
             throttle::SHORT_WINDOW_MINUTES,
             over.limit.max
         );
-        crate::db::outbox::enqueue(
-            db,
-            crate::mail::security::notice(&account.email, &what, now),
-            crate::mail::security::DOMAIN,
-            now,
-        )
-        .await?;
+        super::outbox::queue_security_notice(db, &account.email, &what, now).await?;
     }
     Ok(())
 }
@@ -318,13 +312,7 @@ async fn code_refused(
         .await?;
         if over.limit.max == throttle::CODES_PER_ACCOUNT_A_DAY {
             let what = "Parola contului a fost introdusă corect, dar codul de verificare a fost greșit de prea multe ori; autentificarea este oprită 24 de ore. Schimbați parola";
-            crate::db::outbox::enqueue(
-                db,
-                crate::mail::security::notice(&account.email, what, now),
-                crate::mail::security::DOMAIN,
-                now,
-            )
-            .await?;
+            super::outbox::queue_security_notice(db, &account.email, what, now).await?;
         }
     }
     if over.limit.max == throttle::CODES_PER_PENDING_SESSION {

@@ -73,13 +73,7 @@ async fn reauthenticate(
         .await?;
         if over.just_crossed {
             let what = "Confirmarea parolei sau a codului a greșit de prea multe ori într-o sesiune deschisă; schimbările contului sunt oprite 15 minute";
-            crate::db::outbox::enqueue(
-                db,
-                crate::mail::security::notice(&account.email, what, now),
-                crate::mail::security::DOMAIN,
-                now,
-            )
-            .await?;
+            super::outbox::queue_security_notice(db, &account.email, what, now).await?;
         }
         return Err(AccountError::TooManyTries.into());
     }
@@ -330,13 +324,7 @@ pub async fn change_role(
         holder.role.label(),
         role.label()
     );
-    crate::db::outbox::enqueue(
-        tx.db(),
-        crate::mail::security::notice(&holder.email, &what, now),
-        crate::mail::security::DOMAIN,
-        now,
-    )
-    .await?;
+    super::outbox::queue_security_notice(tx.db(), &holder.email, &what, now).await?;
     ctx.commit(tx, &Actor::Staff(admin.email.clone())).await?;
     Ok(())
 }
@@ -381,13 +369,7 @@ pub async fn reset_second_factor(
         "Administratorul {} a resetat autentificarea în doi pași a contului dumneavoastră; veți primi de la el un link de reînrolare. Sesiunile deschise au fost închise",
         admin.email
     );
-    crate::db::outbox::enqueue(
-        tx.db(),
-        crate::mail::security::notice(&holder.email, &what, now),
-        crate::mail::security::DOMAIN,
-        now,
-    )
-    .await?;
+    super::outbox::queue_security_notice(tx.db(), &holder.email, &what, now).await?;
     ctx.commit(tx, &Actor::Staff(admin.email.clone())).await?;
     Ok(token)
 }
