@@ -357,11 +357,16 @@ async fn print_calendar(config: &Config, clock: &dyn Clock, email: &str) -> anyh
     Ok(())
 }
 
+/// A failure's causes in one line, each once.
+pub fn causes(error: &anyhow::Error) -> String {
+    crate::telemetry::said_once(error.chain().map(ToString::to_string))
+}
+
 fn report_failure(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("eroare: {e:#}");
+            eprintln!("eroare: {}", causes(&e));
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -543,7 +548,8 @@ async fn export(
 
 async fn send_outbox(config: &Config, clock: &dyn Clock) -> anyhow::Result<()> {
     let (db, mailer) = mailer(config).await?;
-    let delivery = crate::app::outbox::deliver_due(&db, &mailer, clock).await?;
+    let ctx = crate::app::Ctx::new(&db, clock, config.timezone);
+    let delivery = crate::app::outbox::deliver_due(ctx, &mailer).await?;
     say!(
         "Trimise {}, de reîncercat {}, eșuate definitiv {} ({}).",
         delivery.sent,
@@ -572,7 +578,7 @@ async fn import(config: &Config, clock: &dyn Clock, kind: ImportKind, args: &Imp
     let db = match connect_and_migrate(config).await {
         Ok(db) => db,
         Err(e) => {
-            eprintln!("eroare: {e:#}");
+            eprintln!("eroare: {}", causes(&e));
             return EXIT_FAILURE;
         }
     };

@@ -22,3 +22,18 @@ pub fn init() {
             .try_init()
     };
 }
+
+/// An error's messages in one line, each cause once: a cause already said by the one before
+/// it is not repeated (sea-orm and sqlx wrap the same message several times), and one that
+/// says more than the one before it replaces it.
+pub fn said_once(messages: impl IntoIterator<Item = String>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for text in messages {
+        match parts.last_mut() {
+            Some(last) if last.contains(&text) => {}
+            Some(last) if text.starts_with(last.as_str()) => *last = text,
+            _ => parts.push(text),
+        }
+    }
+    parts.join(": ")
+}

@@ -231,21 +231,11 @@ impl AppError {
         }
     }
 
-    /// The cause chain in one line, for logs, each cause once (a cause that repeats the
-    /// one before it, or is already part of it, is not printed again).
+    /// The cause chain in one line, for logs, each cause once.
     pub fn chain(&self) -> String {
-        let mut parts: Vec<String> = vec![self.to_string()];
-        let mut source = std::error::Error::source(self);
-        while let Some(cause) = source {
-            let text = cause.to_string();
-            match parts.last_mut() {
-                Some(last) if last.contains(&text) => {}
-                Some(last) if text.starts_with(last.as_str()) => *last = text,
-                _ => parts.push(text),
-            }
-            source = cause.source();
-        }
-        parts.join(": ")
+        let first: &(dyn std::error::Error + 'static) = self;
+        let causes = std::iter::successors(Some(first), |e| e.source());
+        crate::telemetry::said_once(causes.map(ToString::to_string))
     }
 
     /// The database was busy: worth retrying in a few seconds.

@@ -66,22 +66,19 @@ pub struct Delivery {
 /// "250" and the record sends that one mail again, with the same Message-ID. Database
 /// errors stop the round (the next heartbeat tries again); a bad row is marked and the
 /// round goes on.
-pub async fn deliver_due(
-    db: &sea_orm::DatabaseConnection,
-    mailer: &crate::mail::Mailer,
-    clock: &dyn crate::clock::Clock,
-) -> Result<Delivery, crate::db::DbError> {
+pub async fn deliver_due(ctx: Ctx<'_>, mailer: &crate::mail::Mailer) -> AppResult<Delivery> {
     use crate::domain::calendar::in_send_window;
     use crate::mail::SendFailure;
+    let db = ctx.db;
     let mut delivery = Delivery::default();
     loop {
-        let now = clock.now();
+        let now = ctx.now();
         let window = in_send_window(now, mailer.timezone);
         let Some(mail) = db::outbox::claim_next(db, now, window).await? else {
             return Ok(delivery);
         };
         let outcome = crate::mail::sender::send(mailer, &mail).await;
-        let now = clock.now();
+        let now = ctx.now();
         let (error, permanent) = match outcome {
             Ok(()) => {
                 db::outbox::mark_sent(db, mail.id, now).await?;

@@ -42,7 +42,7 @@ pub async fn run(config: &Config, clock: &dyn Clock, command: PortalCommand) -> 
     match run_command(config, clock, command).await {
         Ok(status) => status,
         Err(e) => {
-            eprintln!("eroare: {e:#}");
+            eprintln!("eroare: {}", super::causes(&e));
             EXIT_FAILURE
         }
     }

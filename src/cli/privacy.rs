@@ -51,7 +51,7 @@ pub async fn run(config: &Config, clock: &dyn Clock, command: PrivacyCommand) ->
     match run_command(config, clock, command).await {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("eroare: {e:#}");
+            eprintln!("eroare: {}", super::causes(&e));
             EXIT_FAILURE
         }
     }

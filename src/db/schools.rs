@@ -6,62 +6,17 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    IdenStatic, Iterable, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    IdenStatic, Iterable, QueryFilter, QuerySelect, Statement,
 };
 
 use super::DbResult;
 use super::entities::school::{self, Column, Entity as School};
 use crate::domain::change::Change;
 use crate::domain::school::{SchoolRecord, UnitStatus};
-use crate::domain::text::fold;
 
 pub const PAGE_SIZE: u64 = 50;
 
-use crate::domain::school::{ActiveFilter, SchoolFilter, SchoolPage, StoredSchool};
-
-pub async fn search<C: ConnectionTrait>(db: &C, filter: &SchoolFilter) -> DbResult<SchoolPage> {
-    let mut query = School::find();
-    if let Some(words) = filter.query.as_deref().map(fold).filter(|q| !q.is_empty()) {
-        for word in words.split(' ') {
-            query = query.filter(Column::SearchKey.contains(word));
-        }
-    }
-    if let Some(locality) = &filter.locality {
-        query = query.filter(Column::Locality.eq(locality.as_str()));
-    }
-    if let Some(area) = &filter.area {
-        query = query.filter(Column::Area.eq(area.as_str()));
-    }
-    if let Some(status) = &filter.status {
-        query = query.filter(Column::Status.eq(status.as_str()));
-    }
-    query = match filter.active {
-        ActiveFilter::Active => query.filter(Column::Active.eq(true)),
-        ActiveFilter::Inactive => query.filter(Column::Active.eq(false)),
-        ActiveFilter::All => query,
-    };
-    let paginator = query
-        .order_by_asc(Column::Locality)
-        .order_by_asc(Column::PjCode)
-        .order_by_desc(Column::Status)
-        .order_by_asc(Column::Code)
-        .paginate(db, PAGE_SIZE);
-    let total = paginator.num_items().await?;
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = filter.page.clamp(1, pages);
-    let schools = paginator
-        .fetch_page(page - 1)
-        .await?
-        .into_iter()
-        .map(stored)
-        .collect();
-    Ok(SchoolPage {
-        schools,
-        total,
-        page,
-        pages,
-    })
-}
+use crate::domain::school::StoredSchool;
 
 pub async fn find<C: ConnectionTrait>(db: &C, code: &str) -> DbResult<Option<StoredSchool>> {
     Ok(super::by_key(db, School::find_by_id(code.to_string()))

@@ -337,14 +337,6 @@ pub struct SchoolFilter {
     pub page: u64,
 }
 
-#[derive(Debug, Clone)]
-pub struct SchoolPage {
-    pub schools: Vec<StoredSchool>,
-    pub total: u64,
-    pub page: u64,
-    pub pages: u64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

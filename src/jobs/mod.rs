@@ -150,7 +150,7 @@ impl Jobs {
             return;
         };
         self.plan().await;
-        match crate::app::outbox::deliver_due(&self.db, &self.mailer, self.clock.as_ref()).await {
+        match crate::app::outbox::deliver_due(self.ctx(), &self.mailer).await {
             Ok(d) if d.sent + d.retried + d.dead > 0 => tracing::info!(
                 sent = d.sent,
                 retried = d.retried,

@@ -612,3 +612,28 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// The first 50 active schools in the school list's order, each read back whole.
+pub async fn listed_schools(
+    connection: &sea_orm::DatabaseConnection,
+) -> Vec<isj_tracker::domain::school::StoredSchool> {
+    use sea_orm::ConnectionTrait;
+    let rows = connection
+        .query_all_raw(sea_orm::Statement::from_string(
+            connection.get_database_backend(),
+            "SELECT code FROM school WHERE active = true \
+             ORDER BY locality, pj_code, status DESC, code LIMIT 50",
+        ))
+        .await
+        .expect("codes");
+    let mut found = Vec::new();
+    for row in rows {
+        let code: String = row.try_get("", "code").expect("code");
+        let school = isj_tracker::db::schools::find(connection, &code)
+            .await
+            .expect("read")
+            .expect("the school");
+        found.push(school);
+    }
+    found
+}

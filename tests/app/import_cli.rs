@@ -71,16 +71,8 @@ async fn csv_first_then_xlsx_gives_identical_rows() {
         let db_url = db.url.clone();
         async move {
             let connection = isj_tracker::db::connect(&db_url).await.expect("connect");
-            let page = isj_tracker::db::schools::search(
-                &connection,
-                &isj_tracker::domain::school::SchoolFilter {
-                    page: 1,
-                    ..Default::default()
-                },
-            )
-            .await
-            .expect("search");
-            page.schools
+            listed_schools(&connection)
+                .await
                 .into_iter()
                 .map(|s| s.record)
                 .collect::<Vec<_>>()

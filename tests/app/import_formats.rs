@@ -7,15 +7,8 @@ use super::helpers::*;
 
 async fn names_by_code(db: &TestDb) -> Vec<(String, String)> {
     let connection = db.connect().await;
-    let filter = isj_tracker::domain::school::SchoolFilter {
-        page: 1,
-        ..Default::default()
-    };
-    let page = isj_tracker::db::schools::search(&connection, &filter)
+    let mut rows: Vec<_> = listed_schools(&connection)
         .await
-        .expect("search");
-    let mut rows: Vec<_> = page
-        .schools
         .into_iter()
         .map(|s| (s.record.code.clone(), s.record.display_name().to_string()))
         .collect();

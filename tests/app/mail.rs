@@ -157,9 +157,12 @@ async fn relay_down_for_a_while_then_back_loses_nothing() {
     let port = free_port();
     let mailer = mailer(&db, Some(port));
     let connection = db.connect().await;
-    let first = deliver_due(&connection, &mailer, clock.as_ref())
-        .await
-        .expect("round");
+    let first = deliver_due(
+        isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+        &mailer,
+    )
+    .await
+    .expect("round");
     assert_eq!(
         (first.sent, first.retried, first.dead),
         (0, 1, 0),
@@ -167,18 +170,24 @@ async fn relay_down_for_a_while_then_back_loses_nothing() {
     );
     clock.advance(Duration::minutes(2));
     assert_eq!(
-        deliver_due(&connection, &mailer, clock.as_ref())
-            .await
-            .expect("round")
-            .retried,
+        deliver_due(
+            isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+            &mailer
+        )
+        .await
+        .expect("round")
+        .retried,
         1
     );
 
     let sink = SmtpSink::start(port, &db.dir.path().join("sink"), &[]);
     clock.advance(Duration::minutes(30));
-    let back = deliver_due(&connection, &mailer, clock.as_ref())
-        .await
-        .expect("round");
+    let back = deliver_due(
+        isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+        &mailer,
+    )
+    .await
+    .expect("round");
     assert_eq!(back.sent, 5);
     let ids = sink.message_ids();
     assert_eq!(ids.len(), 5);
@@ -210,9 +219,12 @@ async fn two_451_replies_then_250_deliver_once() {
     let connection = db.connect().await;
     for (wait, expect_sent) in [(0, 0), (1, 0), (5, 1)] {
         clock.advance(Duration::minutes(wait));
-        let round = deliver_due(&connection, &mailer, clock.as_ref())
-            .await
-            .expect("round");
+        let round = deliver_due(
+            isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+            &mailer,
+        )
+        .await
+        .expect("round");
         assert_eq!(round.sent, expect_sent, "after {wait} more minutes");
     }
     assert_eq!(sink.attempts(), 3);
@@ -221,10 +233,13 @@ async fn two_451_replies_then_250_deliver_once() {
     // Nothing is due any more.
     clock.advance(Duration::hours(1));
     assert_eq!(
-        deliver_due(&connection, &mailer, clock.as_ref())
-            .await
-            .expect("round")
-            .sent,
+        deliver_due(
+            isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+            &mailer
+        )
+        .await
+        .expect("round")
+        .sent,
         0
     );
     assert_eq!(sink.attempts(), 3);
@@ -302,9 +317,12 @@ async fn a_550_is_dead_at_once_and_shown_on_the_outbox_page() {
     let sink = SmtpSink::start(port, &app.db.dir.path().join("sink"), &["--reject"]);
     let mailer = mailer(&app.db, Some(port));
     let connection = app.db.connect().await;
-    let round = deliver_due(&connection, &mailer, clock.as_ref())
-        .await
-        .expect("round");
+    let round = deliver_due(
+        isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+        &mailer,
+    )
+    .await
+    .expect("round");
     assert_eq!((round.sent, round.dead), (0, 1));
     assert_eq!(sink.attempts(), 1, "no retry after a permanent refusal");
     let (_, page) = app.get_text("/outbox?status=dead").await;
@@ -347,9 +365,12 @@ async fn a_relay_that_keeps_failing_is_given_up_after_48_hours() {
     .await
         == 0
     {
-        deliver_due(&connection, &mailer, clock.as_ref())
-            .await
-            .expect("round");
+        deliver_due(
+            isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+            &mailer,
+        )
+        .await
+        .expect("round");
         clock.advance(Duration::minutes(30));
         rounds += 1;
         assert!(rounds < 200, "never gave up");
@@ -463,9 +484,12 @@ async fn a_lockout_mails_the_account_holder_at_any_hour() {
             .expect("01:00 exists")
             .to_utc(),
     );
-    let round = deliver_due(&connection, &mailer(&app.db, None), night.as_ref())
-        .await
-        .expect("round");
+    let round = deliver_due(
+        isj_tracker::app::Ctx::new(&connection, night.as_ref(), chrono_tz::Europe::Bucharest),
+        &mailer(&app.db, None),
+    )
+    .await
+    .expect("round");
     assert_eq!(round.sent, 1);
 }
 
@@ -598,9 +622,12 @@ async fn the_hearing_digest_reaches_the_legal_department_once_a_working_day() {
 
     let port = free_port();
     let sink = SmtpSink::start(port, &db.dir.path().join("sink"), &[]);
-    let round = deliver_due(&connection, &mailer(&db, Some(port)), tuesday.as_ref())
-        .await
-        .expect("round");
+    let round = deliver_due(
+        isj_tracker::app::Ctx::new(&connection, tuesday.as_ref(), chrono_tz::Europe::Bucharest),
+        &mailer(&db, Some(port)),
+    )
+    .await
+    .expect("round");
     assert_eq!(round.sent, 1);
     let files: Vec<String> = std::fs::read_dir(&sink.dir)
         .expect("sink")

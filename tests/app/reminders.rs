@@ -86,9 +86,16 @@ async fn simulate(
             pass_at(&connection, &key, &config, &mailer.domain, now)
                 .await
                 .expect("pass");
-            deliver_due(&connection, &mailer, clock.as_ref())
-                .await
-                .expect("delivery");
+            deliver_due(
+                isj_tracker::app::Ctx::new(
+                    &connection,
+                    clock.as_ref(),
+                    chrono_tz::Europe::Bucharest,
+                ),
+                &mailer,
+            )
+            .await
+            .expect("delivery");
         }
         clock.advance(Duration::hours(1));
     }

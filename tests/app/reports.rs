@@ -339,9 +339,12 @@ async fn the_weekly_report_lands_once_a_week_across_the_dst_change_with_its_atta
         isj_tracker::app::weekly_report::run_if_due(ctx, &config, &mailer.domain)
             .await
             .expect("weekly");
-        isj_tracker::app::outbox::deliver_due(&connection, &mailer, clock.as_ref())
-            .await
-            .expect("delivery");
+        isj_tracker::app::outbox::deliver_due(
+            isj_tracker::app::Ctx::new(&connection, clock.as_ref(), chrono_tz::Europe::Bucharest),
+            &mailer,
+        )
+        .await
+        .expect("delivery");
         clock.advance(Duration::minutes(30));
     }
     let keys = connection
