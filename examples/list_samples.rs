@@ -123,7 +123,7 @@ fn case_rows(schools: &Schools) -> Vec<[V; 13]> {
     let mut rows: Vec<[V; 13]> = Vec::new();
     let date_forms = |rng: &mut Lcg, y: u16, m: u8, d: u8| -> V {
         match rng.next(9) {
-            0 | 1 | 2 => V::D(y, m, d),
+            0..=2 => V::D(y, m, d),
             3 => V::N(excel_serial(y, m, d)),
             4 => V::S(format!("{d:02}.{m:02}.{y}")),
             5 => V::S(format!("{d:02}.{m:02}.{:02}", y % 100)),

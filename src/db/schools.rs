@@ -271,7 +271,8 @@ pub async fn directory<C: ConnectionTrait>(
     db: &C,
 ) -> DbResult<crate::domain::directory::SchoolDirectory> {
     use crate::domain::directory::{KnownSchool, SchoolDirectory};
-    let rows: Vec<(String, String, String, bool, Option<String>, Option<String>)> = School::find()
+    type Row = (String, String, String, bool, Option<String>, Option<String>);
+    let rows: Vec<Row> = School::find()
         .select_only()
         .columns([
             Column::Code,

@@ -24,12 +24,12 @@ fn marked_rows(file: &Path, marker: &str) -> BTreeSet<u64> {
     let range = workbook.worksheet_range(&name).expect("sheet");
     let header = range
         .rows()
-        .position(|r| r.iter().any(|c| c.to_string() == "Observații"))
+        .position(|r| r.iter().any(|c| *c == "Observații"))
         .expect("header row");
     let column = range
         .rows()
         .nth(header)
-        .and_then(|r| r.iter().position(|c| c.to_string() == "Observații"))
+        .and_then(|r| r.iter().position(|c| *c == "Observații"))
         .expect("column");
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
     range
