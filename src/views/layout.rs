@@ -97,6 +97,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Mar
                 link rel="stylesheet" href="/static/app.css";
             }
             body {
+                a.skip-link href="#continut" { "Sari la conținut" }
                 header.top {
                     a.brand href="/" { (chrome.inspectorate) " — Compartimentul Juridic" }
                     @if let Some(user) = &chrome.user {
@@ -131,7 +132,7 @@ pub fn page(chrome: &Chrome, title: &str, current: &str, content: Markup) -> Mar
                         }
                     }
                 }
-                main {
+                main id="continut" tabindex="-1" {
                     @if let Some(flash) = &chrome.flash {
                         div class=(flash.kind.class()) role="status" { (flash.text) }
                     }

@@ -23,8 +23,9 @@ pub fn frame(inspectorate: &str, title: &str, content: Markup) -> Markup {
                 link rel="stylesheet" href="/static/app.css";
             }
             body {
+                a.skip-link href="#continut" { "Sari la conținut" }
                 header.top { span.brand { (inspectorate) " — Compartimentul Juridic" } }
-                main.narrow {
+                main.narrow id="continut" tabindex="-1" {
                     (content)
                     footer { (super::privacy::notice_link()) }
                 }

@@ -457,6 +457,20 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         "the overview without a campaign invites to set one: {overview}"
     );
     let shot = browser.screenshot("signed-in-overview.png").await;
+    // The skip link shows when focused, leads to the content, and the focus ring is the
+    // two-tone one (dark line, yellow halo) from the stylesheet the CSP lets through.
+    let skip = browser
+        .script(
+            "const a = document.querySelector('a.skip-link'); a.focus(); \
+             const r = a.getBoundingClientRect(); const s = getComputedStyle(a); \
+             return [r.left >= 0 && r.top >= 0, a.getAttribute('href'), \
+                     !!document.querySelector('main#continut'), s.boxShadow];",
+        )
+        .await;
+    assert_eq!(skip[0].as_bool(), Some(true), "{skip}");
+    assert_eq!(skip[1].as_str(), Some("#continut"));
+    assert_eq!(skip[2].as_bool(), Some(true));
+    browser.screenshot("skip-link.png").await;
     assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
     browser.click("nav a[href='/schools']").await;
     let url = browser.wait_for_url("/schools").await;
