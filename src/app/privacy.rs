@@ -293,21 +293,19 @@ fn lookup(subject: &Subject) -> Lookup<'_> {
 
 /// Strings the person may be quoted by in logs and mail: the value itself (a phone also as
 /// 07…), and the names stored with it.
-async fn needles(ctx: &Ctx<'_>, subject: &Subject) -> AppResult<Vec<String>> {
+fn needles(subject: &Subject, designees: &[StoredDesignee]) -> Vec<String> {
     let mut needles = vec![subject.value().to_string()];
     if let Subject::Phone(phone) = subject
         && let Some(national) = phone.strip_prefix("+40")
     {
         needles.push(format!("0{national}"));
     }
-    for designee in db::privacy::designees_of(ctx.db, &lookup(subject)).await? {
-        if designee.anonymised_at.is_none() {
-            needles.push(designee.facts.full_name);
-        }
+    for designee in designees.iter().filter(|d| d.anonymised_at.is_none()) {
+        needles.push(designee.facts.full_name.clone());
     }
     needles.sort();
     needles.dedup();
-    Ok(needles)
+    needles
 }
 
 /// Everything stored about the person, table by table; the request is audited (masked).
@@ -316,8 +314,10 @@ pub async fn export(
     actor: &Actor,
     subject: &Subject,
 ) -> AppResult<PersonalDataExport> {
-    let needles = needles(&ctx, subject).await?;
-    let tables = db::privacy::held(ctx.db, &lookup(subject), &needles).await?;
+    let who = lookup(subject);
+    let designees = db::privacy::designees_of(ctx.db, &who).await?;
+    let needles = needles(subject, &designees);
+    let tables = db::privacy::held(ctx.db, &who, &designees, &needles).await?;
     let export = PersonalDataExport {
         subject: subject.value().to_string(),
         generated_at: ctx.now(),
@@ -373,10 +373,10 @@ pub async fn erase(
     let designees = db::privacy::designees_of(tx.db(), &who).await?;
     let ids: Vec<i32> = designees.iter().map(|d| d.id).collect();
     let evidence = db::designees::evidence_of(tx.db(), &ids).await?;
+    let pending = db::privacy::schools_with_pending_cases(tx.db()).await?;
     let mut kept_designees = 0;
     for designee in designees.iter().filter(|d| d.anonymised_at.is_none()) {
-        let required = designee.valid_to.is_none()
-            && db::privacy::has_pending_case(tx.db(), &designee.school_code).await?;
+        let required = designee.valid_to.is_none() && pending.contains(&designee.school_code);
         if required {
             kept_designees += 1;
             continue;
@@ -426,7 +426,7 @@ pub async fn erase(
             "mesaje trimise",
             db::privacy::forget_sent_mail(tx.db(), email).await?,
         ));
-        let held = db::privacy::held(tx.db(), &who, &[]).await?;
+        let held = db::privacy::held(tx.db(), &who, &[], &[]).await?;
         let count = |table: &str| {
             held.iter()
                 .find(|t| t.table == table)

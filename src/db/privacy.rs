@@ -114,12 +114,14 @@ pub async fn current_of_finished_schools<C: ConnectionTrait>(
         .collect())
 }
 
-/// Whether the school has a pending case (the designee is then required by law).
-pub async fn has_pending_case<C: ConnectionTrait>(db: &C, school: &str) -> DbResult<bool> {
+/// Schools with a pending case (their current designee is then required by law).
+pub async fn schools_with_pending_cases<C: ConnectionTrait>(db: &C) -> DbResult<HashSet<String>> {
     Ok(cases_by_school(db)
         .await?
-        .get(school)
-        .is_some_and(|s| s.pending))
+        .into_iter()
+        .filter(|(_, s)| s.pending)
+        .map(|(code, _)| code)
+        .collect())
 }
 
 /// A declared access contact on a case, with whether the case is pending.
@@ -467,17 +469,18 @@ pub async fn certificates_of<C: ConnectionTrait>(
     certificates_with_school(db, rows).await
 }
 
-/// Every table that holds the person, with its rows as text; `needles` are searched inside
-/// the logs and mail bodies (the e-mail or phone, and the names stored with it).
+/// Every table that holds the person, with its rows; `designees` are the person's designee
+/// rows ([`designees_of`]), `needles` are searched inside the logs and mail bodies (the
+/// e-mail or phone, and the names stored with it).
 pub async fn held<C: ConnectionTrait>(
     db: &C,
     who: &Lookup<'_>,
+    designees: &[StoredDesignee],
     needles: &[String],
 ) -> DbResult<Vec<HeldTable>> {
-    let designees = designees_of(db, who).await?;
     let ids: Vec<i32> = designees.iter().map(|d| d.id).collect();
     let mut tables = vec![
-        designee_table(&designees),
+        designee_table(designees),
         evidence_table(&certificates_of(db, &ids).await?),
         contact_table(&contacts_of(db, who).await?),
         school_table(db, who).await?,

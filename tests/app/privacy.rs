@@ -360,6 +360,16 @@ async fn everywhere(app: &TestApp, clock: &Arc<Movable>) -> i64 {
     case
 }
 
+/// `privacy export ARGS --out FILE` on the test's clock; the JSON it wrote.
+async fn exported(app: &TestApp, clock: &Arc<dyn Clock>, args: &[&str]) -> serde_json::Value {
+    let path = app.db.dir.path().join("export.json");
+    let out = path.to_str().unwrap_or_default();
+    let mut argv = vec!["privacy", "export", "--out", out];
+    argv.extend_from_slice(args);
+    assert_eq!(app.db.cli_on(clock, &argv).await, 0);
+    serde_json::from_slice(&std::fs::read(&path).expect("json")).expect("valid JSON")
+}
+
 fn tables_of(json: &serde_json::Value) -> std::collections::BTreeSet<String> {
     json["tables"]
         .as_array()
@@ -376,28 +386,15 @@ async fn the_export_lists_every_table_that_holds_the_person() {
     let app = spawn_app_with_clock(clock.clone()).await;
     assert_eq!(app.db.import(&hd_csv(), &[]).status, 0);
     everywhere(&app, &clock).await;
-    let json_path = app.db.dir.path().join("ana.json");
     let xlsx_path = app.db.dir.path().join("ana.xlsx");
     let clock_dyn: Arc<dyn Clock> = clock.clone();
-    let status = app
-        .db
-        .cli_on(
-            &clock_dyn,
-            &[
-                "privacy",
-                "export",
-                "--email",
-                " Ana.Pop@Scoala.ro ",
-                "--out",
-                json_path.to_str().unwrap_or_default(),
-                "--xlsx",
-                xlsx_path.to_str().unwrap_or_default(),
-            ],
-        )
-        .await;
-    assert_eq!(status, 0);
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&json_path).expect("json")).expect("valid JSON");
+    let xlsx = xlsx_path.to_str().unwrap_or_default();
+    let json = exported(
+        &app,
+        &clock_dyn,
+        &["--email", " Ana.Pop@Scoala.ro ", "--xlsx", xlsx],
+    )
+    .await;
     let expected: std::collections::BTreeSet<String> = [
         "designee",
         "designee_evidence",
@@ -433,24 +430,7 @@ async fn the_export_lists_every_table_that_holds_the_person() {
     );
 
     // By phone: the designee and the contact.
-    let phone_path = app.db.dir.path().join("phone.json");
-    let status = app
-        .db
-        .cli_on(
-            &clock_dyn,
-            &[
-                "privacy",
-                "export",
-                "--phone",
-                "0744 777 777",
-                "--out",
-                phone_path.to_str().unwrap_or_default(),
-            ],
-        )
-        .await;
-    assert_eq!(status, 0);
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&phone_path).expect("json")).expect("valid JSON");
+    let json = exported(&app, &clock_dyn, &["--phone", "0744 777 777"]).await;
     let by_phone = tables_of(&json);
     assert!(
         by_phone.contains("designee")
