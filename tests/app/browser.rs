@@ -605,9 +605,28 @@ async fn setup_link_to_signed_in_pages_in_chromium() {
         .expect("suggestion");
     // More mail than one page holds, so the outbox shows its pagination.
     super::mail::queue(&db, 60, chrono::Utc::now()).await;
+    // The director's pages, as opened from a mail (opening does not use the link up).
+    let mut director = Vec::new();
+    for purpose in [
+        isj_tracker::domain::links::Purpose::Designee,
+        isj_tracker::domain::links::Purpose::Progress,
+    ] {
+        let token = isj_tracker::app::links::issue(
+            &connection,
+            "2061100733",
+            purpose,
+            None,
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("link");
+        director.push(format!("/l/{token}"));
+    }
     let axe = axe_core();
     let mut problems = Vec::new();
     for (path, name) in [
+        (director[0].as_str(), "director-designee"),
+        (director[1].as_str(), "director-progress"),
         ("/confidentialitate", "notice"),
         ("/privacy", "privacy"),
         ("/settings#date-personale", "settings-privacy"),
